@@ -1,0 +1,23 @@
+import type { ObservationLog, PortRun, PortState, StepId, StepRecord, TranscriptLine } from './observation.js';
+
+/**
+ * What the probe engine tells its views while it runs. The Ink UI, the plain progress printer and
+ * the JSON report are all built from these events (and the final log), never from engine internals.
+ */
+export type ProbeEvent =
+  | { type: 'run-start'; at: string; host: string; port: number }
+  | { type: 'step-start'; id: StepId; label: string; t: number }
+  /** A step ended; `log` is a snapshot of the observation log so far (views may diagnose it). */
+  | { type: 'step-end'; step: StepRecord; log: ObservationLog }
+  | { type: 'transcript'; line: TranscriptLine }
+  | {
+      type: 'sweep-progress';
+      done: number;
+      total: number;
+      counts: Partial<Record<PortState, number>>;
+      /** Ports classified since the previous progress event, compressed. */
+      runs: PortRun[];
+    }
+  | { type: 'run-end'; log: ObservationLog };
+
+export type ProbeEventListener = (event: ProbeEvent) => void;
