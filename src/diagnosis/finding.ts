@@ -74,6 +74,8 @@ export interface ChannelVerdict {
 export type Verdicts = Record<Channel, ChannelVerdict>;
 
 export interface Diagnosis {
+  /** The channels that had to work (--require; control is always needed). */
+  required: Channel[];
   channels: Verdicts;
   findings: Finding[];
   /** Overall: ok when every required channel is ok. */

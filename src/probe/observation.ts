@@ -90,6 +90,7 @@ export type GreetingKind =
   | 'smtp'
   | 'tls' // the server started a TLS handshake (implicit FTPS on a plain connection)
   | 'silent' // connected, nothing within the greeting timeout
+  | 'slow' // the start of a reply arrived, but it did not complete within the greeting timeout (a byte at a time)
   | 'garbage' // bytes that are not an FTP reply
   | 'closed'; // closed without a word
 
@@ -134,6 +135,8 @@ export interface TlsObservation {
   error?: { code: ErrorCode; message: string };
   pbszReply?: Reply;
   protReply?: Reply;
+  /** Reply to PROT C when the probe switched to clear data for the comparison (536/534 = refused). */
+  protClearReply?: Reply;
   elapsedMs: number;
 }
 
@@ -196,6 +199,10 @@ export type PassiveOutcome =
 export interface PassiveAttempt {
   command: 'PASV' | 'EPSV';
   protection: Protection;
+  /** Whether the control channel was under TLS (an ALG can read and rewrite 227 only when it is not). */
+  controlTls?: boolean;
+  /** 'probe': the PASV/EPSV check itself; 'sample': one of the repeated PASV probes that feed the sweep. */
+  purpose?: 'probe' | 'sample';
   /** The control peer at the time (what we connected to). */
   controlPeer: string;
   reply?: Reply;
@@ -230,6 +237,8 @@ export type ActiveOutcome =
 export interface ActiveAttempt {
   command: 'PORT' | 'EPRT';
   protection: Protection;
+  /** Whether the control channel was under TLS (an ALG can read and rewrite PORT only when it is not). */
+  controlTls?: boolean;
   /** Where we listened. */
   listen: { address: string; port: number } | { error: { code: ErrorCode; errno?: string; message: string } };
   /** Address and port written into the PORT/EPRT argument. */
@@ -238,6 +247,7 @@ export interface ActiveAttempt {
   sentArgument?: string;
   serverReceived?: string;
   portReply?: Reply;
+  listCommand?: 'LIST' | 'NLST';
   listReplies: Reply[];
   inbound?: {
     arrived: boolean;
@@ -282,6 +292,15 @@ export interface SweepObservation {
   concurrency: { max: number; final: number; fdLimit?: number };
   /** Samples of an errno per state, for evidence (e.g. "EHOSTUNREACH" for icmp-reject). */
   errnos: Partial<Record<PortState, string[]>>;
+  /**
+   * Stretches of consecutive ports mixing icmp-reject and no-answer: one REJECT-with-ICMP rule seen
+   * through Linux's ICMP rate limit (a burst of ~6, then ~1/s) looks like this (src/sweep/icmp-rate-limit.ts).
+   */
+  icmpMix?: Array<{ from: number; to: number; icmpReject: number; noAnswer: number }>;
+  /** Each pass over the ports: the first, then retries of the ports that got no answer. */
+  passes?: Array<{ ports: number; timeoutMs: number; elapsedMs: number; answered: number }>;
+  /** Samples of what answered instead of the reference server's token (evidence for token-mismatch). */
+  tokenMismatches?: Array<{ port: number; reason: string; got: string }>;
   elapsedMs: number;
   complete: boolean;
 }

@@ -1,0 +1,199 @@
+// npm run bench:sweep — the passive-range sweep against nmap -sT -T4 through a namespace router
+// with nftables rules, 60000-65535 (5,536 ports). Needs root, ip netns, nft, nmap and a built dist/.
+import { spawn, spawnSync } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { CLIENT_ADDRESS, createTopology, removeLeftovers, SERVER_ADDRESS, setRouterRules, type Topology } from './sweep-topology.ts';
+
+const RANGE: [number, number] = [60000, 65535];
+const NMAP_CAP_S = 60;
+const CLIENT_CAP_MS = 120_000;
+const benchDir = fileURLToPath(new URL('.', import.meta.url));
+const nodeArgs = ['--no-warnings', '--experimental-strip-types'];
+
+type Action = 'drop' | 'reject';
+interface Scenario {
+  name: string;
+  rules: string[];
+  blocked: Array<[number, number]>;
+  action?: Action;
+}
+
+const scenarios: Scenario[] = [
+  { name: 'nothing blocked', rules: [], blocked: [] },
+  { name: 'whole range dropped', rules: ['tcp dport 60000-65535 drop'], blocked: [[60000, 65535]], action: 'drop' },
+  { name: 'upper half dropped', rules: ['tcp dport 62768-65535 drop'], blocked: [[62768, 65535]], action: 'drop' },
+  {
+    name: 'two odd sub-ranges dropped',
+    rules: ['tcp dport { 60123-60999, 63001-63777 } drop'],
+    blocked: [[60123, 60999], [63001, 63777]],
+    action: 'drop',
+  },
+  {
+    name: 'range rejected, icmp admin-prohibited',
+    rules: ['tcp dport 60000-65535 reject with icmpx type admin-prohibited'],
+    blocked: [[60000, 65535]],
+    action: 'reject',
+  },
+];
+
+interface PortRun {
+  from: number;
+  to: number;
+  state: string;
+}
+
+/** States our sweep must report for a port under the scenario's rules (Linux ICMP rate limiting mixes rejects with silence). */
+function expectedStates(s: Scenario, port: number): string[] {
+  const blocked = s.blocked.some(([f, t]) => port >= f && port <= t);
+  if (!blocked) return ['open'];
+  return s.action === 'reject' ? ['icmp-reject', 'no-answer'] : ['no-answer'];
+}
+
+function sweepAgreement(s: Scenario, runs: PortRun[]): { agree: number; wrong: string[] } {
+  const got = new Map<number, string>();
+  for (const r of runs) for (let p = r.from; p <= r.to; p++) got.set(p, r.state);
+  let agree = 0;
+  const wrong: string[] = [];
+  for (let p = RANGE[0]; p <= RANGE[1]; p++) {
+    const state = got.get(p) ?? 'untested';
+    if (expectedStates(s, p).includes(state)) agree++;
+    else if (wrong.length < 5) wrong.push(`${p}:${state}`);
+  }
+  return { agree, wrong };
+}
+
+/** nmap reports unblocked ports open, blocked ones filtered (drop and admin-prohibited alike). */
+function nmapAgreement(s: Scenario, xml: string): { agree: number; wrong: string[] } | undefined {
+  if (!/<runstats>[\s\S]*hosts up="1"/.test(xml) || /host timeout|skipped/i.test(xml.match(/<finished[^>]*>/)?.[0] ?? '')) return undefined;
+  const open = new Set<number>();
+  for (const m of xml.matchAll(/<port protocol="tcp" portid="(\d+)"><state state="(\w+)"/g)) if (m[2] === 'open') open.add(Number(m[1]));
+  if (!/<ports>/.test(xml)) return undefined;
+  let agree = 0;
+  const wrong: string[] = [];
+  for (let p = RANGE[0]; p <= RANGE[1]; p++) {
+    const shouldBeOpen = expectedStates(s, p)[0] === 'open';
+    if (open.has(p) === shouldBeOpen) agree++;
+    else if (wrong.length < 5) wrong.push(`${p}:${open.has(p) ? 'open' : 'not-open'}`);
+  }
+  return { agree, wrong };
+}
+
+async function startReferenceServer(topo: Topology): Promise<{ pid: number; serverId: string; stop(): Promise<void> }> {
+  const child = spawn('ip', ['netns', 'exec', topo.server, process.execPath, ...nodeArgs, `${benchDir}sweep-bench-server.ts`, SERVER_ADDRESS, `${RANGE[0]}-${RANGE[1]}`], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  const stop = async () => {
+    child.stdin.end();
+    const timer = setTimeout(() => child.pid && process.kill(child.pid, 'SIGKILL'), 5000);
+    await exited;
+    clearTimeout(timer);
+  };
+  const line = await Promise.race([
+    new Promise<string>((resolve) => createInterface({ input: child.stdout }).once('line', resolve)),
+    new Promise<never>((_, reject) => setTimeout(() => reject(new Error('reference server did not start within 20 s')), 20_000)),
+    exited.then(() => Promise.reject(new Error('reference server exited at start'))),
+  ]).catch(async (err) => {
+    await stop();
+    throw err;
+  });
+  const info = JSON.parse(line) as { serverId: string; sweepPorts: number };
+  if (info.sweepPorts !== RANGE[1] - RANGE[0] + 1) throw new Error(`reference server listens on ${info.sweepPorts} sweep ports only`);
+  return { pid: child.pid!, serverId: info.serverId, stop };
+}
+
+interface OurRun {
+  wallMs: number;
+  sweepMs: number;
+  maxRssKb: number;
+  runs: PortRun[];
+  counts: Record<string, number>;
+  passes: Array<{ ports: number; timeoutMs: number; elapsedMs: number }>;
+  error?: string;
+}
+
+function runOurs(topo: Topology, serverId: string | undefined): OurRun {
+  const args = JSON.stringify({ address: SERVER_ADDRESS, controlPort: 2121, range: RANGE, serverId });
+  const started = performance.now();
+  const r = spawnSync('ip', ['netns', 'exec', topo.client, process.execPath, ...nodeArgs, `${benchDir}sweep-bench-client.ts`, args], {
+    encoding: 'utf8',
+    timeout: CLIENT_CAP_MS,
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const wallMs = performance.now() - started;
+  if (r.status !== 0) return { wallMs, sweepMs: Number.NaN, maxRssKb: 0, runs: [], counts: {}, passes: [], error: `exit ${r.status} ${r.signal ?? ''} ${r.stderr.slice(0, 400)}` };
+  const out = JSON.parse(r.stdout.trim().split('\n').at(-1)!);
+  return { wallMs, sweepMs: out.sweepMs, maxRssKb: out.maxRssKb, runs: out.sweep.runs, counts: out.sweep.counts, passes: out.sweep.passes };
+}
+
+function runNmap(topo: Topology): { wallMs: number; xml: string; capped: boolean } {
+  const started = performance.now();
+  const r = spawnSync(
+    'ip',
+    ['netns', 'exec', topo.client, 'nmap', '-sT', '-Pn', '-T4', '-n', '-p', `${RANGE[0]}-${RANGE[1]}`, '--host-timeout', `${NMAP_CAP_S}s`, '-oX', '-', SERVER_ADDRESS],
+    { encoding: 'utf8', timeout: (NMAP_CAP_S + 15) * 1000, maxBuffer: 64 * 1024 * 1024 },
+  );
+  const wallMs = performance.now() - started;
+  const capped = wallMs >= NMAP_CAP_S * 1000 || r.signal !== null || /timed out/i.test(r.stdout ?? '');
+  return { wallMs, xml: r.stdout ?? '', capped };
+}
+
+const fmtS = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+
+async function main(): Promise<void> {
+  const left = removeLeftovers();
+  if (left.length > 0) console.log(`removed namespaces left by a crashed run: ${left.join(', ')}`);
+  const topo = createTopology();
+  let server: Awaited<ReturnType<typeof startReferenceServer>> | undefined;
+  let failures = 0;
+  try {
+    server = await startReferenceServer(topo);
+    console.log(`sweep bench: ${CLIENT_ADDRESS} -> router -> ${SERVER_ADDRESS}, ports ${RANGE[0]}-${RANGE[1]}, reference server ${server.serverId} in sweep mode`);
+    console.log(`node ${process.version}; nmap -sT -Pn -T4 capped at ${NMAP_CAP_S} s\n`);
+    const rows: string[][] = [['scenario', 'variant', 'ours', '(process)', 'nmap', 'ours/nmap', 'peak RSS', 'ours agree', 'nmap agree', 'our states', 'passes']];
+    for (const s of scenarios) {
+      setRouterRules(topo, s.rules);
+      const nmap = runNmap(topo);
+      const nmapAgree = nmap.capped ? undefined : nmapAgreement(s, nmap.xml);
+      const nmapText = nmap.capped ? `>${NMAP_CAP_S} s` : fmtS(nmap.wallMs);
+      for (const [variant, id] of [['token', server.serverId], ['connect', undefined]] as const) {
+        const ours = runOurs(topo, id);
+        const total = RANGE[1] - RANGE[0] + 1;
+        const agree = ours.error ? { agree: 0, wrong: [ours.error] } : sweepAgreement(s, ours.runs);
+        // The connect-only variant cannot see tokens: an open port is all it can report, as nmap does.
+        if (agree.agree !== total) failures++;
+        rows.push([
+          s.name,
+          variant,
+          fmtS(ours.sweepMs),
+          fmtS(ours.wallMs),
+          nmapText,
+          nmap.capped ? `<${(ours.wallMs / (NMAP_CAP_S * 1000)).toFixed(3)}` : (ours.wallMs / nmap.wallMs).toFixed(2),
+          `${(ours.maxRssKb / 1024).toFixed(0)} MB`,
+          agree.agree === total ? '100%' : `${((100 * agree.agree) / total).toFixed(2)}% (${agree.wrong.join(' ')})`,
+          nmapAgree === undefined ? 'n/a (capped)' : nmapAgree.agree === total ? '100%' : `${((100 * nmapAgree.agree) / total).toFixed(2)}% (${nmapAgree.wrong.join(' ')})`,
+          Object.entries(ours.counts).map(([k, n]) => `${k}=${n}`).join(' '),
+          ours.passes.map((p) => `${p.ports}@${p.timeoutMs}ms/${fmtS(p.elapsedMs)}`).join(' + '),
+        ]);
+        console.log(rows.at(-1)!.join(' | '));
+      }
+    }
+    console.log('\n' + table(rows));
+  } finally {
+    await server?.stop();
+    topo.destroy();
+  }
+  if (failures > 0) {
+    console.log(`\n${failures} run(s) disagreed with the applied rules`);
+    process.exitCode = 1;
+  }
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join(' | ')).join('\n');
+}
+
+await main();

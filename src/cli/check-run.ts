@@ -1,0 +1,156 @@
+import type { Diagnosis } from '../diagnosis/finding.js';
+import { diagnose } from '../diagnosis/diagnose.js';
+import { startProbe } from '../probe/engine.js';
+import type { ObservationLog } from '../probe/observation.js';
+import { buildReport } from '../report/report.js';
+import { exitCodeFor } from '../report/exit-code.js';
+import { renderMarkdown } from '../report/markdown.js';
+import { renderText } from '../report/plain-text.js';
+import { reportJson, writeReport } from '../report/write-report.js';
+import { startLiveView, type LiveView } from '../ui/live-view.js';
+import { chooseView, type CheckPlan } from './check-plan.js';
+import { PromptCancelled, promptPassword } from './password-prompt.js';
+import { INITIAL_PROGRESS, progressLines } from './progress-lines.js';
+import { UsageError } from './usage-error.js';
+
+export interface CheckIo {
+  stdout: NodeJS.WriteStream;
+  stderr: NodeJS.WriteStream;
+  stdin: NodeJS.ReadStream;
+  env: NodeJS.ProcessEnv;
+  /** The command line as typed (the report redacts secrets). */
+  argv: string[];
+  version: string;
+}
+
+/** After a stop request the engine gets this long to hand back its log before we use the last snapshot. */
+const STOP_GRACE_MS = 800;
+
+export const EXIT_INTERRUPTED = 130;
+export const EXIT_COULD_NOT_RUN = 3;
+
+/**
+ * Runs one check: password, engine, the chosen view, diagnosis, report, exit code.
+ * Ctrl-C, SIGTERM and the q key stop the engine; the partial report is still shown and written.
+ */
+export interface CheckOutcome {
+  exitCode: number;
+  /** Absent when the check never started (the password prompt was cancelled). */
+  diagnosis?: Diagnosis;
+}
+
+export async function runCheck(plan: CheckPlan, io: CheckIo): Promise<CheckOutcome> {
+  let password: string | undefined;
+  try {
+    password = await passwordFor(plan, io);
+  } catch (err) {
+    if (err instanceof PromptCancelled) return { exitCode: EXIT_INTERRUPTED };
+    throw err;
+  }
+  const controller = new AbortController();
+  let interrupted = false;
+  let lastLog: ObservationLog | undefined;
+  let view: LiveView | undefined;
+  const stop = (reason: string): void => {
+    if (interrupted) return;
+    interrupted = true;
+    view?.stopping(reason);
+    if (!view) io.stderr.write(`${reason}\n`);
+    controller.abort(new Error(reason));
+  };
+  const onSignal = (signal: NodeJS.Signals): void => stop(`stopping: ${signal === 'SIGINT' ? 'Ctrl-C' : signal}`);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  try {
+    const mode = chooseView(plan, { stdoutIsTTY: io.stdout.isTTY === true, env: io.env });
+    if (mode === 'live') {
+      view = startLiveView({
+        settings: plan.settings,
+        colour: plan.color,
+        stdout: io.stdout,
+        stdin: io.stdin,
+        diagnose: (log) => diagnose(log, { require: plan.require }),
+        onQuit: () => stop('stopping: q pressed'),
+      });
+    }
+    const probe = startProbe(plan.settings, { signal: controller.signal, ...(password !== undefined ? { password } : {}) });
+    let progress = INITIAL_PROGRESS;
+    const consumed = (async () => {
+      for await (const event of probe.events) {
+        if (event.type === 'step-end' || event.type === 'run-end') lastLog = event.log;
+        if (view) view.onEvent(event);
+        else {
+          const r = progressLines(event, progress);
+          progress = r.state;
+          for (const line of r.lines) io.stderr.write(`${line}\n`);
+        }
+      }
+    })();
+    const log = await resultOrSnapshot(probe.result, controller.signal, () => lastLog);
+    await Promise.race([consumed, delay(STOP_GRACE_MS)]);
+    const finalLog: ObservationLog = interrupted && log.complete ? { ...log, complete: false, abortReason: 'signal' } : log;
+    return await finish(plan, io, finalLog, { interrupted, view, password });
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+async function finish(
+  plan: CheckPlan,
+  io: CheckIo,
+  log: ObservationLog,
+  run: { interrupted: boolean; view: LiveView | undefined; password: string | undefined },
+): Promise<CheckOutcome> {
+  const { interrupted, view } = run;
+  const diagnosis = diagnose(log, { require: plan.require });
+  const report = buildReport(log, diagnosis, { argv: io.argv, version: io.version, ...(run.password ? { secrets: [run.password] } : {}) });
+  const notices: string[] = [];
+  let written = true;
+  if (plan.output !== undefined) {
+    try {
+      await writeReport(plan.output, report);
+      notices.push(`Report written to ${plan.output}`);
+    } catch (err) {
+      written = false;
+      notices.push(`error: the report could not be written to ${plan.output}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
+  }
+  if (view) await view.finish(diagnosis, notices);
+  else {
+    io.stdout.write(plan.format === 'json' ? reportJson(report) : plan.format === 'markdown' ? renderMarkdown(report) : renderText(report));
+    for (const n of notices) io.stderr.write(`${n}\n`);
+  }
+  const exitCode = interrupted ? EXIT_INTERRUPTED : !written ? EXIT_COULD_NOT_RUN : exitCodeFor(diagnosis);
+  return { exitCode, diagnosis };
+}
+
+/** The engine's own log, or — if it does not come back within the grace time after a stop — the last snapshot. */
+async function resultOrSnapshot(result: Promise<ObservationLog>, signal: AbortSignal, snapshot: () => ObservationLog | undefined): Promise<ObservationLog> {
+  const afterStop = new Promise<ObservationLog | undefined>((resolve) => {
+    const onAbort = (): void => void delay(STOP_GRACE_MS).then(() => resolve(snapshot()));
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+  });
+  const first = await Promise.race([result, afterStop]);
+  if (first) return first;
+  return result;
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
+
+async function passwordFor(plan: CheckPlan, io: CheckIo): Promise<string | undefined> {
+  const source = plan.password;
+  if (source.from === 'none') return undefined;
+  if (source.from === 'env') {
+    const value = io.env[source.variable];
+    if (value === undefined) throw new UsageError(`--password-env: the environment variable ${source.variable} is not set`);
+    return value;
+  }
+  const { user, host } = plan.settings;
+  return promptPassword(`Password for ${user}@${host}: `, { stdin: io.stdin, stderr: io.stderr });
+}
+

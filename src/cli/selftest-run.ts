@@ -1,0 +1,80 @@
+import type { Channel } from '../diagnosis/finding.js';
+import { defaultSettings } from '../probe/engine.js';
+import { startServer, ServerStartError, type RunningServer } from '../server/index.js';
+import { measureFdBudget } from '../sweep/open-file-limit.js';
+import type { CheckPlan } from './check-plan.js';
+import { noColorRequested } from './check-plan.js';
+import { EXIT_COULD_NOT_RUN, runCheck, type CheckIo } from './check-run.js';
+import type { SelftestFlags } from './program.js';
+import { UsageError } from './usage-error.js';
+
+const DEFAULT_RANGE: [number, number] = [60000, 65535];
+const EVERY_CHANNEL: Channel[] = ['control', 'passive', 'active', 'tls'];
+/** Descriptors the rest of a check needs besides the sweep listeners and the sweep's own sockets. */
+const FD_HEADROOM = 512;
+
+/**
+ * `ftpdoctor selftest`: the reference server in this process on loopback, in sweep mode over the
+ * passive range, with a self-signed certificate; then the full check against it with every
+ * channel required. Green only when control, passive (the whole range), active and TLS all work.
+ */
+export async function runSelftest(flags: SelftestFlags, io: CheckIo): Promise<number> {
+  if (flags.range && flags.range.length > 1) throw new UsageError('selftest takes one passive range, e.g. --range 60000-65535');
+  const sweep = flags.sweep ?? 'full';
+  const range = fitRange(flags.range?.[0] ?? DEFAULT_RANGE, sweep !== 'off');
+  let server: RunningServer;
+  try {
+    server = await startServer({ host: '127.0.0.1', port: 0, pasvRange: range.range, sweepMode: sweep !== 'off' });
+  } catch (err) {
+    const message = err instanceof ServerStartError || err instanceof Error ? err.message : String(err);
+    io.stderr.write(`error: the reference server could not start: ${message}\n`);
+    return EXIT_COULD_NOT_RUN;
+  }
+  try {
+    if (range.note) io.stderr.write(`${range.note}\n`);
+    const listening = server.sweepPorts?.length;
+    const span = range.range[1] - range.range[0] + 1;
+    if (listening !== undefined && listening < span) {
+      io.stderr.write(`note: ${span - listening} ports of ${range.range[0]}-${range.range[1]} are in use by other programs; the sweep sees them as closed\n`);
+    }
+    const settings = {
+      ...defaultSettings(server.host),
+      port: server.port,
+      tls: 'explicit' as const,
+      insecure: true,
+      ranges: [range.range],
+      sweep,
+      ...(flags.timeout !== undefined ? { timeoutMs: flags.timeout, stepTimeoutMs: Math.min(flags.timeout, 10_000) } : {}),
+    };
+    const formatChosen = flags.json === true || flags.format !== undefined;
+    const plan: CheckPlan = {
+      settings,
+      require: EVERY_CHANNEL,
+      password: { from: 'none' },
+      format: flags.json ? 'json' : (flags.format ?? 'text'),
+      formatChosen,
+      color: flags.color !== false && !noColorRequested(io.env),
+      ...(flags.output !== undefined ? { output: flags.output } : {}),
+    };
+    const { exitCode, diagnosis } = await runCheck(plan, io);
+    const green = diagnosis?.verdict === 'ok' && EVERY_CHANNEL.every((c) => diagnosis.channels[c].status === 'ok');
+    // Exit 0 means every channel green, not merely "the required ones passed".
+    return exitCode === 0 && !green ? 1 : exitCode;
+  } finally {
+    await server.close();
+  }
+}
+
+/**
+ * Sweep mode holds one descriptor per port of the range, and the sweep one per connect in flight:
+ * under a low open-file limit, a shorter range still tests every channel instead of failing.
+ */
+function fitRange(range: [number, number], sweepMode: boolean): { range: [number, number]; note?: string } {
+  if (!sweepMode) return { range };
+  const { softLimit } = measureFdBudget();
+  const span = range[1] - range[0] + 1;
+  if (softLimit === undefined || softLimit >= 2 * span + FD_HEADROOM) return { range };
+  const fits = Math.max(64, Math.floor((softLimit - FD_HEADROOM) / 2));
+  const shorter: [number, number] = [range[0], Math.min(range[1], range[0] + fits - 1)];
+  return { range: shorter, note: `note: the open-file limit is ${softLimit}; sweeping ${shorter[0]}-${shorter[1]} instead of ${range[0]}-${range[1]} (raise it with ulimit -n)` };
+}

@@ -1,0 +1,96 @@
+import type { ActiveAttempt, ObservationLog, PassiveAttempt, Reply } from '../probe/observation.js';
+import { describeConnect, describeReply, isPositiveReply } from './connect-facts.js';
+
+/**
+ * The data-channel attempts of a run, each with its place in the log (for evidence refs) and what
+ * its result means. Findings claim the attempts they explain, so that one failure is reported by
+ * the most specific finding only (a TLS-only failure is not also a blocked port range).
+ */
+
+export interface PassiveEntry {
+  kind: 'passive';
+  ref: string;
+  attempt: PassiveAttempt;
+}
+
+export interface ActiveEntry {
+  kind: 'active';
+  ref: string;
+  attempt: ActiveAttempt;
+}
+
+export type DataEntry = PassiveEntry | ActiveEntry;
+
+export function passiveEntries(log: ObservationLog): PassiveEntry[] {
+  return log.passive.map((attempt, i) => ({ kind: 'passive', ref: `/passive/${i}`, attempt }));
+}
+
+export function activeEntries(log: ObservationLog): ActiveEntry[] {
+  return log.active.map((attempt, i) => ({ kind: 'active', ref: `/active/${i}`, attempt }));
+}
+
+export function dataEntries(log: ObservationLog): DataEntry[] {
+  return [...passiveEntries(log), ...activeEntries(log)];
+}
+
+export function worked(entry: DataEntry): boolean {
+  return entry.attempt.outcome === 'ok';
+}
+
+export function failed(entry: DataEntry): boolean {
+  return entry.attempt.outcome !== 'ok' && entry.attempt.outcome !== 'aborted';
+}
+
+export function commandOf(entry: DataEntry): string {
+  return entry.attempt.command;
+}
+
+/** Findings record here which attempts they explained. */
+export class Claims {
+  private readonly refs = new Set<string>();
+  claim(entry: DataEntry): void {
+    this.refs.add(entry.ref);
+  }
+  has(entry: DataEntry): boolean {
+    return this.refs.has(entry.ref);
+  }
+}
+
+/**
+ * A refusal of the protected data connection because it did not resume the control session's TLS
+ * session (RFC 4217 §10.2): vsftpd "522 SSL connection failed: session reuse required", proftpd
+ * "425 Unable to build data connection: Operation not permitted", FileZilla Server "425 … TLS
+ * session of data connection not resumed."
+ */
+const REUSE_TEXT = /session reuse|reuse required|not resumed|resum/i;
+
+export function reuseRefusal(entry: DataEntry): { reply: Reply; ref: string } | undefined {
+  const a = entry.attempt;
+  if (a.protection !== 'private') return undefined;
+  const dataTls = entry.kind === 'passive' ? entry.attempt.connections.find((c) => c.tls)?.tls : entry.attempt.tls;
+  const idx = a.listReplies.findIndex(
+    (r) =>
+      (r.code === 522 || r.code === 425 || r.code === 450 || r.code === 426) &&
+      (REUSE_TEXT.test(r.text) || (/Operation not permitted/i.test(r.text) && dataTls?.sessionReused === false)),
+  );
+  const reply = a.listReplies[idx];
+  return reply ? { reply, ref: `${entry.ref}/listReplies/${idx}` } : undefined;
+}
+
+/** What went wrong in an attempt, in words, for evidence. */
+export function failureWords(entry: DataEntry): string {
+  const parts: string[] = [entry.attempt.outcome];
+  if (entry.kind === 'passive') {
+    const c = entry.attempt.connections.at(-1);
+    if (c) parts.push(describeConnect(c.connect));
+    if (c?.tls?.error) parts.push(`TLS: ${c.tls.error.message}`);
+  } else {
+    const act = entry.attempt;
+    if (act.portReply && !isPositiveReply(act.portReply)) parts.push(`${act.command}: ${describeReply(act.portReply)}`);
+    if (act.inbound && !act.inbound.arrived) parts.push(`no connection from the server within ${act.inbound.waitedMs} ms`);
+    if (act.tls?.error) parts.push(`TLS: ${act.tls.error.message}`);
+  }
+  const last = entry.attempt.listReplies.at(-1);
+  if (last && !isPositiveReply(last)) parts.push(`LIST: ${describeReply(last)}`);
+  return parts.join('; ');
+}

@@ -1,0 +1,197 @@
+import type { ObservationLog } from '../probe/observation.js';
+import { describeReply, isPositiveReply, rangesText } from './connect-facts.js';
+import { Claims, dataEntries, failed, failureWords, reuseRefusal, worked, type DataEntry } from './data-attempts.js';
+import type { Evidence, Finding } from './finding.js';
+import { allowRuleExamples } from './firewall-examples.js';
+
+/**
+ * FTPS (RFC 4217): the AUTH TLS handshake and its certificate, protected data connections that the
+ * server refuses for want of TLS session reuse (§10.2), and the tell-tale of a firewall that only
+ * works by reading the control channel: clear data gets through, protected data does not.
+ */
+
+export function tlsFindings(log: ObservationLog, claims: Claims): Finding[] {
+  return [...controlTlsFindings(log), ...reuseFindings(log, claims), ...breaksAlgFindings(log, claims), ...dataHandshakeFindings(log, claims)];
+}
+
+function controlTlsFindings(log: ObservationLog): Finding[] {
+  const tls = log.tls;
+  if (!tls) return [];
+  const target = `${log.settings.host}:${log.settings.port}`;
+  if (tls.authReply && !isPositiveReply(tls.authReply)) {
+    return [
+      {
+        code: 'TLS_HANDSHAKE_FAILED',
+        severity: tls.requested === 'auto' ? 'warning' : 'error',
+        channel: 'tls',
+        title: `The server at ${target} does not offer FTPS (AUTH TLS refused)`,
+        evidence: [{ ref: '/tls/authReply', fact: `AUTH TLS: ${describeReply(tls.authReply)}` }],
+        rule: 'Not a firewall: the server answered AUTH TLS with a refusal (RFC 4217 §4), so it has no FTPS configured.',
+        where: 'server-side',
+        actor: 'server-admin',
+        fix: ["Ask the server's admin to enable explicit FTPS (vsftpd ssl_enable=YES; proftpd mod_tls TLSEngine on; pure-ftpd --tls=1).", 'If the port speaks implicit FTPS instead, run again with --implicit-tls.'],
+        examples: [],
+      },
+    ];
+  }
+  const cert = tls.certificate;
+  const certProblems = cert
+    ? [
+        ...(tls.authorizationError ? [tls.authorizationError] : []),
+        ...(cert.expired ? [`expired on ${cert.validTo}`] : []),
+        ...(!cert.hostnameMatches ? [`issued for ${cert.subjectAltNames ?? cert.subject}, not ${log.settings.host}`] : []),
+        ...(cert.selfSigned && !tls.authorizationError ? ['self-signed'] : []),
+      ]
+    : [];
+  if (!tls.established && tls.error?.code === 'E_TLS_CERT') {
+    return [certFinding(log, certProblems.length ? certProblems : [tls.error.message], 'error')];
+  }
+  if (!tls.established) {
+    return [
+      {
+        code: 'TLS_HANDSHAKE_FAILED',
+        severity: 'error',
+        channel: 'tls',
+        title: `The TLS handshake with ${target} failed`,
+        evidence: [{ ref: '/tls/error', fact: `TLS handshake after ${tls.elapsedMs} ms: ${tls.error?.code ?? 'E_TLS'} ${tls.error?.message ?? 'failed'}` }],
+        rule: 'The server accepted AUTH TLS but the handshake did not complete: no TLS version or cipher in common, or a middlebox that inspects port 21 cut the connection when it saw TLS.',
+        where: 'unknown',
+        actor: 'server-admin',
+        fix: [
+          `Test the handshake by hand: openssl s_client -connect ${target} -starttls ftp`,
+          "If openssl succeeds from another network, a firewall with FTP inspection on your side blocks encrypted FTP: ask your network admin.",
+          "Otherwise ask the server's admin to enable TLS 1.2 or 1.3 with current ciphers.",
+        ],
+        examples: [],
+      },
+    ];
+  }
+  if (certProblems.length && (tls.authorizationError || cert?.expired || !cert?.hostnameMatches)) {
+    return [certFinding(log, certProblems, tls.insecureAccepted ? 'info' : 'warning')];
+  }
+  return [];
+}
+
+function certFinding(log: ObservationLog, problems: string[], severity: Finding['severity']): Finding {
+  const cert = log.tls?.certificate;
+  return {
+    code: 'TLS_CERT_UNTRUSTED',
+    severity,
+    channel: 'tls',
+    title: `The server's certificate is not trusted: ${problems.join(', ')}`,
+    evidence: [
+      {
+        ref: cert ? '/tls/certificate' : '/tls/error',
+        fact: cert
+          ? `certificate subject ${cert.subject}, issuer ${cert.issuer}, valid ${cert.validFrom} – ${cert.validTo}, SHA-256 ${cert.fingerprint256}`
+          : (log.tls?.error?.message ?? 'certificate rejected'),
+      },
+      ...(severity === 'info' ? [{ ref: '/tls/insecureAccepted', fact: 'accepted anyway because --insecure was given' }] : []),
+    ],
+    rule: 'Not a firewall: the connection works, but the certificate does not prove the server is who it claims to be.',
+    where: 'server-side',
+    actor: 'server-admin',
+    fix: [
+      "Ask the server's admin for a certificate from a trusted CA that names this host (e.g. Let's Encrypt).",
+      `If you know the server and its fingerprint (${cert?.fingerprint256 ?? 'see above'}), trust that certificate in your client, or run with --insecure to test anyway.`,
+    ],
+    examples: [],
+  };
+}
+
+function reuseFindings(log: ObservationLog, claims: Claims): Finding[] {
+  const hits = dataEntries(log).flatMap((entry) => {
+    const refusal = reuseRefusal(entry);
+    return refusal ? [{ entry, refusal }] : [];
+  });
+  if (hits.length === 0) return [];
+  for (const { entry } of hits) claims.claim(entry);
+  return [
+    {
+      code: 'TLS_SESSION_REUSE_REQUIRED',
+      severity: 'error',
+      channel: 'tls',
+      title: 'The server requires the data connection to resume the TLS session, and it was not resumed',
+      evidence: hits.map(({ entry, refusal }) => ({ ref: refusal.ref, fact: `${entry.attempt.command} under TLS, data transfer refused: ${describeReply(refusal.reply)}` })),
+      rule: 'Not a firewall: the data connection got through, then the server refused it because its TLS session was not a resumption of the control session (RFC 4217 §10.2).',
+      where: 'server-side',
+      actor: 'you',
+      fix: [
+        'Use a client that resumes the TLS session on data connections (FileZilla, lftp, WinSCP, curl with OpenSSL).',
+        "Or ask the server's admin to relax it: vsftpd require_ssl_reuse=NO; proftpd TLSOptions NoSessionReuseRequired.",
+      ],
+      examples: [
+        { system: 'server', text: '# vsftpd.conf\nrequire_ssl_reuse=NO\n# proftpd.conf (mod_tls)\nTLSOptions NoSessionReuseRequired' },
+      ],
+    },
+  ];
+}
+
+const ALG_FAILURES = new Set(['connect-failed', 'no-inbound', 'server-connect-failed', 'command-refused']);
+
+function breaksAlgFindings(log: ObservationLog, claims: Claims): Finding[] {
+  const entries = dataEntries(log).filter((e) => !claims.has(e));
+  const commands = [...new Set(entries.map((e) => e.attempt.command))];
+  const evidence: Evidence[] = [];
+  const broken: DataEntry[] = [];
+  for (const command of commands) {
+    const same = entries.filter((e) => e.attempt.command === command);
+    const clearOk = same.filter((e) => e.attempt.protection === 'clear' && worked(e));
+    const privateFailed = same.filter((e) => e.attempt.protection === 'private' && failed(e) && ALG_FAILURES.has(e.attempt.outcome));
+    if (clearOk.length === 0 || privateFailed.length === 0) continue;
+    if (same.some((e) => e.attempt.protection === 'private' && worked(e))) continue;
+    evidence.push({ ref: clearOk[0]!.ref, fact: `${command} in clear text (PROT C): data transfer complete` });
+    for (const e of privateFailed) {
+      evidence.push({ ref: e.ref, fact: `${command} under TLS (PROT P): ${failureWords(e)}` });
+      broken.push(e);
+    }
+  }
+  if (broken.length === 0) return [];
+  for (const e of broken) claims.claim(e);
+  const server = log.control.connect?.address ?? log.settings.host;
+  const passive = broken.some((e) => e.kind === 'passive');
+  const active = broken.some((e) => e.kind === 'active');
+  const modes = [passive ? 'passive' : '', active ? 'active' : ''].filter(Boolean).join(' and ');
+  return [
+    {
+      code: 'TLS_BREAKS_ALG',
+      severity: 'error',
+      channel: 'tls',
+      title: `FTP works in clear text but ${modes} data fails under TLS: the firewall relies on an FTP helper`,
+      how: 'alg',
+      evidence,
+      rule: `A firewall between you and the server admits FTP data connections only by reading PORT/PASV on the control channel (an FTP ALG, e.g. nftables ct helper "ftp" or a "fixup"/inspection feature). Under TLS it cannot read them, so ${modes} data connections to/from ${server} are not admitted.`,
+      where: 'path',
+      actor: 'network-admin',
+      fix: [
+        ...(passive ? [`Allow the passive data ports by rule instead of by helper: outbound TCP to ${server} ports ${rangesText(log.settings.ranges)} (ask the server admin for the exact passive range).`] : []),
+        ...(active ? [`Allow inbound TCP from ${server} to your active port(s) ${rangesText([log.settings.activePorts])}, or use passive mode.`] : []),
+        'Works today: plain FTP gets through, but it sends the password unencrypted; prefer fixing the rule.',
+      ],
+      examples: [
+        ...(passive ? allowRuleExamples({ direction: 'outbound', remote: server, ports: log.settings.ranges, purpose: 'FTPS passive data' }) : []),
+        ...(active ? allowRuleExamples({ direction: 'inbound', remote: server, ports: [log.settings.activePorts], purpose: 'FTPS active data' }) : []),
+      ],
+    },
+  ];
+}
+
+function dataHandshakeFindings(log: ObservationLog, claims: Claims): Finding[] {
+  const failedTls = dataEntries(log).filter((e) => !claims.has(e) && e.attempt.outcome === 'tls-failed');
+  if (failedTls.length === 0) return [];
+  for (const e of failedTls) claims.claim(e);
+  return [
+    {
+      code: 'TLS_HANDSHAKE_FAILED',
+      severity: 'error',
+      channel: 'tls',
+      title: 'The TLS handshake on the data connection failed',
+      evidence: failedTls.map((e) => ({ ref: e.ref, fact: `${e.attempt.command} under TLS: ${failureWords(e)}` })),
+      rule: 'The data connection got through, but its TLS handshake did not complete: the server rejects it (often a session-reuse requirement it does not name) or a middlebox interferes.',
+      where: 'unknown',
+      actor: 'server-admin',
+      fix: ['Try another client (lftp, FileZilla) to see whether it is this client’s TLS', "Ask the server's admin for its log of the failed data connection."],
+      examples: [],
+    },
+  ];
+}

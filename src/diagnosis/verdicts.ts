@@ -1,0 +1,113 @@
+import type { ObservationLog } from '../probe/observation.js';
+import { describeConnect, rangesText } from './connect-facts.js';
+import { activeEntries, dataEntries, passiveEntries, worked, type DataEntry } from './data-attempts.js';
+import type { Channel, ChannelVerdict, Diagnosis, Finding, Verdicts } from './finding.js';
+import { isResourceErrno } from './local-resource.js';
+import { blockedSegments, reachableRuns } from './sweep-blocks.js';
+
+/**
+ * Per-channel verdicts from what was observed: ok, partial (some of it works), blocked (none of it
+ * works), error (could not be tested, and why), skipped (not asked for). The overall verdict reads
+ * only the channels the user requires, plus control, which every channel needs.
+ */
+
+const verdict = (status: ChannelVerdict['status'], summary: string): ChannelVerdict => ({ status, summary });
+
+function controlVerdict(log: ObservationLog): ChannelVerdict {
+  if (log.resolve?.error) return verdict('error', `DNS lookup of ${log.resolve.host} failed (${log.resolve.error.code})`);
+  const c = log.control.connect;
+  if (!c) return verdict('error', 'not tested: the run stopped before connecting');
+  if (c.state === 'aborted') return verdict('error', 'interrupted while connecting');
+  if (c.state === 'local-error' && isResourceErrno(c.errno)) return verdict('error', `could not try: ${describeConnect(c)}`);
+  if (c.state !== 'open') return verdict('blocked', describeConnect(c));
+  if (log.control.closedEarly?.code === 'E_LOCAL_RESOURCE') return verdict('error', `could not finish: ${log.control.closedEarly.reason}`);
+  const g = log.control.greeting;
+  if (!g) return verdict('error', `connected in ${c.elapsedMs} ms, then the run stopped before the greeting`);
+  if (g.kind !== 'ftp') return verdict('blocked', `connected, but ${g.kind === 'ftp-busy' ? 'the server refuses service (421)' : `not an FTP server (${g.kind})`}`);
+  if (log.login && !log.login.ok) return verdict('ok', `connected in ${c.elapsedMs} ms; FTP server answers; login refused`);
+  return verdict('ok', `connected in ${c.elapsedMs} ms; FTP server answers${log.login?.ok ? '; logged in' : ''}`);
+}
+
+/** Why data channels could not be tested, when the control session did not get that far. */
+function prerequisiteMissing(log: ObservationLog, control: ChannelVerdict): string | undefined {
+  if (control.status !== 'ok') return `not tested: control channel ${control.status}`;
+  if (log.login && !log.login.ok) return 'not tested: login refused';
+  if (log.tls && !log.tls.established && log.tls.requested !== 'auto') return 'not tested: TLS handshake failed';
+  return undefined;
+}
+
+function tlsVerdict(log: ObservationLog, control: ChannelVerdict): ChannelVerdict {
+  const tls = log.tls;
+  if (!tls) {
+    if (log.settings.tls === 'off') return verdict('skipped', 'not requested (--tls, --tls-auto or --implicit-tls)');
+    return verdict('error', control.status === 'ok' ? 'not tested: the run stopped before TLS' : `not tested: control channel ${control.status}`);
+  }
+  if (tls.authReply && (tls.authReply.code < 200 || tls.authReply.code >= 400)) return verdict('blocked', `the server refused AUTH TLS (${tls.authReply.code})`);
+  if (!tls.established) return verdict('blocked', `TLS handshake failed: ${tls.error?.message ?? 'unknown error'}`);
+  const base = `${tls.protocol ?? 'TLS'} established`;
+  const protectedData = dataEntries(log).filter((e) => e.attempt.protection === 'private' && e.attempt.outcome !== 'aborted');
+  if (protectedData.length === 0) return verdict('ok', `${base}; no protected data connection tested`);
+  const good = protectedData.filter(worked).length;
+  if (good === protectedData.length) return verdict('ok', `${base}; protected data works (${good} of ${good})`);
+  if (good === 0) return verdict('blocked', `${base}, but no protected data connection worked (0 of ${protectedData.length})`);
+  return verdict('partial', `${base}; protected data worked ${good} of ${protectedData.length} times`);
+}
+
+/** A passive attempt that only worked by ignoring the address the server advertised. */
+function onlyViaControlPeer(e: DataEntry): boolean {
+  return e.kind === 'passive' && worked(e) && e.attempt.connections.at(-1)?.via === 'control-peer';
+}
+
+function dataVerdict(log: ObservationLog, control: ChannelVerdict, entries: DataEntry[], channel: 'passive' | 'active'): ChannelVerdict {
+  const tried = entries.filter((e) => e.attempt.outcome !== 'aborted');
+  const sweep = channel === 'passive' ? log.sweep : undefined;
+  const segments = sweep ? blockedSegments(sweep) : [];
+  const missing = prerequisiteMissing(log, control);
+  if (tried.length === 0 && !sweep) {
+    if (missing) return verdict('error', missing);
+    if (entries.length > 0) return verdict('error', 'interrupted');
+    return verdict('skipped', 'not run');
+  }
+  if (channel === 'active' && tried.every((e) => e.kind === 'active' && 'error' in e.attempt.listen)) {
+    return verdict('error', 'could not listen for the server on this computer');
+  }
+  const good = tried.filter(worked);
+  const indirect = good.filter(onlyViaControlPeer).length;
+  const sweepText = sweep
+    ? segments.length
+      ? `; sweep: ${rangesText(segments.map((s) => [s.from, s.to]))} blocked`
+      : `; sweep: all ${sweep.portsTested} ports reachable`
+    : '';
+  const attempts = tried.length ? `${good.length} of ${tried.length} ${channel} data connections worked${indirect ? ` (${indirect} only via the control address)` : ''}` : 'no data connection tried';
+  if (tried.length > 0 && good.length === 0) return verdict('blocked', attempts + sweepText);
+  if (tried.length === 0 && sweep && reachableRuns(sweep).length === 0 && segments.length > 0) return verdict('blocked', attempts + sweepText);
+  if (good.length < tried.length || segments.length > 0 || indirect > 0) return verdict('partial', attempts + sweepText);
+  return verdict('ok', attempts + sweepText);
+}
+
+export function channelVerdicts(log: ObservationLog): Verdicts {
+  const control = controlVerdict(log);
+  return {
+    control,
+    tls: tlsVerdict(log, control),
+    passive: dataVerdict(log, control, passiveEntries(log), 'passive'),
+    active: dataVerdict(log, control, activeEntries(log), 'active'),
+  };
+}
+
+export function overallVerdict(channels: Verdicts, required: Channel[]): Diagnosis['verdict'] {
+  const needed = [...new Set<Channel>(['control', ...required])].map((c) => channels[c].status);
+  if (channels.control.status === 'error') return 'error';
+  if (needed.includes('blocked')) return 'blocked';
+  if (needed.includes('partial')) return 'problems';
+  if (needed.includes('error') || needed.includes('skipped')) return 'error';
+  return 'ok';
+}
+
+const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const;
+const CHANNEL_ORDER: Record<Channel, number> = { control: 0, tls: 1, passive: 2, active: 3 };
+
+/** Most severe first; within a severity, in the order a connection is made. */
+export function bySeverity(a: Finding, b: Finding): number {
+  return SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || CHANNEL_ORDER[a.channel] - CHANNEL_ORDER[b.channel];
+}

@@ -1,0 +1,64 @@
+import { createServer, type Server, type Socket } from 'node:net';
+import { errnoOf } from './probe-error.js';
+
+/** Upper bound on ports tried when looking for a free one in the user's active range. */
+const MAX_PORTS_TRIED = 64;
+
+export type Listening = { server: Server; address: string; port: number } | { error: { errno?: string; message: string } };
+
+/**
+ * Listens on the first free port of [from, to] on one local address: a user's firewall typically
+ * opens a small, known inbound range for active FTP, so the probe must use exactly that range.
+ */
+export async function listenInRange(address: string, [from, to]: [number, number]): Promise<Listening> {
+  let last: { errno?: string; message: string } = { message: `no port in ${from}-${to}` };
+  const end = Math.min(to, from + MAX_PORTS_TRIED - 1);
+  for (let port = from; port <= end; port++) {
+    const server = createServer();
+    try {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen({ host: address, port, exclusive: true }, () => {
+          server.removeListener('error', reject);
+          resolve();
+        });
+      });
+      server.on('error', () => undefined);
+      const bound = server.address();
+      return { server, address, port: typeof bound === 'object' && bound ? bound.port : port };
+    } catch (err) {
+      server.close();
+      const errno = errnoOf(err);
+      last = { ...(errno ? { errno } : {}), message: err instanceof Error ? err.message : String(err) };
+      if (errno !== 'EADDRINUSE' && errno !== 'EACCES') break;
+    }
+  }
+  return { error: last };
+}
+
+/** The first inbound connection within timeoutMs (undefined if none); later ones are refused by closing the listener. */
+export function acceptOne(server: Server, timeoutMs: number, signal: AbortSignal): { promise: Promise<Socket | undefined>; cancel: () => void } {
+  let cancel = (): void => undefined;
+  const promise = new Promise<Socket | undefined>((resolve) => {
+    let settled = false;
+    const finish = (socket: Socket | undefined): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+      server.removeListener('connection', onConnection);
+      resolve(socket);
+    };
+    const onConnection = (socket: Socket): void => {
+      socket.on('error', () => undefined);
+      finish(socket);
+    };
+    const onAbort = (): void => finish(undefined);
+    const timer = setTimeout(() => finish(undefined), timeoutMs);
+    cancel = () => finish(undefined);
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    server.on('connection', onConnection);
+  });
+  return { promise, cancel };
+}

@@ -1,0 +1,228 @@
+import type { Socket } from 'node:net';
+import type { ConnectionOptions, TLSSocket } from 'node:tls';
+import { unmapIpv4 } from '../ftp/address-class.js';
+import { ReplyParser, type ParsedItem, type ReplyParserLimits } from '../ftp/reply-parser.js';
+import type { Reply } from './observation.js';
+import { ProbeError, errnoOf } from './probe-error.js';
+import { tlsHandshake } from './tls-handshake.js';
+import type { Transcript } from './transcript.js';
+
+/** How many raw bytes of what the server sent first we keep (greeting evidence). */
+const FIRST_BYTES_CAP = 256;
+
+/**
+ * A server that never terminates its replies (no CRLF, no LF) gets its pending line accepted after
+ * this long without further bytes — longer than the one-byte-per-second trickle of a slow link.
+ */
+const IDLE_FLUSH_MS = 2000;
+
+/**
+ * The control connection as one object that owns its socket (plain or TLS), its reply parser and
+ * the transcript: commands go out through send(), replies come back in order through read().
+ * After a reply wait timed out, a late reply could be taken for the answer to the next command;
+ * such a channel is marked `desynced` and the engine opens a fresh session instead of reusing it.
+ */
+export class ControlChannel {
+  socket: Socket | TLSSocket;
+  readonly peer: { address: string; port: number };
+  readonly local: { address: string; port: number };
+  readonly firstBytes: Buffer[] = [];
+  firstBytesLength = 0;
+  /** Latest TLS session of the control connection: data connections resume it (RFC 4217 §10.2). */
+  tlsSession: Buffer | undefined;
+  desynced = false;
+
+  private readonly parser: ReplyParser;
+  private readonly queue: ParsedItem[] = [];
+  private ended: ProbeError | undefined;
+  private wake: (() => void) | undefined;
+  private idleTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    socket: Socket | TLSSocket,
+    private readonly transcript: Transcript,
+    limits: Partial<ReplyParserLimits> = {},
+  ) {
+    this.socket = socket;
+    this.parser = new ReplyParser(limits);
+    this.peer = { address: unmapIpv4(socket.remoteAddress ?? ''), port: socket.remotePort ?? 0 };
+    this.local = { address: unmapIpv4(socket.localAddress ?? ''), port: socket.localPort ?? 0 };
+    this.attach(socket);
+  }
+
+  get isTls(): boolean {
+    return 'encrypted' in this.socket && this.socket.encrypted === true;
+  }
+
+  /** The channel can carry another command and trust the reply it gets. */
+  get usable(): boolean {
+    return this.ended === undefined && !this.desynced && !this.socket.destroyed;
+  }
+
+  get closedReason(): ProbeError | undefined {
+    return this.ended;
+  }
+
+  get firstBytesBuffer(): Buffer {
+    return Buffer.concat(this.firstBytes);
+  }
+
+  /** The next parsed item: a reply, a line that is not a reply, or the too-long marker. */
+  nextItem(timeoutMs: number, signal: AbortSignal): Promise<ParsedItem> {
+    const started = performance.now();
+    return new Promise((resolve, reject) => {
+      const elapsed = (): number => Math.round(performance.now() - started);
+      const finish = (): void => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', onAbort);
+        this.wake = undefined;
+      };
+      const check = (): void => {
+        const item = this.queue.shift();
+        if (item) {
+          finish();
+          resolve(item);
+        } else if (this.ended) {
+          finish();
+          reject(this.ended);
+        }
+      };
+      const onAbort = (): void => {
+        finish();
+        reject(new ProbeError('E_ABORTED', 'stopped while waiting for a reply', { elapsedMs: elapsed() }));
+      };
+      const timer = setTimeout(() => {
+        finish();
+        reject(new ProbeError('E_TIMEOUT', `no complete reply within ${timeoutMs} ms`, { elapsedMs: elapsed(), pendingBytes: this.parser.pendingBytes }));
+      }, timeoutMs);
+      if (signal.aborted) return onAbort();
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.wake = check;
+      check();
+    });
+  }
+
+  /** The next reply; a non-reply line or an endless reply is a protocol failure of this session. */
+  async read(timeoutMs: number, signal: AbortSignal): Promise<Reply> {
+    let item: ParsedItem;
+    try {
+      item = await this.nextItem(timeoutMs, signal);
+    } catch (err) {
+      if (err instanceof ProbeError && err.code === 'E_TIMEOUT') this.desynced = true;
+      throw err;
+    }
+    if (item.kind === 'reply') return item.reply;
+    this.desynced = true;
+    if (item.kind === 'garbage') throw new ProbeError('E_BAD_REPLY', `not an FTP reply: "${item.line.slice(0, 120)}"`);
+    throw new ProbeError('E_REPLY_TOO_LONG', `reply ${item.code} exceeded ${item.bytes} bytes (${item.lineCount} lines); session abandoned`, {
+      bytes: item.bytes,
+    });
+  }
+
+  write(command: string): void {
+    if (!this.usable) throw this.ended ?? new ProbeError('E_PROTOCOL', 'control channel is out of step with the server');
+    this.transcript.sent(command);
+    this.socket.write(`${command}\r\n`);
+  }
+
+  /** Sends one command and returns its first reply (a 1xx preliminary reply included). */
+  async send(command: string, timeoutMs: number, signal: AbortSignal): Promise<Reply> {
+    if (this.queue.length > 0) this.desynced = true; // an unsolicited reply is waiting: answers would be misattributed
+    this.write(command);
+    return this.read(timeoutMs, signal);
+  }
+
+  /** AUTH TLS accepted (RFC 4217 §4): the same TCP connection continues as a TLS client. */
+  async upgradeTls(options: Omit<ConnectionOptions, 'socket' | 'rejectUnauthorized'>, timeoutMs: number, signal: AbortSignal): Promise<TLSSocket> {
+    const plain = this.socket;
+    this.detach(plain);
+    try {
+      const secure = await tlsHandshake(plain, options, timeoutMs, signal);
+      this.attach(secure);
+      this.socket = secure;
+      return secure;
+    } catch (err) {
+      this.ended ??= err instanceof ProbeError ? err : new ProbeError('E_TLS', String(err));
+      throw err;
+    }
+  }
+
+  close(): void {
+    clearTimeout(this.idleTimer);
+    this.ended ??= new ProbeError('E_CLOSED', 'closed by the probe');
+    this.socket.destroy();
+  }
+
+  private readonly onData = (chunk: Buffer): void => {
+    if (this.firstBytesLength < FIRST_BYTES_CAP) {
+      const piece = chunk.subarray(0, FIRST_BYTES_CAP - this.firstBytesLength);
+      this.firstBytes.push(Buffer.from(piece));
+      this.firstBytesLength += piece.length;
+    }
+    this.accept(this.parser.push(chunk));
+    clearTimeout(this.idleTimer);
+    if (this.parser.pendingBytes > 0) this.idleTimer = setTimeout(this.onIdle, IDLE_FLUSH_MS);
+  };
+
+  private readonly onIdle = (): void => {
+    if (!/^\d{3}( |$)/.test(this.parser.pendingText) || this.parser.inReply) return;
+    this.transcript.note('reply line without a line terminator, accepted after an idle wait');
+    this.accept(this.parser.flushPartial());
+  };
+
+  private readonly onEnd = (): void => {
+    this.accept(this.parser.end());
+    this.ended ??= new ProbeError('E_CLOSED', 'the server closed the control connection');
+    this.wake?.();
+  };
+
+  private readonly onError = (err: Error): void => {
+    const errno = errnoOf(err);
+    this.ended ??=
+      errno === 'ECONNRESET' || errno === 'EPIPE'
+        ? new ProbeError('E_RESET', `control connection reset (${errno})`, {}, errno)
+        : new ProbeError(this.isTls ? 'E_TLS' : 'E_CLOSED', err.message, {}, errno);
+    this.wake?.();
+  };
+
+  private readonly onClose = (): void => {
+    clearTimeout(this.idleTimer);
+    this.ended ??= new ProbeError('E_CLOSED', 'the control connection closed');
+    this.wake?.();
+  };
+
+  private accept(items: ParsedItem[]): void {
+    for (const item of items) {
+      if (item.kind === 'reply') {
+        for (const line of item.lines) this.transcript.received(line);
+        if (item.lineCount > item.lines.length) this.transcript.note(`${item.lineCount - item.lines.length} more lines of this reply not kept`);
+      } else if (item.kind === 'garbage') {
+        this.transcript.received(item.line);
+      } else {
+        this.transcript.note(`reply ${item.code} exceeded ${item.bytes} bytes; rest ignored`);
+      }
+      this.queue.push(item);
+    }
+    if (items.length > 0) this.wake?.();
+  }
+
+  private attach(socket: Socket | TLSSocket): void {
+    socket.on('data', this.onData);
+    socket.on('end', this.onEnd);
+    socket.on('error', this.onError);
+    socket.on('close', this.onClose);
+    socket.on('session', this.onSession);
+  }
+
+  private detach(socket: Socket | TLSSocket): void {
+    socket.removeListener('data', this.onData);
+    socket.removeListener('end', this.onEnd);
+    socket.removeListener('error', this.onError);
+    socket.removeListener('close', this.onClose);
+    socket.removeListener('session', this.onSession);
+  }
+
+  private readonly onSession = (session: Buffer): void => {
+    this.tlsSession = session;
+  };
+}

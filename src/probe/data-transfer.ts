@@ -1,0 +1,93 @@
+import type { Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
+import type { DataTls, DataTransfer } from './observation.js';
+import { ProbeError, asProbeError, errnoOf } from './probe-error.js';
+import { tlsHandshake } from './tls-handshake.js';
+
+/**
+ * Reads a data connection to its end, counting bytes without keeping them. "No data" (connected,
+ * not one byte before the idle limit) and "stalled" (bytes, then silence) are told apart: the first
+ * points at a middlebox that lets the handshake through but not the payload, or a server that never
+ * started; the second at a path that breaks mid-flow (MTU, an ALG, a state-table timeout).
+ */
+export function readToEnd(socket: Socket | TLSSocket, opts: { idleMs: number; maxMs: number; signal: AbortSignal }): Promise<DataTransfer> {
+  const started = performance.now();
+  const elapsed = (): number => Math.round(performance.now() - started);
+  return new Promise((resolve) => {
+    let bytes = 0;
+    let firstByteMs: number | undefined;
+    let settled = false;
+    const finish = (result: DataTransfer['result'], error?: DataTransfer['error']): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(idle);
+      clearTimeout(overall);
+      opts.signal.removeEventListener('abort', onAbort);
+      socket.removeListener('data', onData);
+      socket.removeListener('end', onEnd);
+      socket.removeListener('error', onError);
+      socket.removeListener('close', onEnd);
+      const transfer: DataTransfer = { result, bytes, totalMs: elapsed() };
+      if (firstByteMs !== undefined) transfer.firstByteMs = firstByteMs;
+      if (error) transfer.error = error;
+      resolve(transfer);
+    };
+    const armIdle = (): NodeJS.Timeout =>
+      setTimeout(() => {
+        const result = bytes === 0 ? 'no-data' : 'stalled';
+        finish(result, { code: 'E_TIMEOUT', message: `${result === 'no-data' ? 'no byte' : 'no further byte'} within ${opts.idleMs} ms (${bytes} bytes so far)` });
+      }, opts.idleMs);
+    let idle = armIdle();
+    const overall = setTimeout(
+      () => finish('stalled', { code: 'E_TIMEOUT', message: `transfer still running after ${opts.maxMs} ms (${bytes} bytes)` }),
+      opts.maxMs,
+    );
+    const onData = (chunk: Buffer): void => {
+      if (bytes === 0) firstByteMs = elapsed();
+      bytes += chunk.length;
+      clearTimeout(idle);
+      idle = armIdle();
+    };
+    const onEnd = (): void => finish('complete');
+    const onError = (err: Error): void => {
+      const errno = errnoOf(err);
+      const e = asProbeError(err);
+      finish(e.code === 'E_RESET' ? 'reset' : 'error', { code: e.code, message: err.message, ...(errno ? { errno } : {}) });
+    };
+    const onAbort = (): void => finish('aborted', { code: 'E_ABORTED', message: 'stopped during the transfer' });
+    if (opts.signal.aborted) return onAbort();
+    opts.signal.addEventListener('abort', onAbort, { once: true });
+    socket.on('data', onData);
+    socket.once('end', onEnd);
+    socket.once('close', onEnd);
+    socket.once('error', onError);
+    socket.resume();
+  });
+}
+
+/**
+ * TLS on a data connection, resuming the control connection's session: vsftpd (require_ssl_reuse),
+ * proftpd and FileZilla Server refuse a data connection that starts a fresh session (RFC 4217 §10.2).
+ */
+export async function secureDataConnection(
+  socket: Socket,
+  opts: { session: Buffer | undefined; servername: string | undefined; timeoutMs: number; signal: AbortSignal },
+): Promise<{ record: DataTls; socket?: TLSSocket }> {
+  const started = performance.now();
+  const elapsed = (): number => Math.round(performance.now() - started);
+  try {
+    const secure = await tlsHandshake(
+      socket,
+      { ...(opts.session ? { session: opts.session } : {}), ...(opts.servername ? { servername: opts.servername } : {}) },
+      opts.timeoutMs,
+      opts.signal,
+    );
+    const record: DataTls = { ok: true, sessionReused: secure.isSessionReused(), elapsedMs: elapsed() };
+    const protocol = secure.getProtocol();
+    if (protocol) record.protocol = protocol;
+    return { record, socket: secure };
+  } catch (err) {
+    const e = err instanceof ProbeError ? err : asProbeError(err, 'E_TLS');
+    return { record: { ok: false, error: { code: e.code, message: e.message }, elapsedMs: elapsed() } };
+  }
+}

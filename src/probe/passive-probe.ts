@@ -1,0 +1,122 @@
+import { classifyAddress, sameAddress } from '../ftp/address-class.js';
+import { decodeEpsvReply, decodePasvReply } from '../ftp/host-port.js';
+import type { ControlChannel } from './control-channel.js';
+import { completeTransfer, isPreliminary, protectDataSocket, sendListing } from './data-listing.js';
+import type { DataConnectAttempt, PassiveAttempt, PassiveOutcome, Protection } from './observation.js';
+import { asProbeError } from './probe-error.js';
+import { elapsedSince, type ProbeRun } from './probe-run.js';
+import { parseLastReply } from './server-view.js';
+import { connectTcp } from './tcp-connect.js';
+
+/**
+ * One passive data probe (RFC 959 PASV / RFC 2428 EPSV): ask, parse, connect, list to the end.
+ * Network safety: the advertised address is connected to only when it is the control peer or the
+ * user asked for it (followPasvAddress); otherwise the probe connects to the control peer, as curl
+ * and FileZilla do, and records that the advertised address was skipped.
+ */
+export async function probePassive(
+  run: ProbeRun,
+  channel: ControlChannel,
+  command: 'PASV' | 'EPSV',
+  protection: Protection,
+  opts: { extensions: boolean; purpose: 'probe' | 'sample' },
+): Promise<PassiveAttempt> {
+  const started = performance.now();
+  const t = run.settings.stepTimeoutMs;
+  const attempt: PassiveAttempt = {
+    command,
+    protection,
+    controlTls: channel.isTls,
+    purpose: opts.purpose,
+    controlPeer: channel.peer.address,
+    connections: [],
+    listReplies: [],
+    outcome: 'error',
+    elapsedMs: 0,
+  };
+  const done = (outcome: PassiveOutcome): PassiveAttempt => {
+    attempt.outcome = outcome;
+    attempt.elapsedMs = elapsedSince(started);
+    return attempt;
+  };
+  try {
+    const reply = await channel.send(command, t, run.signal);
+    attempt.reply = reply;
+    if (reply.code !== (command === 'PASV' ? 227 : 229)) return done('command-refused');
+    const decoded =
+      command === 'PASV'
+        ? decodePasvReply(reply.text)
+        : (() => {
+            const epsv = decodeEpsvReply(reply.text);
+            return epsv.ok ? { ok: true as const, value: { address: channel.peer.address, port: epsv.value.port } } : epsv;
+          })();
+    if (!decoded.ok) {
+      attempt.parseError = decoded.reason;
+      return done('bad-reply');
+    }
+    const advertised = decoded.value;
+    attempt.advertised = { ...advertised, addressClass: classifyAddress(advertised.address) };
+
+    const targets: Array<{ via: DataConnectAttempt['via']; address: string }> = [];
+    if (sameAddress(advertised.address, channel.peer.address)) {
+      targets.push({ via: 'advertised', address: advertised.address });
+    } else {
+      if (run.settings.followPasvAddress) targets.push({ via: 'advertised', address: advertised.address });
+      else attempt.advertisedSkipped = `${advertised.address} is not the control peer ${channel.peer.address}; not connecting to a third host unless asked (followPasvAddress)`;
+      targets.push({ via: 'control-peer', address: channel.peer.address });
+    }
+
+    let connection: DataConnectAttempt | undefined;
+    let socket;
+    for (const target of targets) {
+      const result = await connectTcp({ address: target.address, port: advertised.port, timeoutMs: t, signal: run.signal });
+      const record: DataConnectAttempt = { via: target.via, connect: result.outcome };
+      attempt.connections.push(record);
+      if (result.socket) {
+        connection = record;
+        socket = result.socket;
+        break;
+      }
+      if (result.outcome.state === 'aborted') return done('aborted');
+    }
+    if (!connection || !socket) return done('connect-failed');
+
+    const pendingTls = protection === 'private' ? protectDataSocket(run, channel, socket) : undefined;
+    let first;
+    try {
+      const listing = await sendListing(run, channel, attempt.listReplies);
+      attempt.listCommand = listing.command;
+      first = listing.reply;
+    } catch (err) {
+      socket.destroy();
+      throw err;
+    }
+    if (!isPreliminary(first)) {
+      socket.destroy();
+      const tls = await pendingTls;
+      if (tls) connection.tls = tls.record;
+      tls?.socket?.destroy();
+      return done('transfer-refused');
+    }
+    const data = await completeTransfer(run, channel, socket, protection, pendingTls, attempt.listReplies);
+    if (data.tls) connection.tls = data.tls;
+    if (data.transfer) connection.transfer = data.transfer;
+    if (opts.extensions && channel.usable) await recordServerSent(run, channel, attempt);
+    if (data.tls && !data.tls.ok) return done(data.final && data.final.code >= 400 ? 'transfer-refused' : 'tls-failed');
+    const transfer = data.transfer;
+    if (!transfer) return done('error');
+    if (transfer.result === 'no-data' || transfer.result === 'stalled' || transfer.result === 'aborted') return done(transfer.result);
+    if (data.final && data.final.code >= 200 && data.final.code < 300 && transfer.result === 'complete') return done('ok');
+    if (data.final && data.final.code >= 400) return done('transfer-refused');
+    return done('error');
+  } catch (err) {
+    const e = asProbeError(err);
+    return done(e.code === 'E_ABORTED' ? 'aborted' : 'error');
+  }
+}
+
+async function recordServerSent(run: ProbeRun, channel: ControlChannel, attempt: PassiveAttempt): Promise<void> {
+  const reply = await channel.send('SITE FTPDOCTOR LASTPASV', run.settings.stepTimeoutMs, run.signal);
+  const sent = parseLastReply(reply, 'LASTPASV');
+  if (sent !== undefined) attempt.serverSent = sent;
+}

@@ -1,0 +1,19 @@
+import type { ObservationLog, ProbeSettings } from './observation.js';
+import type { Transcript } from './transcript.js';
+
+/** What every step of one run shares: settings, the run's stop signal, the log being filled, the transcript. */
+export interface ProbeRun {
+  readonly settings: ProbeSettings;
+  /** Never stored anywhere: sent once after USER, written to the transcript as "PASS ***". */
+  readonly password: string | undefined;
+  /** Fires on the user's signal or the overall deadline. */
+  readonly signal: AbortSignal;
+  readonly log: ObservationLog;
+  readonly transcript: Transcript;
+  /** Address the control connection targets (resolved). */
+  address: string;
+}
+
+export function elapsedSince(started: number): number {
+  return Math.round(performance.now() - started);
+}

@@ -1,0 +1,48 @@
+import type { Report } from './report-type.js';
+import { ACTOR_WORDS, CHANNELS, sweepLine, targetLine, VERDICT_WORDS, WHERE_WORDS } from './report-words.js';
+
+/** A paste-ready ticket summary (GitHub-flavoured Markdown). */
+
+const MAX_TRANSCRIPT = 200;
+
+/** Text inside a table cell or inline: pipes and newlines would break the table. */
+function cell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
+
+function fence(text: string, lang = ''): string {
+  const ticks = /```/.test(text) ? '~~~~' : '```';
+  return `${ticks}${lang}\n${text}\n${ticks}`;
+}
+
+export function renderMarkdown(report: Report): string {
+  const out: string[] = [];
+  out.push(`## ftpdoctor: ${VERDICT_WORDS[report.verdict]} — ${targetLine(report)}`, '');
+  out.push(`**${report.recommendation}**`, '');
+  out.push(`- Checked: ${report.startedAt} → ${report.endedAt} (${report.timings.totalMs} ms)${report.complete ? '' : ' — incomplete run'}`);
+  out.push(`- Command: \`${report.commandLine.join(' ').replace(/`/g, "'")}\``);
+  out.push(`- ftpdoctor ${report.tool.version}, ${report.environment.os}, Node ${report.environment.node}`);
+  if (report.environment.externalAddress) out.push(`- The server saw this computer as ${report.environment.externalAddress}`);
+  out.push('', '| Channel | Required | Status | Why |', '|---|---|---|---|');
+  for (const c of CHANNELS) {
+    const v = report.channels[c];
+    out.push(`| ${c} | ${report.required.includes(c) ? 'yes' : ''} | **${v.status}** | ${cell(v.summary)} |`);
+  }
+  out.push('', `**Passive range sweep:** ${cell(sweepLine(report, 20))}`, '');
+  out.push(report.findings.length ? '### Findings' : '### Findings\n\nNone.');
+  for (const f of report.findings) {
+    out.push('', `#### ${f.severity.toUpperCase()} \`${f.code}\` (${f.channel}): ${f.title}`, '');
+    if (f.rule) out.push(`**Rule:** ${f.rule}`, '');
+    out.push(`**Where:** ${WHERE_WORDS[f.where]} · **Who acts:** ${ACTOR_WORDS[f.actor]}`, '', '**Evidence:**');
+    for (const e of f.evidence) out.push(`- ${e.fact} (\`${e.ref}\`)`);
+    if (f.fix.length) {
+      out.push('', '**Fix:**');
+      f.fix.forEach((step, i) => out.push(`${i + 1}. ${step}`));
+    }
+    for (const ex of f.examples) out.push('', `*${ex.system}:*`, '', fence(ex.text));
+  }
+  const lines = report.transcript.slice(0, MAX_TRANSCRIPT).map((l) => `${String(l.t).padStart(6)} ${l.dir === 'sent' ? '>' : l.dir === 'received' ? '<' : '#'} ${l.text}`);
+  if (report.transcript.length > MAX_TRANSCRIPT) lines.push(`… ${report.transcript.length - MAX_TRANSCRIPT} more lines in the JSON report`);
+  out.push('', '<details><summary>Control connection transcript (password redacted)</summary>', '', fence(lines.join('\n') || '(empty)'), '', '</details>');
+  return `${out.join('\n')}\n`;
+}

@@ -1,0 +1,44 @@
+import type { Report } from './report-type.js';
+import { ACTOR_WORDS, CHANNELS, sweepLine, targetLine, VERDICT_WORDS, WHERE_WORDS } from './report-words.js';
+
+/**
+ * The human summary for pipes, logs and terminals without a live view: plain text, no ANSI codes,
+ * the verdict first, then channels, then findings most severe first with the rule and the fix.
+ */
+
+const MAX_EVIDENCE = 4;
+
+function indent(text: string, pad: string): string {
+  return text.split('\n').map((l) => pad + l).join('\n');
+}
+
+export function renderText(report: Report): string {
+  const out: string[] = [];
+  out.push(`ftpdoctor ${report.tool.version} — ${targetLine(report)}`);
+  out.push(`Verdict: ${VERDICT_WORDS[report.verdict]} — ${report.recommendation}`);
+  if (!report.complete) out.push(`(incomplete run${report.abortReason ? `: stopped by ${report.abortReason}` : ''})`);
+  out.push('', 'Channels:');
+  for (const c of CHANNELS) {
+    const v = report.channels[c];
+    const req = report.required.includes(c) ? '*' : ' ';
+    out.push(`  ${req}${c.padEnd(8)} ${v.status.padEnd(8)} ${v.summary}`);
+  }
+  out.push('  (* required)', '', `Sweep: ${sweepLine(report)}`);
+  if (report.findings.length === 0) out.push('', 'Findings: none');
+  else out.push('', 'Findings (most severe first):');
+  for (const f of report.findings) {
+    out.push('', `[${f.severity.toUpperCase()}] ${f.code} (${f.channel}): ${f.title}`);
+    if (f.rule) out.push(`  Rule: ${f.rule}`);
+    out.push(`  Where: ${WHERE_WORDS[f.where]}. Who acts: ${ACTOR_WORDS[f.actor]}.`);
+    out.push('  Evidence:');
+    for (const e of f.evidence.slice(0, MAX_EVIDENCE)) out.push(`    - ${e.fact}`);
+    if (f.evidence.length > MAX_EVIDENCE) out.push(`    - … ${f.evidence.length - MAX_EVIDENCE} more in the JSON report`);
+    if (f.fix.length) {
+      out.push('  Fix:');
+      f.fix.forEach((step, i) => out.push(`    ${i + 1}. ${step}`));
+    }
+    for (const ex of f.examples) out.push(`  Example (${ex.system}):`, indent(ex.text, '    '));
+  }
+  out.push('', `Explain a code: ftpdoctor explain CODE. Full details: --json or --output FILE.`);
+  return `${out.join('\n')}\n`;
+}

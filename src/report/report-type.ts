@@ -1,0 +1,63 @@
+import type { Channel, Diagnosis, Finding, Verdicts } from '../diagnosis/finding.js';
+import type { ObservationLog, PortRun, PortState, ProbeSettings, StepRecord, TranscriptLine } from '../probe/observation.js';
+
+/**
+ * The JSON report: the contract support teams and tools build on (issue 5). The stable core is
+ * channels.*.status, sweep.range / sweep.runs, findings[].code/severity/channel and verdict;
+ * schema/report.schema.json describes all of it and the tests validate every report against it.
+ */
+
+export const REPORT_SCHEMA_VERSION = 1;
+
+export interface ReportSweep {
+  performed: boolean;
+  mode: 'full' | 'sample' | 'off';
+  /** The overall span swept (or that would have been): [lowest from, highest to]. */
+  range: [number, number];
+  ranges: Array<[number, number]>;
+  address?: string;
+  cooperative?: boolean;
+  runs: PortRun[];
+  counts: Partial<Record<PortState, number>>;
+  portsTested: number;
+  elapsedMs?: number;
+  complete?: boolean;
+}
+
+export interface Report {
+  schemaVersion: typeof REPORT_SCHEMA_VERSION;
+  tool: { name: 'ftpdoctor'; version: string };
+  startedAt: string;
+  endedAt: string;
+  /** The command line as typed, with secrets replaced by "***". */
+  commandLine: string[];
+  target: {
+    host: string;
+    port: number;
+    addresses: Array<{ address: string; family: 4 | 6 }>;
+    used?: string;
+    tls: ProbeSettings['tls'];
+  };
+  environment: {
+    os: string;
+    node: string;
+    localAddresses: string[];
+    /** Our address as the server saw it (reference server only). */
+    externalAddress?: string;
+    ephemeralPorts?: [number, number];
+    fdLimit?: number;
+  };
+  options: ProbeSettings;
+  required: Channel[];
+  channels: Verdicts;
+  sweep: ReportSweep;
+  findings: Finding[];
+  verdict: Diagnosis['verdict'];
+  recommendation: string;
+  timings: { totalMs: number; steps: StepRecord[] };
+  complete: boolean;
+  abortReason?: ObservationLog['abortReason'];
+  transcript: TranscriptLine[];
+  /** The whole observation log (redacted), which findings[].evidence[].ref points into. */
+  observations: ObservationLog;
+}

@@ -1,0 +1,85 @@
+import type { Diagnosis } from '../diagnosis/finding.js';
+import type { ObservationLog } from '../probe/observation.js';
+import { redactArgv, redactCommandLine, scrubSecrets } from './redact.js';
+import { REPORT_SCHEMA_VERSION, type Report, type ReportSweep } from './report-type.js';
+
+export type { Report, ReportSweep } from './report-type.js';
+export { REPORT_SCHEMA_VERSION } from './report-type.js';
+
+export interface ReportMeta {
+  argv: string[];
+  version: string;
+  /** Further secret values to scrub everywhere (e.g. the password read from --password-env). */
+  secrets?: string[];
+}
+
+function sweepSection(log: ObservationLog): ReportSweep {
+  const s = log.sweep;
+  const ranges = s?.ranges ?? log.settings.ranges;
+  const range: [number, number] = ranges.length
+    ? [Math.min(...ranges.map((r) => r[0])), Math.max(...ranges.map((r) => r[1]))]
+    : [0, 0];
+  if (!s) return { performed: false, mode: log.settings.sweep, range, ranges, runs: [], counts: {}, portsTested: 0 };
+  return {
+    performed: true,
+    mode: s.mode,
+    range,
+    ranges,
+    address: s.address,
+    cooperative: s.cooperative,
+    runs: s.runs,
+    counts: s.counts,
+    portsTested: s.portsTested,
+    elapsedMs: s.elapsedMs,
+    complete: s.complete,
+  };
+}
+
+function elapsed(log: ObservationLog): number {
+  const ms = Date.parse(log.endedAt) - Date.parse(log.startedAt);
+  return Number.isFinite(ms) && ms >= 0 ? ms : 0;
+}
+
+/** Observation log + diagnosis → the report, with every secret gone. */
+export function buildReport(log: ObservationLog, diagnosis: Diagnosis, meta: ReportMeta): Report {
+  const { argv, secrets } = redactArgv(meta.argv);
+  const transcript = log.transcript.map((l) => (l.dir === 'sent' ? { ...l, text: redactCommandLine(l.text) } : l));
+  const observations: ObservationLog = { ...log, transcript };
+  const report: Report = {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    tool: { name: 'ftpdoctor', version: meta.version },
+    startedAt: log.startedAt,
+    endedAt: log.endedAt,
+    commandLine: argv,
+    target: {
+      host: log.settings.host,
+      port: log.settings.port,
+      addresses: log.resolve?.addresses ?? [],
+      used: log.resolve?.used ?? log.control.connect?.address,
+      tls: log.settings.tls,
+    },
+    environment: {
+      os: log.environment.os,
+      node: log.environment.node,
+      localAddresses: log.environment.localAddresses,
+      externalAddress: log.serverView?.peer?.address,
+      ephemeralPorts: log.environment.ephemeralPorts,
+      fdLimit: log.environment.fdLimit,
+    },
+    options: log.settings,
+    required: diagnosis.required,
+    channels: diagnosis.channels,
+    sweep: sweepSection(log),
+    findings: diagnosis.findings,
+    verdict: diagnosis.verdict,
+    recommendation: diagnosis.recommendation,
+    timings: { totalMs: elapsed(log), steps: log.steps },
+    complete: log.complete,
+    abortReason: log.abortReason,
+    transcript,
+    observations,
+  };
+  // A JSON round trip: the report is exactly what `--json` prints (no undefined members).
+  const plain = JSON.parse(JSON.stringify(report)) as Report;
+  return scrubSecrets(plain, [...secrets, ...(meta.secrets ?? [])]);
+}

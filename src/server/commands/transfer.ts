@@ -1,0 +1,104 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { AsciiLineEndings } from '../ascii-mode.js';
+import { runTransfer } from '../data-transfer.js';
+import { replyFsError, sessionPath } from '../fs-replies.js';
+import { formatListLine, formatMlsdLine } from '../listing.js';
+import type { Session } from '../session.js';
+import type { FileEntry } from '../virtual-fs.js';
+import { command, type CommandGroup } from './command.js';
+
+/** "LIST -la /pub" → "/pub": clients pass ls options that RFC 959 does not define; they are ignored. */
+export function listTarget(argument: string): string {
+  const words = argument.trim().split(/\s+/);
+  while (words[0]?.startsWith('-')) words.shift();
+  return words.join(' ') || '.';
+}
+
+async function entriesFor(s: Session, input: string): Promise<FileEntry[] | undefined> {
+  const path = sessionPath(s, input);
+  if (path === undefined) return undefined;
+  try {
+    return await s.ctx.fs.list(path);
+  } catch (err) {
+    replyFsError(s, err);
+    return undefined;
+  }
+}
+
+/** Listings travel in ASCII with CRLF line ends whatever TYPE says (RFC 959 §4.1.3). */
+function sendLines(s: Session, what: string, lines: string[]): Promise<void> {
+  const text = lines.map((l) => `${l}\r\n`).join('');
+  return runTransfer(s, what, (data) => pipeline(Readable.from([Buffer.from(text, 'utf8')]), data));
+}
+
+function listing(format: (e: FileEntry) => string, options: { strip: boolean }) {
+  return async (s: Session, arg: string): Promise<void> => {
+    const entries = await entriesFor(s, options.strip ? listTarget(arg) : arg.trim() || '.');
+    if (!entries) return;
+    await sendLines(s, 'file list', entries.map(format));
+  };
+}
+
+/** RFC 959 §4.1.3 transfer service commands, RFC 3659 §7 MLSD. */
+export const transferCommands: CommandGroup = {
+  LIST: command(true, 'optional', (s, arg) => listing((e) => formatListLine(e, new Date()), { strip: true })(s, arg)),
+  NLST: command(true, 'optional', listing((e) => e.name, { strip: true })),
+  MLSD: command(true, 'optional', async (s, arg) => {
+    const path = sessionPath(s, arg.trim() || '.');
+    if (path === undefined) return;
+    try {
+      const entry = await s.ctx.fs.stat(path);
+      // RFC 3659 §7.2.1: MLSD names a directory; a file gets 501
+      if (entry.type !== 'dir') return s.reply(501, `${arg.trim()}: Not a directory.`);
+    } catch (err) {
+      return replyFsError(s, err);
+    }
+    await listing(formatMlsdLine, { strip: false })(s, arg);
+  }),
+  RETR: command(true, 'required', async (s, arg) => {
+    const path = sessionPath(s, arg);
+    if (path === undefined) return;
+    const offset = s.restOffset;
+    let source: Readable;
+    let size: number;
+    try {
+      const entry = await s.ctx.fs.stat(path);
+      if (entry.type !== 'file') return s.reply(550, `${arg}: Not a plain file.`);
+      size = entry.size;
+      source = await s.ctx.fs.openRead(path, offset);
+    } catch (err) {
+      s.restOffset = 0;
+      return replyFsError(s, err);
+    }
+    await runTransfer(s, `${arg} (${Math.max(0, size - offset)} bytes)`, (data) =>
+      s.binary ? pipeline(source, data) : pipeline(source, new AsciiLineEndings(), data),
+    ).finally(() => source.destroy());
+  }),
+  STOR: command(true, 'required', async (s, arg) => {
+    const path = sessionPath(s, arg);
+    if (path === undefined) return;
+    if (s.restOffset !== 0) {
+      s.restOffset = 0;
+      return s.reply(504, 'REST before STOR is not supported; send the whole file.');
+    }
+    let sink;
+    try {
+      sink = await s.ctx.fs.openWrite(path);
+    } catch (err) {
+      return replyFsError(s, err);
+    }
+    const target = sink;
+    await runTransfer(s, arg, (data) => pipeline(data, target));
+  }),
+  ABOR: command(true, 'none', (s) => {
+    const abort = s.abortTransfer;
+    if (abort) {
+      abort();
+      // the transfer itself has answered 426 by the time this runs (RFC 959 §4.1.3)
+      return void setImmediate(() => s.reply(226, 'ABOR successful.'));
+    }
+    s.clearDataSetup();
+    s.reply(226, 'ABOR successful; no transfer in progress.');
+  }),
+};

@@ -1,0 +1,115 @@
+import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import type { TLSSocket } from 'node:tls';
+import { connectActive } from './active-connector.js';
+import { replyFsError } from './fs-replies.js';
+import { FsError } from './virtual-fs.js';
+import type { Session } from './session.js';
+
+/** Time given to the client to close its end after the last byte before the socket is dropped. */
+const LINGER_MS = 5000;
+
+class TransferAborted extends Error {
+  constructor(readonly reason: 'abor' | 'timeout' | 'tls-reuse') {
+    super(reason);
+  }
+}
+
+async function openDataSocket(s: Session): Promise<Socket> {
+  const setup = s.data;
+  s.data = undefined; // a data setup serves one transfer (RFC 959 §3.2)
+  if (!setup) throw new Error('no data setup');
+  const { config } = s.ctx;
+  if (setup.kind === 'passive') {
+    s.abortTransfer = () => setup.endpoint.close();
+    try {
+      return await setup.endpoint.accept(config.limits.dataConnectTimeoutMs);
+    } finally {
+      setup.endpoint.close();
+    }
+  }
+  return connectActive({
+    address: setup.address,
+    port: setup.port,
+    localAddress: s.localAddress,
+    localPort: config.activeSourcePort,
+    timeoutMs: config.limits.dataConnectTimeoutMs,
+  });
+}
+
+function handshake(s: Session, raw: Socket): Promise<TLSSocket> {
+  const tls = s.ctx.tls.wrap(raw);
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      tls.destroy();
+      reject(new Error(`no TLS handshake within ${s.ctx.config.limits.dataConnectTimeoutMs} ms`));
+    }, s.ctx.config.limits.dataConnectTimeoutMs);
+    s.abortTransfer = () => tls.destroy(new TransferAborted('abor'));
+    tls.once('secure', () => {
+      clearTimeout(timer);
+      resolve(tls);
+    });
+    tls.once('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+  });
+}
+
+/**
+ * Runs one transfer command: opens the data connection (passive accept or active connect), sends
+ * 150, protects it with TLS under PROT P (RFC 4217 §9), hands it to `body`, and ends with 226 on
+ * success, 425 when no connection could be made, 426 when it broke (RFC 959 §4.2.2, §5.4).
+ */
+export async function runTransfer(s: Session, what: string, body: (data: Duplex) => Promise<void>): Promise<void> {
+  s.restOffset = 0;
+  if (!s.data) return s.reply(425, 'Use PORT, EPRT, PASV or EPSV first.');
+  let raw: Socket;
+  try {
+    raw = await openDataSocket(s);
+  } catch (err) {
+    s.abortTransfer = undefined;
+    return s.reply(425, `Can't open data connection: ${(err as Error).message}.`);
+  }
+  s.abortTransfer = () => raw.destroy(new TransferAborted('abor'));
+  s.reply(150, `Opening ${s.binary ? 'BINARY' : 'ASCII'} mode data connection for ${what}.`);
+  let data: Duplex = raw;
+  try {
+    if (s.protectData) {
+      const tls = await handshake(s, raw);
+      data = tls;
+      if (s.ctx.config.requireTlsReuse && !tls.isSessionReused()) throw new TransferAborted('tls-reuse');
+    }
+    const limits = s.ctx.config.limits;
+    const socket = data as Socket;
+    s.abortTransfer = () => socket.destroy(new TransferAborted('abor'));
+    socket.setTimeout(limits.dataIdleTimeoutMs, () => socket.destroy(new TransferAborted('timeout')));
+    await body(data);
+    socket.setTimeout(LINGER_MS, () => socket.destroy());
+    s.reply(226, 'Transfer complete.');
+  } catch (err) {
+    data.destroy();
+    raw.destroy();
+    replyTransferFailure(s, err);
+  } finally {
+    s.abortTransfer = undefined;
+  }
+}
+
+function replyTransferFailure(s: Session, err: unknown): void {
+  const cause = err instanceof TransferAborted ? err : (err as { cause?: unknown }).cause;
+  if (cause instanceof TransferAborted || err instanceof TransferAborted) {
+    const reason = (cause instanceof TransferAborted ? cause : (err as TransferAborted)).reason;
+    if (reason === 'tls-reuse') return s.reply(522, 'SSL connection failed: session reuse required');
+    if (reason === 'timeout') {
+      return s.reply(426, `Data connection idle for ${s.ctx.config.limits.dataIdleTimeoutMs} ms; transfer aborted.`);
+    }
+    return s.reply(426, 'Connection closed; transfer aborted.');
+  }
+  if (err instanceof FsError) return replyFsError(s, err);
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code?.startsWith('ERR_SSL') || (err as Error).message?.includes('TLS')) {
+    return s.reply(425, `Can't open data connection: TLS failed: ${(err as Error).message}.`);
+  }
+  s.reply(426, `Connection closed; transfer aborted (${code ?? (err as Error).message}).`);
+}

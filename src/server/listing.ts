@@ -1,0 +1,44 @@
+import type { FileEntry } from './virtual-fs.js';
+
+/**
+ * Directory listing formats. LIST has no standard format (RFC 959 §4.1.3 leaves it to the server);
+ * the Unix "ls -l" layout is what clients parse best. MLSD/MLST facts follow RFC 3659 §7.
+ */
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const SIX_MONTHS_MS = 182 * 24 * 3600 * 1000;
+
+const pad2 = (n: number): string => String(n).padStart(2, '0');
+
+function lsDate(mtime: Date, now: Date): string {
+  const month = MONTHS[mtime.getUTCMonth()];
+  const day = String(mtime.getUTCDate()).padStart(2, ' ');
+  const recent = Math.abs(now.getTime() - mtime.getTime()) < SIX_MONTHS_MS;
+  const tail = recent ? `${pad2(mtime.getUTCHours())}:${pad2(mtime.getUTCMinutes())}` : ` ${mtime.getUTCFullYear()}`;
+  return `${month} ${day} ${tail}`;
+}
+
+export function formatListLine(e: FileEntry, now: Date): string {
+  const w = e.writable ? 'w' : '-';
+  const mode = e.type === 'dir' ? `dr${w}xr-xr-x` : `-r${w}-r--r--`;
+  return `${mode} 1 ftp ftp ${String(e.size).padStart(12, ' ')} ${lsDate(e.mtime, now)} ${e.name}`;
+}
+
+/** RFC 3659 §2.3 time-val: YYYYMMDDHHMMSS in UTC. */
+export function formatTimeVal(d: Date): string {
+  return (
+    `${d.getUTCFullYear()}${pad2(d.getUTCMonth() + 1)}${pad2(d.getUTCDate())}` +
+    `${pad2(d.getUTCHours())}${pad2(d.getUTCMinutes())}${pad2(d.getUTCSeconds())}`
+  );
+}
+
+/** RFC 3659 §7.2 facts; "type=cdir" for the listed directory itself (§7.5.1). */
+export function formatFacts(e: FileEntry, type: 'file' | 'dir' | 'cdir' = e.type): string {
+  const perm = e.type === 'dir' ? (e.writable ? 'elc' : 'el') : e.writable ? 'rw' : 'r';
+  const size = e.type === 'file' ? `size=${e.size};` : '';
+  return `type=${type};${size}modify=${formatTimeVal(e.mtime)};perm=${perm};`;
+}
+
+export function formatMlsdLine(e: FileEntry): string {
+  return `${formatFacts(e)} ${e.name}`;
+}

@@ -1,0 +1,151 @@
+import { createServer, type Server, type Socket } from 'node:net';
+import { sameAddress } from '../ftp/address-class.js';
+
+/**
+ * A port waiting for one passive data connection (RFC 959 PASV, RFC 2428 EPSV). Only a connection
+ * from the control connection's peer is accepted; any other is closed at once (RFC 2577 §4 warns
+ * against handing data to whoever connects first).
+ */
+export interface PassiveEndpoint {
+  readonly port: number;
+  /** The first accepted data connection, waiting at most timeoutMs from now. */
+  accept(timeoutMs: number): Promise<Socket>;
+  close(): void;
+}
+
+export class DataConnectionError extends Error {
+  constructor(
+    readonly code: 'passive-timeout' | 'passive-closed' | 'active-connect' | 'no-passive-port',
+    message: string,
+    readonly facts: { address?: string; port?: number; errno?: string; elapsedMs?: number } = {},
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Holds at most one data socket and at most one waiter; shared by the dedicated listener below
+ * and the sweep-mode listeners, which differ only in how the socket arrives.
+ */
+export class DataSocketSlot {
+  private socket: Socket | undefined;
+  private waiter: ((s: Socket | Error) => void) | undefined;
+  private closed = false;
+
+  constructor(
+    readonly port: number,
+    private readonly onClose: () => void,
+  ) {}
+
+  get taken(): boolean {
+    return this.socket !== undefined || this.closed;
+  }
+
+  offer(socket: Socket): void {
+    if (this.closed || this.socket) {
+      socket.destroy();
+      return;
+    }
+    this.socket = socket;
+    // an error before the transfer starts must not crash the process; the transfer sees the closed socket
+    socket.on('error', () => {});
+    this.onClose();
+    this.waiter?.(socket);
+  }
+
+  accept(timeoutMs: number): Promise<Socket> {
+    if (this.socket) return Promise.resolve(this.socket);
+    if (this.closed) return Promise.reject(new DataConnectionError('passive-closed', 'passive port already closed'));
+    const started = Date.now();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiter = undefined;
+        reject(
+          new DataConnectionError('passive-timeout', `no data connection to port ${this.port} within ${timeoutMs} ms`, {
+            port: this.port,
+            elapsedMs: Date.now() - started,
+          }),
+        );
+      }, timeoutMs);
+      this.waiter = (s) => {
+        clearTimeout(timer);
+        this.waiter = undefined;
+        if (s instanceof Error) reject(s);
+        else resolve(s);
+      };
+    });
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.onClose();
+    this.waiter?.(new DataConnectionError('passive-closed', 'passive port closed'));
+    if (this.socket && !this.socket.readableEnded) this.socket.destroy();
+  }
+
+  /** Gives up the data socket to the transfer that now owns it. */
+  release(): void {
+    this.socket = undefined;
+    this.closed = true;
+  }
+}
+
+function listenOn(bindAddress: string, port: number): Promise<Server | undefined> {
+  return new Promise((resolve) => {
+    const server = createServer({ pauseOnConnect: true });
+    server.once('error', () => resolve(undefined));
+    server.listen({ host: bindAddress, port, exclusive: true }, () => resolve(server));
+  });
+}
+
+/** Ports in use by this process's own passive endpoints, skipped without a syscall. */
+const ownPorts = new Set<number>();
+
+/**
+ * Opens a listener on some port of the range, starting at a random one; ports already in use (by
+ * anyone) are skipped, never fatal. Returns undefined only when the whole range is busy.
+ */
+export async function openPassiveEndpoint(opts: {
+  bindAddress: string;
+  range: [number, number];
+  expectedPeer: string;
+}): Promise<PassiveEndpoint | undefined> {
+  const [from, to] = opts.range;
+  const size = to - from + 1;
+  const offset = Math.floor(Math.random() * size);
+  for (let i = 0; i < size; i++) {
+    const port = from + ((offset + i) % size);
+    if (ownPorts.has(port)) continue;
+    ownPorts.add(port);
+    const server = await listenOn(opts.bindAddress, port);
+    if (!server) {
+      ownPorts.delete(port);
+      continue;
+    }
+    return dedicatedEndpoint(server, port, opts.expectedPeer);
+  }
+  return undefined;
+}
+
+function dedicatedEndpoint(server: Server, port: number, expectedPeer: string): PassiveEndpoint {
+  let stopped = false;
+  const stop = (): void => {
+    if (stopped) return;
+    stopped = true;
+    server.close(() => ownPorts.delete(port));
+  };
+  const slot = new DataSocketSlot(port, stop);
+  server.on('connection', (socket: Socket) => {
+    if (!sameAddress(socket.remoteAddress ?? '', expectedPeer)) {
+      socket.destroy();
+      return;
+    }
+    slot.offer(socket);
+  });
+  return {
+    port,
+    accept: (ms) => slot.accept(ms).then((s) => (slot.release(), s)),
+    close: () => slot.close(),
+  };
+}

@@ -1,0 +1,106 @@
+import { createServer, type Server, type Socket } from 'node:net';
+import { sameAddress, unmapIpv4 } from '../ftp/address-class.js';
+import { DataSocketSlot, type PassiveEndpoint } from './passive-ports.js';
+
+/**
+ * Sweep mode: one listener on every port of the passive range, so a client can test which ports
+ * of the range get through a firewall. A connection from the control peer to a port that this
+ * peer's session just advertised in 227/229 becomes that session's data connection; any other
+ * connection gets "FTPDOCTOR <serverId> <port> <peer>\r\n" and is closed. The token proves the
+ * connection reached this server and not a middlebox that answers on every port.
+ */
+
+const LISTEN_BATCH = 256;
+
+interface Expectation {
+  peer: string;
+  slot: DataSocketSlot;
+}
+
+export class SweepListeners {
+  private readonly servers: Server[] = [];
+  private readonly expectations = new Map<number, Expectation>();
+  /** Ports actually listening, ascending (ports in use by others are skipped). */
+  readonly ports: number[] = [];
+
+  private constructor(private readonly serverId: string) {}
+
+  static async start(opts: { host: string | undefined; range: [number, number]; serverId: string }): Promise<SweepListeners> {
+    const sweep = new SweepListeners(opts.serverId);
+    const [from, to] = opts.range;
+    for (let start = from; start <= to; start += LISTEN_BATCH) {
+      const batch: Array<Promise<void>> = [];
+      for (let port = start; port <= Math.min(to, start + LISTEN_BATCH - 1); port++) batch.push(sweep.listen(opts.host, port));
+      await Promise.all(batch);
+    }
+    sweep.ports.sort((a, b) => a - b);
+    return sweep;
+  }
+
+  private listen(host: string | undefined, port: number): Promise<void> {
+    return new Promise((resolve) => {
+      const server = createServer({ pauseOnConnect: true }, (socket) => this.route(port, socket));
+      server.once('error', () => resolve());
+      server.listen({ host, port, exclusive: true, backlog: 64 }, () => {
+        this.servers.push(server);
+        this.ports.push(port);
+        resolve();
+      });
+    });
+  }
+
+  private route(port: number, socket: Socket): void {
+    socket.on('error', () => {});
+    const peer = unmapIpv4(socket.remoteAddress ?? '');
+    const expected = this.expectations.get(port);
+    if (expected && sameAddress(peer, expected.peer) && !expected.slot.taken) {
+      this.expectations.delete(port);
+      expected.slot.offer(socket);
+      return;
+    }
+    // reading lets the client's FIN close the socket at once instead of waiting for the timeout
+    socket.resume();
+    socket.end(`FTPDOCTOR ${this.serverId} ${port} ${peer}\r\n`);
+    socket.setTimeout(2000, () => socket.destroy());
+  }
+
+  /** Picks a free port of the range for a PASV/EPSV of the session whose control peer is `peer`. */
+  reserve(peer: string): PassiveEndpoint | undefined {
+    const free = this.ports.length - this.expectations.size;
+    if (free <= 0) return undefined;
+    const start = Math.floor(Math.random() * this.ports.length);
+    for (let i = 0; i < this.ports.length; i++) {
+      const port = this.ports[(start + i) % this.ports.length] as number;
+      if (this.expectations.has(port)) continue;
+      const slot = new DataSocketSlot(port, () => {
+        if (this.expectations.get(port)?.slot === slot) this.expectations.delete(port);
+      });
+      this.expectations.set(port, { peer, slot });
+      return {
+        port,
+        accept: (ms) => slot.accept(ms).then((s) => (slot.release(), s)),
+        close: () => slot.close(),
+      };
+    }
+    return undefined;
+  }
+
+  /** "60000-60010,60012-65535": the listening ports as ranges, for SITE FTPDOCTOR SWEEP. */
+  rangesText(): string {
+    const runs: string[] = [];
+    let i = 0;
+    while (i < this.ports.length) {
+      const first = this.ports[i] as number;
+      let last = first;
+      while (this.ports[i + 1] === last + 1) last = this.ports[++i] as number;
+      runs.push(`${first}-${last}`);
+      i++;
+    }
+    return runs.join(',');
+  }
+
+  async close(): Promise<void> {
+    for (const e of this.expectations.values()) e.slot.close();
+    await Promise.all(this.servers.map((s) => new Promise<void>((r) => s.close(() => r()))));
+  }
+}

@@ -1,0 +1,235 @@
+import { performance } from 'node:perf_hooks';
+import type { PortRun, PortState, SweepObservation } from '../probe/observation.js';
+import { allowed, type ConcurrencyWindow, createWindow, onAnswer, onLocalExhaustion, onNoAnswer, onProvenLoss } from './concurrency-window.js';
+import { findIcmpMixSpans } from './icmp-rate-limit.js';
+import { measureFdBudget } from './open-file-limit.js';
+import { OwnSocketGuard } from './own-socket-guard.js';
+import { type AttemptContext, type AttemptResult, attemptPort } from './port-attempt.js';
+import { compressRuns } from './port-runs.js';
+import { selectPorts } from './port-selection.js';
+import { mergeRanges } from './range-spec.js';
+import { addRttSample, createRttEstimate, DEFAULT_RTT_BOUNDS, type RttBounds, type RttEstimate } from './rtt-estimator.js';
+
+export interface SweepProgress {
+  done: number;
+  total: number;
+  counts: Partial<Record<PortState, number>>;
+  /** Ports classified (or reclassified by a retry) since the previous progress call, compressed. */
+  runs: PortRun[];
+}
+
+export interface SweepOptions {
+  address: string;
+  ranges: Array<[number, number]>;
+  mode: 'full' | 'sample';
+  /**
+   * Cooperative reference server: verify its token on every connection. `listening` is what its
+   * SITE FTPDOCTOR SWEEP reply says it listens on (ports it could not bind are left out); a reset
+   * there is a firewall, anywhere else an ordinary closed port. Without it the whole range counts.
+   */
+  token?: { serverId: string; listening?: Array<[number, number]> };
+  /** RTT of the control connect: seeds the estimator so a wholly dropped range times out quickly. */
+  initialRttMs?: number;
+  /** Ports a PASV/EPSV advertised: a reset there is 'blocked-reset'. */
+  knownListening?: number[];
+  signal?: AbortSignal;
+  onProgress?: (p: SweepProgress) => void;
+  maxConcurrency?: number;
+  rttBounds?: Partial<RttBounds>;
+  progressIntervalMs?: number;
+}
+
+const DEFAULT_MAX_CONCURRENCY = 1024;
+/** Connects are cheap for both ends; a DROP costs the path nothing, so start wide and back off to a wide floor. */
+const INITIAL_WINDOW = 512;
+const FLOOR = 256;
+/** A second retry happens only when the first proved probes were being lost (nmap: retry as often as ever needed). */
+const MAX_RETRY_PASSES = 2;
+/** Local trouble (exhausted descriptors, our own socket answering) before a port is recorded as local-error. */
+const MAX_LOCAL_RETRIES = 4;
+const ERRNO_SAMPLES = 16;
+const MISMATCH_SAMPLES = 8;
+const DEFAULT_PROGRESS_MS = 100;
+
+/** States that prove a host on the far side answered (for "a retry recovered a lost probe"). */
+const HOST_ANSWERS: ReadonlySet<PortState> = new Set(['open', 'closed', 'blocked-reset', 'token-mismatch']);
+
+export async function runSweep(opts: SweepOptions): Promise<SweepObservation> {
+  const startedAt = performance.now();
+  const ranges = mergeRanges(opts.ranges);
+  const ports = selectPorts(ranges, opts.mode);
+  const bounds: RttBounds = { ...DEFAULT_RTT_BOUNDS, ...opts.rttBounds };
+  const fd = measureFdBudget();
+  const limit = Math.max(1, Math.min(opts.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY, fd.budget));
+  const listening = listeningCheck(opts);
+
+  let rtt: RttEstimate = createRttEstimate(bounds, opts.initialRttMs);
+  let window: ConcurrencyWindow = createWindow({ limit, initial: INITIAL_WINDOW, floor: FLOOR });
+  const states = new Map<number, PortState>();
+  const counts: Partial<Record<PortState, number>> = {};
+  const errnos: Partial<Record<PortState, string[]>> = {};
+  const tokenMismatches: NonNullable<SweepObservation['tokenMismatches']> = [];
+  const passes: NonNullable<SweepObservation['passes']> = [];
+  const localRetries = new Map<number, number>();
+  let changed: Array<{ port: number; state: PortState }> = [];
+  let lastProgress = 0;
+  let retries = 0;
+  let aborted = opts.signal?.aborted ?? false;
+
+  const ctx: AttemptContext = { address: opts.address, guard: new OwnSocketGuard(), cancels: new Set(), aborted: () => aborted };
+  const onAbort = (): void => {
+    aborted = true;
+    for (const cancel of [...ctx.cancels]) cancel();
+  };
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
+
+  const progress = (force: boolean): void => {
+    if (!opts.onProgress) return;
+    const now = performance.now();
+    if (!force && now - lastProgress < (opts.progressIntervalMs ?? DEFAULT_PROGRESS_MS)) return;
+    if (!force && changed.length === 0) return;
+    lastProgress = now;
+    const runs = compressRuns(changed);
+    changed = [];
+    opts.onProgress({ done: states.size, total: ports.length, counts: { ...counts }, runs });
+  };
+
+  const record = (port: number, state: PortState, errno: string | undefined): void => {
+    const previous = states.get(port);
+    if (previous !== undefined) counts[previous] = (counts[previous] ?? 1) - 1;
+    states.set(port, state);
+    counts[state] = (counts[state] ?? 0) + 1;
+    changed.push({ port, state });
+    const samples = (errnos[state] ??= []);
+    if (errno !== undefined && samples.length < ERRNO_SAMPLES) samples.push(errno);
+  };
+
+  const stateOf = (port: number, result: Extract<AttemptResult, { kind: 'answer' }>): PortState => {
+    switch (result.connect) {
+      case 'open':
+        if (result.token && !result.token.ok) {
+          if (tokenMismatches.length < MISMATCH_SAMPLES) tokenMismatches.push({ port, reason: result.token.reason, got: result.token.got });
+          return 'token-mismatch';
+        }
+        return 'open';
+      case 'reset':
+        return listening(port) ? 'blocked-reset' : 'closed';
+      default:
+        return result.connect;
+    }
+  };
+
+  /** One pass over `list`; returns how many ports a host answered that had no answer before. */
+  const runPass = (list: number[], timeoutMs: number): Promise<number> =>
+    new Promise((resolvePass) => {
+      let next = 0;
+      let inFlight = 0;
+      let recovered = 0;
+      const again: number[] = [];
+
+      const settle = (port: number, result: AttemptResult): void => {
+        if (result.kind === 'aborted') {
+          aborted = true;
+          return;
+        }
+        if (result.kind === 'retry-local') {
+          const tries = (localRetries.get(port) ?? 0) + 1;
+          localRetries.set(port, tries);
+          if (result.why === 'exhausted') window = onLocalExhaustion(window, inFlight + 1);
+          if (tries <= MAX_LOCAL_RETRIES) again.push(port);
+          else record(port, 'local-error', result.errno ?? 'ESELFCONNECT');
+          return;
+        }
+        const state = stateOf(port, result);
+        if (result.rttMs !== undefined) {
+          rtt = addRttSample(rtt, result.rttMs);
+          if (ctx.token) ctx.token.waitMs = tokenWaitMs(rtt, bounds);
+        }
+        if (state === 'no-answer') window = onNoAnswer(window);
+        else if (state !== 'local-error') window = onAnswer(window);
+        if (states.get(port) === 'no-answer' && HOST_ANSWERS.has(state)) {
+          if (recovered === 0) window = onProvenLoss(window);
+          recovered++;
+        }
+        record(port, state, result.errno);
+      };
+
+      const pump = (): void => {
+        while (!aborted && inFlight < allowed(window) && (again.length > 0 || next < list.length)) {
+          const port = again.length > 0 ? again.shift()! : list[next++]!;
+          inFlight++;
+          void attemptPort(port, timeoutMs === 0 ? rtt.timeoutMs : timeoutMs, ctx).then((result) => {
+            inFlight--;
+            settle(port, result);
+            progress(false);
+            pump();
+          });
+        }
+        if (inFlight === 0 && (aborted || (again.length === 0 && next >= list.length))) resolvePass(recovered);
+      };
+      pump();
+    });
+
+  if (!aborted) {
+    if (opts.token) ctx.token = { serverId: opts.token.serverId, waitMs: tokenWaitMs(rtt, bounds) };
+    let passStart = performance.now();
+    // First pass: the timeout follows the estimator as samples arrive (0 = "current estimate").
+    await runPass(ports, 0);
+    passes.push({ ports: ports.length, timeoutMs: round(rtt.timeoutMs), elapsedMs: round(performance.now() - passStart), answered: ports.length - (counts['no-answer'] ?? 0) });
+    for (let pass = 1; pass <= MAX_RETRY_PASSES && !aborted; pass++) {
+      const silent = ports.filter((p) => states.get(p) === 'no-answer');
+      if (silent.length === 0) break;
+      retries += silent.length;
+      // A retry waits twice as long: it is the last word on these ports, and the estimator only knows the fast ones.
+      const timeoutMs = Math.min(bounds.maxMs, 2 * rtt.timeoutMs);
+      passStart = performance.now();
+      const recovered = await runPass(silent, timeoutMs);
+      passes.push({ ports: silent.length, timeoutMs: round(timeoutMs), elapsedMs: round(performance.now() - passStart), answered: silent.length - (counts['no-answer'] ?? 0) });
+      if (recovered === 0) break;
+    }
+  }
+  opts.signal?.removeEventListener('abort', onAbort);
+  progress(true);
+
+  const runs = compressRuns(ports.filter((p) => states.has(p)).map((port) => ({ port, state: states.get(port)! })));
+  const icmpMix = findIcmpMixSpans(runs);
+  return {
+    mode: opts.mode,
+    address: opts.address,
+    ranges,
+    cooperative: opts.token !== undefined,
+    runs,
+    counts: Object.fromEntries(Object.entries(counts).filter(([, n]) => n > 0)),
+    portsTested: states.size,
+    retries,
+    timing: {
+      srttMs: round(rtt.srttMs ?? 0),
+      rttvarMs: round(rtt.rttvarMs ?? 0),
+      timeoutMs: round(rtt.timeoutMs),
+      ...(opts.initialRttMs === undefined ? {} : { initialRttMs: opts.initialRttMs }),
+    },
+    concurrency: { max: limit, final: allowed(window), ...(fd.softLimit === undefined ? {} : { fdLimit: fd.softLimit }) },
+    errnos,
+    ...(icmpMix.length > 0 ? { icmpMix } : {}),
+    passes,
+    ...(tokenMismatches.length > 0 ? { tokenMismatches } : {}),
+    elapsedMs: round(performance.now() - startedAt),
+    complete: !aborted && states.size === ports.length,
+  };
+}
+
+/** Which resets count as a firewall: on a port known to listen, a reset can only come from something else. */
+function listeningCheck(opts: SweepOptions): (port: number) => boolean {
+  const known = new Set(opts.knownListening ?? []);
+  const serverRanges = opts.token ? (opts.token.listening ?? opts.ranges) : [];
+  return (port) => known.has(port) || serverRanges.some(([from, to]) => port >= from && port <= to);
+}
+
+/** The token is the server's first bytes, one round trip after the handshake; allow generous slack. */
+function tokenWaitMs(rtt: RttEstimate, bounds: RttBounds): number {
+  return Math.max(250, Math.min(2 * bounds.maxMs, 2 * rtt.timeoutMs));
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 10) / 10;
+}

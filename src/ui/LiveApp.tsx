@@ -1,0 +1,74 @@
+import { Box, Text, useInput } from 'ink';
+import { ChannelTable } from './ChannelTable.js';
+import { FindingList } from './FindingList.js';
+import { RangeMapView } from './RangeMapView.js';
+import { StepList } from './StepList.js';
+import { VERDICT_LOOK } from './theme.js';
+import { ColourContext, Tinted } from './Tinted.js';
+import { TranscriptView } from './TranscriptView.js';
+import type { UiState } from './ui-state.js';
+
+export interface LiveAppProps {
+  state: UiState;
+  width: number;
+  colour: boolean;
+  /** Listen to keys (needs a terminal on stdin for raw mode). */
+  keys: boolean;
+  onQuit(): void;
+  onToggleTranscript(): void;
+}
+
+/** The live view of one check: steps, channels, the range map, then the verdict and findings. */
+export function LiveApp({ state, width, colour, keys, onQuit, onToggleTranscript }: LiveAppProps) {
+  useInput(
+    (input, key) => {
+      if (input === 'q' || (key.ctrl && input === 'c')) onQuit();
+      else if (input === 'v') onToggleTranscript();
+    },
+    { isActive: keys },
+  );
+  const total = state.map ? state.map.ranges.reduce((n, [from, to]) => n + to - from + 1, 0) : 0;
+  return (
+    <ColourContext.Provider value={colour}>
+      <Box flexDirection="column" width={width}>
+        <Text bold wrap="truncate-end">
+          ftpdoctor · {state.host.includes(':') ? `[${state.host}]` : state.host}:{state.port}
+        </Text>
+        <Box marginTop={1}>
+          <StepList steps={state.steps} />
+        </Box>
+        <Box marginTop={1}>
+          <ChannelTable channels={state.channels} />
+        </Box>
+        {state.map ? (
+          <Box marginTop={1}>
+            <RangeMapView map={state.map} done={state.sweep?.done ?? 0} total={state.sweep?.total ?? total} counts={state.sweep?.counts ?? {}} />
+          </Box>
+        ) : null}
+        {state.showTranscript ? <TranscriptView lines={state.transcript} /> : null}
+        {state.result ? (
+          <Box marginTop={1} flexDirection="column">
+            <Text>
+              <Tinted colour={VERDICT_LOOK[state.result.verdict].colour} bold>
+                {VERDICT_LOOK[state.result.verdict].symbol} {VERDICT_LOOK[state.result.verdict].label}
+              </Tinted>{' '}
+              {state.result.recommendation}
+              {state.result.complete ? '' : <Tinted colour="yellow"> (incomplete: the check was stopped)</Tinted>}
+            </Text>
+            <Box marginTop={1}>
+              <FindingList findings={state.findings} />
+            </Box>
+          </Box>
+        ) : null}
+        {state.notices.map((notice, i) => (
+          <Text key={i} dimColor>
+            {notice}
+          </Text>
+        ))}
+        {state.phase === 'done' ? null : (
+          <Text dimColor>{state.phase === 'stopping' ? 'stopping…' : `q quit · v ${state.showTranscript ? 'hide' : 'show'} control transcript`}</Text>
+        )}
+      </Box>
+    </ColourContext.Provider>
+  );
+}

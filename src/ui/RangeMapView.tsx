@@ -1,0 +1,61 @@
+import { Box, Text } from 'ink';
+import type { PortState } from '../probe/observation.js';
+import { CELLS_PER_ROW, cellState, type CellState, type RangeMap } from './range-map.js';
+import { CELL_LOOK, formatCount } from './theme.js';
+import { Tinted } from './Tinted.js';
+
+export interface RangeMapViewProps {
+  map: RangeMap;
+  done: number;
+  total: number;
+  counts: Partial<Record<PortState, number>>;
+}
+
+const LEGEND: readonly CellState[] = ['open', 'closed', 'no-answer', 'icmp-reject', 'blocked-reset', 'token-mismatch', 'local-error', 'untested'];
+
+/** The passive range as rows of cells, filled in as the sweep runs, with a legend that counts ports per state. */
+export function RangeMapView({ map, done, total, counts }: RangeMapViewProps) {
+  const rows: Array<RangeMap['cells']> = [];
+  for (let i = 0; i < map.cells.length; i += CELLS_PER_ROW) rows.push(map.cells.slice(i, i + CELLS_PER_ROW));
+  const ranges = map.ranges.map(([from, to]) => (from === to ? `${from}` : `${from}-${to}`)).join(',');
+  const untested = Math.max(0, total - done);
+  return (
+    <Box flexDirection="column">
+      <Text wrap="truncate-end">
+        <Text bold>Passive range {ranges}</Text>
+        <Text dimColor>
+          {' '}
+          · {map.portsPerCell === 1 ? '1 port' : `${map.portsPerCell} ports`} per cell · {formatCount(done)}/{formatCount(total)} tested
+        </Text>
+      </Text>
+      {rows.map((row) => (
+        <Box key={row[0]!.from}>
+          <Box width={6} flexShrink={0}>
+            <Text dimColor>{row[0]!.from}</Text>
+          </Box>
+          <Text>
+            {row.map((cell) => {
+              const look = CELL_LOOK[cellState(cell)];
+              return (
+                <Tinted key={cell.from} colour={look.colour}>
+                  {look.symbol}
+                </Tinted>
+              );
+            })}
+          </Text>
+        </Box>
+      ))}
+      <Box flexWrap="wrap" columnGap={2}>
+        {LEGEND.map((state) => {
+          const look = CELL_LOOK[state];
+          const n = state === 'untested' ? untested : (counts[state] ?? 0);
+          return (
+            <Text key={state}>
+              <Tinted colour={look.colour}>{look.symbol}</Tinted> {look.label} {formatCount(n)}
+            </Text>
+          );
+        })}
+      </Box>
+    </Box>
+  );
+}

@@ -1,0 +1,15 @@
+import { Text, type TextProps } from 'ink';
+import { createContext, useContext, type ReactNode } from 'react';
+import type { Colour } from './theme.js';
+
+/** Whether colours are on (off for NO_COLOR and --no-color); symbols carry the meaning either way. */
+export const ColourContext = createContext(true);
+
+export function Tinted({ colour, children, ...rest }: { colour: Colour; children: ReactNode } & Omit<TextProps, 'color'>) {
+  const enabled = useContext(ColourContext);
+  return (
+    <Text {...rest} color={enabled ? colour : undefined}>
+      {children}
+    </Text>
+  );
+}

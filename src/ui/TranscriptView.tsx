@@ -1,0 +1,20 @@
+import { Box, Text } from 'ink';
+import type { TranscriptLine } from '../probe/observation.js';
+
+const SHOWN = 12;
+const ARROW: Record<TranscriptLine['dir'], string> = { sent: '→', received: '←', note: '·' };
+
+/** The last lines of the control connection (passwords are already "***" in the log). */
+export function TranscriptView({ lines }: { lines: TranscriptLine[] }) {
+  return (
+    <Box flexDirection="column" borderStyle="single" borderDimColor paddingX={1}>
+      <Text bold>Control transcript (v hides)</Text>
+      {lines.length === 0 ? <Text dimColor>nothing yet</Text> : null}
+      {lines.slice(-SHOWN).map((line, i) => (
+        <Text key={`${line.t}-${i}`} wrap="truncate-end" dimColor={line.dir === 'note'}>
+          {ARROW[line.dir]} {line.text}
+        </Text>
+      ))}
+    </Box>
+  );
+}

@@ -1,0 +1,84 @@
+import { render, type Instance } from 'ink';
+import type { Diagnosis } from '../diagnosis/finding.js';
+import type { ProbeEvent } from '../probe/events.js';
+import type { ObservationLog, ProbeSettings } from '../probe/observation.js';
+import { LiveApp } from './LiveApp.js';
+import { initialUiState, reduceUi, type UiAction, type UiState } from './ui-state.js';
+
+export interface LiveViewOptions {
+  settings: ProbeSettings;
+  colour: boolean;
+  stdout: NodeJS.WriteStream;
+  stdin: NodeJS.ReadStream;
+  /** Verdicts as they become known: the diagnosis of each step-end snapshot. */
+  diagnose(log: ObservationLog): Diagnosis;
+  /** q or Ctrl-C: the caller stops the engine; the view stays up to show the partial result. */
+  onQuit(): void;
+}
+
+export interface LiveView {
+  onEvent(event: ProbeEvent): void;
+  stopping(reason: string): void;
+  /** Shows the final verdict and findings, then leaves the last frame on the terminal. */
+  finish(diagnosis: Diagnosis, notices: string[]): Promise<void>;
+}
+
+const MAX_WIDTH = 80;
+/**
+ * Events can arrive by the hundred (sweep progress): state follows every one, the screen at most
+ * every RENDER_INTERVAL_MS, so rendering does not steal the engine's time and skew its timings.
+ */
+const RENDER_INTERVAL_MS = 66;
+
+/** The Ink shell around the pure reducer: every event becomes a new state and a re-render. */
+export function startLiveView(opts: LiveViewOptions): LiveView {
+  let state: UiState = initialUiState(opts.settings);
+  const width = Math.min(MAX_WIDTH, Math.max(40, (opts.stdout.columns ?? MAX_WIDTH) - 1));
+  const keys = opts.stdin.isTTY === true;
+  const element = () => (
+    <LiveApp
+      state={state}
+      width={width}
+      colour={opts.colour}
+      keys={keys && state.phase === 'running'}
+      onQuit={opts.onQuit}
+      onToggleTranscript={() => dispatch({ type: 'toggle-transcript' })}
+    />
+  );
+  const instance: Instance = render(element(), {
+    stdout: opts.stdout,
+    stdin: opts.stdin,
+    exitOnCtrlC: false,
+    patchConsole: false,
+    maxFps: 15,
+  });
+  let pending: NodeJS.Timeout | undefined;
+  const renderNow = (): void => {
+    clearTimeout(pending);
+    pending = undefined;
+    instance.rerender(element());
+  };
+  const dispatch = (action: UiAction): void => {
+    const next = reduceUi(state, action);
+    if (next === state) return;
+    state = next;
+    pending ??= setTimeout(renderNow, RENDER_INTERVAL_MS);
+  };
+  return {
+    onEvent(event) {
+      dispatch(event);
+      if (event.type === 'step-end') dispatch({ type: 'diagnosis', diagnosis: opts.diagnose(event.log), final: false });
+    },
+    stopping(reason) {
+      dispatch({ type: 'stopping', reason });
+    },
+    async finish(diagnosis, notices) {
+      dispatch({ type: 'diagnosis', diagnosis, final: true });
+      for (const text of notices) dispatch({ type: 'notice', text });
+      renderNow();
+      await instance.waitUntilRenderFlush();
+      instance.unmount();
+      await instance.waitUntilExit();
+    },
+  };
+}

@@ -1,0 +1,65 @@
+import { randomBytes } from 'node:crypto';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { LabProcess } from './lab-process.js';
+import type { Lab } from './netns.js';
+import type { TlsFiles } from './tls-cert.js';
+
+/** What every FTP server launcher of the lab takes and returns, whichever server it runs. */
+
+export type ServerKind = 'reference' | 'vsftpd' | 'proftpd' | 'pure-ftpd';
+
+export const PASSIVE_RANGE: [number, number] = [60000, 65535];
+export const CONTROL_PORT = 21;
+
+export interface ServerOptions {
+  /** Advertise this address in 227 replies (pasv_address / MasqueradeAddress / -P / --pasv-address). */
+  pasvAddress?: string;
+  /** Refuse TLS data connections that do not resume the control session (RFC 4217 §10.2). */
+  requireTlsReuse?: boolean;
+  /** Reference server only: listen on the whole passive range and answer with its token (`--sweep-mode`). */
+  sweepMode?: boolean;
+  tls: TlsFiles;
+}
+
+/** A login the check uses: a real account, or anonymous where a server can have no other without system accounts. */
+export interface LabAccount {
+  user: string;
+  /** Absent for anonymous. */
+  password?: string;
+}
+
+export interface LabServer {
+  kind: ServerKind;
+  process: LabProcess;
+  account: LabAccount;
+  /** The file every server serves in its root, with its exact content. */
+  file: { name: string; content: string };
+  stop(): Promise<void>;
+}
+
+export type ServerLauncher = (lab: Lab, options: ServerOptions) => Promise<LabServer>;
+
+export const SERVED_FILE = { name: 'readme.txt', content: 'ftpdoctor lab file\n' };
+
+/** A fresh password per lab, so that a test can grep every output for it. */
+export function labAccount(): Required<LabAccount> {
+  return { user: 'labuser', password: `lab-${randomBytes(6).toString('hex')}` };
+}
+
+/** The served folder: world-readable, owned by root, not writable by the server's unprivileged user. */
+export function makeContentDir(lab: Lab, kind: ServerKind): string {
+  const dir = join(lab.dir, `${kind}-root`);
+  mkdirSync(join(dir, 'pub'), { recursive: true });
+  writeFileSync(join(dir, SERVED_FILE.name), SERVED_FILE.content);
+  chmodSync(lab.dir, 0o755);
+  chmodSync(dir, 0o755);
+  return dir;
+}
+
+/** A folder for one server's config, pid and log files. */
+export function makeConfigDir(lab: Lab, kind: ServerKind): string {
+  const dir = join(lab.dir, `${kind}-conf`);
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}

@@ -1,0 +1,25 @@
+import { afterAll, beforeAll, describe } from 'vitest';
+import { createLab, labAvailability, type Lab, type LabOptions } from './netns.js';
+
+/** Vitest glue for the lab: skip with the reason when it cannot run; build in beforeAll, tear down in afterAll. */
+
+export const availability = labAvailability();
+
+export const labDescribe: (name: string, fn: () => void) => void = availability.ok
+  ? (name, fn) => describe(name, fn)
+  : (name, fn) => describe.skip(`${name} (skipped: ${availability.reason})`, fn);
+
+/** One lab per describe block; the accessor throws if beforeAll has not built it. */
+export function useLab(options: LabOptions): () => Lab {
+  let lab: Lab | undefined;
+  beforeAll(async () => {
+    lab = await createLab(options);
+  });
+  afterAll(async () => {
+    await lab?.destroy();
+  });
+  return () => {
+    if (lab === undefined) throw new Error(`lab ${options.label} was not built`);
+    return lab;
+  };
+}

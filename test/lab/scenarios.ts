@@ -1,0 +1,268 @@
+import { expect } from 'vitest';
+import { ACTIVE_PORT, blockedRanges, describeRun, type CheckRun } from './check-run.js';
+import { PASSIVE_RANGE, type ServerKind, type ServerOptions } from './lab-server.js';
+import { LAB_ADDRESSES, type Lab } from './netns.js';
+import type { NonFtpKind } from './non-ftp-service.js';
+import { blockRuleset, ftpHelperStatefulRuleset, type BlockRule } from './rulesets.js';
+import { expectAllClear, expectChannels, expectExit, expectFinding, expectNoFinding, reportOf } from './report-expect.js';
+import { ALL_SERVERS } from './servers/launchers.js';
+
+/**
+ * The firewall scenarios of issue 4 as data: the topology, the rules an admin would write, the server
+ * (or the non-FTP service) on the far side, and what ftpdoctor's report must say about them.
+ */
+
+export type Topology = 'routed' | 'client-nat' | 'server-nat';
+
+export interface ScenarioContext {
+  lab: Lab;
+  kind: ServerKind | NonFtpKind;
+}
+
+export interface Scenario {
+  /** Also the fixture name: fixtures/lab/<server>-<id>.json. */
+  id: string;
+  title: string;
+  topology: Topology;
+  /** FTP servers it runs against, or the non-FTP service that answers on port 21 instead. */
+  servers: ServerKind[] | { nonFtp: NonFtpKind };
+  server?: (lab: Lab) => Omit<ServerOptions, 'tls'>;
+  rules?: (lab: Lab) => Array<{ role: 'router' | 'client'; ruleset: string }>;
+  /** Extra `check` flags. */
+  args?: string[];
+  verify(run: CheckRun, ctx: ScenarioContext): void;
+}
+
+const REAL_AND_REFERENCE = ALL_SERVERS;
+const TLS_REUSE_SERVERS: ServerKind[] = ['reference', 'vsftpd', 'proftpd']; // pure-ftpd has no such switch
+
+function toServer(lab: Lab, action: BlockRule['action'], ports: Array<[number, number]>, hook: 'forward' | 'output' = 'forward'): string {
+  return blockRuleset(hook, [{ ports, action, daddr: lab.target }]);
+}
+
+/** Sweep states of ports that are reachable: the reference server's token answered, or a stock server's closed port reset. */
+function reachableStates(kind: ScenarioContext['kind']): string[] {
+  return kind === 'reference' ? ['open'] : ['open', 'closed'];
+}
+
+function expectBlockedRuns(run: CheckRun, ctx: ScenarioContext, blocked: Array<[number, number]>): void {
+  const runs = reportOf(run).sweep?.runs ?? [];
+  expect(blockedRanges(runs), `blocked sweep runs\n${describeRun(run)}`).toEqual(blocked);
+  const reachable = runs.filter((r) => !blocked.some(([from, to]) => r.from >= from && r.to <= to));
+  for (const r of reachable) expect(reachableStates(ctx.kind), `state of run ${r.from}-${r.to}\n${describeRun(run)}`).toContain(r.state);
+  const covered = runs.reduce((n, r) => n + (r.to - r.from + 1), 0);
+  expect(covered, `ports covered by sweep runs\n${describeRun(run)}`).toBe(PASSIVE_RANGE[1] - PASSIVE_RANGE[0] + 1);
+}
+
+export const scenarios: Scenario[] = [
+  {
+    id: 'open-path',
+    title: 'open path: every channel works',
+    topology: 'routed',
+    servers: REAL_AND_REFERENCE,
+    verify(run, ctx) {
+      expectChannels(run, { control: 'ok', passive: 'ok', active: 'ok', tls: 'ok' });
+      expectAllClear(run);
+      expectBlockedRuns(run, ctx, []);
+      expectExit(run, 0);
+    },
+  },
+  {
+    id: 'passive-range-dropped',
+    title: 'the passive range dropped on the router',
+    topology: 'routed',
+    servers: REAL_AND_REFERENCE,
+    rules: (lab) => [{ role: 'router', ruleset: toServer(lab, 'drop', [PASSIVE_RANGE]) }],
+    verify(run, ctx) {
+      expectChannels(run, { control: 'ok', passive: 'blocked', active: 'ok' });
+      const f = expectFinding(run, 'PASSIVE_PORTS_BLOCKED', { channel: 'passive', severity: 'error', how: 'drop' });
+      expect(f.ports, describeRun(run)).toEqual([PASSIVE_RANGE]);
+      expectBlockedRuns(run, ctx, [PASSIVE_RANGE]);
+      expectNoFinding(run, 'LOCAL_FIREWALL');
+      expectExit(run, 1);
+    },
+  },
+  {
+    id: 'passive-range-reset',
+    title: 'the passive range rejected with a TCP reset on the router',
+    topology: 'routed',
+    servers: ['reference'],
+    rules: (lab) => [{ role: 'router', ruleset: toServer(lab, 'reset', [PASSIVE_RANGE]) }],
+    verify(run, ctx) {
+      expectChannels(run, { control: 'ok', passive: 'blocked', active: 'ok' });
+      const f = expectFinding(run, 'PASSIVE_PORTS_BLOCKED', { channel: 'passive', how: 'reset' });
+      expect(f.ports, describeRun(run)).toEqual([PASSIVE_RANGE]);
+      expectBlockedRuns(run, ctx, [PASSIVE_RANGE]);
+      expectExit(run, 1);
+    },
+  },
+  {
+    id: 'passive-range-icmp-admin',
+    title: 'the passive range rejected with ICMP admin-prohibited (rate-limited by the router)',
+    topology: 'routed',
+    servers: ['reference'],
+    rules: (lab) => [{ role: 'router', ruleset: toServer(lab, 'icmp-admin', [PASSIVE_RANGE]) }],
+    verify(run, ctx) {
+      expectChannels(run, { control: 'ok', passive: 'blocked', active: 'ok' });
+      const f = expectFinding(run, 'PASSIVE_PORTS_BLOCKED', { channel: 'passive', how: ['icmp-reject', 'rate-limited-reject'] });
+      expect(f.ports, describeRun(run)).toEqual([PASSIVE_RANGE]);
+      expectBlockedRuns(run, ctx, [PASSIVE_RANGE]);
+      expect(reportOf(run).sweep?.runs.some((r) => r.state === 'icmp-reject'), describeRun(run)).toBe(true);
+      expectExit(run, 1);
+    },
+  },
+  {
+    id: 'passive-range-partly-dropped',
+    title: 'two odd parts of the passive range dropped on the router (exact runs)',
+    topology: 'routed',
+    servers: REAL_AND_REFERENCE,
+    rules: (lab) => [{ role: 'router', ruleset: toServer(lab, 'drop', PARTLY_DROPPED) }],
+    verify(run, ctx) {
+      expectChannels(run, { control: 'ok', passive: 'partial' });
+      const f = expectFinding(run, 'PASSIVE_PORTS_BLOCKED', { channel: 'passive', how: 'drop' });
+      expect(f.ports, describeRun(run)).toEqual(PARTLY_DROPPED);
+      expectBlockedRuns(run, ctx, PARTLY_DROPPED);
+      expectExit(run, 1);
+    },
+  },
+  {
+    id: 'local-firewall',
+    title: "the client's own firewall (OUTPUT) dropping the passive range",
+    topology: 'routed',
+    servers: ['reference'],
+    rules: (lab) => [{ role: 'client', ruleset: toServer(lab, 'drop', [PASSIVE_RANGE], 'output') }],
+    verify(run, ctx) {
+      expectChannels(run, { control: 'ok', passive: 'blocked' });
+      expectFinding(run, 'LOCAL_FIREWALL', { channel: 'passive', where: 'this-computer' });
+      expectBlockedRuns(run, ctx, [PASSIVE_RANGE]);
+      expectExit(run, 1);
+    },
+  },
+  {
+    id: 'control-port-dropped',
+    title: 'the control port dropped on the router',
+    topology: 'routed',
+    servers: ['reference'],
+    rules: (lab) => [{ role: 'router', ruleset: toServer(lab, 'drop', [[21, 21]]) }],
+    verify(run) {
+      expectChannels(run, { control: 'blocked', passive: ['error', 'skipped'], active: ['error', 'skipped'] });
+      expectFinding(run, 'CONTROL_UNREACHABLE', { channel: 'control', severity: 'error', how: 'drop' });
+      expectExit(run, 1);
+    },
+  },
+  {
+    id: 'not-ftp-http',
+    title: 'an HTTP server on port 21',
+    topology: 'routed',
+    servers: { nonFtp: 'http' },
+    verify(run) {
+      expectChannels(run, { control: 'blocked', passive: ['error', 'skipped'] });
+      expectFinding(run, 'CONTROL_NOT_FTP', { channel: 'control' });
+      expectNoFinding(run, 'CONTROL_UNREACHABLE');
+      expectExit(run, 1);
+    },
+  },
+  {
+    id: 'not-ftp-ssh',
+    title: 'an SSH-like service on port 21',
+    topology: 'routed',
+    servers: { nonFtp: 'ssh' },
+    verify(run) {
+      expectChannels(run, { control: 'blocked', passive: ['error', 'skipped'] });
+      expectFinding(run, 'CONTROL_NOT_FTP', { channel: 'control' });
+      expectExit(run, 1);
+    },
+  },
+  {
+    id: 'active-inbound-blocked',
+    title: 'the active port dropped inbound on the router',
+    topology: 'routed',
+    servers: ['reference'],
+    rules: () => [
+      {
+        role: 'router',
+        ruleset: blockRuleset('forward', [{ ports: [[ACTIVE_PORT, ACTIVE_PORT]], action: 'drop', daddr: LAB_ADDRESSES.client, newOnly: true }]),
+      },
+    ],
+    args: ['--require', 'passive'],
+    verify(run) {
+      expectChannels(run, { control: 'ok', passive: 'ok', active: 'blocked' });
+      expectFinding(run, 'ACTIVE_INBOUND_BLOCKED', { channel: 'active' });
+      expectNoFinding(run, 'PASSIVE_PORTS_BLOCKED');
+      expectExit(run, 0);
+    },
+  },
+  {
+    id: 'client-nat-no-helper',
+    title: 'client behind NAT without an FTP helper: active breaks, passive works',
+    topology: 'client-nat',
+    servers: REAL_AND_REFERENCE,
+    verify(run) {
+      expectChannels(run, { control: 'ok', passive: 'ok', active: 'blocked' });
+      expectFinding(run, 'ACTIVE_NAT', { channel: 'active' });
+      expectNoFinding(run, 'PASSIVE_PORTS_BLOCKED');
+      expectExit(run, 0);
+    },
+  },
+  {
+    id: 'client-nat-ftp-helper',
+    title: 'client behind NAT with the ftp conntrack helper and a related-only policy: plain data works, TLS data fails',
+    topology: 'client-nat',
+    servers: ['reference'],
+    rules: () => [{ role: 'router', ruleset: ftpHelperStatefulRuleset('to-client') }],
+    verify(run) {
+      expectChannels(run, { control: 'ok', passive: ['ok', 'partial'], tls: 'blocked' });
+      expectFinding(run, 'TLS_BREAKS_ALG', { channel: 'tls' });
+    },
+  },
+  {
+    id: 'server-nat-private-pasv',
+    title: 'server behind NAT advertising its private address',
+    topology: 'server-nat',
+    servers: REAL_AND_REFERENCE,
+    verify(run) {
+      expectChannels(run, { control: 'ok', passive: ['ok', 'partial'] });
+      expectFinding(run, 'PASV_PRIVATE_ADDRESS', { channel: 'passive', where: 'server-side' });
+    },
+  },
+  {
+    id: 'server-nat-pasv-address-set',
+    title: 'server behind NAT with its public passive address configured',
+    topology: 'server-nat',
+    servers: REAL_AND_REFERENCE,
+    server: () => ({ pasvAddress: LAB_ADDRESSES.target }),
+    verify(run, ctx) {
+      expectChannels(run, { control: 'ok', passive: 'ok', active: 'ok', tls: 'ok' });
+      expectNoFinding(run, 'PASV_PRIVATE_ADDRESS');
+      expectNoFinding(run, 'PASV_ADDRESS_MISMATCH');
+      expectAllClear(run);
+      expectBlockedRuns(run, ctx, []);
+      expectExit(run, 0);
+    },
+  },
+  {
+    id: 'tls-session-reuse-required',
+    title: 'FTPS with TLS session reuse required on data connections',
+    topology: 'routed',
+    servers: TLS_REUSE_SERVERS,
+    server: () => ({ requireTlsReuse: true }),
+    args: ['--require', 'passive,tls'],
+    verify(run) {
+      // The engine resumes the control session on data connections (issue 3), so TLS data works.
+      expectChannels(run, { control: 'ok', passive: 'ok', tls: 'ok' });
+      expectNoFinding(run, 'TLS_SESSION_REUSE_REQUIRED');
+      expectExit(run, 0);
+    },
+  },
+];
+
+const PARTLY_DROPPED: Array<[number, number]> = [
+  [61234, 61999],
+  [64000, 65535],
+];
+
+export function scenariosFor(kind: ServerKind | 'non-ftp', topology: Topology): Scenario[] {
+  return scenarios.filter(
+    (s) => s.topology === topology && (Array.isArray(s.servers) ? s.servers.includes(kind as ServerKind) : kind === 'non-ftp'),
+  );
+}

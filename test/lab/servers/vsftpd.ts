@@ -1,0 +1,54 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CONTROL_PORT, PASSIVE_RANGE, SERVED_FILE, makeConfigDir, makeContentDir, type ServerLauncher, type ServerOptions } from '../lab-server.js';
+
+export const VSFTPD_BINARY = '/usr/sbin/vsftpd';
+
+/**
+ * vsftpd from Debian's package. It authenticates local accounts only through PAM and the system's
+ * users, which the lab does not touch, so its test account is anonymous (with FTPS allowed for it).
+ */
+export function vsftpdConfig(options: ServerOptions & { anonRoot: string }): string {
+  const lines = [
+    'listen=YES',
+    'listen_ipv6=NO',
+    `listen_port=${CONTROL_PORT}`,
+    'background=NO',
+    'anonymous_enable=YES',
+    'no_anon_password=YES',
+    `anon_root=${options.anonRoot}`,
+    'local_enable=NO',
+    'write_enable=NO',
+    'pasv_enable=YES',
+    `pasv_min_port=${PASSIVE_RANGE[0]}`,
+    `pasv_max_port=${PASSIVE_RANGE[1]}`,
+    ...(options.pasvAddress === undefined ? [] : [`pasv_address=${options.pasvAddress}`]),
+    'port_enable=YES',
+    'connect_from_port_20=YES',
+    'secure_chroot_dir=/var/run/vsftpd/empty',
+    'seccomp_sandbox=NO',
+    'ssl_enable=YES',
+    'allow_anon_ssl=YES',
+    'force_anon_logins_ssl=NO',
+    'force_anon_data_ssl=NO',
+    'force_local_logins_ssl=NO',
+    'force_local_data_ssl=NO',
+    // vsftpd 3.0.3 defaults to DES-CBC3-SHA, which OpenSSL 3 no longer offers.
+    'ssl_ciphers=HIGH',
+    `rsa_cert_file=${options.tls.certFile}`,
+    `rsa_private_key_file=${options.tls.keyFile}`,
+    `require_ssl_reuse=${options.requireTlsReuse === true ? 'YES' : 'NO'}`,
+    'xferlog_enable=NO',
+    'ftpd_banner=ftpdoctor lab vsftpd',
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+export const startVsftpd: ServerLauncher = async (lab, options) => {
+  const conf = makeConfigDir(lab, 'vsftpd');
+  const confFile = join(conf, 'vsftpd.conf');
+  writeFileSync(confFile, vsftpdConfig({ ...options, anonRoot: makeContentDir(lab, 'vsftpd') }), { mode: 0o600 });
+  const proc = lab.start('server', 'vsftpd', [VSFTPD_BINARY, confFile]);
+  await lab.waitListening('server', CONTROL_PORT, 5_000, proc);
+  return { kind: 'vsftpd', process: proc, account: { user: 'anonymous' }, file: SERVED_FILE, stop: () => proc.stop() };
+};

@@ -1,0 +1,243 @@
+import type { Socket } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { defaultSettings, runProbe } from '../../src/probe/engine.js';
+import type { ObservationLog, ProbeSettings } from '../../src/probe/observation.js';
+import { converse, hostPortNumbers, pasvReply, startDataListener, startScripted, type ScriptedServer } from './scripted-server.js';
+
+const HOST = '127.0.0.1';
+const STEP_MS = 1200;
+const opened: ScriptedServer[] = [];
+
+afterEach(async () => {
+  await Promise.all(opened.splice(0).map((s) => s.close()));
+});
+
+async function track(server: Promise<ScriptedServer>): Promise<ScriptedServer> {
+  const s = await server;
+  opened.push(s);
+  return s;
+}
+
+type Answer = (command: string, socket: Socket) => string | undefined;
+
+/** A server that logs anyone in and refuses every data command, unless a scenario overrides a verb. */
+function answers(overrides: Record<string, Answer> = {}, eol = '\r\n'): Answer {
+  const base: Record<string, Answer> = {
+    USER: () => `331 Password please${eol}`,
+    PASS: () => `230 Logged in${eol}`,
+    FEAT: () => `211 no features${eol}`,
+    SYST: () => `215 UNIX Type: L8${eol}`,
+    TYPE: () => `200 Type set${eol}`,
+    NOOP: () => `200 OK${eol}`,
+    QUIT: (_c, socket) => {
+      socket.end(`221 Bye${eol}`);
+      return undefined;
+    },
+  };
+  return (command, socket) => {
+    const verb = command.split(' ')[0]?.toUpperCase() ?? '';
+    const handler = overrides[verb] ?? base[verb];
+    return handler ? handler(command, socket) : `502 ${verb} not implemented${eol}`;
+  };
+}
+
+function settings(port: number, extra: Partial<ProbeSettings> = {}): ProbeSettings {
+  return { ...defaultSettings(HOST), port, sweep: 'off', pasvSamples: 1, activePorts: [47500, 47540], stepTimeoutMs: STEP_MS, timeoutMs: 20_000, ...extra };
+}
+
+function stepStatus(log: ObservationLog, id: string): string | undefined {
+  return log.steps.find((s) => s.id === id)?.status;
+}
+
+/** Serves one listing on a data listener and closes it. */
+async function listingListener(payload: string): Promise<ScriptedServer> {
+  return track(startDataListener(HOST, (socket) => socket.end(payload)));
+}
+
+describe('probe against a scripted misbehaving server', () => {
+  it('accepts replies with bare LF and a greeting with no line end at all', async () => {
+    const data = await listingListener('file-a\r\nfile-b\r\n');
+    const server = await track(
+      startScripted(HOST, (socket) =>
+        converse(
+          socket,
+          '220 no line end here',
+          answers(
+            {
+              PASV: () => pasvReply(hostPortNumbers(HOST, data.port), '\n'),
+              LIST: (_c, s) => {
+                setTimeout(() => s.write('226 Done\n'), 50);
+                return '150 Here it comes\n';
+              },
+              PORT: () => '500 Illegal PORT command.\n',
+            },
+            '\n',
+          ),
+        ),
+      ),
+    );
+    const log = await runProbe(settings(server.port, { stepTimeoutMs: 3000 }), {});
+    expect(log.control.greeting?.kind).toBe('ftp');
+    expect(log.control.greeting?.reply?.text).toBe('220 no line end here');
+    expect(log.transcript.some((l) => l.dir === 'note' && /without a line terminator/.test(l.text))).toBe(true);
+    expect(log.login?.ok).toBe(true);
+    const pasv = log.passive.find((a) => a.command === 'PASV');
+    expect(pasv?.outcome).toBe('ok');
+    expect(pasv?.connections[0]?.transfer?.bytes).toBe(16);
+    expect(log.passive.find((a) => a.command === 'EPSV')?.outcome).toBe('command-refused');
+    expect(log.active[0]?.outcome).toBe('command-refused');
+    expect(log.active[0]?.portReply?.text).toBe('500 Illegal PORT command.');
+  });
+
+  it('keeps a 1 MB multi-line reply bounded and goes on', async () => {
+    const huge = `211-Features:\r\n${` X${'y'.repeat(98)}\r\n`.repeat(10_000)}211 End\r\n`;
+    const server = await track(startScripted(HOST, (socket) => converse(socket, '220 hi\r\n', answers({ FEAT: () => huge }))));
+    const log = await runProbe(settings(server.port, { stepTimeoutMs: 3000 }), {});
+    expect(log.features?.featReply?.truncated).toBe(true);
+    expect(log.features?.featReply?.text.length).toBeLessThanOrEqual(64 * 1024);
+    expect(stepStatus(log, 'features')).toBe('ok');
+    expect(log.transcript.length).toBeLessThan(1000);
+    expect(log.passive.map((a) => a.outcome)).toEqual(['command-refused', 'command-refused']);
+  });
+
+  it('gives up on a greeting that trickles in one byte per second', async () => {
+    const server = await track(
+      startScripted(HOST, (socket) => {
+        const text = Buffer.from('220 slow server ready\r\n');
+        let i = 0;
+        const timer = setInterval(() => {
+          if (i >= text.length || socket.destroyed) return clearInterval(timer);
+          socket.write(text.subarray(i, ++i));
+        }, 1000);
+        socket.on('close', () => clearInterval(timer));
+      }),
+    );
+    const started = Date.now();
+    const log = await runProbe(settings(server.port), {});
+    expect(Date.now() - started).toBeLessThan(STEP_MS + 3000);
+    expect(log.control.greeting?.kind).toBe('slow');
+    expect(log.control.greeting?.firstBytes).toMatch(/^2/);
+    expect(log.control.closedEarly?.code).toBe('E_TIMEOUT');
+    expect(stepStatus(log, 'login')).toBe('skipped');
+  });
+
+  it('records a 227 with numbers above 255 as a bad reply', async () => {
+    const server = await track(
+      startScripted(HOST, (socket) => converse(socket, '220 hi\r\n', answers({ PASV: () => pasvReply('127,0,0,1,300,20') }))),
+    );
+    const log = await runProbe(settings(server.port), {});
+    const pasv = log.passive.find((a) => a.command === 'PASV');
+    expect(pasv?.outcome).toBe('bad-reply');
+    expect(pasv?.parseError).toMatch(/300 is above 255/);
+    expect(pasv?.connections).toEqual([]);
+  });
+
+  it('does not connect to a third host named in a 227; tests the control peer instead', async () => {
+    const data = await listingListener('only-file\r\n');
+    const server = await track(
+      startScripted(HOST, (socket) =>
+        converse(
+          socket,
+          '220 hi\r\n',
+          answers({
+            PASV: () => pasvReply(hostPortNumbers('192.0.2.44', data.port)),
+            LIST: (_c, s) => {
+              setTimeout(() => s.write('226 Done\r\n'), 50);
+              return '150 Here it comes\r\n';
+            },
+          }),
+        ),
+      ),
+    );
+    const log = await runProbe(settings(server.port), {});
+    const pasv = log.passive.find((a) => a.command === 'PASV');
+    expect(pasv?.advertised).toEqual({ address: '192.0.2.44', port: data.port, addressClass: 'documentation' });
+    expect(pasv?.advertisedSkipped).toMatch(/192\.0\.2\.44/);
+    expect(pasv?.connections.map((c) => c.connect.address)).toEqual([HOST]);
+    expect(pasv?.connections[0]?.via).toBe('control-peer');
+    expect(pasv?.outcome).toBe('ok');
+    expect(data.accepted).toBe(1);
+  });
+
+  it('records a reset in the middle of a multi-line reply', async () => {
+    const server = await track(
+      startScripted(HOST, (socket) =>
+        converse(
+          socket,
+          '220 hi\r\n',
+          answers({
+            USER: (_c, s) => {
+              s.write('331-first line\r\n331-second li');
+              setTimeout(() => s.resetAndDestroy(), 30);
+              return undefined;
+            },
+          }),
+        ),
+      ),
+    );
+    const log = await runProbe(settings(server.port), {});
+    expect(stepStatus(log, 'login')).toBe('fail');
+    expect(log.control.closedEarly?.code).toBe('E_RESET');
+    expect(log.control.closedEarly?.reason).toMatch(/ECONNRESET/);
+    expect(stepStatus(log, 'passive')).toBe('skipped');
+  });
+
+  it('records a listener that accepts and never says a word as silent', async () => {
+    const server = await track(startScripted(HOST, () => undefined));
+    const started = Date.now();
+    const log = await runProbe(settings(server.port), {});
+    expect(Date.now() - started).toBeLessThan(STEP_MS * 3);
+    expect(log.control.connect?.state).toBe('open');
+    expect(log.control.greeting?.kind).toBe('silent');
+    expect(log.control.greeting?.firstBytes).toBe('');
+    expect(log.control.closedEarly?.code).toBe('E_TIMEOUT');
+    expect(log.complete).toBe(true);
+  });
+
+  it('tells a data connection that never carries a byte from one that stalls', async () => {
+    const silentData = await track(startDataListener(HOST, () => undefined));
+    const stallingData = await track(startDataListener(HOST, (socket) => socket.write('x'.repeat(100))));
+    const server = await track(
+      startScripted(HOST, (socket) =>
+        converse(
+          socket,
+          '220 hi\r\n',
+          answers({
+            PASV: () => pasvReply(hostPortNumbers(HOST, silentData.port)),
+            EPSV: () => `229 Entering Extended Passive Mode (|||${stallingData.port}|)\r\n`,
+            LIST: () => '150 Here it comes\r\n',
+          }),
+        ),
+      ),
+    );
+    const log = await runProbe(settings(server.port), {});
+    const [pasv, epsv] = log.passive;
+    expect(pasv?.outcome).toBe('no-data');
+    expect(pasv?.connections[0]?.transfer).toMatchObject({ result: 'no-data', bytes: 0 });
+    expect(epsv?.outcome).toBe('stalled');
+    expect(epsv?.connections[0]?.transfer).toMatchObject({ result: 'stalled', bytes: 100 });
+    // Each stuck transfer left the session out of step; the engine opened a fresh one for the next probe.
+    expect(server.accepted).toBeGreaterThanOrEqual(2);
+  });
+
+  it('records a refused connect and a port nobody answers on', async () => {
+    const closed = await track(startScripted(HOST, () => undefined));
+    const port = closed.port;
+    await closed.close();
+    opened.splice(opened.indexOf(closed), 1);
+    const log = await runProbe(settings(port), {});
+    expect(log.control.connect).toMatchObject({ state: 'reset', errno: 'ECONNREFUSED', address: HOST, port });
+    expect(stepStatus(log, 'control-connect')).toBe('fail');
+    expect(stepStatus(log, 'greeting')).toBeUndefined();
+  });
+
+  it('ends at the overall deadline with a partial log', async () => {
+    const server = await track(startScripted(HOST, () => undefined));
+    const started = Date.now();
+    const log = await runProbe(settings(server.port, { timeoutMs: 400, stepTimeoutMs: 5000 }), {});
+    expect(Date.now() - started).toBeLessThan(1500);
+    expect(log.complete).toBe(false);
+    expect(log.abortReason).toBe('deadline');
+    expect(stepStatus(log, 'greeting')).toBe('aborted');
+  });
+});
