@@ -3,13 +3,11 @@ import { defaultSettings } from './probe/engine.js';
 import { registerServe } from './cli/serve.js';
 import { explainCode, explainList } from './cli/explain.js';
 import { runProgram } from './cli/program.js';
-import { runCheck, type CheckIo } from './cli/check-run.js';
+import { EXIT_COULD_NOT_RUN, runCheck, type CheckIo } from './cli/check-run.js';
 import { runSelftest } from './cli/selftest-run.js';
 import { packageVersion } from './cli/version.js';
 import type { ProbeSettings } from './probe/observation.js';
 
-/** Exit code when the check itself could not run; also for an internal error, reported in one line. */
-const EXIT_COULD_NOT_RUN = 3;
 /** Lingering sockets must not keep a finished run alive. */
 const EXIT_GRACE_MS = 1000;
 
@@ -42,6 +40,7 @@ main().then(
     process.exitCode = code === 0 ? (process.exitCode ?? 0) : code;
     setTimeout(() => process.exit(), EXIT_GRACE_MS).unref();
   },
+  // An internal error is reported in one line like every other failure (the stack on request).
   (err: unknown) => {
     const message = err instanceof Error ? err.message : String(err);
     process.stderr.write(`error: ftpdoctor failed: ${message}${process.env.FTPDOCTOR_DEBUG ? `\n${(err as Error).stack ?? ''}` : ''}\n`);

@@ -8,6 +8,7 @@ export interface CheckFlags {
   port?: number;
   user?: string;
   passwordEnv?: string;
+  /** --tls (true) or --no-tls (false). */
   tls?: boolean;
   tlsAuto?: boolean;
   implicitTls?: boolean;
@@ -65,11 +66,14 @@ export function planCheck(
   if (flags.user !== undefined && target.user !== undefined && flags.user !== target.user) {
     return { ok: false, message: `the user is given twice and differs: "${target.user}" in the URL and --user "${flags.user}"` };
   }
-  const tlsFlags = [flags.tls && '--tls', flags.tlsAuto && '--tls-auto', flags.implicitTls && '--implicit-tls'].filter(
-    (f): f is string => typeof f === 'string',
-  );
+  const tlsFlags = [
+    flags.tls === true && '--tls',
+    flags.tls === false && '--no-tls',
+    flags.tlsAuto && '--tls-auto',
+    flags.implicitTls && '--implicit-tls',
+  ].filter((f): f is string => typeof f === 'string');
   if (tlsFlags.length > 1) return { ok: false, message: `${tlsFlags.join(' and ')} exclude each other: choose one` };
-  const flagTls = flags.tls ? 'explicit' : flags.tlsAuto ? 'auto' : flags.implicitTls ? 'implicit' : undefined;
+  const flagTls = flags.tls === true ? 'explicit' : flags.tls === false ? 'off' : flags.tlsAuto ? 'auto' : flags.implicitTls ? 'implicit' : undefined;
   if (flagTls !== undefined && target.tls !== undefined && flagTls !== target.tls) {
     return { ok: false, message: `the URL scheme asks for ${target.tls} TLS but ${tlsFlags[0]} was given` };
   }

@@ -29,16 +29,16 @@ const STOP_GRACE_MS = 800;
 export const EXIT_INTERRUPTED = 130;
 export const EXIT_COULD_NOT_RUN = 3;
 
-/**
- * Runs one check: password, engine, the chosen view, diagnosis, report, exit code.
- * Ctrl-C, SIGTERM and the q key stop the engine; the partial report is still shown and written.
- */
 export interface CheckOutcome {
   exitCode: number;
   /** Absent when the check never started (the password prompt was cancelled). */
   diagnosis?: Diagnosis;
 }
 
+/**
+ * Runs one check: password, engine, the chosen view, diagnosis, report, exit code.
+ * Ctrl-C, SIGTERM and the q key stop the engine; the partial report is still shown and written.
+ */
 export async function runCheck(plan: CheckPlan, io: CheckIo): Promise<CheckOutcome> {
   let password: string | undefined;
   try {
@@ -71,12 +71,12 @@ export async function runCheck(plan: CheckPlan, io: CheckIo): Promise<CheckOutco
         stdout: io.stdout,
         stdin: io.stdin,
         diagnose: (log) => diagnose(log, { require: plan.require }),
-        onQuit: () => stop('stopping: q pressed'),
+        onQuit: (key) => stop(key === 'q' ? 'stopping: q pressed' : 'stopping: Ctrl-C'),
       });
     }
     const probe = startProbe(plan.settings, { signal: controller.signal, ...(password !== undefined ? { password } : {}) });
     let progress = INITIAL_PROGRESS;
-    const consumed = (async () => {
+    const consumed: Promise<void> = (async () => {
       for await (const event of probe.events) {
         if (event.type === 'step-end' || event.type === 'run-end') lastLog = event.log;
         if (view) view.onEvent(event);
@@ -87,8 +87,10 @@ export async function runCheck(plan: CheckPlan, io: CheckIo): Promise<CheckOutco
         }
       }
     })();
+    // A failing view must not cost the report: the result is still diagnosed, printed and written.
+    const viewDone = consumed.catch(() => undefined);
     const log = await resultOrSnapshot(probe.result, controller.signal, () => lastLog);
-    await Promise.race([consumed, delay(STOP_GRACE_MS)]);
+    await within(viewDone, STOP_GRACE_MS);
     const finalLog: ObservationLog = interrupted && log.complete ? { ...log, complete: false, abortReason: 'signal' } : log;
     return await finish(plan, io, finalLog, { interrupted, view, password });
   } finally {
@@ -126,20 +128,30 @@ async function finish(
   return { exitCode, diagnosis };
 }
 
-/** The engine's own log, or — if it does not come back within the grace time after a stop — the last snapshot. */
+/**
+ * The engine's own log; or, when it has not come back STOP_GRACE_MS after a stop, the last
+ * step-end snapshot marked incomplete, so that a stop always ends within a second.
+ */
 async function resultOrSnapshot(result: Promise<ObservationLog>, signal: AbortSignal, snapshot: () => ObservationLog | undefined): Promise<ObservationLog> {
-  const afterStop = new Promise<ObservationLog | undefined>((resolve) => {
-    const onAbort = (): void => void delay(STOP_GRACE_MS).then(() => resolve(snapshot()));
-    if (signal.aborted) onAbort();
-    else signal.addEventListener('abort', onAbort, { once: true });
-  });
-  const first = await Promise.race([result, afterStop]);
-  if (first) return first;
-  return result;
+  if (!signal.aborted) await Promise.race([result, new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }))]);
+  if (!signal.aborted) return result;
+  const returned = await within(result, STOP_GRACE_MS);
+  const last = returned ?? snapshot();
+  if (!last) return result;
+  return returned ?? { ...last, endedAt: new Date().toISOString(), complete: false, abortReason: 'signal' };
 }
 
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+/** The promise's value, or undefined when it takes longer than ms; the timer never outlives the wait. */
+async function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 async function passwordFor(plan: CheckPlan, io: CheckIo): Promise<string | undefined> {

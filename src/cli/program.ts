@@ -106,7 +106,8 @@ export function createProgram(handlers: ProgramHandlers, onExitCode: (code: numb
     .addOption(new Option('-u, --user <name>', 'login name (default anonymous)'))
     .addOption(new Option('--password-env <VAR>', 'read the password from environment variable VAR (else prompt on a terminal)'))
     .addOption(new Option('--tls', 'require explicit TLS (AUTH TLS, RFC 4217)'))
-    .addOption(new Option('--tls-auto', 'try AUTH TLS and fall back to plain FTP if refused'))
+    .addOption(new Option('--no-tls', 'plain FTP only: do not try AUTH TLS'))
+    .addOption(new Option('--tls-auto', 'try AUTH TLS, fall back to plain FTP if refused (the default)'))
     .addOption(new Option('--implicit-tls', 'TLS from the first byte (FTPS, port 990)'))
     .addOption(new Option('-k, --insecure', 'accept an untrusted or self-signed certificate'))
     .addOption(new Option('--active-port <port|from-to>', 'local port or range to listen on for active mode (PORT/EPRT)').argParser(flagParser(parsePortOrRange)))
@@ -143,9 +144,10 @@ export function createProgram(handlers: ProgramHandlers, onExitCode: (code: numb
   const selftest = program
     .command('selftest')
     .description(
-      'start the reference FTP server in this process on loopback and run the full check against it:\n' +
+      'start the reference FTP server in this process on loopback and run the full check against it: ' +
         'passive across the whole range, active, plain and TLS. Exits 0 only when everything is green.',
     )
+    .summary('check this computer against the bundled reference server (what `npm start` runs)')
     .addOption(new Option('--range <ranges>', "the server's passive range (default 60000-65535)").argParser(rangeParser))
     .addOption(new Option('--sweep <mode>', 'range sweep: full, sample or off (default full)').choices(['full', 'sample', 'off']))
     .addOption(new Option('--timeout <duration>', 'overall deadline (bare number: seconds)').argParser(durationParser));

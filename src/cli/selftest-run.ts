@@ -1,6 +1,6 @@
 import type { Channel } from '../diagnosis/finding.js';
 import { defaultSettings } from '../probe/engine.js';
-import { startServer, ServerStartError, type RunningServer } from '../server/index.js';
+import { startServer, type RunningServer } from '../server/index.js';
 import { measureFdBudget } from '../sweep/open-file-limit.js';
 import type { CheckPlan } from './check-plan.js';
 import { noColorRequested } from './check-plan.js';
@@ -22,16 +22,17 @@ export async function runSelftest(flags: SelftestFlags, io: CheckIo): Promise<nu
   if (flags.range && flags.range.length > 1) throw new UsageError('selftest takes one passive range, e.g. --range 60000-65535');
   const sweep = flags.sweep ?? 'full';
   const range = fitRange(flags.range?.[0] ?? DEFAULT_RANGE, sweep !== 'off');
+  io.stderr.write(`selftest: starting the reference server (passive ${range.range[0]}-${range.range[1]})\n`);
+  if (range.note) io.stderr.write(`${range.note}\n`);
   let server: RunningServer;
   try {
     server = await startServer({ host: '127.0.0.1', port: 0, pasvRange: range.range, sweepMode: sweep !== 'off' });
   } catch (err) {
-    const message = err instanceof ServerStartError || err instanceof Error ? err.message : String(err);
+    const message = err instanceof Error ? err.message : String(err);
     io.stderr.write(`error: the reference server could not start: ${message}\n`);
     return EXIT_COULD_NOT_RUN;
   }
   try {
-    if (range.note) io.stderr.write(`${range.note}\n`);
     const listening = server.sweepPorts?.length;
     const span = range.range[1] - range.range[0] + 1;
     if (listening !== undefined && listening < span) {

@@ -138,14 +138,16 @@ export function registerServe(program: Command): void {
       }
       process.stdout.write(describe(server).join('\n') + '\n');
       await new Promise<void>((resolve) => {
+        const onInt = (): void => stop('SIGINT');
+        const onTerm = (): void => stop('SIGTERM');
         const stop = (signal: string): void => {
           process.stdout.write(`${signal}: stopping\n`);
-          process.off('SIGINT', stop);
-          process.off('SIGTERM', stop);
+          process.off('SIGINT', onInt);
+          process.off('SIGTERM', onTerm);
           void server.close().then(resolve);
         };
-        process.on('SIGINT', stop);
-        process.on('SIGTERM', stop);
+        process.on('SIGINT', onInt);
+        process.on('SIGTERM', onTerm);
       });
     });
 }

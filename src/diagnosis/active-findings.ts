@@ -13,8 +13,17 @@ import { allowRuleExamples } from './firewall-examples.js';
 
 const INBOUND_FAILURES = new Set(['no-inbound', 'server-connect-failed', 'command-refused']);
 
+/**
+ * The server accepted PORT and nothing ever arrived, however the attempt ended (a LIST reply that
+ * never came within the step timeout is recorded as 'error').
+ */
+function inboundNeverCame(e: ActiveEntry): boolean {
+  const a = e.attempt;
+  return INBOUND_FAILURES.has(a.outcome) || (a.outcome === 'error' && isPositiveReply(a.portReply) && !a.inbound?.arrived && !a.transfer);
+}
+
 export function activeFindings(log: ObservationLog, claims: Claims): Finding[] {
-  const failedEntries = activeEntries(log).filter((e) => !claims.has(e) && INBOUND_FAILURES.has(e.attempt.outcome));
+  const failedEntries = activeEntries(log).filter((e) => !claims.has(e) && inboundNeverCame(e));
   const nat = failedEntries.filter((e) => natEvidence(log, e) !== undefined);
   const inbound = failedEntries.filter((e) => !nat.includes(e) && e.attempt.outcome !== 'command-refused');
   const refused = failedEntries.filter((e) => !nat.includes(e) && e.attempt.outcome === 'command-refused');

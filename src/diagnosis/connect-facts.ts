@@ -42,11 +42,6 @@ export function blockKindOfConnect(state: ConnectState, listening: boolean): Blo
   return undefined;
 }
 
-/** Whether a connect outcome blocks a port the server listens on. */
-export function isBlockedConnect(c: ConnectOutcome): boolean {
-  return c.state === 'no-answer' || c.state === 'icmp-reject' || c.state === 'reset';
-}
-
 /** The way a rule treats a connection, for the inferred-rule sentence. */
 export function blockVerb(how: BlockKind | undefined): string {
   switch (how) {

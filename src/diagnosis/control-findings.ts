@@ -15,7 +15,7 @@ export function controlFindings(log: ObservationLog): Finding[] {
   if (resolveFailure) return [resolveFailure];
   const connect = log.control.connect;
   if (connect && connect.state !== 'open') {
-    const finding = unreachableFinding(log, connect);
+    const finding = unreachableFinding(connect);
     return finding ? [finding] : [];
   }
   const greeting = log.control.greeting;
@@ -47,11 +47,12 @@ function dnsFinding(log: ObservationLog): Finding | undefined {
   };
 }
 
-function unreachableFinding(log: ObservationLog, connect: ConnectOutcome): Finding | undefined {
+function unreachableFinding(connect: ConnectOutcome): Finding | undefined {
   if (connect.state === 'aborted') return undefined;
   if (connect.state === 'local-error' && isResourceErrno(connect.errno)) return undefined;
   const target = endpoint(connect.address, connect.port);
-  const how: BlockKind = connect.state === 'local-error' ? 'local' : (blockKindOfConnect(connect.state, false) ?? 'reset');
+  // On the control port a reset says only that something answered "no": a closed port or a tcp-reset rule.
+  const how: BlockKind = connect.state === 'local-error' ? 'local' : (blockKindOfConnect(connect.state, true) ?? 'reset');
   const evidence = [{ ref: '/control/connect', fact: describeConnect(connect) }];
   const flow = { direction: 'outbound' as const, remote: connect.address, ports: [[connect.port, connect.port]] as Array<[number, number]>, purpose: `FTP control to ${connect.address}` };
   const common = { code: 'CONTROL_UNREACHABLE' as const, severity: 'error' as const, channel: 'control' as const, how, evidence };

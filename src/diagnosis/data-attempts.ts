@@ -41,8 +41,30 @@ export function failed(entry: DataEntry): boolean {
   return entry.attempt.outcome !== 'ok' && entry.attempt.outcome !== 'aborted';
 }
 
-export function commandOf(entry: DataEntry): string {
-  return entry.attempt.command;
+/**
+ * Whether the attempt ran over an encrypted control session. An FTP ALG reads PORT and 227 on the
+ * control channel, so this (not PROT P/C of the data) is what blinds it; older logs without
+ * controlTls had TLS data only on TLS sessions.
+ */
+export function overTls(entry: DataEntry): boolean {
+  return entry.attempt.controlTls ?? entry.attempt.protection === 'private';
+}
+
+/** Data protection and control session in words: "PROT P over TLS", "plain session". */
+export function sessionWords(entry: DataEntry): string {
+  if (!overTls(entry)) return 'on a plain-text control session';
+  return `on a TLS control session with ${entry.attempt.protection === 'private' ? 'PROT P (TLS data)' : 'PROT C (clear data)'}`;
+}
+
+/**
+ * The attempts a verdict counts: not the interrupted ones, and not a refused EPSV while PASV works
+ * (an old server) or a refused PASV while EPSV works (IPv6, where PASV cannot name the address,
+ * RFC 2428 §1): clients simply use the other command.
+ */
+export function countedAttempts(entries: DataEntry[]): DataEntry[] {
+  const works = new Set(entries.filter(worked).map((e) => e.attempt.command));
+  const otherWorks = (e: DataEntry) => (e.attempt.command === 'PASV' && works.has('EPSV')) || (e.attempt.command === 'EPSV' && works.has('PASV'));
+  return entries.filter((e) => e.attempt.outcome !== 'aborted' && !(e.attempt.outcome === 'command-refused' && otherWorks(e)));
 }
 
 /** Findings record here which attempts they explained. */

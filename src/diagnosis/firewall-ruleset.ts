@@ -156,6 +156,17 @@ function jsonAddresses(right: Json): string[] | undefined {
   return undefined;
 }
 
+/** A JSON expression value written the way `nft list ruleset` prints it. */
+function jsonValueText(v: Json): string {
+  if (v === null || typeof v !== 'object') return String(v);
+  if (Array.isArray(v)) return `{ ${v.map(jsonValueText).join(', ')} }`;
+  if (Array.isArray(v.range)) return `${jsonValueText(v.range[0] ?? null)}-${jsonValueText(v.range[1] ?? null)}`;
+  if (Array.isArray(v.set)) return `{ ${v.set.map(jsonValueText).join(', ')} }`;
+  const prefix = v.prefix;
+  if (prefix && typeof prefix === 'object' && !Array.isArray(prefix)) return `${prefix.addr}/${prefix.len}`;
+  return JSON.stringify(v);
+}
+
 function parseNftJson(data: { nftables?: Json[] }): Ruleset {
   const rules: FirewallRule[] = [];
   const policies: ChainPolicy[] = [];
@@ -192,7 +203,7 @@ function parseNftJson(data: { nftables?: Json[] }): Ruleset {
         const payload = left?.payload as { [key: string]: Json } | undefined;
         const ct = left?.ct as { [key: string]: Json } | undefined;
         const op = m.op ?? '==';
-        words.push(`${payload ? `${payload.protocol} ${payload.field}` : ct ? `ct ${ct.key}` : JSON.stringify(left)} ${op === '==' || op === 'in' ? '' : `${op} `}${JSON.stringify(m.right)}`);
+        words.push(`${payload ? `${payload.protocol} ${payload.field}` : ct ? `ct ${ct.key}` : jsonValueText(left ?? null)} ${op === '==' || op === 'in' ? '' : `${op} `}${jsonValueText(m.right ?? null)}`);
         if (op !== '==' && op !== 'in') {
           rule.opaque = true;
           continue;
@@ -232,7 +243,7 @@ function parseIptablesSave(text: string): Ruleset {
     if (line.startsWith('*')) table = line.slice(1);
     const policy = /^:(\S+)\s+(ACCEPT|DROP)\b/.exec(line);
     if (policy) {
-      policies.push({ chain: policy[1]!, hook: hookOf(policy[1]!), policy: policy[2] === 'DROP' ? 'drop' : 'accept', text: `*${table} ${line}` });
+      policies.push({ chain: policy[1]!, hook: hookOf(policy[1]!), policy: policy[2] === 'DROP' ? 'drop' : 'accept', text: `${line} (table ${table})` });
       continue;
     }
     const append = /^-A\s+(\S+)\s+(.*)$/.exec(line);

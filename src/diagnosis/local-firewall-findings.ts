@@ -11,26 +11,34 @@ import { matchBlockedFlow } from './local-firewall-match.js';
  * read, the blocking findings get a step saying how to look.
  */
 
-/** The flow a blocking finding is about, seen from this computer. */
-function flowOf(log: ObservationLog, f: Finding): BlockedFlow | undefined {
+/**
+ * The flow a blocking finding is about, seen from this computer, and the ports an allow-rule
+ * should open: a helper-dependent firewall needs the whole passive range, not the samples that failed.
+ */
+function flowOf(log: ObservationLog, f: Finding): { flow: BlockedFlow; allow: Array<[number, number]> } | undefined {
   if (!f.ports?.length) return undefined;
   const remote = log.sweep?.address ?? log.control.connect?.address ?? log.resolve?.used;
-  if (f.code === 'ACTIVE_INBOUND_BLOCKED') return { direction: 'inbound', remote, ports: f.ports, purpose: 'FTP active data' };
-  if (f.code === 'CONTROL_UNREACHABLE' || f.code === 'PASSIVE_PORTS_BLOCKED') {
-    return { direction: 'outbound', remote, ports: f.ports, purpose: f.code === 'CONTROL_UNREACHABLE' ? 'FTP control' : 'FTP passive data' };
-  }
+  const flow = (direction: BlockedFlow['direction'], purpose: string): BlockedFlow => ({ direction, remote, ports: f.ports!, purpose });
+  if (f.code === 'ACTIVE_INBOUND_BLOCKED') return { flow: flow('inbound', 'FTP active data'), allow: f.ports };
+  if (f.code === 'CONTROL_UNREACHABLE') return { flow: flow('outbound', 'FTP control'), allow: f.ports };
+  if (f.code === 'PASSIVE_PORTS_BLOCKED') return { flow: flow('outbound', 'FTP passive data'), allow: f.ports };
+  // TLS_BREAKS_ALG carries ports only for the passive connections it saw fail.
+  if (f.code === 'TLS_BREAKS_ALG') return { flow: flow('outbound', 'FTP passive data'), allow: log.settings.ranges };
   return undefined;
 }
 
 function howToCheck(platform: string): string {
-  if (platform === 'win32') return 'Check this computer\'s firewall: Get-NetFirewallRule -Enabled True -Action Block | Get-NetFirewallPortFilter (PowerShell), and any third-party security suite.';
-  if (platform === 'darwin') return 'Check this computer\'s firewall: sudo pfctl -sr (pf) and System Settings › Network › Firewall, plus tools like Little Snitch.';
+  if (/win32|windows/i.test(platform)) return 'Check this computer\'s firewall: Get-NetFirewallRule -Enabled True -Action Block | Get-NetFirewallPortFilter (PowerShell), and any third-party security suite.';
+  if (/darwin|macos/i.test(platform)) return 'Check this computer\'s firewall: sudo pfctl -sr (pf) and System Settings › Network › Firewall, plus tools like Little Snitch.';
   return 'Check this computer\'s firewall (run as root so ftpdoctor can read it): sudo nft list ruleset, or sudo iptables-save.';
 }
 
 export function localFirewallFindings(log: ObservationLog, findings: Finding[]): Finding[] {
   const local = log.localFirewall;
-  const blocking = findings.map((f) => ({ f, flow: flowOf(log, f) })).filter((x): x is { f: Finding; flow: BlockedFlow } => x.flow !== undefined);
+  const blocking = findings.flatMap((f) => {
+    const found = flowOf(log, f);
+    return found ? [{ f, ...found }] : [];
+  });
   if (blocking.length === 0) return [];
   if (!local?.readable || !local.ruleset) {
     const step = howToCheck(local?.platform ?? log.environment.os);
@@ -39,13 +47,15 @@ export function localFirewallFindings(log: ObservationLog, findings: Finding[]):
   }
   const ruleset = parseRuleset(local.ruleset);
   const out: Finding[] = [];
-  for (const { f, flow } of blocking) {
+  for (const { f, flow, allow } of blocking) {
     const matches = matchBlockedFlow(ruleset, flow);
     if (matches.length === 0) continue;
     const certain = matches.some((m) => !m.uncertain);
     if (certain) {
       f.where = 'this-computer';
       f.actor = 'you';
+      f.rule = `${f.rule ?? ''} Found on this computer: its own firewall does this (see LOCAL_FIREWALL).`.trim();
+      f.fix.unshift("Change this computer's own firewall first: the LOCAL_FIREWALL finding quotes the rule.");
     }
     const target = `${flow.direction === 'outbound' ? 'outbound TCP to' : 'inbound TCP from'} ${flow.remote ?? 'the server'} ${flow.direction === 'outbound' ? 'ports' : 'to local ports'} ${rangesText(flow.ports)}`;
     out.push({
@@ -59,7 +69,8 @@ export function localFirewallFindings(log: ObservationLog, findings: Finding[]):
           ref: '/localFirewall/ruleset',
           fact: `${local.source ?? 'ruleset'}: ${m.by === 'policy' ? 'default policy' : 'rule'} "${m.text}" ${m.verdict}s ports ${rangesText(m.ports)}${m.uncertain ? ' (it has conditions ftpdoctor could not evaluate)' : ''}`,
         })),
-        ...f.evidence.slice(0, 1),
+        // The source finding's last fact is a failure (its first may be the success it contrasts with).
+        ...f.evidence.slice(-1),
       ],
       rule: `${certain ? 'The rule' : 'A rule'} ${matches.map((m) => `"${m.text}"`).join(' and ')} in this computer's firewall ${certain ? 'stops' : 'may stop'} ${target}.`,
       where: 'this-computer',
@@ -68,7 +79,7 @@ export function localFirewallFindings(log: ObservationLog, findings: Finding[]):
         `Change or remove the quoted rule${matches.length > 1 ? 's' : ''}, or add an accept rule before ${matches.length > 1 ? 'them' : 'it'} (examples below).`,
         `Re-run the check to confirm (${f.code} should disappear).`,
       ],
-      examples: allowRuleExamples(flow).filter((e) => e.system === 'nftables' || e.system === 'iptables'),
+      examples: allowRuleExamples({ ...flow, ports: allow }).filter((e) => e.system === 'nftables' || e.system === 'iptables'),
       ports: flow.ports,
     });
   }

@@ -5,7 +5,7 @@ import { blockKindOfConnect, blockVerb, describeConnect, describeReply, rangesTe
 import { Claims, failed, failureWords, passiveEntries, worked, type PassiveEntry } from './data-attempts.js';
 import type { BlockKind, Evidence, Finding } from './finding.js';
 import { allowRuleExamples } from './firewall-examples.js';
-import { blockedSegments, reachableRuns, segmentEvidence, sweepStateAt, type BlockedSegment } from './sweep-blocks.js';
+import { blockedSegments, isBlockingState, reachableRuns, segmentEvidence, sweepAsObserved, sweepStateAt, type BlockedSegment } from './sweep-blocks.js';
 
 /**
  * Passive mode (RFC 959 §4.1.2 PASV / 227, RFC 2428 §3 EPSV / 229): the address the server
@@ -34,12 +34,12 @@ function addressFindings(log: ObservationLog, claims: Claims): Finding[] {
   const privateOnes = odd.filter((e) => isNonRoutable(e.attempt.advertised!.addressClass));
   const publicOnes = odd.filter((e) => !isNonRoutable(e.attempt.advertised!.addressClass));
   return [
-    ...(privateOnes.length ? [addressFinding(log, claims, privateOnes, 'PASV_PRIVATE_ADDRESS')] : []),
-    ...(publicOnes.length ? [addressFinding(log, claims, publicOnes, 'PASV_ADDRESS_MISMATCH')] : []),
+    ...(privateOnes.length ? [addressFinding(claims, privateOnes, 'PASV_PRIVATE_ADDRESS')] : []),
+    ...(publicOnes.length ? [addressFinding(claims, publicOnes, 'PASV_ADDRESS_MISMATCH')] : []),
   ];
 }
 
-function addressFinding(log: ObservationLog, claims: Claims, entries: PassiveEntry[], code: 'PASV_PRIVATE_ADDRESS' | 'PASV_ADDRESS_MISMATCH'): Finding {
+function addressFinding(claims: Claims, entries: PassiveEntry[], code: 'PASV_PRIVATE_ADDRESS' | 'PASV_ADDRESS_MISMATCH'): Finding {
   const first = entries[0]!.attempt;
   const adv = first.advertised!;
   const evidence: Evidence[] = [];
@@ -99,7 +99,10 @@ function advertisedPort(e: PassiveEntry): number | undefined {
 /** The sweep shows the EPSV ports blocked and the PASV ports reachable: a port range, not EPSV. */
 function sweepExplains(sweep: SweepObservation | undefined, epsv: PassiveEntry[], pasv: PassiveEntry[]): boolean {
   if (!sweep) return false;
-  const blocked = (p: number | undefined) => p !== undefined && ['no-answer', 'icmp-reject', 'blocked-reset', 'token-mismatch'].includes(sweepStateAt(sweep, p) ?? '');
+  const blocked = (p: number | undefined) => {
+    const state = p === undefined ? undefined : sweepStateAt(sweep, p);
+    return state !== undefined && isBlockingState(state);
+  };
   return epsv.every((e) => blocked(advertisedPort(e))) && pasv.every((e) => !blocked(advertisedPort(e)));
 }
 
@@ -113,7 +116,7 @@ function epsvFindings(log: ObservationLog, claims: Claims): Finding[] {
     const pasv = entries.filter((e) => e.attempt.command === 'PASV');
     if (epsv.length === 0 || pasv.length === 0) continue;
     if (!epsv.every((e) => failed(e) && EPSV_FAILURES.has(e.attempt.outcome)) || !pasv.every(worked)) continue;
-    if (sweepExplains(log.sweep, epsv, pasv)) continue;
+    if (sweepExplains(sweepAsObserved(log), epsv, pasv)) continue;
     for (const e of epsv) claims.claim(e);
     const refused = epsv.every((e) => e.attempt.outcome === 'command-refused' || e.attempt.outcome === 'bad-reply');
     out.push({
@@ -160,7 +163,7 @@ function attemptBlocks(entries: PassiveEntry[]): Array<{ connect: ConnectOutcome
 
 function portBlockFindings(log: ObservationLog, claims: Claims): Finding[] {
   const entries = passiveEntries(log).filter((e) => !claims.has(e) && e.attempt.outcome === 'connect-failed');
-  const sweep = log.sweep;
+  const sweep = sweepAsObserved(log);
   const segments: Array<BlockedSegment & { evidence: Evidence[] }> = sweep
     ? blockedSegments(sweep).map((s) => ({ ...s, evidence: segmentEvidence(sweep, s) }))
     : [];
@@ -179,7 +182,7 @@ function portBlockFindings(log: ObservationLog, claims: Claims): Finding[] {
 }
 
 function portBlockFinding(log: ObservationLog, how: PortBlock['how'], group: PortBlock[]): Finding {
-  const sweep = log.sweep;
+  const sweep = sweepAsObserved(log);
   const server = sweep?.address ?? log.control.connect?.address ?? log.settings.host;
   const ports = group.map((b) => [b.from, b.to] as [number, number]);
   const requested = sweep?.ranges ?? log.settings.ranges;
@@ -187,7 +190,8 @@ function portBlockFinding(log: ObservationLog, how: PortBlock['how'], group: Por
   const reachable = sweep ? reachableRuns(sweep).map((r) => [r.from, r.to] as [number, number]) : [];
   const helperOpened = passiveEntries(log).filter((e) => worked(e) && e.attempt.advertised && ports.some(([a, b]) => e.attempt.advertised!.port >= a && e.attempt.advertised!.port <= b));
   const activeWorks = log.active.some((a) => a.outcome === 'ok');
-  const portWords = `${whole ? 'the whole passive range ' : 'ports '}${rangesText(ports)}`;
+  const single = ports.length === 1 && ports[0]![0] === ports[0]![1];
+  const portWords = `${single ? 'port' : 'ports'} ${rangesText(ports)}${whole ? ' (the whole passive range)' : ''}`;
   const rule =
     how === 'middlebox'
       ? `Connections to ${server} ${portWords} are answered by something other than the FTP server: a proxy or middlebox intercepts them.`
@@ -195,6 +199,10 @@ function portBlockFinding(log: ObservationLog, how: PortBlock['how'], group: Por
         (helperOpened.length
           ? ` Plain-text passive data to port ${helperOpened[0]!.attempt.advertised!.port} still worked: an FTP helper opens single ports it sees announced, which it cannot do under TLS.`
           : '');
+  const resetCaveat =
+    how === 'reset' && sweep && !sweep.cooperative
+      ? ' Ports where nothing listens answer with a reset too, so the sweep cannot tell whether the rest of the range is rejected the same way: only ports the server listened on prove it.'
+      : '';
   const sampled = sweep?.mode === 'sample' ? ' (sampled: boundaries are only as exact as the samples; run --sweep full to get them exactly)' : '';
   return {
     code: 'PASSIVE_PORTS_BLOCKED',
@@ -203,7 +211,7 @@ function portBlockFinding(log: ObservationLog, how: PortBlock['how'], group: Por
     title: `${whole ? 'All passive data ports' : 'Some passive data ports'} to ${server} are blocked (${rangesText(ports)}, ${howWords(how)})`,
     how: how === 'middlebox' ? undefined : how,
     evidence: group.flatMap((b) => b.evidence),
-    rule: rule + sampled,
+    rule: rule + resetCaveat + sampled,
     where: 'path',
     actor: 'network-admin',
     fix: [

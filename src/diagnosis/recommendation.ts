@@ -17,9 +17,13 @@ export function recommendation(channels: Verdicts, required: Channel[], verdict:
     const caveat = findings.find((f) => f.severity !== 'info' && !required.includes(f.channel) && f.channel !== 'control');
     return `${mode}${secure}.${caveat ? ` (Not required, but: ${caveat.title}.)` : ''}`;
   }
-  if (channels.control.status === 'ok' && required.includes('passive') && passive.status !== 'ok' && active.status === 'ok') {
-    return `Passive mode ${passive.status === 'partial' ? 'works only partly' : 'is blocked'}, active mode works: use active mode until this is fixed — ${top?.title ?? passive.summary}.`;
+  if (channels.control.status === 'ok' && required.includes('passive') && passive.status === 'blocked' && active.status === 'ok') {
+    return `Passive mode is blocked, active mode works: use active mode until this is fixed — ${top?.title ?? passive.summary}.`;
   }
-  if (!top) return `Could not check everything: ${Object.entries(channels).filter(([, v]) => v.status === 'error').map(([k, v]) => `${k}: ${v.summary}`).join('; ')}.`;
-  return `${top.title}. ${top.fix[0] ?? ''}`.trim();
+  if (!top) {
+    const notOk = (['control', ...required] as Channel[]).filter((c) => channels[c].status !== 'ok').map((c) => `${c} ${channels[c].status}: ${channels[c].summary}`);
+    return `${verdict === 'error' ? 'Could not check everything' : 'Not everything works'} — ${[...new Set(notOk)].join('; ')}. See the transcript for the server's replies.`;
+  }
+  const today = top.fix.find((step) => /^Works (today|meanwhile)/.test(step));
+  return `${top.title}. ${today ?? top.fix[0] ?? ''}`.trim();
 }

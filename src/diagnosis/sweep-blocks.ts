@@ -1,4 +1,5 @@
-import type { PortRun, PortState, SweepObservation } from '../probe/observation.js';
+import { sameAddress } from '../ftp/address-class.js';
+import type { ObservationLog, PortRun, PortState, SweepObservation } from '../probe/observation.js';
 import type { BlockKind, Evidence } from './finding.js';
 
 /**
@@ -37,6 +38,27 @@ function kindOf(counts: Partial<Record<PortState, number>>): BlockedSegment['how
   if (counts['blocked-reset']) return 'reset';
   if (counts['icmp-reject'] && counts['no-answer']) return 'rate-limited-reject';
   return counts['icmp-reject'] ? 'icmp-reject' : 'drop';
+}
+
+/**
+ * Ports of the server we did open a data connection to during the run. A 'blocked-reset' there
+ * is no firewall: the server listens on an advertised port only until its data connection comes,
+ * so a later reset from that port is the plain "nothing listens here" answer.
+ */
+export function portsReached(log: ObservationLog): Set<number> {
+  const reached = new Set<number>();
+  for (const p of log.passive) for (const c of p.connections) if (c.connect.state === 'open' && sameAddress(c.connect.address, p.controlPeer)) reached.add(c.connect.port);
+  return reached;
+}
+
+/** The sweep's runs with the contradicted 'blocked-reset' ports (see portsReached) read as 'closed'. */
+export function sweepAsObserved(log: ObservationLog): SweepObservation | undefined {
+  const sweep = log.sweep;
+  if (!sweep) return undefined;
+  const reached = portsReached(log);
+  if (!sweep.runs.some((r) => r.state === 'blocked-reset' && r.from === r.to && reached.has(r.from))) return sweep;
+  const runs = sweep.runs.map((r) => (r.state === 'blocked-reset' && r.from === r.to && reached.has(r.from) ? { ...r, state: 'closed' as const } : r));
+  return { ...sweep, runs };
 }
 
 /**
@@ -87,8 +109,8 @@ export function sweepStateAt(sweep: SweepObservation | undefined, port: number):
 export function segmentEvidence(sweep: SweepObservation, segment: BlockedSegment): Evidence[] {
   const parts = Object.entries(segment.counts).map(([state, n]) => `${n} ${state}`);
   const errnos = Object.entries(sweep.errnos)
-    .filter(([state]) => segment.counts[state as PortState])
-    .map(([state, list]) => `${state}: ${[...new Set(list)].slice(0, 3).join(', ')}`);
+    .filter(([state, list]) => segment.counts[state as PortState] && list && list.length > 0)
+    .map(([state, list]) => `${state}: ${[...new Set(list ?? [])].slice(0, 3).join(', ')}`);
   const refs = segment.runIndexes.length <= 3 ? segment.runIndexes : [segment.runIndexes[0]!, segment.runIndexes.at(-1)!];
   return refs.map((i, n) => {
     const run = sweep.runs[i]!;

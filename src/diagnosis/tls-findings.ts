@@ -1,8 +1,9 @@
 import type { ObservationLog } from '../probe/observation.js';
 import { describeReply, isPositiveReply, rangesText } from './connect-facts.js';
-import { Claims, dataEntries, failed, failureWords, reuseRefusal, worked, type DataEntry } from './data-attempts.js';
+import { Claims, dataEntries, failed, failureWords, overTls, reuseRefusal, sessionWords, worked, type DataEntry } from './data-attempts.js';
 import type { Evidence, Finding } from './finding.js';
 import { allowRuleExamples } from './firewall-examples.js';
+import { normalise } from './port-set.js';
 
 /**
  * FTPS (RFC 4217): the AUTH TLS handshake and its certificate, protected data connections that the
@@ -66,8 +67,9 @@ function controlTlsFindings(log: ObservationLog): Finding[] {
       },
     ];
   }
-  if (certProblems.length && (tls.authorizationError || cert?.expired || !cert?.hostnameMatches)) {
-    return [certFinding(log, certProblems, tls.insecureAccepted ? 'info' : 'warning')];
+  // Accepted with --insecure: the person chose to go on, and the TLS verdict says so; not a finding.
+  if (certProblems.length && !tls.insecureAccepted && (tls.authorizationError || cert?.expired || !cert?.hostnameMatches)) {
+    return [certFinding(log, certProblems, 'warning')];
   }
   return [];
 }
@@ -86,7 +88,6 @@ function certFinding(log: ObservationLog, problems: string[], severity: Finding[
           ? `certificate subject ${cert.subject}, issuer ${cert.issuer}, valid ${cert.validFrom} – ${cert.validTo}, SHA-256 ${cert.fingerprint256}`
           : (log.tls?.error?.message ?? 'certificate rejected'),
       },
-      ...(severity === 'info' ? [{ ref: '/tls/insecureAccepted', fact: 'accepted anyway because --insecure was given' }] : []),
     ],
     rule: 'Not a firewall: the connection works, but the certificate does not prove the server is who it claims to be.',
     where: 'server-side',
@@ -136,13 +137,13 @@ function breaksAlgFindings(log: ObservationLog, claims: Claims): Finding[] {
   const broken: DataEntry[] = [];
   for (const command of commands) {
     const same = entries.filter((e) => e.attempt.command === command);
-    const clearOk = same.filter((e) => e.attempt.protection === 'clear' && worked(e));
-    const privateFailed = same.filter((e) => e.attempt.protection === 'private' && failed(e) && ALG_FAILURES.has(e.attempt.outcome));
-    if (clearOk.length === 0 || privateFailed.length === 0) continue;
-    if (same.some((e) => e.attempt.protection === 'private' && worked(e))) continue;
-    evidence.push({ ref: clearOk[0]!.ref, fact: `${command} in clear text (PROT C): data transfer complete` });
-    for (const e of privateFailed) {
-      evidence.push({ ref: e.ref, fact: `${command} under TLS (PROT P): ${failureWords(e)}` });
+    const plainOk = same.filter((e) => !overTls(e) && worked(e));
+    const tlsFailed = same.filter((e) => overTls(e) && failed(e) && ALG_FAILURES.has(e.attempt.outcome));
+    if (plainOk.length === 0 || tlsFailed.length === 0) continue;
+    if (same.some((e) => overTls(e) && worked(e))) continue;
+    evidence.push({ ref: plainOk[0]!.ref, fact: `${command} ${sessionWords(plainOk[0]!)}: data transfer complete` });
+    for (const e of tlsFailed) {
+      evidence.push({ ref: e.ref, fact: `${command} ${sessionWords(e)}: ${failureWords(e)}` });
       broken.push(e);
     }
   }
@@ -152,6 +153,7 @@ function breaksAlgFindings(log: ObservationLog, claims: Claims): Finding[] {
   const passive = broken.some((e) => e.kind === 'passive');
   const active = broken.some((e) => e.kind === 'active');
   const modes = [passive ? 'passive' : '', active ? 'active' : ''].filter(Boolean).join(' and ');
+  const passivePorts = normalise(broken.flatMap((e) => (e.kind === 'passive' && e.attempt.advertised ? [[e.attempt.advertised.port, e.attempt.advertised.port] as [number, number]] : [])));
   return [
     {
       code: 'TLS_BREAKS_ALG',
@@ -172,6 +174,7 @@ function breaksAlgFindings(log: ObservationLog, claims: Claims): Finding[] {
         ...(passive ? allowRuleExamples({ direction: 'outbound', remote: server, ports: log.settings.ranges, purpose: 'FTPS passive data' }) : []),
         ...(active ? allowRuleExamples({ direction: 'inbound', remote: server, ports: [log.settings.activePorts], purpose: 'FTPS active data' }) : []),
       ],
+      ...(passivePorts.length ? { ports: passivePorts } : {}),
     },
   ];
 }

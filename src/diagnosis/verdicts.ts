@@ -1,9 +1,9 @@
 import type { ObservationLog } from '../probe/observation.js';
 import { describeConnect, rangesText } from './connect-facts.js';
-import { activeEntries, dataEntries, passiveEntries, worked, type DataEntry } from './data-attempts.js';
+import { activeEntries, countedAttempts, dataEntries, overTls, passiveEntries, worked, type DataEntry } from './data-attempts.js';
 import type { Channel, ChannelVerdict, Diagnosis, Finding, Verdicts } from './finding.js';
 import { isResourceErrno } from './local-resource.js';
-import { blockedSegments, reachableRuns } from './sweep-blocks.js';
+import { blockedSegments, reachableRuns, sweepAsObserved } from './sweep-blocks.js';
 
 /**
  * Per-channel verdicts from what was observed: ok, partial (some of it works), blocked (none of it
@@ -32,7 +32,10 @@ function controlVerdict(log: ObservationLog): ChannelVerdict {
 function prerequisiteMissing(log: ObservationLog, control: ChannelVerdict): string | undefined {
   if (control.status !== 'ok') return `not tested: control channel ${control.status}`;
   if (log.login && !log.login.ok) return 'not tested: login refused';
-  if (log.tls && !log.tls.established && log.tls.requested !== 'auto') return 'not tested: TLS handshake failed';
+  const tls = log.tls;
+  // With --tls-auto a refused AUTH TLS leaves the session usable in plain text; any other TLS failure ends it.
+  const fellBackToPlain = tls?.requested === 'auto' && tls.authReply !== undefined && (tls.authReply.code < 200 || tls.authReply.code >= 400);
+  if (tls && !tls.established && !fellBackToPlain) return 'not tested: TLS failed';
   return undefined;
 }
 
@@ -44,13 +47,13 @@ function tlsVerdict(log: ObservationLog, control: ChannelVerdict): ChannelVerdic
   }
   if (tls.authReply && (tls.authReply.code < 200 || tls.authReply.code >= 400)) return verdict('blocked', `the server refused AUTH TLS (${tls.authReply.code})`);
   if (!tls.established) return verdict('blocked', `TLS handshake failed: ${tls.error?.message ?? 'unknown error'}`);
-  const base = `${tls.protocol ?? 'TLS'} established`;
-  const protectedData = dataEntries(log).filter((e) => e.attempt.protection === 'private' && e.attempt.outcome !== 'aborted');
-  if (protectedData.length === 0) return verdict('ok', `${base}; no protected data connection tested`);
+  const base = `${tls.protocol ?? 'TLS'} established${tls.insecureAccepted && tls.authorizationError ? ` (untrusted certificate accepted with --insecure: ${tls.authorizationError})` : ''}`;
+  const protectedData = countedAttempts(dataEntries(log).filter(overTls));
+  if (protectedData.length === 0) return verdict('ok', `${base}; no data connection tested over it`);
   const good = protectedData.filter(worked).length;
-  if (good === protectedData.length) return verdict('ok', `${base}; protected data works (${good} of ${good})`);
-  if (good === 0) return verdict('blocked', `${base}, but no protected data connection worked (0 of ${protectedData.length})`);
-  return verdict('partial', `${base}; protected data worked ${good} of ${protectedData.length} times`);
+  if (good === protectedData.length) return verdict('ok', `${base}; data over TLS works (${good} of ${good})`);
+  if (good === 0) return verdict('blocked', `${base}, but no data connection over the TLS session worked (0 of ${protectedData.length})`);
+  return verdict('partial', `${base}; data over the TLS session worked ${good} of ${protectedData.length} times`);
 }
 
 /** A passive attempt that only worked by ignoring the address the server advertised. */
@@ -59,8 +62,8 @@ function onlyViaControlPeer(e: DataEntry): boolean {
 }
 
 function dataVerdict(log: ObservationLog, control: ChannelVerdict, entries: DataEntry[], channel: 'passive' | 'active'): ChannelVerdict {
-  const tried = entries.filter((e) => e.attempt.outcome !== 'aborted');
-  const sweep = channel === 'passive' ? log.sweep : undefined;
+  const tried = countedAttempts(entries);
+  const sweep = channel === 'passive' ? sweepAsObserved(log) : undefined;
   const segments = sweep ? blockedSegments(sweep) : [];
   const missing = prerequisiteMissing(log, control);
   if (tried.length === 0 && !sweep) {
@@ -79,7 +82,9 @@ function dataVerdict(log: ObservationLog, control: ChannelVerdict, entries: Data
       : `; sweep: all ${sweep.portsTested} ports reachable`
     : '';
   const attempts = tried.length ? `${good.length} of ${tried.length} ${channel} data connections worked${indirect ? ` (${indirect} only via the control address)` : ''}` : 'no data connection tried';
-  if (tried.length > 0 && good.length === 0) return verdict('blocked', attempts + sweepText);
+  // Samples that all landed on blocked ports do not make a range blocked that the sweep found partly open.
+  const sweepPartlyOpen = sweep !== undefined && segments.length > 0 && reachableRuns(sweep).length > 0;
+  if (tried.length > 0 && good.length === 0) return verdict(sweepPartlyOpen ? 'partial' : 'blocked', attempts + sweepText);
   if (tried.length === 0 && sweep && reachableRuns(sweep).length === 0 && segments.length > 0) return verdict('blocked', attempts + sweepText);
   if (good.length < tried.length || segments.length > 0 || indirect > 0) return verdict('partial', attempts + sweepText);
   return verdict('ok', attempts + sweepText);

@@ -9,6 +9,7 @@ export type Listening = { server: Server; address: string; port: number } | { er
 /**
  * Listens on the first free port of [from, to] on one local address: a user's firewall typically
  * opens a small, known inbound range for active FTP, so the probe must use exactly that range.
+ * [0, 0] lets the system pick any free port.
  */
 export async function listenInRange(address: string, [from, to]: [number, number]): Promise<Listening> {
   let last: { errno?: string; message: string } = { message: `no port in ${from}-${to}` };

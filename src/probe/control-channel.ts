@@ -54,9 +54,13 @@ export class ControlChannel {
     return 'encrypted' in this.socket && this.socket.encrypted === true;
   }
 
-  /** The channel can carry another command and trust the reply it gets. */
+  /**
+   * The channel can carry another command and trust the reply it gets: still open, in step, and
+   * with no unsolicited reply waiting (a late 425/426, a 421 idle notice) that would be taken for
+   * the answer to the next command.
+   */
   get usable(): boolean {
-    return this.ended === undefined && !this.desynced && !this.socket.destroyed;
+    return this.ended === undefined && !this.desynced && this.queue.length === 0 && !this.socket.destroyed;
   }
 
   get closedReason(): ProbeError | undefined {
@@ -127,7 +131,6 @@ export class ControlChannel {
 
   /** Sends one command and returns its first reply (a 1xx preliminary reply included). */
   async send(command: string, timeoutMs: number, signal: AbortSignal): Promise<Reply> {
-    if (this.queue.length > 0) this.desynced = true; // an unsolicited reply is waiting: answers would be misattributed
     this.write(command);
     return this.read(timeoutMs, signal);
   }

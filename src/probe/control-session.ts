@@ -95,8 +95,10 @@ export async function readGreeting(run: ProbeRun, channel: ControlChannel): Prom
     if (item.kind === 'reply') {
       reply = item.reply;
       if (reply.code === 120) reply = await channel.read(timeoutMs, run.signal);
+    } else if (item.kind === 'garbage') {
+      failure = new ProbeError('E_NOT_FTP', 'the greeting is not an FTP reply');
     } else {
-      failure = new ProbeError(item.kind === 'garbage' ? 'E_NOT_FTP' : 'E_REPLY_TOO_LONG', 'the greeting is not an FTP reply');
+      failure = new ProbeError('E_REPLY_TOO_LONG', `the greeting exceeded ${item.bytes} bytes without ending`);
     }
   } catch (err) {
     failure = asProbeError(err);
@@ -104,7 +106,7 @@ export async function readGreeting(run: ProbeRun, channel: ControlChannel): Prom
   }
   const first = channel.firstBytesBuffer;
   const closed = channel.closedReason !== undefined && failure?.code !== 'E_TIMEOUT';
-  let kind = classifyGreeting(first, reply, closed);
+  let kind = failure?.code === 'E_REPLY_TOO_LONG' ? 'garbage' : classifyGreeting(first, reply, closed);
   if (kind === 'closed' && failure?.facts['speaksTls'] === 'yes') kind = 'tls';
   const greeting: Greeting = { kind, firstBytes: printableBytes(first), elapsedMs: elapsedSince(started) };
   if (reply) greeting.reply = reply;
@@ -148,7 +150,13 @@ async function wantsTls(run: ProbeRun): Promise<boolean> {
 export async function negotiateExplicitTls(run: ProbeRun, channel: ControlChannel): Promise<TlsObservation> {
   const started = performance.now();
   const requested = run.settings.tls === 'auto' ? 'auto' : 'explicit';
-  const authReply = await channel.send('AUTH TLS', run.settings.stepTimeoutMs, run.signal);
+  let authReply: Reply;
+  try {
+    authReply = await channel.send('AUTH TLS', run.settings.stepTimeoutMs, run.signal);
+  } catch (err) {
+    const e = asProbeError(err);
+    return { requested, established: false, insecureAccepted: false, error: { code: e.code, message: `AUTH TLS: ${e.message}` }, elapsedMs: elapsedSince(started) };
+  }
   if (authReply.code !== 234) {
     return {
       requested,

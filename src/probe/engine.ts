@@ -137,6 +137,12 @@ export async function runProbe(settings: ProbeSettings, opts: ProbeOptions & { o
 
 type StepResult = { status: StepStatus; summary: string };
 
+/** One way of running a data probe: over a TLS or plain control session, with PROT P or PROT C. */
+interface DataMode {
+  tls: boolean;
+  protection: Protection;
+}
+
 /** The steps in order; holds the live control session and replaces it when it falls out of step. */
 class Engine {
   private channel: ControlChannel | undefined;
@@ -165,6 +171,7 @@ class Engine {
       const all = log.resolve.addresses.map((a) => a.address).join(', ');
       return { status: 'ok', summary: `${settings.host} → ${all}; using ${run.address}` };
     });
+    if (resolved !== 'ok') this.skip(['control-connect'], 'no address to connect to');
     const controlOk =
       resolved === 'ok' &&
       (await this.step('control-connect', async () => {
@@ -180,7 +187,7 @@ class Engine {
         return { status: 'ok', summary: `connected in ${open.connect.elapsedMs} ms from ${open.channel.local.address}:${open.channel.local.port}` };
       })) === 'ok';
 
-    const sessionOk = controlOk && (await this.openSessionSteps());
+    const sessionOk = controlOk ? await this.openSessionSteps() : this.skip(this.sessionSteps(), 'no control connection');
     if (sessionOk) {
       await this.passiveStep();
       await this.activeStep();
@@ -199,6 +206,12 @@ class Engine {
     return !run.signal.aborted && log.steps.every((s) => s.status !== 'aborted');
   }
 
+  /** The session steps in order (auth-tls only when TLS was asked for), or those after one of them. */
+  private sessionSteps(after?: StepId): StepId[] {
+    const all: StepId[] = ['greeting', ...(this.run.settings.tls === 'off' ? [] : (['auth-tls'] as const)), 'login', 'features', 'server-view'];
+    return after ? all.slice(all.indexOf(after) + 1) : all;
+  }
+
   /** Greeting, TLS, login, features and the server's own view; false when the session cannot go on. */
   private async openSessionSteps(): Promise<boolean> {
     const { run } = this;
@@ -212,7 +225,7 @@ class Engine {
       }
       return { status: 'ok', summary: greeting.reply?.text.split('\n')[0] ?? greeting.kind };
     });
-    if (greeted !== 'ok') return this.skip(['auth-tls', 'login', 'features', 'server-view'], 'no FTP greeting');
+    if (greeted !== 'ok') return this.skip(this.sessionSteps('greeting'), 'no FTP greeting');
 
     if (settings.tls === 'explicit' || settings.tls === 'auto') {
       const tlsStatus = await this.step('auth-tls', async () => {
@@ -223,12 +236,12 @@ class Engine {
           return { status: tls.insecureAccepted ? 'warn' : 'ok', summary: `${tls.protocol ?? 'TLS'} ${tls.cipher ?? ''}${tls.insecureAccepted ? ' (untrusted certificate accepted)' : ''}`.trim() };
         }
         if (settings.tls === 'auto' && tls.error?.code !== 'E_TLS_CERT') {
-          if (!this.need().usable) await this.reopen('TLS failed; continuing in plain text as --tls-auto allows');
+          if (!this.need().usable) await this.openSession(false, 'TLS failed; continuing in plain text as --tls-auto allows');
           return { status: 'warn', summary: `no TLS (${tls.error?.message ?? 'refused'}); continuing in plain text` };
         }
         return { status: 'fail', summary: tls.error?.message ?? 'TLS not established' };
       });
-      if (tlsStatus === 'fail' || tlsStatus === 'aborted') return this.skip(['login', 'features', 'server-view'], 'TLS was required and failed');
+      if (tlsStatus === 'fail' || tlsStatus === 'aborted') return this.skip(this.sessionSteps('auth-tls'), 'TLS was required and failed');
     } else if (settings.tls === 'implicit') {
       this.record('auth-tls', log.tls?.established ? 'ok' : 'fail', elapsedSince(this.started), `${log.tls?.protocol ?? 'TLS'} from the first byte (implicit FTPS)`);
     }
@@ -240,11 +253,11 @@ class Engine {
         const reply = log.login.passReply ?? log.login.userReply;
         return { status: 'fail', summary: `login refused: ${reply?.text.split('\n')[0] ?? 'no reply'}` };
       }
-      if (this.sessionTls) await protectData(run, channel, log.tls ?? { requested: 'explicit', established: true, insecureAccepted: false, elapsedMs: 0 });
+      if (this.sessionTls && log.tls) await protectData(run, channel, log.tls);
       this.prot = this.sessionTls && log.tls?.protReply?.code === 200 ? 'private' : 'clear';
       return { status: 'ok', summary: log.login.passReply?.text.split('\n')[0] ?? log.login.userReply?.text.split('\n')[0] ?? 'logged in' };
     });
-    if (loggedIn !== 'ok') return this.skip(['features', 'server-view'], 'not logged in');
+    if (loggedIn !== 'ok') return this.skip(this.sessionSteps('login'), 'not logged in');
 
     await this.step('features', async () => {
       const channel = this.need();
@@ -259,7 +272,7 @@ class Engine {
     });
     if (!this.extensions) {
       this.skip(['server-view'], 'the server has no FTPDOCTOR probe extensions');
-      return this.channel?.usable === true || (await this.reopen('control channel lost after FEAT'));
+      return this.channel?.usable === true || (await this.openSession(this.sessionTls, 'control channel lost after FEAT'));
     }
     await this.step('server-view', async () => {
       const channel = this.need();
@@ -275,39 +288,65 @@ class Engine {
     return true;
   }
 
-  /** Protections to test: under TLS both, so that "works in clear, fails protected" shows. */
-  private protections(): Protection[] {
-    return this.sessionTls ? ['private', 'clear'] : ['clear'];
+  /**
+   * The data probes to run. Under TLS both PROT P and PROT C, so "works in clear, fails protected"
+   * shows; with --tls-auto also a plain control session, since an FTP ALG can read (and rewrite)
+   * 227 and PORT only when the control channel is not encrypted. That plain session is opened only
+   * for anonymous logins: a real password never goes out unencrypted when TLS works.
+   */
+  private modes(): DataMode[] {
+    if (!this.sessionTls) return [{ tls: false, protection: 'clear' }];
+    const modes: DataMode[] = [
+      { tls: true, protection: 'private' },
+      { tls: true, protection: 'clear' },
+    ];
+    if (this.run.settings.tls === 'auto' && this.run.log.login?.anonymous === true) modes.push({ tls: false, protection: 'clear' });
+    return modes;
   }
 
   private async passiveStep(): Promise<void> {
     const { run } = this;
     await this.step('passive', async () => {
       const attempts: PassiveAttempt[] = run.log.passive;
-      for (const protection of this.protections()) {
+      for (const mode of this.modes()) {
         for (const command of ['PASV', 'EPSV'] as const) {
-          if (!(await this.ready(protection))) break;
-          attempts.push(await probePassive(run, this.need(), command, protection, { extensions: this.extensions, purpose: 'probe' }));
+          if (!(await this.ready(mode))) break;
+          attempts.push(await probePassive(run, this.need(), command, mode.protection, { extensions: this.extensions, purpose: 'probe' }));
         }
       }
-      const first = this.protections()[0] ?? 'clear';
-      for (let i = 1; i < run.settings.pasvSamples && !run.signal.aborted; i++) {
+      // Samples repeat whichever command got a port advertised (PASV is refused on IPv6, RFC 2428 §1).
+      const first = this.modes()[0] ?? { tls: false, protection: 'clear' };
+      const sampler = attempts.find((a) => a.advertised)?.command;
+      const connectTimeoutMs = this.sampleConnectTimeout();
+      for (let i = 1; sampler && i < run.settings.pasvSamples && !run.signal.aborted; i++) {
         if (!(await this.ready(first))) break;
-        attempts.push(await probePassive(run, this.need(), 'PASV', first, { extensions: this.extensions, purpose: 'sample' }));
+        attempts.push(await probePassive(run, this.need(), sampler, first.protection, { extensions: this.extensions, purpose: 'sample', connectTimeoutMs }));
       }
-      return tally(attempts.filter((a) => a.purpose === 'probe'), (a) => `${a.command}/${a.protection}`);
+      return tally(
+        attempts.filter((a) => a.purpose === 'probe'),
+        (a) => `${a.command}/${a.protection}${a.controlTls === false && this.sessionTls ? '/plain-session' : ''}`,
+      );
     });
+  }
+
+  /**
+   * Samples only ask "does this advertised port answer": a wait of many control round trips is
+   * ample, so a blocked range costs seconds, not pasvSamples × stepTimeoutMs, before the sweep runs.
+   */
+  private sampleConnectTimeout(): number {
+    const rtt = this.run.log.control.connect?.elapsedMs ?? this.run.settings.stepTimeoutMs;
+    return Math.min(this.run.settings.stepTimeoutMs, Math.max(SAMPLE_CONNECT_FLOOR_MS, rtt * 20));
   }
 
   private async activeStep(): Promise<void> {
     const { run } = this;
     await this.step('active', async () => {
       const attempts: ActiveAttempt[] = run.log.active;
-      for (const protection of this.protections()) {
-        if (!(await this.ready(protection))) break;
-        attempts.push(await probeActive(run, this.need(), protection, { extensions: this.extensions }));
+      for (const mode of this.modes()) {
+        if (!(await this.ready(mode))) break;
+        attempts.push(await probeActive(run, this.need(), mode.protection, { extensions: this.extensions }));
       }
-      return tally(attempts, (a) => `${a.command}/${a.protection}`);
+      return tally(attempts, (a) => `${a.command}/${a.protection}${a.controlTls === false && this.sessionTls ? '/plain-session' : ''}`);
     });
   }
 
@@ -338,11 +377,17 @@ class Engine {
    * Makes the control session fit for the next data probe: a fresh one when the old one closed or
    * fell out of step (a reply that never came may still arrive), and the right PROT level.
    */
-  private async ready(protection: Protection): Promise<boolean> {
+  private async ready({ tls, protection }: DataMode): Promise<boolean> {
     const { run } = this;
     if (run.signal.aborted) return false;
-    if (!this.channel?.usable && !(await this.reopen('control session lost or out of step; opening a fresh one'))) return false;
-    if (!this.sessionTls || this.prot === protection) return true;
+    if (this.channel?.usable && this.channel.isTls !== tls) {
+      if (!(await this.openSession(tls, `opening a ${tls ? 'TLS' : 'plain-text'} control session for the comparison`))) return false;
+    } else if (!this.channel?.usable) {
+      if (this.reopens >= MAX_REOPENS) return false;
+      this.reopens += 1;
+      if (!(await this.openSession(tls, 'control session lost or out of step; opening a fresh one'))) return false;
+    }
+    if (!tls || this.prot === protection) return true;
     const channel = this.need();
     const reply = await channel.send(protection === 'private' ? 'PROT P' : 'PROT C', run.settings.stepTimeoutMs, run.signal);
     if (protection === 'clear' && run.log.tls) run.log.tls.protClearReply = reply;
@@ -351,16 +396,15 @@ class Engine {
     return true;
   }
 
-  /** A new control session (bounded in number), recorded in the transcript only. */
-  private async reopen(why: string): Promise<boolean> {
+  /** A new control session replacing the current one, recorded in the transcript only. */
+  private async openSession(tls: boolean, why: string): Promise<boolean> {
     const { run } = this;
     if (this.channel) {
       this.channel.close();
       this.retired.push(this.channel);
       this.channel = undefined;
     }
-    if (this.reopens >= MAX_REOPENS || run.signal.aborted) return false;
-    this.reopens += 1;
+    if (run.signal.aborted) return false;
     run.transcript.note(why);
     try {
       const open = await openControl(run, run.address);
@@ -368,7 +412,7 @@ class Engine {
       this.channel = open.channel;
       const { closedEarly } = await readGreeting(run, open.channel);
       if (closedEarly) return false;
-      if (this.sessionTls && run.settings.tls !== 'implicit') {
+      if (tls && run.settings.tls !== 'implicit') {
         const auth = await open.channel.send('AUTH TLS', run.settings.stepTimeoutMs, run.signal);
         if (auth.code !== 234) return false;
         await open.channel.upgradeTls(tlsOptions(run.settings.host), run.settings.stepTimeoutMs, run.signal);
@@ -378,7 +422,7 @@ class Engine {
       const t = run.settings.stepTimeoutMs;
       await open.channel.send('TYPE I', t, run.signal);
       this.prot = 'clear';
-      if (this.sessionTls) {
+      if (tls) {
         await open.channel.send('PBSZ 0', t, run.signal);
         if ((await open.channel.send('PROT P', t, run.signal)).code === 200) this.prot = 'private';
       }
@@ -446,6 +490,9 @@ class Engine {
 
 /** Fresh sessions a run may open after losing one: enough for a few misbehaving probes, never a loop. */
 const MAX_REOPENS = 4;
+
+/** Shortest connect wait for a PASV sample, whatever the control RTT (a loaded server answers slower). */
+const SAMPLE_CONNECT_FLOOR_MS = 1000;
 
 function tally<T extends { outcome: string }>(attempts: T[], name: (a: T) => string): StepResult {
   if (attempts.length === 0) return { status: 'fail', summary: 'no attempt could be made' };

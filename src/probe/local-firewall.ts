@@ -27,8 +27,9 @@ export async function readLocalFirewall(timeoutMs: number, signal: AbortSignal):
   for (const reader of READERS) {
     const result = await run(reader, timeoutMs, signal);
     if ('text' in result && result.text.trim() !== '') {
-      const ruleset = result.text.length > RULESET_CAP ? result.text.slice(0, RULESET_CAP) : result.text;
-      return { platform, source: reader.source, readable: true, ruleset };
+      const record: LocalFirewallObservation = { platform, source: reader.source, readable: true, ruleset: result.text.slice(0, RULESET_CAP) };
+      if (result.text.length > RULESET_CAP || result.cut) record.truncated = true;
+      return record;
     }
     reasons.push(`${reader.file} ${reader.args.join(' ')}: ${'reason' in result ? result.reason : 'empty ruleset'}`.trim());
     if (signal.aborted) break;
@@ -36,14 +37,16 @@ export async function readLocalFirewall(timeoutMs: number, signal: AbortSignal):
   return { platform, readable: false, reason: reasons.join('; ') };
 }
 
-function run(reader: Reader, timeoutMs: number, signal: AbortSignal): Promise<{ text: string } | { reason: string }> {
+function run(reader: Reader, timeoutMs: number, signal: AbortSignal): Promise<{ text: string; cut?: boolean } | { reason: string }> {
   return new Promise((resolve) => {
     execFile(
       reader.file,
       reader.args,
       { timeout: timeoutMs, maxBuffer: RULESET_CAP * 4, signal, encoding: 'utf8', env: { ...process.env, LC_ALL: 'C' } },
       (err, stdout, stderr) => {
-        if (err) {
+        if (err && 'code' in err && err.code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER') {
+          resolve({ text: stdout, cut: true }); // a huge ruleset: its start is still evidence
+        } else if (err) {
           const code = 'code' in err ? String(err.code) : '';
           resolve({ reason: `${code} ${stderr.trim().split('\n')[0] ?? err.message}`.trim().slice(0, 300) });
         } else {

@@ -299,6 +299,11 @@ export interface SweepObservation {
   icmpMix?: Array<{ from: number; to: number; icmpReject: number; noAnswer: number }>;
   /** Each pass over the ports: the first, then retries of the ports that got no answer. */
   passes?: Array<{ ports: number; timeoutMs: number; elapsedMs: number; answered: number }>;
+  /**
+   * This computer's ephemeral port range, and the source ports the sweep bound to instead when that
+   * range overlaps the swept ranges (so a direction-less rule on the path cannot hit our own ports).
+   */
+  sourcePorts?: { ephemeral: [number, number]; pinned?: Array<[number, number]> };
   /** Samples of what answered instead of the reference server's token (evidence for token-mismatch). */
   tokenMismatches?: Array<{ port: number; reason: string; got: string }>;
   elapsedMs: number;
@@ -314,6 +319,8 @@ export interface LocalFirewallObservation {
   reason?: string;
   /** The ruleset text, capped at 256 KiB. */
   ruleset?: string;
+  /** The ruleset was longer than the cap and was cut. */
+  truncated?: boolean;
 }
 
 export interface EnvironmentObservation {
@@ -351,6 +358,7 @@ export interface ProbeSettings {
   user: string;
   /** True when a password was supplied (never the password itself). */
   passwordSupplied: boolean;
+  /** Local ports for the active-mode listener, the first free one is used; [0, 0] = any port the system picks. */
   activePorts: [number, number];
   externalIp?: string;
   useEprt: boolean;

@@ -19,7 +19,7 @@ export async function probePassive(
   channel: ControlChannel,
   command: 'PASV' | 'EPSV',
   protection: Protection,
-  opts: { extensions: boolean; purpose: 'probe' | 'sample' },
+  opts: { extensions: boolean; purpose: 'probe' | 'sample'; connectTimeoutMs?: number },
 ): Promise<PassiveAttempt> {
   const started = performance.now();
   const t = run.settings.stepTimeoutMs;
@@ -69,7 +69,7 @@ export async function probePassive(
     let connection: DataConnectAttempt | undefined;
     let socket;
     for (const target of targets) {
-      const result = await connectTcp({ address: target.address, port: advertised.port, timeoutMs: t, signal: run.signal });
+      const result = await connectTcp({ address: target.address, port: advertised.port, timeoutMs: opts.connectTimeoutMs ?? t, signal: run.signal });
       const record: DataConnectAttempt = { via: target.via, connect: result.outcome };
       attempt.connections.push(record);
       if (result.socket) {
@@ -102,7 +102,7 @@ export async function probePassive(
     if (data.tls) connection.tls = data.tls;
     if (data.transfer) connection.transfer = data.transfer;
     if (opts.extensions && channel.usable) await recordServerSent(run, channel, attempt);
-    if (data.tls && !data.tls.ok) return done(data.final && data.final.code >= 400 ? 'transfer-refused' : 'tls-failed');
+    if (data.tls && !data.tls.ok) return done('tls-failed');
     const transfer = data.transfer;
     if (!transfer) return done('error');
     if (transfer.result === 'no-data' || transfer.result === 'stalled' || transfer.result === 'aborted') return done(transfer.result);

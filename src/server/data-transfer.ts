@@ -21,11 +21,11 @@ async function openDataSocket(s: Session): Promise<Socket> {
   if (!setup) throw new Error('no data setup');
   const { config } = s.ctx;
   if (setup.kind === 'passive') {
-    s.abortTransfer = () => setup.endpoint.close();
+    s.abortTransfer = () => void setup.endpoint.close();
     try {
       return await setup.endpoint.accept(config.limits.dataConnectTimeoutMs);
     } finally {
-      setup.endpoint.close();
+      void setup.endpoint.close();
     }
   }
   return connectActive({
@@ -61,7 +61,15 @@ function handshake(s: Session, raw: Socket): Promise<TLSSocket> {
  * 150, protects it with TLS under PROT P (RFC 4217 §9), hands it to `body`, and ends with 226 on
  * success, 425 when no connection could be made, 426 when it broke (RFC 959 §4.2.2, §5.4).
  */
-export async function runTransfer(s: Session, what: string, body: (data: Duplex) => Promise<void>): Promise<void> {
+export function runTransfer(s: Session, what: string, body: (data: Duplex) => Promise<void>): Promise<void> {
+  const finished = transfer(s, what, body).finally(() => {
+    if (s.transferFinished === finished) s.transferFinished = undefined;
+  });
+  s.transferFinished = finished;
+  return finished;
+}
+
+async function transfer(s: Session, what: string, body: (data: Duplex) => Promise<void>): Promise<void> {
   s.restOffset = 0;
   if (!s.data) return s.reply(425, 'Use PORT, EPRT, PASV or EPSV first.');
   let raw: Socket;

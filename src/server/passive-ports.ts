@@ -10,7 +10,8 @@ export interface PassiveEndpoint {
   readonly port: number;
   /** The first accepted data connection, waiting at most timeoutMs from now. */
   accept(timeoutMs: number): Promise<Socket>;
-  close(): void;
+  /** Resolves once the port can be listened on again. */
+  close(): Promise<void>;
 }
 
 export class DataConnectionError extends Error {
@@ -128,14 +129,22 @@ export async function openPassiveEndpoint(opts: {
   return undefined;
 }
 
+/** Longest wait for a closing listener; its port is skipped until then. */
+const CLOSE_WAIT_MS = 1000;
+
 function dedicatedEndpoint(server: Server, port: number, expectedPeer: string): PassiveEndpoint {
-  let stopped = false;
-  const stop = (): void => {
-    if (stopped) return;
-    stopped = true;
-    server.close(() => ownPorts.delete(port));
-  };
-  const slot = new DataSocketSlot(port, stop);
+  let closing: Promise<void> | undefined;
+  const stop = (): Promise<void> =>
+    (closing ??= new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, CLOSE_WAIT_MS);
+      // the callback waits for connections accepted here too, so a transfer keeps its port reserved
+      server.close(() => {
+        ownPorts.delete(port);
+        clearTimeout(timer);
+        resolve();
+      });
+    }));
+  const slot = new DataSocketSlot(port, () => void stop());
   server.on('connection', (socket: Socket) => {
     if (!sameAddress(socket.remoteAddress ?? '', expectedPeer)) {
       socket.destroy();
@@ -146,6 +155,9 @@ function dedicatedEndpoint(server: Server, port: number, expectedPeer: string): 
   return {
     port,
     accept: (ms) => slot.accept(ms).then((s) => (slot.release(), s)),
-    close: () => slot.close(),
+    close: () => {
+      slot.close();
+      return stop();
+    },
   };
 }

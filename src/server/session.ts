@@ -48,6 +48,8 @@ export class Session {
   lastPasvReply: string | undefined;
   /** Set while a transfer runs; ABOR calls it. */
   abortTransfer: (() => void) | undefined;
+  /** Settles when the running transfer has sent its final reply. */
+  transferFinished: Promise<void> | undefined;
   /** TLS session of the control connection, for checking reuse on data connections. */
   controlTls: TLSSocket | undefined;
 
@@ -125,9 +127,11 @@ export class Session {
     return this.closed;
   }
 
-  clearDataSetup(): void {
-    if (this.data?.kind === 'passive') this.data.endpoint.close();
+  /** Forgets the data setup; resolves once a passive port is free again. */
+  clearDataSetup(): Promise<void> {
+    const setup = this.data;
     this.data = undefined;
+    return setup?.kind === 'passive' ? setup.endpoint.close() : Promise.resolve();
   }
 
   private receive(chunk: Buffer): void {
@@ -177,7 +181,7 @@ export class Session {
     this.finished = true;
     this.closed = true;
     this.abortTransfer?.();
-    this.clearDataSetup();
+    void this.clearDataSetup();
     this.onClosed();
   }
 

@@ -79,7 +79,10 @@ export class SweepListeners {
       return {
         port,
         accept: (ms) => slot.accept(ms).then((s) => (slot.release(), s)),
-        close: () => slot.close(),
+        close: () => {
+          slot.close();
+          return Promise.resolve();
+        },
       };
     }
     return undefined;

@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
-import { sameAddress } from '../ftp/address-class.js';
+import { networkInterfaces } from 'node:os';
+import { classifyAddress, sameAddress } from '../ftp/address-class.js';
 
 /**
  * When the target is this computer (selftest, loopback), a connect to port P can be answered by the
@@ -8,6 +9,8 @@ import { sameAddress } from '../ftp/address-class.js';
  * a→b and b→a, meet in a simultaneous open (RFC 793 §3.4). Either looks like an open port with no
  * token. Against a remote target neither can happen, since our SYNs never arrive at our own sockets.
  * The guard tracks in-flight sockets by target port and spots such connections so they are retried.
+ * It is needed only for a target of our own whose swept ports our source ports may take (when the sweep
+ * binds its source ports outside the swept ranges, see local-port-pool.ts, neither can happen).
  */
 /** What the guard reads of a socket: its ends, as getsockname/getpeername report them now. */
 export type SocketEnds = Pick<Socket, 'localAddress' | 'localPort' | 'remoteAddress'>;
@@ -37,4 +40,10 @@ export class OwnSocketGuard {
     if (partner !== socket) this.crossed.add(localPort);
     return true;
   }
+}
+
+/** Whether `address` is this computer's: loopback, or an address of one of its interfaces. */
+export function isOwnAddress(address: string): boolean {
+  if (classifyAddress(address) === 'loopback') return true;
+  return Object.values(networkInterfaces()).some((list) => list?.some((i) => sameAddress(i.address, address)));
 }

@@ -2,8 +2,10 @@ import { performance } from 'node:perf_hooks';
 import type { PortRun, PortState, SweepObservation } from '../probe/observation.js';
 import { allowed, type ConcurrencyWindow, createWindow, onAnswer, onLocalExhaustion, onNoAnswer, onProvenLoss } from './concurrency-window.js';
 import { findIcmpMixSpans } from './icmp-rate-limit.js';
+import { LocalPortPool, readEphemeralRange, sourcePortRanges } from './local-port-pool.js';
+import { LoopTurnClock } from './loop-turn-clock.js';
 import { measureFdBudget } from './open-file-limit.js';
-import { OwnSocketGuard } from './own-socket-guard.js';
+import { isOwnAddress, OwnSocketGuard } from './own-socket-guard.js';
 import { type AttemptContext, type AttemptResult, attemptPort } from './port-attempt.js';
 import { compressRuns } from './port-runs.js';
 import { selectPorts } from './port-selection.js';
@@ -39,14 +41,19 @@ export interface SweepOptions {
   progressIntervalMs?: number;
 }
 
-const DEFAULT_MAX_CONCURRENCY = 1024;
-/** Connects are cheap for both ends; a DROP costs the path nothing, so start wide and back off to a wide floor. */
-const INITIAL_WINDOW = 512;
-const FLOOR = 256;
+const DEFAULT_MAX_CONCURRENCY = 2048;
+/** Connects are cheap for both ends and a DROP costs the path nothing: start wide, back off to a wide floor. */
+const INITIAL_WINDOW = 1024;
+const FLOOR = 1024;
 /** A second retry happens only when the first proved probes were being lost (nmap: retry as often as ever needed). */
 const MAX_RETRY_PASSES = 2;
 /** Local trouble (exhausted descriptors, our own socket answering) before a port is recorded as local-error. */
 const MAX_LOCAL_RETRIES = 4;
+/**
+ * Connects issued per event-loop turn: issuing a thousand at once would hold the loop for tens of ms,
+ * leaving completions unread and their timers running.
+ */
+const LAUNCH_BURST = 64;
 const ERRNO_SAMPLES = 16;
 const MISMATCH_SAMPLES = 8;
 const DEFAULT_PROGRESS_MS = 100;
@@ -76,7 +83,15 @@ export async function runSweep(opts: SweepOptions): Promise<SweepObservation> {
   let retries = 0;
   let aborted = opts.signal?.aborted ?? false;
 
-  const ctx: AttemptContext = { address: opts.address, guard: new OwnSocketGuard(), cancels: new Set(), aborted: () => aborted };
+  const ephemeral = readEphemeralRange();
+  const pinned = sourcePortRanges(ephemeral.range, ranges);
+  const ctx: AttemptContext = {
+    address: opts.address,
+    cancels: new Set(),
+    clock: new LoopTurnClock(),
+    aborted: () => aborted,
+    ...(pinned ? { sourcePorts: new LocalPortPool(pinned) } : isOwnAddress(opts.address) ? { guard: new OwnSocketGuard() } : {}),
+  };
   const onAbort = (): void => {
     aborted = true;
     for (const cancel of [...ctx.cancels]) cancel();
@@ -136,12 +151,13 @@ export async function runSweep(opts: SweepOptions): Promise<SweepObservation> {
           const tries = (localRetries.get(port) ?? 0) + 1;
           localRetries.set(port, tries);
           if (result.why === 'exhausted') window = onLocalExhaustion(window, inFlight + 1);
-          if (tries <= MAX_LOCAL_RETRIES) again.push(port);
+          if (tries <= (result.why === 'source-port-busy' ? 4 * MAX_LOCAL_RETRIES : MAX_LOCAL_RETRIES)) again.push(port);
           else record(port, 'local-error', result.errno ?? 'ESELFCONNECT');
           return;
         }
         const state = stateOf(port, result);
-        if (result.rttMs !== undefined) {
+        // Answers that queued behind our own work time us, not the path: use them only while nothing better exists.
+        if (result.rttMs !== undefined && (result.rttExact === true || rtt.samples === 0)) {
           rtt = addRttSample(rtt, result.rttMs);
           if (ctx.token) ctx.token.waitMs = tokenWaitMs(rtt, bounds);
         }
@@ -154,8 +170,20 @@ export async function runSweep(opts: SweepOptions): Promise<SweepObservation> {
         record(port, state, result.errno);
       };
 
+      let resumeQueued = false;
       const pump = (): void => {
+        let launched = 0;
         while (!aborted && inFlight < allowed(window) && (again.length > 0 || next < list.length)) {
+          if (launched++ === LAUNCH_BURST) {
+            if (!resumeQueued) {
+              resumeQueued = true;
+              setImmediate(() => {
+                resumeQueued = false;
+                pump();
+              });
+            }
+            break;
+          }
           const port = again.length > 0 ? again.shift()! : list[next++]!;
           inFlight++;
           void attemptPort(port, timeoutMs === 0 ? rtt.timeoutMs : timeoutMs, ctx).then((result) => {
@@ -210,6 +238,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepObservation> {
     },
     concurrency: { max: limit, final: allowed(window), ...(fd.softLimit === undefined ? {} : { fdLimit: fd.softLimit }) },
     errnos,
+    sourcePorts: { ephemeral: ephemeral.range, ...(pinned ? { pinned } : {}) },
     ...(icmpMix.length > 0 ? { icmpMix } : {}),
     passes,
     ...(tokenMismatches.length > 0 ? { tokenMismatches } : {}),

@@ -14,7 +14,8 @@ export interface LiveAppProps {
   colour: boolean;
   /** Listen to keys (needs a terminal on stdin for raw mode). */
   keys: boolean;
-  onQuit(): void;
+  /** q or Ctrl-C (a raw-mode terminal delivers Ctrl-C as a key, not as SIGINT). */
+  onQuit(key: 'q' | 'ctrl-c'): void;
   onToggleTranscript(): void;
 }
 
@@ -22,12 +23,12 @@ export interface LiveAppProps {
 export function LiveApp({ state, width, colour, keys, onQuit, onToggleTranscript }: LiveAppProps) {
   useInput(
     (input, key) => {
-      if (input === 'q' || (key.ctrl && input === 'c')) onQuit();
+      if (input === 'q') onQuit('q');
+      else if (key.ctrl && input === 'c') onQuit('ctrl-c');
       else if (input === 'v') onToggleTranscript();
     },
     { isActive: keys },
   );
-  const total = state.map ? state.map.ranges.reduce((n, [from, to]) => n + to - from + 1, 0) : 0;
   return (
     <ColourContext.Provider value={colour}>
       <Box flexDirection="column" width={width}>
@@ -42,7 +43,7 @@ export function LiveApp({ state, width, colour, keys, onQuit, onToggleTranscript
         </Box>
         {state.map ? (
           <Box marginTop={1}>
-            <RangeMapView map={state.map} done={state.sweep?.done ?? 0} total={state.sweep?.total ?? total} counts={state.sweep?.counts ?? {}} />
+            <RangeMapView map={state.map} done={state.sweep?.done ?? 0} counts={state.sweep?.counts ?? {}} />
           </Box>
         ) : null}
         {state.showTranscript ? <TranscriptView lines={state.transcript} /> : null}

@@ -6,26 +6,26 @@ import { Tinted } from './Tinted.js';
 
 export interface RangeMapViewProps {
   map: RangeMap;
+  /** Ports classified so far. */
   done: number;
-  total: number;
   counts: Partial<Record<PortState, number>>;
 }
 
 const LEGEND: readonly CellState[] = ['open', 'closed', 'no-answer', 'icmp-reject', 'blocked-reset', 'token-mismatch', 'local-error', 'untested'];
 
 /** The passive range as rows of cells, filled in as the sweep runs, with a legend that counts ports per state. */
-export function RangeMapView({ map, done, total, counts }: RangeMapViewProps) {
+export function RangeMapView({ map, done, counts }: RangeMapViewProps) {
   const rows: Array<RangeMap['cells']> = [];
   for (let i = 0; i < map.cells.length; i += CELLS_PER_ROW) rows.push(map.cells.slice(i, i + CELLS_PER_ROW));
   const ranges = map.ranges.map(([from, to]) => (from === to ? `${from}` : `${from}-${to}`)).join(',');
-  const untested = Math.max(0, total - done);
+  const untested = Math.max(0, map.ports - done);
   return (
     <Box flexDirection="column">
       <Text wrap="truncate-end">
         <Text bold>Passive range {ranges}</Text>
         <Text dimColor>
           {' '}
-          · {map.portsPerCell === 1 ? '1 port' : `${map.portsPerCell} ports`} per cell · {formatCount(done)}/{formatCount(total)} tested
+          · {map.portsPerCell === 1 ? '1 port' : `${map.portsPerCell} ports`} per cell · {formatCount(done)}/{formatCount(map.ports)} tested
         </Text>
       </Text>
       {rows.map((row) => (

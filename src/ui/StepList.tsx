@@ -13,7 +13,7 @@ export function StepList({ steps }: { steps: StepView[] }) {
           <Box width={2} flexShrink={0}>
             {step.status === 'running' ? <Spinner /> : <Tinted colour={STEP_LOOK[step.status].colour}>{STEP_LOOK[step.status].symbol}</Tinted>}
           </Box>
-          <Box width={34} flexShrink={0}>
+          <Box width={30} flexShrink={0}>
             <Text wrap="truncate-end">{step.label}</Text>
           </Box>
           <Box width={8} flexShrink={0} justifyContent="flex-end">

@@ -13,7 +13,7 @@ export interface LiveViewOptions {
   /** Verdicts as they become known: the diagnosis of each step-end snapshot. */
   diagnose(log: ObservationLog): Diagnosis;
   /** q or Ctrl-C: the caller stops the engine; the view stays up to show the partial result. */
-  onQuit(): void;
+  onQuit(key: 'q' | 'ctrl-c'): void;
 }
 
 export interface LiveView {

@@ -13,6 +13,8 @@ export interface RangeMapCell {
 
 export interface RangeMap {
   ranges: Array<[number, number]>;
+  /** Ports in the ranges (a sample sweep tests only some of them). */
+  ports: number;
   portsPerCell: number;
   cells: RangeMapCell[];
 }
@@ -46,7 +48,7 @@ export function createRangeMap(ranges: Array<[number, number]>): RangeMap {
       cells.push({ from: start, to: Math.min(to, start + portsPerCell - 1), counts: {} });
     }
   }
-  return { ranges, portsPerCell, cells };
+  return { ranges, ports: total, portsPerCell, cells };
 }
 
 /** Adds classified ports; cells are sorted and disjoint, so a binary search finds the first one touched. */

@@ -29,7 +29,7 @@ export interface UiState {
   channels: Record<Channel, ChannelView>;
   /** Absent when the sweep is off. */
   map?: RangeMap;
-  sweep?: { done: number; total: number; counts: Partial<Record<PortState, number>> };
+  sweep?: { done: number; counts: Partial<Record<PortState, number>> };
   transcript: TranscriptLine[];
   showTranscript: boolean;
   /** Most severe first; filled from the final diagnosis. */
@@ -112,7 +112,7 @@ export function reduceUi(state: UiState, action: UiAction): UiState {
     case 'transcript':
       return { ...state, transcript: [...state.transcript.slice(-(TRANSCRIPT_KEEP - 1)), action.line] };
     case 'sweep-progress': {
-      const next: UiState = { ...state, sweep: { done: action.done, total: action.total, counts: action.counts } };
+      const next: UiState = { ...state, sweep: { done: action.done, counts: action.counts } };
       if (state.map) next.map = addRuns(state.map, action.runs);
       return next;
     }
@@ -145,7 +145,7 @@ function withFinalSweep(state: UiState, log: ObservationLog): UiState {
   return {
     ...state,
     map: rangeMapFromRuns(state.map.ranges, sweep.runs),
-    sweep: { done: sweep.portsTested, total: state.sweep?.total ?? sweep.portsTested, counts: sweep.counts },
+    sweep: { done: sweep.portsTested, counts: sweep.counts },
   };
 }
 

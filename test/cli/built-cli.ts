@@ -47,3 +47,13 @@ export function runCli(
     opts.onSpawn?.(child);
   });
 }
+
+/**
+ * A 64-port passive range for one test file: each file has its own band (below the ephemeral
+ * ports, 32768 and up), and each run its own slot in it, so suites running side by side never
+ * put two sweep-mode servers on the same ports.
+ */
+export function passiveRange(band: 0 | 1 | 2): { from: number; to: number; text: string } {
+  const from = 20000 + band * 4096 + (process.pid % 64) * 64;
+  return { from, to: from + 63, text: `${from}-${from + 63}` };
+}

@@ -48,6 +48,8 @@ export function pasvOk(port: number, opts: { command?: 'PASV' | 'EPSV'; protecti
   return {
     command,
     protection,
+    controlTls: protection === 'private',
+    purpose: 'probe',
     controlPeer: SERVER,
     reply:
       command === 'PASV'
@@ -109,6 +111,7 @@ export function activeOk(opts: { command?: 'PORT' | 'EPRT'; protection?: Protect
   return {
     command,
     protection: opts.protection ?? 'clear',
+    controlTls: opts.protection === 'private',
     listen: { address: '0.0.0.0', port },
     advertised: { address, port, addressClass: classifyAddress(address) },
     sentArgument: argument,

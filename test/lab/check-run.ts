@@ -48,7 +48,7 @@ export interface CheckRun {
 export const ACTIVE_PORT = 50000;
 
 /** Timeouts sized for the lab's sub-millisecond paths: a dropped connect costs one step timeout. */
-export const LAB_TIMEOUTS = ['--timeout', '60s', '--step-timeout', '3s'];
+export const LAB_TIMEOUTS = ['--timeout', '45s', '--step-timeout', '1500ms', '--pasv-samples', '3'];
 
 export async function runCheck(lab: Lab, server: LabServer | undefined, extra: string[] = []): Promise<CheckRun> {
   const account = server?.account;

@@ -7,7 +7,8 @@ import type { LabServer, ServerKind } from './lab-server.js';
 import { labDescribe, useLab } from './lab-suite.js';
 import { LAB_TMP, type Lab } from './netns.js';
 import { startNonFtpService } from './non-ftp-service.js';
-import { scenariosFor, type Scenario, type Topology } from './scenarios.js';
+import { recordFixture, RECORD } from './fixture-recording.js';
+import { scenariosFor, verifyExpectation, type Scenario, type Topology } from './scenarios.js';
 import { launchers, serverMissing } from './servers/launchers.js';
 import { makeSelfSignedCert, type TlsFiles } from './tls-cert.js';
 
@@ -63,7 +64,10 @@ export function scenarioSuite(kind: ServerKind | 'non-ftp'): void {
           if (password !== undefined) {
             expect(run.raw.stdout.includes(password) || run.raw.stderr.includes(password), `password in output\n${describeRun(run)}`).toBe(false);
           }
-          scenario.verify(run, { lab: lab(), kind: kind === 'non-ftp' ? (scenario.servers as { nonFtp: 'http' | 'ssh' }).nonFtp : kind });
+          const farKind = Array.isArray(scenario.servers) ? (kind as ServerKind) : scenario.servers.nonFtp;
+          verifyExpectation(run, scenario.expected);
+          scenario.verify?.(run, { lab: lab(), kind: farKind });
+          if (RECORD) recordFixture(farKind, scenario, run);
         });
       }
     });

@@ -42,7 +42,7 @@ function answers(overrides: Record<string, Answer> = {}, eol = '\r\n'): Answer {
 }
 
 function settings(port: number, extra: Partial<ProbeSettings> = {}): ProbeSettings {
-  return { ...defaultSettings(HOST), port, sweep: 'off', pasvSamples: 1, activePorts: [47500, 47540], stepTimeoutMs: STEP_MS, timeoutMs: 20_000, ...extra };
+  return { ...defaultSettings(HOST), port, sweep: 'off', pasvSamples: 1, activePorts: [0, 0], stepTimeoutMs: STEP_MS, timeoutMs: 20_000, ...extra };
 }
 
 function stepStatus(log: ObservationLog, id: string): string | undefined {
@@ -228,7 +228,147 @@ describe('probe against a scripted misbehaving server', () => {
     const log = await runProbe(settings(port), {});
     expect(log.control.connect).toMatchObject({ state: 'reset', errno: 'ECONNREFUSED', address: HOST, port });
     expect(stepStatus(log, 'control-connect')).toBe('fail');
-    expect(stepStatus(log, 'greeting')).toBeUndefined();
+    expect(stepStatus(log, 'greeting')).toBe('skipped');
+  });
+
+  it('goes on in plain text when AUTH TLS is refused and TLS is only wanted if available', async () => {
+    const server = await track(startScripted(HOST, (socket) => converse(socket, '220 hi\r\n', answers({ AUTH: () => '502 AUTH not supported\r\n' }))));
+    const log = await runProbe(settings(server.port, { tls: 'auto' }), {});
+    expect(log.tls).toMatchObject({ requested: 'auto', established: false, authReply: { code: 502, text: '502 AUTH not supported' } });
+    expect(stepStatus(log, 'auth-tls')).toBe('warn');
+    expect(log.login?.ok).toBe(true);
+    expect(log.passive.every((a) => a.protection === 'clear' && a.controlTls === false)).toBe(true);
+  });
+
+  it('stops when AUTH TLS is refused and TLS was required', async () => {
+    const server = await track(startScripted(HOST, (socket) => converse(socket, '220 hi\r\n', answers({ AUTH: () => '502 AUTH not supported\r\n' }))));
+    const log = await runProbe(settings(server.port, { tls: 'explicit' }), {});
+    expect(stepStatus(log, 'auth-tls')).toBe('fail');
+    expect(log.login).toBeUndefined();
+  });
+
+  it('records the server refusing the data connection verbatim', async () => {
+    const data = await track(startDataListener(HOST, () => undefined));
+    const refusal = '425 Unable to build data connection: Operation not permitted';
+    const server = await track(
+      startScripted(HOST, (socket) =>
+        converse(socket, '220 hi\r\n', answers({ PASV: () => pasvReply(hostPortNumbers(HOST, data.port)), LIST: () => `${refusal}\r\n` })),
+      ),
+    );
+    const log = await runProbe(settings(server.port), {});
+    const pasv = log.passive.find((a) => a.command === 'PASV');
+    expect(pasv?.outcome).toBe('transfer-refused');
+    expect(pasv?.listReplies).toEqual([{ code: 425, text: refusal }]);
+    expect(pasv?.connections[0]?.connect.state).toBe('open');
+  });
+
+  it('falls back to NLST when LIST is not implemented', async () => {
+    const data = await listingListener('a\r\n');
+    const server = await track(
+      startScripted(HOST, (socket) =>
+        converse(
+          socket,
+          '220 hi\r\n',
+          answers({
+            PASV: () => pasvReply(hostPortNumbers(HOST, data.port)),
+            LIST: () => '502 LIST not implemented\r\n',
+            NLST: (_c, s) => {
+              setTimeout(() => s.write('226 Done\r\n'), 50);
+              return '150 Names\r\n';
+            },
+          }),
+        ),
+      ),
+    );
+    const log = await runProbe(settings(server.port), {});
+    const pasv = log.passive.find((a) => a.command === 'PASV');
+    expect(pasv?.listCommand).toBe('NLST');
+    expect(pasv?.outcome).toBe('ok');
+  });
+
+  it('records a server that says 150 after PORT but never connects back', async () => {
+    const server = await track(
+      startScripted(HOST, (socket) =>
+        converse(socket, '220 hi\r\n', answers({ PORT: () => '200 PORT command successful.\r\n', LIST: () => '150 Opening data connection\r\n' })),
+      ),
+    );
+    const log = await runProbe(settings(server.port), {});
+    const [first] = log.active;
+    expect(first?.outcome).toBe('no-inbound');
+    expect(first?.inbound).toMatchObject({ arrived: false });
+    expect(first?.inbound?.waitedMs).toBeGreaterThanOrEqual(STEP_MS - 50);
+    expect(first?.sentArgument).toMatch(/^127,0,0,1,\d+,\d+$/);
+    expect(first?.transfer).toBeUndefined();
+  });
+
+  it('records a 425 after PORT as the server failing to connect', async () => {
+    const server = await track(
+      startScripted(HOST, (socket) =>
+        converse(
+          socket,
+          '220 hi\r\n',
+          answers({
+            PORT: () => '200 PORT command successful.\r\n',
+            LIST: () => '425 Unable to build data connection: Connection refused\r\n',
+          }),
+        ),
+      ),
+    );
+    const log = await runProbe(settings(server.port), {});
+    expect(log.active[0]?.outcome).toBe('server-connect-failed');
+    expect(log.active[0]?.listReplies[0]?.text).toBe('425 Unable to build data connection: Connection refused');
+    expect(log.transcript.filter((l) => l.dir === 'sent').map((l) => l.text.split(' ')[0])).toContain('NOOP');
+  });
+
+  it.each([
+    ['by default it skips the other loopback address and uses the control peer', false, ['control-peer:127.0.0.1:open']],
+    ['when asked it tries the advertised address first, then the control peer', true, ['advertised:127.0.0.2:reset', 'control-peer:127.0.0.1:open']],
+  ])('a 227 naming another address: %s', async (_name, followPasvAddress, expected) => {
+    const data = await listingListener('x\r\n');
+    const server = await track(
+      startScripted(HOST, (socket) =>
+        converse(
+          socket,
+          '220 hi\r\n',
+          answers({
+            PASV: () => pasvReply(hostPortNumbers('127.0.0.2', data.port)),
+            LIST: (_c, s) => {
+              setTimeout(() => s.write('226 Done\r\n'), 50);
+              return '150 Here it comes\r\n';
+            },
+          }),
+        ),
+      ),
+    );
+    const log = await runProbe(settings(server.port, { followPasvAddress }), {});
+    const pasv = log.passive.find((a) => a.command === 'PASV');
+    expect(pasv?.connections.map((c) => `${c.via}:${c.connect.address}:${c.connect.state}`)).toEqual(expected);
+    expect(pasv?.advertisedSkipped !== undefined).toBe(!followPasvAddress);
+    expect(pasv?.outcome).toBe('ok');
+  });
+
+  it('writes the external address into PORT and records the refusal verbatim', async () => {
+    const refusal = "500 I won't open a connection to 203.0.113.9 (only to 127.0.0.1)";
+    const server = await track(startScripted(HOST, (socket) => converse(socket, '220 hi\r\n', answers({ PORT: () => `${refusal}\r\n` }))));
+    const log = await runProbe(settings(server.port, { externalIp: '203.0.113.9' }), {});
+    const [active] = log.active;
+    expect(active?.sentArgument).toMatch(/^203,0,113,9,\d+,\d+$/);
+    expect(active?.advertised?.addressClass).toBe('documentation');
+    expect(active?.portReply?.text).toBe(refusal);
+    expect(active?.listen, JSON.stringify(active?.listen)).not.toHaveProperty('error');
+    expect(active?.outcome).toBe('command-refused');
+  });
+
+  it('stops promptly mid-wait when the signal fires', async () => {
+    const server = await track(startScripted(HOST, () => undefined));
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 300);
+    const started = Date.now();
+    const log = await runProbe(settings(server.port, { stepTimeoutMs: 10_000 }), { signal: controller.signal });
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(log.abortReason).toBe('signal');
+    expect(log.control.connect?.state).toBe('open');
+    expect(stepStatus(log, 'greeting')).toBe('aborted');
   });
 
   it('ends at the overall deadline with a partial log', async () => {

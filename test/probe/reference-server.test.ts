@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../../src/server/index.js';
+import { DEFAULT_LIMITS, startServer, type RunningServer } from '../../src/server/index.js';
 import { defaultSettings, runProbe, startProbe } from '../../src/probe/engine.js';
 import type { ObservationLog, ProbeSettings } from '../../src/probe/observation.js';
 import type { ProbeEvent } from '../../src/probe/events.js';
+import { freePortBlock, occupyPort } from './free-ports.js';
 
 const PASSWORD = 'pr0be-s3cret-Xq';
 
@@ -12,7 +13,7 @@ function settingsFor(server: RunningServer, host: string, extra: Partial<ProbeSe
     port: server.port,
     sweep: 'off',
     pasvSamples: 1,
-    activePorts: [47100, 47140],
+    activePorts: [0, 0],
     stepTimeoutMs: 3000,
     timeoutMs: 30_000,
     ...extra,
@@ -33,7 +34,15 @@ describe.each([
 ])('probe against the reference server over %s', (_name, host) => {
   let server: RunningServer;
   beforeAll(async () => {
-    server = await startServer({ host, port: 0, pasvRange: [47200, 47260], activeSourcePort: 0, user: 'alice', password: PASSWORD });
+    server = await startServer({
+      host,
+      port: 0,
+      pasvRange: await freePortBlock(61, host),
+      activeSourcePort: 0,
+      user: 'alice',
+      password: PASSWORD,
+      limits: { ...DEFAULT_LIMITS, loginFailureDelayMs: 20 },
+    });
   });
   afterAll(async () => {
     await server?.close();
@@ -73,6 +82,13 @@ describe.each([
     expect(log.active[0]?.tls?.ok).toBe(true);
   });
 
+  it('with TLS only if available, keeps a real password off the wire: no plain-text comparison session', async () => {
+    const log = await runProbe(settingsFor(server, host, { user: 'alice', tls: 'auto', insecure: true }), { password: PASSWORD });
+    expect(log.tls?.established).toBe(true);
+    expect(log.passive.every((a) => a.controlTls === true)).toBe(true);
+    expect(log.active.every((a) => a.controlTls === true)).toBe(true);
+  });
+
   it('stops at an untrusted certificate unless told to go on', async () => {
     const log = await runProbe(settingsFor(server, host, { user: 'alice', tls: 'explicit' }), { password: PASSWORD });
     expect(log.tls?.established).toBe(false);
@@ -95,7 +111,7 @@ describe.each([
 describe('probe against the reference server speaking implicit FTPS', () => {
   let server: RunningServer;
   beforeAll(async () => {
-    server = await startServer({ host: '127.0.0.1', port: 0, implicitPort: 0, pasvRange: [47330, 47350], activeSourcePort: 0, requireTlsReuse: true });
+    server = await startServer({ host: '127.0.0.1', port: 0, implicitPort: 0, pasvRange: await freePortBlock(21), activeSourcePort: 0, requireTlsReuse: true });
   });
   afterAll(async () => {
     await server?.close();
@@ -121,10 +137,36 @@ describe('probe against the reference server speaking implicit FTPS', () => {
   });
 });
 
+describe('TLS if available, anonymous', () => {
+  let server: RunningServer;
+  beforeAll(async () => {
+    server = await startServer({ host: '127.0.0.1', port: 0, pasvRange: await freePortBlock(21), activeSourcePort: 0 });
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it('compares data under a TLS control session with a plain-text one (what an FTP ALG can see)', async () => {
+    const log = await runProbe({ ...settingsFor(server, '127.0.0.1'), tls: 'auto', insecure: true }, {});
+    const shape = (a: { command: string; protection: string; controlTls?: boolean; outcome: string }): string =>
+      `${a.command}/${a.protection}/${a.controlTls ? 'tls' : 'plain'}:${a.outcome}`;
+    expect(log.passive.filter((a) => a.purpose === 'probe').map(shape)).toEqual([
+      'PASV/private/tls:ok',
+      'EPSV/private/tls:ok',
+      'PASV/clear/tls:ok',
+      'EPSV/clear/tls:ok',
+      'PASV/clear/plain:ok',
+      'EPSV/clear/plain:ok',
+    ]);
+    expect(log.active.map(shape)).toEqual(['PORT/private/tls:ok', 'PORT/clear/tls:ok', 'PORT/clear/plain:ok']);
+    expect(log.transcript.filter((l) => l.dir === 'sent' && l.text === 'AUTH TLS').length).toBeGreaterThanOrEqual(2);
+  });
+});
+
 describe('sweep wiring against the reference server in sweep mode', () => {
   let server: RunningServer;
   beforeAll(async () => {
-    server = await startServer({ host: '127.0.0.1', port: 0, pasvRange: [47360, 47390], activeSourcePort: 0, sweepMode: true });
+    server = await startServer({ host: '127.0.0.1', port: 0, pasvRange: await freePortBlock(31), activeSourcePort: 0, sweepMode: true });
   });
   afterAll(async () => {
     await server?.close();
@@ -133,14 +175,22 @@ describe('sweep wiring against the reference server in sweep mode', () => {
   it('hands the token, the connect RTT and the advertised ports to the sweep and records its runs', async () => {
     const progress: number[] = [];
     const log = await runProbe(
-      { ...settingsFor(server, '127.0.0.1'), sweep: 'full', ranges: [[47360, 47390]], pasvSamples: 3 },
+      { ...settingsFor(server, '127.0.0.1'), sweep: 'full', ranges: [server.config.pasvRange], pasvSamples: 3 },
       { onEvent: (e) => e.type === 'sweep-progress' && progress.push(e.done) },
     );
-    expect(log.serverView?.sweep?.ranges).toEqual([[47360, 47390]]);
+    const [from, to] = server.config.pasvRange;
+    // The server lists what it could bind; a port another suite grabbed meanwhile is left out.
+    const listening = log.serverView?.sweep?.ranges ?? [];
+    const listeningCount = listening.reduce((n, [a, b]) => n + b - a + 1, 0);
+    expect(listening.every(([a, b]) => a >= from && b <= to)).toBe(true);
+    expect(listeningCount).toBeGreaterThan(0);
     expect(log.passive.filter((a) => a.purpose === 'sample')).toHaveLength(2);
     expect(log.sweep?.cooperative).toBe(true);
     expect(log.sweep?.portsTested).toBe(31);
-    expect(log.sweep?.runs).toEqual([{ from: 47360, to: 47390, state: 'open' }]);
+    expect(log.sweep?.counts.open).toBe(listeningCount);
+    expect(log.sweep?.runs[0]?.from).toBe(from);
+    expect(log.sweep?.runs.at(-1)?.to).toBe(to);
+    expect(log.passive.filter((a) => a.advertised).every((a) => a.advertised!.port >= from && a.advertised!.port <= to)).toBe(true);
     expect(log.sweep?.timing.initialRttMs).toBe(Math.max(1, log.control.connect?.elapsedMs ?? 0));
     expect(progress.at(-1)).toBe(31);
   });
@@ -149,7 +199,7 @@ describe('sweep wiring against the reference server in sweep mode', () => {
 describe('probe against a reference server that advertises a private PASV address', () => {
   let server: RunningServer;
   beforeAll(async () => {
-    server = await startServer({ host: '127.0.0.1', port: 0, pasvRange: [47270, 47290], pasvAddress: '10.1.2.3', activeSourcePort: 0 });
+    server = await startServer({ host: '127.0.0.1', port: 0, pasvRange: await freePortBlock(21), pasvAddress: '10.1.2.3', activeSourcePort: 0 });
   });
   afterAll(async () => {
     await server?.close();
@@ -167,10 +217,88 @@ describe('probe against a reference server that advertises a private PASV addres
   });
 });
 
+describe('environment and this computer', () => {
+  let server: RunningServer;
+  beforeAll(async () => {
+    server = await startServer({ host: '127.0.0.1', port: 0, pasvRange: await freePortBlock(11), activeSourcePort: 0 });
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it('sends EPRT on IPv4 when asked, and the server receives it as sent', async () => {
+    const log = await runProbe({ ...settingsFor(server, '127.0.0.1'), useEprt: true }, {});
+    const [active] = log.active;
+    expect(active?.command).toBe('EPRT');
+    expect(active?.sentArgument).toMatch(/^\|1\|127\.0\.0\.1\|\d+\|$/);
+    expect(active?.serverReceived).toBe(active?.sentArgument);
+    expect(active?.outcome).toBe('ok');
+  });
+
+  it('listens for active mode on the first free port of the given range', async () => {
+    const taken = await occupyPort('127.0.0.1');
+    try {
+      const log = await runProbe({ ...settingsFor(server, '127.0.0.1'), activePorts: [taken.port, taken.port + 10] }, {});
+      const listen = log.active[0]?.listen;
+      expect(listen && 'port' in listen ? listen.port : 0).toBeGreaterThan(taken.port);
+      expect(listen && 'port' in listen ? listen.port : 0).toBeLessThanOrEqual(taken.port + 10);
+      expect(log.active[0]?.outcome).toBe('ok');
+    } finally {
+      await taken.release();
+    }
+  });
+
+  it.runIf(process.platform === 'linux' && process.getuid?.() === 0)('records the environment and reads the local nftables ruleset read-only', async () => {
+    const log = await runProbe({ ...settingsFor(server, '127.0.0.1'), pasvSamples: 1 }, {});
+    expect(log.environment.node).toBe(process.version);
+    expect(log.environment.localAddresses).toContain('127.0.0.1');
+    expect(log.environment.ephemeralPorts?.[0]).toBeGreaterThan(1023);
+    expect(log.environment.fdLimit).toBeGreaterThan(0);
+    expect(log.localFirewall).toMatchObject({ platform: 'linux', readable: true, source: 'nft' });
+    expect(log.localFirewall?.ruleset).toContain('nftables');
+  });
+});
+
+describe('choosing the address', () => {
+  let server: RunningServer;
+  beforeAll(async () => {
+    server = await startServer({ host: '127.0.0.1', port: 0, pasvRange: await freePortBlock(11), activeSourcePort: 0 });
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it('resolves a name through the system resolver and uses the requested family', async () => {
+    const log = await runProbe({ ...settingsFor(server, 'localhost'), family: 4 }, {});
+    expect(log.resolve?.addresses).toContainEqual({ address: '127.0.0.1', family: 4 });
+    expect(log.resolve?.used).toBe('127.0.0.1');
+    expect(log.control.connect?.address).toBe('127.0.0.1');
+    expect(log.login?.ok).toBe(true);
+  });
+
+  it('refuses a literal address of the other family without connecting', async () => {
+    const log = await runProbe({ ...settingsFor(server, '127.0.0.1'), family: 6 }, {});
+    expect(log.resolve?.error?.code).toBe('E_FAMILY');
+    expect(log.steps.map((s) => `${s.id}:${s.status}`)).toEqual([
+      'resolve:fail',
+      'control-connect:skipped',
+      'greeting:skipped',
+      'login:skipped',
+      'features:skipped',
+      'server-view:skipped',
+      'passive:skipped',
+      'active:skipped',
+      'sweep:skipped',
+      expect.stringMatching(/^local-firewall:/),
+    ]);
+    expect(log.control.connect).toBeUndefined();
+  });
+});
+
 describe('events and stopping', () => {
   let server: RunningServer;
   beforeAll(async () => {
-    server = await startServer({ host: '127.0.0.1', port: 0, pasvRange: [47300, 47320], activeSourcePort: 0 });
+    server = await startServer({ host: '127.0.0.1', port: 0, pasvRange: await freePortBlock(21), activeSourcePort: 0 });
   });
   afterAll(async () => {
     await server?.close();

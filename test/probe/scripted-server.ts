@@ -1,4 +1,5 @@
 import { createServer, type Server, type Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 
 /**
  * A misbehaving FTP server on a real loopback socket, scripted per test: each scenario decides what
@@ -44,21 +45,36 @@ export async function startScripted(host: string, onConnection: (socket: Socket)
 /**
  * A line-by-line conversation: the greeting, then one answer per command line (CRLF or LF).
  * `answer` returns what to write (exactly, no terminator added) or undefined to stay silent.
+ * With `tls`, "AUTH TLS" is answered 234 and the conversation goes on over the server side of TLS.
  */
-export function converse(socket: Socket, greeting: string, answer: (command: string, socket: Socket) => string | undefined): void {
+export function converse(
+  socket: Socket,
+  greeting: string,
+  answer: (command: string, socket: Socket) => string | undefined,
+  tls?: { wrap(socket: Socket): TLSSocket },
+): void {
   if (greeting) socket.write(greeting);
+  let current: Socket = socket;
   let pending = '';
-  socket.setEncoding('latin1');
-  socket.on('data', (chunk: string) => {
-    pending += chunk;
+  const onData = (chunk: Buffer): void => {
+    pending += chunk.toString('latin1');
     let lf: number;
     while ((lf = pending.indexOf('\n')) !== -1) {
       const line = pending.slice(0, lf).replace(/\r$/, '');
       pending = pending.slice(lf + 1);
-      const reply = answer(line, socket);
-      if (reply !== undefined && !socket.destroyed) socket.write(reply);
+      if (tls && current === socket && line.toUpperCase() === 'AUTH TLS') {
+        socket.write('234 Proceed with negotiation.\r\n');
+        socket.removeListener('data', onData);
+        current = tls.wrap(socket);
+        current.on('error', () => undefined);
+        current.on('data', onData);
+        continue;
+      }
+      const reply = answer(line, current);
+      if (reply !== undefined && !current.destroyed) current.write(reply);
     }
-  });
+  };
+  socket.on('data', onData);
 }
 
 /** A data listener on loopback whose first accepted connection gets `behaviour`. */

@@ -33,9 +33,11 @@ describe('curl against the reference server', () => {
   });
 
   it('downloads in active mode (EPRT/PORT from --ftp-port)', async () => {
-    const s = await start({ activeSourcePort: 0 });
+    const log: string[] = [];
+    const s = await start({ activeSourcePort: 0, log: (line) => log.push(line) });
     const r = await runTool('curl', [...CURL_BASE, '--ftp-port', '127.0.0.1', `ftp://127.0.0.1:${s.port}/README.txt`]);
     expect(r.code).toBe(0);
+    expect(log.some((l) => / > EPRT \|1\|127\.0\.0\.1\|\d+\|$/.test(l))).toBe(true);
     expect(r.stdout.toString()).toBe(DEMO_README);
   });
 

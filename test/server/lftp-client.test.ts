@@ -8,7 +8,7 @@ const start = serverPool();
 const md5 = (b: Buffer): string => createHash('md5').update(b).digest('hex');
 
 /** lftp settings: fail fast instead of retrying for minutes; modes set per test. */
-const BASE = ['set net:max-retries 1', 'set net:timeout 5', 'set net:reconnect-interval-base 1', 'set cmd:fail-exit yes'];
+const BASE = ['set net:max-retries 1', 'set net:timeout 5', 'set net:reconnect-interval-base 1'];
 const PASSIVE = ['set ftp:passive-mode on', 'set ftp:ssl-allow no'];
 // auto-passive-mode would silently fall back to passive after a refused PORT (field notes)
 const ACTIVE = ['set ftp:passive-mode off', 'set ftp:auto-passive-mode off', 'set ftp:ssl-allow no'];
@@ -30,9 +30,12 @@ describe('lftp against the reference server', () => {
   });
 
   it('downloads byte-exact in active mode (PORT) with passive fallback off', async () => {
-    const s = await start({ activeSourcePort: 0 });
+    const log: string[] = [];
+    const s = await start({ activeSourcePort: 0, log: (line) => log.push(line) });
     const r = await lftp(s.port, ACTIVE, ['cat /pub/sample-1MiB.bin']);
     expect(r.code).toBe(0);
+    expect(log.some((l) => / > (PORT|EPRT) /.test(l))).toBe(true);
+    expect(log.some((l) => / > (PASV|EPSV)/.test(l))).toBe(false);
     expect(md5(r.stdout)).toBe(md5(demoBinary()));
   });
 
@@ -49,7 +52,7 @@ describe('lftp against the reference server', () => {
 
   it('reports the 550 of a traversal attempt', async () => {
     const s = await start();
-    const r = await lftp(s.port, PASSIVE, ['cat ../../etc/passwd']);
+    const r = await lftp(s.port, PASSIVE, ['cat ../../etc/passwd', 'exit']);
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/550/);
     expect(r.stdout.length).toBe(0);

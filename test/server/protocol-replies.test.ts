@@ -232,6 +232,55 @@ describe('bounce protection (RFC 2577)', () => {
   });
 });
 
+describe('active mode (RFC 959 PORT, RFC 2428 EPRT)', () => {
+  async function activeFrom(config: { activeSourcePort?: number }, verb: 'PORT' | 'EPRT') {
+    const s = await start(config);
+    const client = await loggedIn(s.port);
+    const { createServer } = await import('node:net');
+    const listener = createServer();
+    await new Promise<void>((r) => listener.listen(0, '127.0.0.1', () => r()));
+    const port = (listener.address() as { port: number }).port;
+    const accepted = new Promise<{ remotePort: number; content: Buffer }>((resolve) =>
+      listener.once('connection', (sock) => void readAll(sock).then((content) => resolve({ remotePort: sock.remotePort ?? 0, content }))),
+    );
+    const arg = verb === 'PORT' ? `127,0,0,1,${port >> 8},${port & 255}` : `|1|127.0.0.1|${port}|`;
+    expect((await client.send(`${verb} ${arg}`)).code).toBe(200);
+    expect((await client.send('RETR /pub/hello.txt')).code).toBe(150);
+    expect((await client.next()).code).toBe(226);
+    const result = await accepted;
+    listener.close();
+    client.close();
+    return result;
+  }
+
+  it('connects from the configured source port', async () => {
+    const source = 42000 + Math.floor(Math.random() * 2000);
+    const r = await activeFrom({ activeSourcePort: source }, 'EPRT');
+    expect(r.remotePort).toBe(source);
+    expect(r.content.toString()).toBe('hello from ftpdoctor\r\n');
+  });
+
+  it.runIf(process.getuid?.() === 0)('connects from port 20 by default when running as root', async () => {
+    const r = await activeFrom({}, 'PORT');
+    expect(r.remotePort).toBe(20);
+  });
+
+  it('answers 425 when the client does not accept the active connection', async () => {
+    const s = await start({ activeSourcePort: 0 });
+    const client = await loggedIn(s.port);
+    const { createServer } = await import('node:net');
+    const probe = createServer();
+    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', () => r()));
+    const port = (probe.address() as { port: number }).port;
+    await new Promise<void>((r) => probe.close(() => r()));
+    expect((await client.send(`EPRT |1|127.0.0.1|${port}|`)).code).toBe(200);
+    const r = await client.send('LIST');
+    expect(r.code).toBe(425);
+    expect(r.text).toContain('ECONNREFUSED');
+    client.close();
+  });
+});
+
 describe('limits', () => {
   it('closes sessions over the per-address and total limits with 421', async () => {
     const s = await start({ limits: { maxSessionsPerIp: 2, maxSessions: 3 } as never });
@@ -277,6 +326,139 @@ describe('limits', () => {
     const { client } = await ControlClient.open('127.0.0.1', s.port);
     expect((await client.login()).code).toBe(530);
     expect((await client.login('alice', 'pw')).code).toBe(230);
+    client.close();
+  });
+});
+
+describe('data connection failures', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ftpdoctor-big-'));
+  writeFileSync(join(dir, 'big.bin'), Buffer.alloc(48 * 1024 * 1024, 7));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('answers 425 when no passive data connection arrives in time', async () => {
+    const s = await start({ limits: { dataConnectTimeoutMs: 200 } as never });
+    const client = await loggedIn(s.port);
+    expect((await client.send('PASV')).code).toBe(227);
+    const r = await client.send('LIST');
+    expect(r.code).toBe(425);
+    expect(r.text).toContain('within 200 ms');
+    expect((await client.send('NOOP')).code).toBe(200);
+    client.close();
+  });
+
+  it('aborts a running transfer on ABOR with 426 then 226 (RFC 959 §4.1.3)', async () => {
+    const s = await start({ root: dir });
+    const client = await loggedIn(s.port);
+    await client.send('TYPE I');
+    const epsv = decodeEpsvReply((await client.send('EPSV')).text);
+    if (!epsv.ok) throw new Error(epsv.reason);
+    const data = await connectData('127.0.0.1', epsv.value.port);
+    data.pause(); // the client does not read: the server stays blocked mid-transfer
+    data.on('error', () => {});
+    expect((await client.send('RETR big.bin')).code).toBe(150);
+    await new Promise((r) => setTimeout(r, 100));
+    expect((await client.send('STAT')).text).toContain('transfer in progress');
+    client.writeRaw(Buffer.from([0xff, 0xf4, 0xff, 0xf2]));
+    const first = await client.send('ABOR');
+    const second = await client.next();
+    expect([first.code, second.code]).toEqual([426, 226]);
+    expect((await client.send('NOOP')).code).toBe(200);
+    data.destroy();
+    client.close();
+  });
+
+  it('aborts a transfer whose data connection stalls longer than the data timeout with 426', async () => {
+    const s = await start({ root: dir, limits: { dataIdleTimeoutMs: 300 } as never });
+    const client = await loggedIn(s.port);
+    await client.send('TYPE I');
+    const epsv = decodeEpsvReply((await client.send('EPSV')).text);
+    if (!epsv.ok) throw new Error(epsv.reason);
+    const data = await connectData('127.0.0.1', epsv.value.port);
+    data.pause();
+    data.on('error', () => {});
+    expect((await client.send('RETR big.bin')).code).toBe(150);
+    const r = await client.next();
+    expect(r.code).toBe(426);
+    expect(r.text).toContain('idle for 300 ms');
+    data.destroy();
+    client.close();
+  });
+});
+
+describe('passive ports and addresses', () => {
+  async function occupy(port: number) {
+    const { createServer } = await import('node:net');
+    const blocker = createServer();
+    await new Promise<void>((resolve, reject) => {
+      blocker.once('error', reject);
+      blocker.listen(port, '127.0.0.1', () => resolve());
+    });
+    return blocker;
+  }
+
+  it('skips passive ports already in use and answers 425 only when the whole range is busy', async () => {
+    const base = 43000 + Math.floor(Math.random() * 2000) * 3;
+    const blockers = [await occupy(base), await occupy(base + 2)];
+    try {
+      const s = await start({ pasvRange: [base, base + 2] });
+      const client = await loggedIn(s.port);
+      for (let i = 0; i < 5; i++) {
+        const pasv = decodePasvReply((await client.send('PASV')).text);
+        expect(pasv.ok && pasv.value.port).toBe(base + 1);
+      }
+      expect((await client.send('ABOR')).code).toBe(226); // frees base+1, held by the last PASV
+      blockers.push(await occupy(base + 1));
+      const r = await client.send('EPSV');
+      expect([r.code, r.text]).toEqual([425, `425 Can't open passive connection: no free port in ${base}-${base + 2}.`]);
+      expect((await client.send('NOOP')).code).toBe(200);
+      client.close();
+    } finally {
+      for (const b of blockers) b.close();
+    }
+  });
+
+  it('advertises --pasv-address in 227 and the family rules of RFC 2428 over IPv6', async () => {
+    const v6 = await start({ host: '::1' });
+    const client = await loggedIn(v6.port, '::1');
+    expect((await client.send('PASV')).code).toBe(425);
+    expect((await client.send('EPSV 1')).text).toBe('522 Network protocol not supported, use (2)');
+    expect((await client.send('EPSV 2')).code).toBe(229);
+    expect((await client.send('EPRT |1|127.0.0.1|40000|')).code).toBe(504);
+    expect((await client.send('EPRT |2|::1|40000|')).code).toBe(200);
+    expect((await client.send('EPSV ALL')).code).toBe(200);
+    expect((await client.send('EPRT |2|::1|40000|')).code).toBe(503);
+    expect((await client.send('SITE FTPDOCTOR PEER')).text).toMatch(/^200 PEER ::1 \d+$/);
+    client.close();
+  });
+});
+
+describe('accounts and uploads', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ftpdoctor-up-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('never writes the password into its log', async () => {
+    const log: string[] = [];
+    const s = await start({ user: 'alice', password: 'hunter2-secret', log: (l) => log.push(l) });
+    const { client } = await ControlClient.open('127.0.0.1', s.port);
+    expect((await client.login('alice', 'wrong-guess-secret')).code).toBe(530);
+    expect((await client.login('alice', 'hunter2-secret')).code).toBe(230);
+    client.close();
+    expect(log.some((l) => l.includes('PASS ***'))).toBe(true);
+    expect(log.join('\n')).not.toMatch(/hunter2|wrong-guess/);
+  });
+
+  it('stores an upload into --root when writable, and never outside it', async () => {
+    const s = await start({ root: dir, writable: true });
+    const client = await loggedIn(s.port);
+    expect((await client.send('STOR ../escape.txt')).code).toBe(550);
+    const epsv = decodeEpsvReply((await client.send('EPSV')).text);
+    if (!epsv.ok) throw new Error(epsv.reason);
+    const data = await connectData('127.0.0.1', epsv.value.port);
+    expect((await client.send('STOR uploaded.txt')).code).toBe(150);
+    data.end('uploaded bytes\n');
+    expect((await client.next()).code).toBe(226);
+    const { readFileSync } = await import('node:fs');
+    expect(readFileSync(join(dir, 'uploaded.txt'), 'utf8')).toBe('uploaded bytes\n');
     client.close();
   });
 });

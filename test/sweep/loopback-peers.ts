@@ -13,11 +13,17 @@ export interface PeerBlock {
 
 const BLOCK_ATTEMPTS = 20;
 
+/** Below Linux's ephemeral range (32768-60999) unless a test wants the overlap. */
+const BELOW_EPHEMERAL: [number, number] = [20000, 32767];
+
 /** Listens on `base + offset` for each offset in `behaviours`, on a base where all of them are free. */
-export async function listenBlock(size: number, behaviours: Map<number, PeerBehaviour>): Promise<PeerBlock> {
+export async function listenBlock(
+  size: number,
+  behaviours: Map<number, PeerBehaviour>,
+  within: [number, number] = BELOW_EPHEMERAL,
+): Promise<PeerBlock> {
   for (let attempt = 0; attempt < BLOCK_ATTEMPTS; attempt++) {
-    const base = 20000 + Math.floor(Math.random() * 12000);
-    if (base + size > 32767) continue;
+    const base = within[0] + Math.floor(Math.random() * (within[1] - within[0] - size));
     const servers: Server[] = [];
     const ok = await Promise.all(
       [...behaviours].map(([offset, behave]) => listenOne(base + offset, behave).then((s) => (s ? (servers.push(s), true) : false))),

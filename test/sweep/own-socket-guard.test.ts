@@ -1,6 +1,6 @@
 import { Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { OwnSocketGuard } from '../../src/sweep/own-socket-guard.js';
+import { isOwnAddress, OwnSocketGuard } from '../../src/sweep/own-socket-guard.js';
 import { listenBlock, silentAccept } from './loopback-peers.js';
 
 const sockets: Socket[] = [];
@@ -65,5 +65,17 @@ describe('OwnSocketGuard spots connections answered by the sweep itself', () => 
     const [local] = await freePorts(1);
     const s = await connectFrom(guard, local!, b.base);
     expect(guard.connectedToOwnSocket(s, b.base)).toBe(false);
+  });
+});
+
+describe('isOwnAddress', () => {
+  it.each<[string, boolean]>([
+    ['127.0.0.1', true],
+    ['127.3.2.1', true],
+    ['::1', true],
+    ['203.0.113.10', false],
+    ['2001:db8::1', false],
+  ])('%s -> %s', (address, own) => {
+    expect(isOwnAddress(address)).toBe(own);
   });
 });

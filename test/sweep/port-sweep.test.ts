@@ -10,8 +10,8 @@ afterEach(async () => {
   for (const c of cleanups.splice(0)) await c();
 });
 
-async function block(size: number, behaviours: Array<[number, PeerBehaviour]>): Promise<PeerBlock> {
-  const b = await listenBlock(size, new Map(behaviours));
+async function block(size: number, behaviours: Array<[number, PeerBehaviour]>, within?: [number, number]): Promise<PeerBlock> {
+  const b = await listenBlock(size, new Map(behaviours), within);
   cleanups.push(b.close);
   return b;
 }
@@ -35,6 +35,22 @@ describe('runSweep against any server (connect only)', () => {
     expect(sweep).toMatchObject({ cooperative: false, portsTested: 30, counts: { open: 5, closed: 25 }, retries: 0, complete: true });
     expect(sweep.errnos.closed?.[0]).toBe('ECONNREFUSED');
     expect(sweep.timing.initialRttMs).toBe(1);
+  });
+
+  it('inside the local ephemeral range, connects from source ports outside the swept range', async () => {
+    const sources: number[] = [];
+    const record: PeerBehaviour = (_port, socket) => {
+      sources.push(socket.remotePort!);
+      socket.destroy();
+    };
+    const size = 200;
+    const b = await block(size, Array.from({ length: size / 2 }, (_, i) => [2 * i, record] as [number, PeerBehaviour]), [55000, 60999]);
+    const range: [number, number] = [b.base, b.base + size - 1];
+    const sweep = await runSweep({ address: '127.0.0.1', ranges: [range], mode: 'full', ...fast });
+    expect(sweep.counts).toEqual({ open: 100, closed: 100 });
+    expect(sweep.sourcePorts?.pinned).toBeDefined();
+    expect(sources).toHaveLength(100);
+    for (const p of sources) expect(p < range[0] || p > range[1]).toBe(true);
   });
 
   it('calls a reset on a port a PASV advertised blocked-reset, not closed', async () => {

@@ -18,13 +18,13 @@ const stripAnsi = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, '');
 const COLOUR_SGR = /\x1b\[(3[0-7]|9[0-7]|38;)/;
 
 function view(state: UiState, extra: Partial<LiveAppProps> = {}) {
-  const calls = { quit: 0, toggle: 0 };
+  const calls = { quit: [] as string[], toggle: 0 };
   const props: LiveAppProps = {
     state,
     width: 80,
     colour: true,
     keys: true,
-    onQuit: () => (calls.quit += 1),
+    onQuit: (key) => calls.quit.push(key),
     onToggleTranscript: () => (calls.toggle += 1),
     ...extra,
   };
@@ -77,9 +77,19 @@ describe('the live view at each stage of a check', () => {
     expect(blocked).toBeGreaterThan(0);
     expect(info).toBeGreaterThan(blocked);
     expect(text).toContain('Rule: outbound TCP to 203.0.113.10 ports 63000-65535 is silently dropped');
-    expect(text).toContain('Fix:  Allow outbound TCP to 203.0.113.10 ports 60000-65535');
+    expect(text).toContain('Fix:  1. Allow outbound TCP to 203.0.113.10 ports 60000-65535');
+    expect(text).toMatch(/^ {8}2\. Until then, retry transfers/m);
     expect(text).toContain('Who:  your network admin');
     expect(text).toContain('More: ftpdoctor explain PASSIVE_PORTS_BLOCKED');
+  });
+
+  it('a sample sweep counts the ports it left untested', () => {
+    const sample: UiAction = { type: 'sweep-progress', done: 64, total: 64, counts: { open: 64 }, runs: [{ from: 60000, to: 60063, state: 'open' }] };
+    const { frame } = view(play([...startEvents, sample]));
+    expect(frame()).toContain('64/5,536 tested');
+    expect(frame()).toContain('■ open 64');
+    expect(frame()).toContain('· not tested 5,472');
+    expect(frame()).toMatch(/^60000 ■■·{62}$/m);
   });
 
   it('fits 80 columns at every stage', () => {
@@ -92,14 +102,16 @@ describe('the live view at each stage of a check', () => {
 });
 
 describe('keys and colour', () => {
-  it('q quits and v toggles the transcript', async () => {
+  it('q and Ctrl-C quit, v toggles the transcript', async () => {
     const { app, calls } = view(play([...startEvents, ...midEvents]));
     await tick();
     app.stdin.write('v');
     await tick();
     app.stdin.write('q');
     await tick();
-    expect(calls).toEqual({ quit: 1, toggle: 1 });
+    app.stdin.write('\u0003');
+    await tick();
+    expect(calls).toEqual({ quit: ['q', 'ctrl-c'], toggle: 1 });
   });
 
   it('shows the control transcript when toggled on', () => {

@@ -78,6 +78,7 @@ const verdicts = (passive: Diagnosis['channels']['passive']): Diagnosis['channel
 });
 
 export const midDiagnosis: Diagnosis = {
+  required: ['passive'],
   channels: verdicts({ status: 'ok', summary: 'so far every passive transfer worked' }),
   findings: [],
   verdict: 'ok',
@@ -112,6 +113,7 @@ const info: Finding = {
 };
 
 export const finalDiagnosis: Diagnosis = {
+  required: ['passive'],
   channels: verdicts({ status: 'partial', summary: '3,000 of 5,536 passive ports reachable' }),
   findings: [info, blocked],
   verdict: 'problems',

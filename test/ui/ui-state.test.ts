@@ -36,7 +36,7 @@ describe('the UI reducer', () => {
 
   it('fills the map from sweep progress', () => {
     const s = play([...startEvents, ...midEvents]);
-    expect(s.sweep).toEqual({ done: 3501, total: 5536, counts: { closed: 3000, 'no-answer': 501 } });
+    expect(s.sweep).toEqual({ done: 3501, counts: { closed: 3000, 'no-answer': 501 } });
     const states = s.map!.cells.map(cellState);
     expect(states.filter((c) => c === 'closed')).toHaveLength(93); // 60000-62975: cell 93 holds 62976-63007, so it has dropped ports
     expect(states[93]).toBe('no-answer');

@@ -9,7 +9,7 @@ import { command, type CommandGroup } from './command.js';
 const FIRST_UNPRIVILEGED_PORT = 1024;
 
 async function openEndpoint(s: Session): Promise<PassiveEndpoint | undefined> {
-  s.clearDataSetup();
+  await s.clearDataSetup();
   const { sweep, config } = s.ctx;
   const endpoint = sweep
     ? sweep.reserve(s.peerAddress)
@@ -36,7 +36,7 @@ function acceptActive(s: Session, verb: string, target: HostPort): void {
   if (target.port < FIRST_UNPRIVILEGED_PORT) {
     return s.reply(504, `${verb} refused: port ${target.port} is privileged (RFC 2577).`);
   }
-  s.clearDataSetup();
+  void s.clearDataSetup();
   s.data = { kind: 'active', address: target.address, port: target.port };
   s.reply(200, `${verb} command successful.`);
 }

@@ -1,4 +1,4 @@
-import { Readable } from 'node:stream';
+import type { Duplex, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { AsciiLineEndings } from '../ascii-mode.js';
 import { runTransfer } from '../data-transfer.js';
@@ -26,10 +26,26 @@ async function entriesFor(s: Session, input: string): Promise<FileEntry[] | unde
   }
 }
 
-/** Listings travel in ASCII with CRLF line ends whatever TYPE says (RFC 959 §4.1.3). */
+/**
+ * Listings travel in ASCII with CRLF line ends whatever TYPE says (RFC 959 §4.1.3). One write and
+ * end() rather than a pipeline: a listing is small, and a pipeline per listing costs more CPU than
+ * the listing itself.
+ */
 function sendLines(s: Session, what: string, lines: string[]): Promise<void> {
   const text = lines.map((l) => `${l}\r\n`).join('');
-  return runTransfer(s, what, (data) => pipeline(Readable.from([Buffer.from(text, 'utf8')]), data));
+  return runTransfer(s, what, (data) => writeAndEnd(data, Buffer.from(text, 'utf8')));
+}
+
+function writeAndEnd(data: Duplex, bytes: Buffer): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (err: Error): void => reject(err);
+    data.once('error', onError);
+    data.once('close', () => reject(new Error('data connection closed before the listing was sent')));
+    data.end(bytes, () => {
+      data.off('error', onError);
+      resolve();
+    });
+  });
 }
 
 function listing(format: (e: FileEntry) => string, options: { strip: boolean }) {
@@ -91,14 +107,16 @@ export const transferCommands: CommandGroup = {
     const target = sink;
     await runTransfer(s, arg, (data) => pipeline(data, target));
   }),
-  ABOR: command(true, 'none', (s) => {
+  ABOR: command(true, 'none', async (s) => {
     const abort = s.abortTransfer;
-    if (abort) {
+    const finished = s.transferFinished;
+    if (abort && finished) {
       abort();
-      // the transfer itself has answered 426 by the time this runs (RFC 959 §4.1.3)
-      return void setImmediate(() => s.reply(226, 'ABOR successful.'));
+      // RFC 959 §4.1.3: the aborted transfer answers 426 first, then ABOR answers 226
+      await finished;
+      return s.reply(226, 'ABOR successful.');
     }
-    s.clearDataSetup();
+    await s.clearDataSetup();
     s.reply(226, 'ABOR successful; no transfer in progress.');
   }),
 };

@@ -1,0 +1,378 @@
+/**
+ * Reference-server benchmark (`npm run bench:server`): N concurrent sessions, each USER/PASS, EPSV
+ * and LIST, against the ftpdoctor server and against vsftpd started with its own config on
+ * 127.0.0.1, in the same run. Prints sessions/s, p50/p99 latency and peak RSS, plus sweep-mode
+ * start-up on a full 5,536-port range. Loopback only; every wait is bounded; vsftpd is stopped by PID.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { registerHooks } from 'node:module';
+import { connect, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+// The sources import "./x.js"; under --experimental-strip-types only the .ts file exists.
+registerHooks({
+  resolve(specifier, context, next) {
+    try {
+      return next(specifier, context);
+    } catch (err) {
+      if (!specifier.endsWith('.js') || !context.parentURL?.startsWith('file:')) throw err;
+      const ts = new URL(specifier.replace(/\.js$/, '.ts'), context.parentURL);
+      if (!existsSync(fileURLToPath(ts))) throw err;
+      return next(ts.href, context);
+    }
+  },
+});
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const SESSION_TIMEOUT_MS = 15_000;
+const LOADS = [
+  { concurrency: 100, sessions: 1000 },
+  { concurrency: 500, sessions: 2000 },
+];
+
+interface SessionTiming {
+  ok: boolean;
+  totalMs: number;
+  pasvListMs: number;
+  error?: string;
+}
+
+/** One FTP session over a raw socket: login, EPSV, LIST, QUIT. Replies read line by line. */
+function runSession(port: number): Promise<SessionTiming> {
+  const started = performance.now();
+  return new Promise((resolve) => {
+    const control = connect({ host: '127.0.0.1', port });
+    let buffer = '';
+    let step = 0;
+    let pasvStart = 0;
+    let dataDone = false;
+    let transferDone = false;
+    let pasvListMs = 0;
+    let settled = false;
+    let data: Socket | undefined;
+    const finish = (ok: boolean, error?: string): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      control.destroy();
+      data?.destroy();
+      resolve({ ok, totalMs: performance.now() - started, pasvListMs, ...(error ? { error } : {}) });
+    };
+    const timer = setTimeout(() => finish(false, `step ${step}: timeout`), SESSION_TIMEOUT_MS);
+    const maybeListDone = (): void => {
+      if (dataDone && transferDone && step === 5) {
+        pasvListMs = performance.now() - pasvStart;
+        step = 6;
+        control.write('QUIT\r\n');
+      }
+    };
+    control.on('error', (e: NodeJS.ErrnoException) => finish(false, `control ${e.code}`));
+    control.setEncoding('latin1');
+    control.on('data', (chunk: string) => {
+      buffer += chunk;
+      for (let i = buffer.indexOf('\r\n'); i >= 0; i = buffer.indexOf('\r\n')) {
+        const line = buffer.slice(0, i);
+        buffer = buffer.slice(i + 2);
+        if (line[3] === '-' || !/^\d{3}/.test(line)) continue;
+        const code = Number(line.slice(0, 3));
+        const expect = (want: number, next: () => void): void => (code === want ? next() : finish(false, `step ${step}: ${line}`));
+        switch (step) {
+          case 0:
+            expect(220, () => ((step = 1), control.write('USER anonymous\r\n')));
+            break;
+          case 1:
+            expect(331, () => ((step = 2), control.write('PASS bench@example.org\r\n')));
+            break;
+          case 2:
+            expect(230, () => ((step = 3), (pasvStart = performance.now()), control.write('EPSV\r\n')));
+            break;
+          case 3:
+            expect(229, () => {
+              const port = Number(/\(\|\|\|(\d+)\|\)/.exec(line)?.[1]);
+              step = 4;
+              data = connect({ host: '127.0.0.1', port });
+              data.on('error', (e: NodeJS.ErrnoException) => finish(false, `data ${e.code}`));
+              data.on('data', () => {});
+              data.on('end', () => ((dataDone = true), maybeListDone()));
+              control.write('LIST\r\n');
+            });
+            break;
+          case 4:
+            expect(150, () => (step = 5));
+            break;
+          case 5:
+            expect(226, () => ((transferDone = true), maybeListDone()));
+            break;
+          case 6:
+            expect(221, () => finish(true));
+            break;
+        }
+      }
+    });
+  });
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
+}
+
+/** CPU seconds (user+system) used so far by one process. */
+function cpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
+/** RSS of a process and all its descendants (vsftpd forks per session), in KiB. */
+function treeRssKiB(rootPid: number): number {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      const list = children.get(ppid) ?? [];
+      list.push(Number(entry));
+      children.set(ppid, list);
+    } catch {
+      continue; // exited while we looked
+    }
+  }
+  let total = 0;
+  const stack = [rootPid];
+  for (let guard = 0; stack.length > 0 && guard < 100_000; guard++) {
+    const pid = stack.pop() as number;
+    try {
+      const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+      total += Number(m?.[1] ?? 0);
+    } catch {
+      continue;
+    }
+    stack.push(...(children.get(pid) ?? []));
+  }
+  return total;
+}
+
+async function runLoad(port: number, pid: number, concurrency: number, sessions: number) {
+  const timings: SessionTiming[] = [];
+  let next = 0;
+  let peakKiB = 0;
+  const sampler = setInterval(() => (peakKiB = Math.max(peakKiB, treeRssKiB(pid))), 50);
+  const t0 = performance.now();
+  const cpu0 = cpuSeconds(pid);
+  const benchCpu0 = process.cpuUsage();
+  const worker = async (): Promise<void> => {
+    while (next < sessions) {
+      next++;
+      timings.push(await runSession(port));
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  const elapsed = performance.now() - t0;
+  const serverCpu = cpuSeconds(pid) - cpu0;
+  const benchCpuUs = process.cpuUsage(benchCpu0);
+  clearInterval(sampler);
+  peakKiB = Math.max(peakKiB, treeRssKiB(pid));
+  const ok = timings.filter((t) => t.ok);
+  const total = ok.map((t) => t.totalMs).sort((a, b) => a - b);
+  const pasvList = ok.map((t) => t.pasvListMs).sort((a, b) => a - b);
+  const errors = new Map<string, number>();
+  for (const t of timings) if (!t.ok) errors.set(t.error ?? '?', (errors.get(t.error ?? '?') ?? 0) + 1);
+  return {
+    concurrency,
+    sessions,
+    failures: sessions - ok.length,
+    perSecond: ok.length / (elapsed / 1000),
+    p50: percentile(total, 50),
+    p99: percentile(total, 99),
+    pasvListP50: percentile(pasvList, 50),
+    pasvListP99: percentile(pasvList, 99),
+    peakRssMiB: peakKiB / 1024,
+    serverCpuMsPerSession: (serverCpu * 1000) / sessions,
+    clientCpuMsPerSession: (benchCpuUs.user + benchCpuUs.system) / 1000 / sessions,
+    errors: [...errors].slice(0, 3),
+  };
+}
+
+function readFirstLine(child: ChildProcess, timeoutMs: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    const timer = setTimeout(() => reject(new Error(`no start-up line within ${timeoutMs} ms`)), timeoutMs);
+    child.stdout?.on('data', (c: Buffer) => {
+      text += c.toString();
+      const nl = text.indexOf('\n');
+      if (nl >= 0) {
+        clearTimeout(timer);
+        resolve(text.slice(0, nl));
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`server exited with ${code} before starting`)));
+  });
+}
+
+function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.pid === undefined) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      resolve();
+    }, 5000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    process.kill(child.pid as number, 'SIGTERM');
+  });
+}
+
+async function startOurs(sweep: boolean) {
+  const child = spawn(process.execPath, ['--experimental-transform-types', '--no-warnings', fileURLToPath(import.meta.url), '--serve', ...(sweep ? ['--sweep'] : [])], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const info = JSON.parse(await readFirstLine(child, 30_000)) as { port: number; startMs: number; sweepPorts: number };
+  return { child, ...info };
+}
+
+/** vsftpd with its own config: anonymous, read-only, no session limits, on a high loopback port. */
+async function startVsftpd(dir: string) {
+  const root = join(dir, 'root');
+  mkdirSync(join(root, 'pub'), { recursive: true });
+  // vsftpd's anonymous sessions run as the ftp user, which must be able to enter the temporary dir
+  chmodSync(dir, 0o755);
+  writeFileSync(join(root, 'README.txt'), 'bench\n');
+  for (let i = 0; i < 4; i++) writeFileSync(join(root, `file-${i}.txt`), 'x'.repeat(100 * (i + 1)));
+  const port = 20000 + Math.floor(Math.random() * 10000);
+  const conf = join(dir, 'vsftpd.conf');
+  writeFileSync(
+    conf,
+    [
+      'listen=YES',
+      'listen_ipv6=NO',
+      'listen_address=127.0.0.1',
+      `listen_port=${port}`,
+      'background=NO',
+      'anonymous_enable=YES',
+      'local_enable=NO',
+      'write_enable=NO',
+      `anon_root=${root}`,
+      'pasv_enable=YES',
+      'pasv_min_port=60000',
+      'pasv_max_port=65535',
+      'max_clients=0',
+      'max_per_ip=0',
+      'seccomp_sandbox=NO',
+      'xferlog_enable=NO',
+      'dirmessage_enable=NO',
+      'secure_chroot_dir=/var/run/vsftpd/empty',
+      'connect_from_port_20=NO',
+      'ssl_enable=NO',
+      '',
+    ].join('\n'),
+  );
+  const child = spawn('/usr/sbin/vsftpd', [conf], { stdio: ['ignore', 'ignore', 'inherit'] });
+  for (let i = 0; i < 50; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    const probe = await runSession(port);
+    if (probe.ok) return { child, port };
+    if (child.exitCode !== null) break;
+  }
+  await stop(child);
+  throw new Error('vsftpd did not start');
+}
+
+const fmt = (n: number, digits = 1): string => (Number.isFinite(n) ? n.toFixed(digits) : '-');
+
+function printRow(server: string, r: Awaited<ReturnType<typeof runLoad>>): void {
+  console.log(
+    `${server.padEnd(10)} c=${String(r.concurrency).padStart(3)} n=${String(r.sessions).padStart(4)}  ` +
+      `fail=${String(r.failures).padStart(3)}  ${fmt(r.perSecond, 0).padStart(5)} sessions/s  ` +
+      `session p50 ${fmt(r.p50)} ms p99 ${fmt(r.p99)} ms  EPSV+LIST p50 ${fmt(r.pasvListP50)} ms p99 ${fmt(r.pasvListP99)} ms  ` +
+      `peak RSS ${fmt(r.peakRssMiB)} MiB  CPU/session server ${fmt(r.serverCpuMsPerSession, 2)} ms client ${fmt(r.clientCpuMsPerSession, 2)} ms${r.errors.length ? `  errors ${JSON.stringify(r.errors)}` : ''}`,
+  );
+}
+
+async function main(): Promise<void> {
+  console.log(`node ${process.version}; ${LOADS.map((l) => `${l.sessions} sessions at ${l.concurrency} concurrent`).join(', ')}; each: login, EPSV, LIST, QUIT`);
+  const results: Record<string, Array<Awaited<ReturnType<typeof runLoad>>>> = { ftpdoctor: [], vsftpd: [] };
+  const ours = await startOurs(false);
+  try {
+    for (const load of LOADS) {
+      const r = await runLoad(ours.port, ours.child.pid as number, load.concurrency, load.sessions);
+      results.ftpdoctor?.push(r);
+      printRow('ftpdoctor', r);
+    }
+  } finally {
+    await stop(ours.child);
+  }
+  // --quick: only this server, for profiling
+  if (process.argv.includes('--quick')) return;
+  const dir = mkdtempSync(join(tmpdir(), 'ftpdoctor-bench-vsftpd-'));
+  try {
+    const vsftpd = await startVsftpd(dir);
+    try {
+      for (const load of LOADS) {
+        const r = await runLoad(vsftpd.port, vsftpd.child.pid as number, load.concurrency, load.sessions);
+        results.vsftpd?.push(r);
+        printRow('vsftpd', r);
+      }
+    } finally {
+      await stop(vsftpd.child);
+    }
+  } catch (err) {
+    console.log(`vsftpd: not measured (${(err as Error).message})`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  for (let i = 0; i < LOADS.length; i++) {
+    const a = results.ftpdoctor?.[i];
+    const b = results.vsftpd?.[i];
+    if (a && b) {
+      console.log(
+        `ratio ftpdoctor/vsftpd at c=${a.concurrency}: throughput ${fmt(a.perSecond / b.perSecond, 2)}x, ` +
+          `EPSV+LIST p99 ${fmt(a.pasvListP99 / b.pasvListP99, 2)}x, peak RSS ${fmt(a.peakRssMiB / b.peakRssMiB, 2)}x`,
+      );
+    }
+  }
+  const sweep = await startOurs(true);
+  const sweepRss = treeRssKiB(sweep.child.pid as number) / 1024;
+  const fds = readdirSync(`/proc/${sweep.child.pid}/fd`).length;
+  await stop(sweep.child);
+  console.log(`sweep mode: ${sweep.sweepPorts} of 5536 ports listening, started in ${fmt(sweep.startMs, 0)} ms, ${fds} fds, RSS ${fmt(sweepRss)} MiB`);
+
+  const at100 = results.ftpdoctor?.find((r) => r.concurrency === 100);
+  const at500 = results.ftpdoctor?.find((r) => r.concurrency === 500);
+  const targets = [
+    `500 concurrent with zero failures: ${at500?.failures === 0 ? 'met' : 'NOT met'}`,
+    `EPSV+LIST p99 < 50 ms at 100 concurrent: ${at100 && at100.pasvListP99 < 50 ? 'met' : 'NOT met'} (${fmt(at100?.pasvListP99 ?? NaN)} ms)`,
+  ];
+  console.log(`targets: ${targets.join('; ')}`);
+  if (at500?.failures !== 0 || !(at100 && at100.pasvListP99 < 50)) process.exitCode = 1;
+}
+
+// ---------- child mode: the ftpdoctor server in its own process, so its RSS is its own ----------
+async function serveChild(): Promise<void> {
+  const { startServer } = (await import(pathToFileURL(join(HERE, '../src/server/index.ts')).href)) as typeof import('../src/server/index.ts');
+  const sweep = process.argv[3] === '--sweep';
+  const t0 = performance.now();
+  const server = await startServer({
+    host: '127.0.0.1',
+    port: 0,
+    sweepMode: sweep,
+    pasvRange: [60000, 65535],
+    limits: { maxSessions: 5000, maxSessionsPerIp: 5000 } as never,
+  });
+  const startMs = performance.now() - t0;
+  process.stdout.write(`${JSON.stringify({ port: server.port, startMs, sweepPorts: server.sweepPorts?.length ?? 0 })}\n`);
+  process.on('SIGTERM', () => void server.close().then(() => process.exit(0)));
+}
+
+if (process.argv[2] === '--serve') await serveChild();
+else await main();
