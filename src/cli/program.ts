@@ -97,6 +97,9 @@ export function createProgram(handlers: ProgramHandlers, onExitCode: (code: numb
     .showHelpAfterError(false)
     .addHelpText('after', EXIT_CODES_HELP);
 
+  // Defaults shown in --help come from the engine's own, so the help cannot drift from them.
+  const d = handlers.defaultSettings('HOST');
+  const portsText = ([from, to]: [number, number]): string => (from === to ? `${from}` : `${from}-${to}`);
   const check = program
     .command('check', { isDefault: true })
     .description('check the control, passive, active and TLS channels to an FTP server (the default command)')
@@ -110,23 +113,23 @@ export function createProgram(handlers: ProgramHandlers, onExitCode: (code: numb
     .addOption(new Option('--tls-auto', 'try AUTH TLS, fall back to plain FTP if refused (the default)'))
     .addOption(new Option('--implicit-tls', 'TLS from the first byte (FTPS, port 990)'))
     .addOption(new Option('-k, --insecure', 'accept an untrusted or self-signed certificate'))
-    .addOption(new Option('--active-port <port|from-to>', 'local port or range to listen on for active mode (PORT/EPRT)').argParser(flagParser(parsePortOrRange)))
+    .addOption(new Option('--active-port <port|from-to>', `local port or range to listen on for active mode (PORT/EPRT; default ${portsText(d.activePorts)})`).argParser(flagParser(parsePortOrRange)))
     .addOption(new Option('--external-ip <address>', 'address to put in PORT/EPRT (your public address behind NAT)').argParser(flagParser(parseIpAddress)))
     .addOption(new Option('--eprt', 'use EPRT (RFC 2428) instead of PORT for active mode'))
-    .addOption(new Option('--range <ranges>', 'passive port range(s) to sweep, e.g. 60000-65535 or 50000-50100,60000-60100').argParser(rangeParser))
+    .addOption(new Option('--range <ranges>', `passive port range(s) to sweep, e.g. 50000-50100,60000-60100 (default ${d.ranges.map(portsText).join(',')})`).argParser(rangeParser))
     .addOption(
-      new Option('--sweep <mode>', 'range sweep: full (every port), sample (~64 ports and the edges: polite to third-party servers), off').choices([
+      new Option('--sweep <mode>', `range sweep: full (every port), sample (~64 ports and the edges: polite to third-party servers), off (default ${d.sweep})`).choices([
         'full',
         'sample',
         'off',
       ]),
     )
-    .addOption(new Option('--pasv-samples <n>', 'real PASV/EPSV + LIST transfers to try').argParser(flagParser((t) => parseCount(t, { min: 0, max: 64 }))))
+    .addOption(new Option('--pasv-samples <n>', `real PASV/EPSV + LIST transfers to try (default ${d.pasvSamples})`).argParser(flagParser((t) => parseCount(t, { min: 0, max: 64 }))))
     .addOption(new Option('--follow-pasv-address', 'connect to the address a 227 reply names even when it differs from the server (off: only the control address)'))
     .addOption(new Option('-4, --ipv4', 'connect over IPv4 only'))
     .addOption(new Option('-6, --ipv6', 'connect over IPv6 only'))
-    .addOption(new Option('--timeout <duration>', 'overall deadline, e.g. 90s or 2m (bare number: seconds)').argParser(durationParser))
-    .addOption(new Option('--step-timeout <duration>', 'deadline for one step, e.g. 10s or 500ms').argParser(durationParser))
+    .addOption(new Option('--timeout <duration>', `overall deadline, e.g. 90s or 2m; a bare number is seconds (default ${d.timeoutMs / 1000}s)`).argParser(durationParser))
+    .addOption(new Option('--step-timeout <duration>', `deadline for one step, e.g. 10s or 500ms (default ${d.stepTimeoutMs / 1000}s)`).argParser(durationParser))
     .addOption(
       new Option('--require <channels>', 'channels that must work for exit 0: control,passive,active,tls (default passive)').argParser(flagParser(parseRequire)),
     )

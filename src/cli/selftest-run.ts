@@ -36,7 +36,7 @@ export async function runSelftest(flags: SelftestFlags, io: CheckIo): Promise<nu
     const listening = server.sweepPorts?.length;
     const span = range.range[1] - range.range[0] + 1;
     if (listening !== undefined && listening < span) {
-      io.stderr.write(`note: ${span - listening} ports of ${range.range[0]}-${range.range[1]} are in use by other programs; the sweep sees them as closed\n`);
+      io.stderr.write(`note: ${span - listening} passive ports are in use by other programs (seen as closed)\n`);
     }
     const settings = {
       ...defaultSettings(server.host),

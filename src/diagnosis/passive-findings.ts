@@ -217,8 +217,8 @@ function portBlockFinding(log: ObservationLog, how: PortBlock['how'], group: Por
     fix: [
       `Ask your network admin to allow outbound TCP to ${server} ports ${rangesText(requested)} (the server's passive range).`,
       "If your side allows all outbound traffic, the server's own firewall must admit that range: ask the server's admin.",
-      ...(reachable.length && !whole ? [`Works meanwhile: ask the server's admin to limit its passive range to ports that get through (${rangesText(reachable)}; vsftpd pasv_min_port/pasv_max_port).`] : []),
       ...(activeWorks ? ['Works today: active mode gets through — use it until the rule is fixed.'] : []),
+      ...(reachable.length && !whole ? [`Works meanwhile: ask the server's admin to limit its passive range to ports that get through (${rangesText(reachable)}; vsftpd pasv_min_port/pasv_max_port).`] : []),
     ],
     examples: allowRuleExamples({ direction: 'outbound', remote: server, ports: requested, purpose: `FTP passive data to ${server}` }),
     ports,

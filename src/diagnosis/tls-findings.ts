@@ -23,11 +23,12 @@ function controlTlsFindings(log: ObservationLog): Finding[] {
     return [
       {
         code: 'TLS_HANDSHAKE_FAILED',
-        severity: tls.requested === 'auto' ? 'warning' : 'error',
+        // With --tls-auto the person did not insist on TLS and the check goes on in plain text.
+        severity: tls.requested === 'auto' ? 'info' : 'error',
         channel: 'tls',
         title: `The server at ${target} does not offer FTPS (AUTH TLS refused)`,
         evidence: [{ ref: '/tls/authReply', fact: `AUTH TLS: ${describeReply(tls.authReply)}` }],
-        rule: 'Not a firewall: the server answered AUTH TLS with a refusal (RFC 4217 §4), so it has no FTPS configured.',
+        rule: 'AUTH TLS was refused (RFC 4217 §4): usually the server has no FTPS configured; rarely an FTP-inspecting firewall in front of it refuses the command.',
         where: 'server-side',
         actor: 'server-admin',
         fix: ["Ask the server's admin to enable explicit FTPS (vsftpd ssl_enable=YES; proftpd mod_tls TLSEngine on; pure-ftpd --tls=1).", 'If the port speaks implicit FTPS instead, run again with --implicit-tls.'],

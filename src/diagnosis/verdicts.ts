@@ -66,11 +66,9 @@ function dataVerdict(log: ObservationLog, control: ChannelVerdict, entries: Data
   const sweep = channel === 'passive' ? sweepAsObserved(log) : undefined;
   const segments = sweep ? blockedSegments(sweep) : [];
   const missing = prerequisiteMissing(log, control);
-  if (tried.length === 0 && !sweep) {
-    if (missing) return verdict('error', missing);
-    if (entries.length > 0) return verdict('error', 'interrupted');
-    return verdict('skipped', 'not run');
-  }
+  // A sweep alone cannot vouch for a channel whose data connections never got the chance to run.
+  if (tried.length === 0 && missing) return verdict('error', missing);
+  if (tried.length === 0 && !sweep) return entries.length > 0 ? verdict('error', 'interrupted') : verdict('skipped', 'not run');
   if (channel === 'active' && tried.every((e) => e.kind === 'active' && 'error' in e.attempt.listen)) {
     return verdict('error', 'could not listen for the server on this computer');
   }

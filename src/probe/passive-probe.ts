@@ -1,5 +1,5 @@
 import { classifyAddress, sameAddress } from '../ftp/address-class.js';
-import { decodeEpsvReply, decodePasvReply } from '../ftp/host-port.js';
+import { decodeEpsvReply, decodePasvReply, type Decoded, type HostPort } from '../ftp/host-port.js';
 import type { ControlChannel } from './control-channel.js';
 import { completeTransfer, isPreliminary, protectDataSocket, sendListing } from './data-listing.js';
 import type { DataConnectAttempt, PassiveAttempt, PassiveOutcome, Protection } from './observation.js';
@@ -43,13 +43,7 @@ export async function probePassive(
     const reply = await channel.send(command, t, run.signal);
     attempt.reply = reply;
     if (reply.code !== (command === 'PASV' ? 227 : 229)) return done('command-refused');
-    const decoded =
-      command === 'PASV'
-        ? decodePasvReply(reply.text)
-        : (() => {
-            const epsv = decodeEpsvReply(reply.text);
-            return epsv.ok ? { ok: true as const, value: { address: channel.peer.address, port: epsv.value.port } } : epsv;
-          })();
+    const decoded = command === 'PASV' ? decodePasvReply(reply.text) : epsvAtPeer(reply.text, channel.peer.address);
     if (!decoded.ok) {
       attempt.parseError = decoded.reason;
       return done('bad-reply');
@@ -113,6 +107,12 @@ export async function probePassive(
     const e = asProbeError(err);
     return done(e.code === 'E_ABORTED' ? 'aborted' : 'error');
   }
+}
+
+/** RFC 2428 §3: a 229 names only the port; the address is the control connection's peer. */
+function epsvAtPeer(text: string, peer: string): Decoded<HostPort> {
+  const epsv = decodeEpsvReply(text);
+  return epsv.ok ? { ok: true, value: { address: peer, port: epsv.value.port } } : epsv;
 }
 
 async function recordServerSent(run: ProbeRun, channel: ControlChannel, attempt: PassiveAttempt): Promise<void> {

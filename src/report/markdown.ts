@@ -1,5 +1,5 @@
 import type { Report } from './report-type.js';
-import { ACTOR_WORDS, CHANNELS, sweepLine, targetLine, VERDICT_WORDS, WHERE_WORDS } from './report-words.js';
+import { ACTOR_WORDS, CHANNELS, isRequired, sweepLine, targetLine, VERDICT_WORDS, WHERE_WORDS } from './report-words.js';
 
 /** A paste-ready ticket summary (GitHub-flavoured Markdown). */
 
@@ -26,7 +26,7 @@ export function renderMarkdown(report: Report): string {
   out.push('', '| Channel | Required | Status | Why |', '|---|---|---|---|');
   for (const c of CHANNELS) {
     const v = report.channels[c];
-    out.push(`| ${c} | ${report.required.includes(c) ? 'yes' : ''} | **${v.status}** | ${cell(v.summary)} |`);
+    out.push(`| ${c} | ${isRequired(report, c) ? 'yes' : ''} | **${v.status}** | ${cell(v.summary)} |`);
   }
   out.push('', `**Passive range sweep:** ${cell(sweepLine(report, 20))}`, '');
   out.push(report.findings.length ? '### Findings' : '### Findings\n\nNone.');

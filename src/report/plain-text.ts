@@ -1,5 +1,5 @@
 import type { Report } from './report-type.js';
-import { ACTOR_WORDS, CHANNELS, sweepLine, targetLine, VERDICT_WORDS, WHERE_WORDS } from './report-words.js';
+import { ACTOR_WORDS, CHANNELS, isRequired, sweepLine, targetLine, VERDICT_WORDS, WHERE_WORDS } from './report-words.js';
 
 /**
  * The human summary for pipes, logs and terminals without a live view: plain text, no ANSI codes,
@@ -20,7 +20,7 @@ export function renderText(report: Report): string {
   out.push('', 'Channels:');
   for (const c of CHANNELS) {
     const v = report.channels[c];
-    const req = report.required.includes(c) ? '*' : ' ';
+    const req = isRequired(report, c) ? '*' : ' ';
     out.push(`  ${req}${c.padEnd(8)} ${v.status.padEnd(8)} ${v.summary}`);
   }
   out.push('  (* required)', '', `Sweep: ${sweepLine(report)}`);

@@ -25,6 +25,11 @@ export const VERDICT_WORDS: Record<Report['verdict'], string> = {
   error: 'COULD NOT CHECK',
 };
 
+/** Control is needed by every other channel, so it is always required. */
+export function isRequired(report: Report, channel: Channel): boolean {
+  return channel === 'control' || report.required.includes(channel);
+}
+
 export function targetLine(report: Report): string {
   const used = report.target.used && report.target.used !== report.target.host ? ` (${report.target.used})` : '';
   return `${report.target.host}:${report.target.port}${used}`;

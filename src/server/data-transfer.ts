@@ -104,15 +104,22 @@ async function transfer(s: Session, what: string, body: (data: Duplex) => Promis
   }
 }
 
+/** The TransferAborted behind an error, whether thrown directly or wrapped by a stream pipeline. */
+function abortReason(err: unknown): TransferAborted['reason'] | undefined {
+  if (err instanceof TransferAborted) return err.reason;
+  const cause = (err as { cause?: unknown } | undefined)?.cause;
+  return cause instanceof TransferAborted ? cause.reason : undefined;
+}
+
 function replyTransferFailure(s: Session, err: unknown): void {
-  const cause = err instanceof TransferAborted ? err : (err as { cause?: unknown }).cause;
-  if (cause instanceof TransferAborted || err instanceof TransferAborted) {
-    const reason = (cause instanceof TransferAborted ? cause : (err as TransferAborted)).reason;
-    if (reason === 'tls-reuse') return s.reply(522, 'SSL connection failed: session reuse required');
-    if (reason === 'timeout') {
+  switch (abortReason(err)) {
+    case 'tls-reuse':
+      // vsftpd's wording (require_ssl_reuse), which clients and the diagnosis already know
+      return s.reply(522, 'SSL connection failed: session reuse required');
+    case 'timeout':
       return s.reply(426, `Data connection idle for ${s.ctx.config.limits.dataIdleTimeoutMs} ms; transfer aborted.`);
-    }
-    return s.reply(426, 'Connection closed; transfer aborted.');
+    case 'abor':
+      return s.reply(426, 'Connection closed; transfer aborted.');
   }
   if (err instanceof FsError) return replyFsError(s, err);
   const code = (err as NodeJS.ErrnoException).code;

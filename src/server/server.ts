@@ -79,6 +79,10 @@ export async function startServer(partial: Partial<ServerConfig>): Promise<Runni
   const log = config.log ?? (() => {});
   const [fs, tls] = await Promise.all([openFs(config), createTlsIdentity(config.tlsCert, config.tlsKey)]);
   const sweep = config.sweepMode ? await SweepListeners.start({ host: config.host, range: config.pasvRange, serverId }) : undefined;
+  if (sweep && sweep.skipped.size > 0) {
+    const reasons = [...sweep.skipped].map(([errno, n]) => `${n} ${errno}`).join(', ');
+    log(`sweep mode: ${sweep.ports.length} of ${config.pasvRange[1] - config.pasvRange[0] + 1} ports listening; skipped ${reasons}${sweep.skipped.has('EMFILE') ? ' (raise the open-file limit: ulimit -n)' : ''}`);
+  }
   const ctx: ServerContext = { config, serverId, fs, tls, sweep, throttle: new LoginThrottle(config.limits.loginFailureDelayMs), log };
   const limits = new SessionLimits(config.limits);
   const sessions = new Set<Session>();

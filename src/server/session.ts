@@ -42,7 +42,6 @@ export class Session {
   pbszSet = false;
   protectData = false;
   epsvAll = false;
-  renameFrom: string | undefined;
   data: DataSetup | undefined;
   lastPortArgument: string | undefined;
   lastPasvReply: string | undefined;

@@ -11,6 +11,8 @@ import { DataSocketSlot, type PassiveEndpoint } from './passive-ports.js';
  */
 
 const LISTEN_BATCH = 256;
+/** File descriptors given back when the open-file limit stops the sweep, so sessions can still open. */
+const FD_HEADROOM = 256;
 
 interface Expectation {
   peer: string;
@@ -22,6 +24,8 @@ export class SweepListeners {
   private readonly expectations = new Map<number, Expectation>();
   /** Ports actually listening, ascending (ports in use by others are skipped). */
   readonly ports: number[] = [];
+  /** Ports not listening, by errno: EADDRINUSE (someone else's), EMFILE (the open-file limit, ulimit -n). */
+  readonly skipped = new Map<string, number>();
 
   private constructor(private readonly serverId: string) {}
 
@@ -33,6 +37,7 @@ export class SweepListeners {
       for (let port = start; port <= Math.min(to, start + LISTEN_BATCH - 1); port++) batch.push(sweep.listen(opts.host, port));
       await Promise.all(batch);
     }
+    if (sweep.skipped.has('EMFILE')) await sweep.releaseHeadroom();
     sweep.ports.sort((a, b) => a - b);
     return sweep;
   }
@@ -40,13 +45,25 @@ export class SweepListeners {
   private listen(host: string | undefined, port: number): Promise<void> {
     return new Promise((resolve) => {
       const server = createServer({ pauseOnConnect: true }, (socket) => this.route(port, socket));
-      server.once('error', () => resolve());
+      server.once('error', (err: NodeJS.ErrnoException) => {
+        const errno = err.code ?? 'unknown';
+        this.skipped.set(errno, (this.skipped.get(errno) ?? 0) + 1);
+        resolve();
+      });
       server.listen({ host, port, exclusive: true, backlog: 64 }, () => {
         this.servers.push(server);
         this.ports.push(port);
         resolve();
       });
     });
+  }
+
+  private async releaseHeadroom(): Promise<void> {
+    const released = this.servers.splice(-FD_HEADROOM);
+    const ports = new Set(released.map((server) => (server.address() as { port: number }).port));
+    this.ports.splice(0, this.ports.length, ...this.ports.filter((p) => !ports.has(p)));
+    this.skipped.set('EMFILE', (this.skipped.get('EMFILE') ?? 0) + released.length);
+    await Promise.all(released.map((server) => new Promise<void>((r) => server.close(() => r()))));
   }
 
   private route(port: number, socket: Socket): void {

@@ -1,15 +1,25 @@
 import { execFileSync, spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 /**
- * Runs the built CLI (dist/cli.js) the way a person does: a child process with Node 24
- * (process.execPath inside vitest), its exit code, stdout and stderr. Every run is bounded.
+ * Runs the built CLI the way a person does: a child process with Node 24 (process.execPath inside
+ * vitest), its exit code, stdout and stderr. Every run is bounded.
+ *
+ * Each test file compiles its own copy (tsc, as `npm run build` does) into a folder of its own
+ * beside dist/, at the same depth so package.json and node_modules resolve as from dist/: a
+ * parallel build of dist/ by another suite can never hand a test half-written files.
  */
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-export const CLI = `${ROOT}dist/cli.js`;
+const OUT_DIR = `${ROOT}.cli-test-build-${process.pid}`;
+export const CLI = `${OUT_DIR}/cli.js`;
 
 export function buildCli(): void {
-  execFileSync(`${ROOT}node_modules/.bin/tsc`, ['-p', 'tsconfig.json'], { cwd: ROOT, timeout: 120_000, stdio: 'pipe' });
+  execFileSync(`${ROOT}node_modules/.bin/tsc`, ['-p', 'tsconfig.json', '--outDir', OUT_DIR], { cwd: ROOT, timeout: 120_000, stdio: 'pipe' });
+}
+
+export function removeCliBuild(): void {
+  rmSync(OUT_DIR, { recursive: true, force: true });
 }
 
 export interface CliResult {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../src/server/index.js';
 import { schemaErrors } from '../report/report-schema.js';
-import { buildCli, passiveRange, runCli } from './built-cli.js';
+import { buildCli, passiveRange, removeCliBuild, runCli } from './built-cli.js';
 
 const PASV = passiveRange(0);
 const RANGE = PASV.text;
@@ -32,6 +32,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
+  removeCliBuild();
   await server?.close();
   for (const s of silentSockets) s.destroy();
   await new Promise<void>((resolve) => (silent ? silent.close(() => resolve()) : resolve()));
@@ -93,7 +94,7 @@ describe('check against a reference server started by the test', () => {
 
   it('--output writes the same report to a file; --format markdown prints a plain summary', async () => {
     const file = join(dir, 'report.json');
-    const r = await runCli(['127.0.0.1:' + server.port, '--range', RANGE, '--sweep', 'sample', '--format', 'markdown', '--output', file]);
+    const r = await runCli(['127.0.0.1:' + server.port, '--range', RANGE, '--sweep', 'sample', '--insecure', '--format', 'markdown', '--output', file]);
     expect(r.code).toBe(0);
     expect(r.stdout).not.toContain('\x1b');
     expect(r.stdout).toMatch(/^#/m);
@@ -102,6 +103,38 @@ describe('check against a reference server started by the test', () => {
     expect(schemaErrors(report)).toBe('');
     expect(report.channels.passive.status).toBe('ok');
     expect(r.stderr).toMatch(/^\[ ok \] /m);
+  });
+
+  it('a report that cannot be written is one error line and exit 3; stdout still has the report', async () => {
+    const r = await runCli(['check', '127.0.0.1', '--port', String(server.port), '--range', RANGE, '--sweep', 'off', '--insecure', '--json', '--output', join(dir, 'missing', 'r.json')]);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/^error: the report could not be written to .*missing\/r\.json: ENOENT$/m);
+    expect(JSON.parse(r.stdout).verdict).toBe('ok');
+  });
+
+  it('a password from --password-env logs in and appears nowhere in the output', async () => {
+    const password = 'tr0ub4dor-cli-test';
+    // Not in sweep mode: it binds one free port of the default range per PASV.
+    const account = await startServer({ host: '127.0.0.1', port: 0, user: 'bob', password, anonymous: false });
+    try {
+      const r = await runCli(['check', `ftp://bob@127.0.0.1:${account.port}`, '--password-env', 'FTPDOCTOR_TEST_PW', '--sweep', 'off', '--insecure', '--json'], {
+        env: { FTPDOCTOR_TEST_PW: password },
+      });
+      expect(r.code).toBe(0);
+      expect(JSON.parse(r.stdout).channels.control.status).toBe('ok');
+      expect(r.stdout + r.stderr).not.toContain(password);
+    } finally {
+      await account.close();
+    }
+  });
+
+  it('by default tries TLS and names an untrusted certificate instead of accepting it', async () => {
+    const r = await runCli(['check', `127.0.0.1:${server.port}`, '--sweep', 'off', '--json']);
+    expect(r.code).not.toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(schemaErrors(report)).toBe('');
+    expect(report.options.tls).toBe('auto');
+    expect(report.findings.map((f: { code: string }) => f.code)).toContain('TLS_CERT_UNTRUSTED');
   });
 
   it('exits 1 when the control channel is refused, still with a JSON report', async () => {

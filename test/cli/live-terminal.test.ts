@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../src/server/index.js';
 import { schemaErrors } from '../report/report-schema.js';
-import { buildCli, CLI, passiveRange, ROOT } from './built-cli.js';
+import { buildCli, CLI, passiveRange, removeCliBuild, ROOT } from './built-cli.js';
 import { TmuxSession } from './tmux-session.js';
 
 const PASV = passiveRange(2);
@@ -47,6 +47,7 @@ afterEach(() => {
 });
 
 afterAll(async () => {
+  removeCliBuild();
   await account?.close();
   for (const s of silentSockets) s.destroy();
   await new Promise<void>((resolve) => (silent ? silent.close(() => resolve()) : resolve()));

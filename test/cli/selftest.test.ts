@@ -1,11 +1,12 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { schemaErrors } from '../report/report-schema.js';
-import { buildCli, passiveRange, runCli } from './built-cli.js';
+import { buildCli, passiveRange, removeCliBuild, runCli } from './built-cli.js';
 
 const PASV = passiveRange(1);
 const RANGE = PASV.text;
 
 beforeAll(() => buildCli(), 120_000);
+afterAll(() => removeCliBuild());
 
 describe('selftest piped', () => {
   it('prints plain text without one escape code and exits 0', async () => {

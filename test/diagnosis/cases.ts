@@ -284,6 +284,17 @@ export const CASES: DiagnosisCase[] = [
     verdict: 'blocked',
   },
   {
+    name: 'plain-only server under --tls-auto: an info finding, plain FTP checked and fine',
+    log: mutate(clearLog(), (l) => {
+      l.settings.tls = 'auto';
+      l.tls = { requested: 'auto', authReply: reply(530, 'Please login with USER and PASS.'), established: false, insecureAccepted: false, elapsedMs: 2 };
+    }),
+    codes: ['TLS_HANDSHAKE_FAILED'],
+    channels: { tls: 'blocked', passive: 'ok', active: 'ok' },
+    verdict: 'ok',
+    check: (d) => expectTrue(finding(d, 'TLS_HANDSHAKE_FAILED').severity === 'info', 'info under --tls-auto'),
+  },
+  {
     name: 'TLS handshake cut off after AUTH TLS',
     log: mutate(tlsLog(), (l) => {
       l.settings.tls = 'explicit';
@@ -305,6 +316,20 @@ export const CASES: DiagnosisCase[] = [
     require: ['tls'],
     codes: ['TLS_CERT_UNTRUSTED'],
     channels: { tls: 'blocked' },
+  },
+  {
+    name: 'certificate refused while the sweep still ran: passive is not tested, not ok',
+    log: mutate(tlsLog(), (l) => {
+      l.tls!.established = false;
+      l.tls!.authorizationError = 'DEPTH_ZERO_SELF_SIGNED_CERT';
+      l.tls!.error = { code: 'E_TLS_CERT', message: 'certificate not trusted' };
+      delete l.login;
+      l.passive = [];
+      l.active = [];
+    }),
+    codes: ['TLS_CERT_UNTRUSTED'],
+    channels: { tls: 'blocked', passive: 'error', active: 'error' },
+    verdict: 'error',
   },
   {
     name: 'passive sub-range dropped: exact boundaries, the EPSV sample inside it is evidence',

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { diagnose } from '../../src/diagnosis/diagnose.js';
-import type { Channel, ChannelStatus, Diagnosis, FindingCode } from '../../src/diagnosis/finding.js';
+import type { BlockKind, Channel, ChannelStatus, Diagnosis, FindingCode } from '../../src/diagnosis/finding.js';
 import type { ObservationLog } from '../../src/probe/observation.js';
 import { buildReport } from '../../src/report/report.js';
 import { schemaErrors } from '../report/report-schema.js';
@@ -20,6 +20,7 @@ interface Expected {
   channels?: Partial<Record<Channel, ChannelStatus>>;
   verdict?: Diagnosis['verdict'];
   allClear?: boolean;
+  details?: Partial<Record<FindingCode, { how?: BlockKind; ports?: Array<[number, number]> }>>;
 }
 
 const fixtures = readdirSync(DIR)
@@ -43,6 +44,7 @@ describe('recorded fixtures', () => {
     for (const [channel, status] of Object.entries(expected.channels ?? {})) expect(`${channel}:${d.channels[channel as Channel].status}`).toBe(`${channel}:${status}`);
     if (expected.verdict) expect(d.verdict).toBe(expected.verdict);
     if (expected.allClear) expect(d.findings).toEqual([]);
+    for (const [code, want] of Object.entries(expected.details ?? {})) expect(d.findings.find((f) => f.code === code), code).toMatchObject(want);
     for (const f of d.findings) for (const e of f.evidence) expect(resolvePointer(log, e.ref), e.ref).not.toBeUndefined();
     const report = buildReport(log, d, { argv: ['check', log.settings.host, '--json'], version: '0.1.0' });
     expect(schemaErrors(report)).toBe('');

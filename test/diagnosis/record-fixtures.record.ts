@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { diagnose } from '../../src/diagnosis/diagnose.js';
-import type { Channel, ChannelStatus, Diagnosis, FindingCode } from '../../src/diagnosis/finding.js';
+import type { BlockKind, Channel, ChannelStatus, Diagnosis, FindingCode } from '../../src/diagnosis/finding.js';
 import { defaultSettings, runProbe } from '../../src/probe/engine.js';
 import type { ObservationLog, ProbeSettings } from '../../src/probe/observation.js';
 import { DEFAULT_LIMITS, startServer, type ServerConfig } from '../../src/server/index.js';
@@ -31,6 +31,8 @@ interface Expected {
   channels: Partial<Record<Channel, ChannelStatus>>;
   verdict: Diagnosis['verdict'];
   allClear: boolean;
+  /** Exact facts of some findings: how the connection was blocked and the exact port ranges. */
+  details?: Partial<Record<FindingCode, { how?: BlockKind; ports?: Array<[number, number]> }>>;
 }
 
 interface Scenario {
@@ -99,7 +101,7 @@ const scenarios: Scenario[] = [
   {
     name: 'loopback-control-refused',
     closedPort: true,
-    expected: { description: 'Nothing listens on the control port: reset.', require: ['passive'], findings: ['CONTROL_UNREACHABLE'], channels: { control: 'blocked' }, verdict: 'blocked', allClear: false },
+    expected: { description: 'Nothing listens on the control port: reset.', require: ['passive'], findings: ['CONTROL_UNREACHABLE'], channels: { control: 'blocked' }, verdict: 'blocked', allClear: false, details: { CONTROL_UNREACHABLE: { how: 'reset' } } },
   },
   {
     name: 'netns-passive-subrange-dropped',
@@ -111,7 +113,7 @@ const scenarios: Scenario[] = [
     tcp dport 23340-23363 drop
   }
 }`,
-    expected: { description: 'Own namespace, nftables output chain drops 23340–23363 of the passive range 23300–23363.', require: ['passive'], findings: ['PASSIVE_PORTS_BLOCKED', 'LOCAL_FIREWALL'], channels: { passive: 'partial' }, verdict: 'problems', allClear: false },
+    expected: { description: 'Own namespace, nftables output chain drops 23340–23363 of the passive range 23300–23363.', require: ['passive'], findings: ['PASSIVE_PORTS_BLOCKED', 'LOCAL_FIREWALL'], channels: { passive: 'partial' }, verdict: 'problems', allClear: false, details: { PASSIVE_PORTS_BLOCKED: { how: 'drop', ports: [[23340, 23363]] }, LOCAL_FIREWALL: { ports: [[23340, 23363]] } } },
   },
   {
     name: 'netns-passive-range-rejected',
@@ -123,7 +125,7 @@ const scenarios: Scenario[] = [
     tcp dport 23300-23363 reject with icmpx type admin-prohibited
   }
 }`,
-    expected: { description: 'Own namespace, nftables output chain rejects the whole passive range with ICMP admin-prohibited; active mode works.', require: ['passive'], findings: ['PASSIVE_PORTS_BLOCKED', 'LOCAL_FIREWALL'], channels: { passive: 'blocked', active: 'ok' }, verdict: 'blocked', allClear: false },
+    expected: { description: 'Own namespace, nftables output chain rejects the whole passive range with ICMP admin-prohibited; active mode works.', require: ['passive'], findings: ['PASSIVE_PORTS_BLOCKED', 'LOCAL_FIREWALL'], channels: { passive: 'blocked', active: 'ok' }, verdict: 'blocked', allClear: false, details: { PASSIVE_PORTS_BLOCKED: { how: 'icmp-reject', ports: [PASV] } } },
   },
   {
     name: 'netns-passive-subrange-reset',
@@ -135,7 +137,7 @@ const scenarios: Scenario[] = [
     tcp dport 23350-23363 reject with tcp reset
   }
 }`,
-    expected: { description: 'Own namespace, output chain rejects 23350–23363 with tcp reset; the sweep token server listens there, so the resets are a firewall.', require: ['passive'], findings: ['PASSIVE_PORTS_BLOCKED', 'LOCAL_FIREWALL'], channels: { passive: 'partial' }, verdict: 'problems', allClear: false },
+    expected: { description: 'Own namespace, output chain rejects 23350–23363 with tcp reset; the sweep token server listens there, so the resets are a firewall.', require: ['passive'], findings: ['PASSIVE_PORTS_BLOCKED', 'LOCAL_FIREWALL'], channels: { passive: 'partial' }, verdict: 'problems', allClear: false, details: { PASSIVE_PORTS_BLOCKED: { how: 'reset', ports: [[23350, 23363]] } } },
   },
   {
     name: 'netns-tls-breaks-ftp-helper',
@@ -169,7 +171,7 @@ const scenarios: Scenario[] = [
     tcp dport ${ACTIVE[0]}-${ACTIVE[1]} drop
   }
 }`,
-    expected: { description: 'Own namespace, nftables input chain drops the active-mode ports.', require: ['passive', 'active'], findings: ['ACTIVE_INBOUND_BLOCKED', 'LOCAL_FIREWALL'], channels: { passive: 'ok', active: 'blocked' }, verdict: 'blocked', allClear: false },
+    expected: { description: 'Own namespace, nftables input chain drops the active-mode ports.', require: ['passive', 'active'], findings: ['ACTIVE_INBOUND_BLOCKED', 'LOCAL_FIREWALL'], channels: { passive: 'ok', active: 'blocked' }, verdict: 'blocked', allClear: false, details: { ACTIVE_INBOUND_BLOCKED: { ports: [[ACTIVE[0], ACTIVE[0]]] } } },
   },
 ];
 
@@ -236,6 +238,7 @@ function checkAgainstExpected(s: Scenario, d: Diagnosis): void {
   expect(d.findings.map((f) => f.code).sort(), s.name).toEqual([...s.expected.findings].sort());
   for (const [channel, status] of Object.entries(s.expected.channels)) expect(`${channel}:${d.channels[channel as Channel].status}`).toBe(`${channel}:${status}`);
   expect(d.verdict).toBe(s.expected.verdict);
+  for (const [code, want] of Object.entries(s.expected.details ?? {})) expect(d.findings.find((f) => f.code === code), code).toMatchObject(want);
 }
 
 const inside = process.env.FTPDOCTOR_RECORD_SCENARIO;

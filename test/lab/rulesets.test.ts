@@ -107,6 +107,8 @@ labDescribe('lab firewall rules as curl sees them', () => {
         expect(r.stderr).toContain(`227 Entering Passive Mode (${advertised},`);
         // curl ignores the 227 address and reuses the control address: it lists either way.
         expect(r.stdout).toContain(server.file.name);
+        // The server's own connection back (active mode) leaves through the edge's 1:1 NAT.
+        expect((await curlFtp(lab(), server, { activePort: 50000, maxTime: 4 })).stdout).toContain(server.file.name);
       } finally {
         await server.stop();
       }

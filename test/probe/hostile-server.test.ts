@@ -220,7 +220,35 @@ describe('probe against a scripted misbehaving server', () => {
     expect(server.accepted).toBeGreaterThanOrEqual(2);
   });
 
-  it('records a refused connect and a port nobody answers on', async () => {
+  it.each<[string, (socket: Socket) => void, string, number]>([
+    [
+      '120 then 220 is an FTP server that made us wait (RFC 959 §5.4)',
+      (socket) => {
+        socket.write('120 Service ready in a moment\r\n');
+        setTimeout(() => converse(socket, '220 Ready now\r\n', answers()), 100);
+      },
+      'ftp',
+      220,
+    ],
+    ['421 at once is an FTP server refusing service', (socket) => socket.end('421 Too many connections\r\n'), 'ftp-busy', 421],
+    ['an SSH banner', (socket) => socket.write('SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n'), 'ssh', 0],
+    ['a mail server greeting with 220', (socket) => socket.write('220 mx.example.org ESMTP Postfix\r\n'), 'smtp', 220],
+    [
+      'an HTTP server, which answers only the nudge',
+      (socket) => socket.once('data', () => socket.end('HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n')),
+      'http',
+      0,
+    ],
+    ['a connection closed without a word', (socket) => socket.end(), 'closed', 0],
+  ])('greeting: %s', async (_name, behaviour, kind, code) => {
+    const server = await track(startScripted(HOST, behaviour));
+    const log = await runProbe(settings(server.port, { stepTimeoutMs: 800 }), {});
+    expect(log.control.greeting?.kind).toBe(kind);
+    expect(log.control.greeting?.reply?.code ?? 0).toBe(code);
+    expect(stepStatus(log, 'login')).toBe(kind === 'ftp' ? 'ok' : 'skipped');
+  });
+
+  it('records a refused control connect as a reset, with errno, address and port', async () => {
     const closed = await track(startScripted(HOST, () => undefined));
     const port = closed.port;
     await closed.close();

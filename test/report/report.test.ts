@@ -55,7 +55,7 @@ describe('buildReport', () => {
     expect(schemaErrors(report)).toBe('');
   });
 
-  it('never contains the password: not from argv flags, URLs, the transcript or echoed replies', () => {
+  it('never contains the password: not from argv flags, URLs, the transcript or echoed replies', async () => {
     const log = mutate(clearLog(), (l) => {
       l.settings.user = 'alice';
       l.settings.passwordSupplied = true;
@@ -71,6 +71,13 @@ describe('buildReport', () => {
     expect(report.commandLine).toEqual(['check', 'ftp://alice:***@ftp.example.test/', '--password', '***', '--password=***']);
     expect(report.transcript.find((l) => l.text.startsWith('PASS'))?.text).toBe('PASS ***');
     expect(schemaErrors(report)).toBe('');
+    const dir = await mkdtemp(join(tmpdir(), 'ftpdoctor-secret-'));
+    try {
+      await writeReport(join(dir, 'report.json'), report);
+      expect(await readFile(join(dir, 'report.json'), 'utf8')).not.toContain(PASSWORD);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 
@@ -109,6 +116,7 @@ describe('renderings', () => {
     const md = renderMarkdown(report);
     expect(md).toMatch(/^## ftpdoctor: BLOCKED — ftp\.example\.test:21 \(203\.0\.113\.10\)/);
     expect(md).toContain('| passive | yes | **blocked** |');
+    expect(md).toContain('| control | yes | **ok** |');
     expect(md).toContain('#### ERROR `PASSIVE_PORTS_BLOCKED`');
     expect(md).toMatch(/```\n# FTP passive data to 203\.0\.113\.10: assumes table "inet filter"/);
     expect(md).toContain('<details><summary>Control connection transcript');

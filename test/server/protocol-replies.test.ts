@@ -303,6 +303,17 @@ describe('limits', () => {
     for (const x of [b, other, total, again]) x.client.close();
   });
 
+  it('answers 421 inside TLS on the implicit FTPS listener when full', async () => {
+    const s = await start({ implicitPort: 0, limits: { maxSessions: 1 } as never });
+    const first = await ControlClient.open('127.0.0.1', s.port);
+    expect(first.greeting.code).toBe(220);
+    const { connect: tlsConnect } = await import('node:tls');
+    const tls = tlsConnect({ host: '127.0.0.1', port: s.implicitPort as number, rejectUnauthorized: false });
+    const text = await readAll(tls);
+    expect(text.toString()).toMatch(/^421 Too many sessions \(limit 1\)/);
+    first.client.close();
+  });
+
   it('slows down failed logins and closes after too many (421)', async () => {
     const s = await start({ user: 'alice', password: 'correct horse', limits: { loginFailureDelayMs: 40, maxLoginFailures: 3 } as never });
     const { client } = await ControlClient.open('127.0.0.1', s.port);

@@ -1,0 +1,116 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generate } from 'selfsigned';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultSettings, runProbe } from '../../src/probe/engine.js';
+import { freePortBlock } from './free-ports.js';
+
+const VSFTPD = '/usr/sbin/vsftpd';
+const canRun = existsSync(VSFTPD) && process.platform === 'linux' && process.getuid?.() === 0;
+
+/** A real vsftpd on loopback with its Debian defaults that matter here: require_ssl_reuse=YES. */
+describe.runIf(canRun)('probe against a real vsftpd on loopback', () => {
+  let dir = '';
+  let child: ChildProcess | undefined;
+  let port = 0;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'ftpdoctor-vsftpd-'));
+    const [controlPort] = await freePortBlock(1);
+    const [pasvFrom, pasvTo] = await freePortBlock(10);
+    port = controlPort;
+    await mkdir(join(dir, 'anon'));
+    await mkdir(join(dir, 'empty'));
+    await writeFile(join(dir, 'anon', 'readme.txt'), 'hello\n');
+    await chmod(join(dir, 'anon'), 0o555);
+    const { cert, key } = await selfSignedPem();
+    await writeFile(join(dir, 'cert.pem'), cert);
+    await writeFile(join(dir, 'key.pem'), key);
+    const config = [
+      'listen=YES',
+      'listen_ipv6=NO',
+      'listen_address=127.0.0.1',
+      `listen_port=${controlPort}`,
+      'background=NO',
+      'anonymous_enable=YES',
+      `anon_root=${join(dir, 'anon')}`,
+      'no_anon_password=YES',
+      'local_enable=NO',
+      'write_enable=NO',
+      `pasv_min_port=${pasvFrom}`,
+      `pasv_max_port=${pasvTo}`,
+      'connect_from_port_20=NO',
+      'ssl_enable=YES',
+      'allow_anon_ssl=YES',
+      'force_anon_data_ssl=NO',
+      'force_anon_logins_ssl=NO',
+      'require_ssl_reuse=YES',
+      `rsa_cert_file=${join(dir, 'cert.pem')}`,
+      `rsa_private_key_file=${join(dir, 'key.pem')}`,
+      `secure_chroot_dir=${join(dir, 'empty')}`,
+      'seccomp_sandbox=NO',
+      'xferlog_enable=NO',
+    ].join('\n');
+    await writeFile(join(dir, 'vsftpd.conf'), `${config}\n`);
+    child = spawn(VSFTPD, [join(dir, 'vsftpd.conf')], { stdio: 'ignore' });
+    await waitForListener(controlPort, 5000);
+  });
+
+  afterAll(async () => {
+    if (child?.pid !== undefined && child.exitCode === null) {
+      const exited = new Promise((resolve) => child?.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    }
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('finds every data path working, in plain text and under TLS with session reuse', async () => {
+    const log = await runProbe(
+      { ...defaultSettings('127.0.0.1'), port, tls: 'auto', insecure: true, sweep: 'off', pasvSamples: 1, activePorts: [0, 0], stepTimeoutMs: 3000, timeoutMs: 30_000 },
+      {},
+    );
+    expect(log.control.greeting?.reply?.text).toMatch(/vsFTPd/);
+    expect(log.tls?.established).toBe(true);
+    expect(log.serverView).toBeUndefined();
+    const shape = (a: { command: string; protection: string; controlTls?: boolean; outcome: string }): string =>
+      `${a.command}/${a.protection}/${a.controlTls ? 'tls' : 'plain'}:${a.outcome}`;
+    expect(log.passive.map(shape)).toEqual([
+      'PASV/private/tls:ok',
+      'EPSV/private/tls:ok',
+      'PASV/clear/tls:ok',
+      'EPSV/clear/tls:ok',
+      'PASV/clear/plain:ok',
+      'EPSV/clear/plain:ok',
+    ]);
+    expect(log.active.map(shape)).toEqual(['PORT/private/tls:ok', 'PORT/clear/tls:ok', 'PORT/clear/plain:ok']);
+    // require_ssl_reuse=YES would answer 522 to a data connection that did not resume the session.
+    expect(log.passive[0]?.connections[0]?.tls?.sessionReused).toBe(true);
+    expect(log.active[0]?.tls?.sessionReused).toBe(true);
+  });
+});
+
+async function selfSignedPem(): Promise<{ cert: string; key: string }> {
+  const pems = await generate([{ name: 'commonName', value: 'localhost' }], { keyType: 'ec', algorithm: 'sha256' });
+  return { cert: pems.cert, key: pems.private };
+}
+
+async function waitForListener(port: number, withinMs: number): Promise<void> {
+  const until = Date.now() + withinMs;
+  while (Date.now() < until) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const socket = connect({ host: '127.0.0.1', port }, () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+    if (ok) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`vsftpd did not listen on 127.0.0.1:${port} within ${withinMs} ms`);
+}
