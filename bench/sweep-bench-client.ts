@@ -6,10 +6,13 @@ import { runSweep } from '../dist/sweep/port-sweep.js';
 
 const args = JSON.parse(process.argv[2] ?? '{}');
 
+// The control connection's source port is chosen below the swept range: a rule written without a
+// direction would otherwise drop the SYN-ACK to a kernel-chosen port in 60000-60999 (the sweep itself
+// binds its source ports the same way; the probe engine's control connection is not the bench's subject).
 function controlRtt(host: string, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const socket = connect({ host, port });
+    const socket = connect({ host, port, localPort: 40000 + Math.floor(Math.random() * 10000) });
     socket.setTimeout(5000, () => socket.destroy(new Error('control connect timed out')));
     socket.once('connect', () => {
       resolve(performance.now() - started);
@@ -26,6 +29,7 @@ const sweep = await runSweep({
   ranges: [args.range],
   mode: 'full',
   initialRttMs: rtt,
+  ...(args.maxConcurrency ? { maxConcurrency: args.maxConcurrency } : {}),
   ...(args.serverId ? { token: { serverId: args.serverId } } : {}),
 });
 const sweepMs = performance.now() - started;

@@ -11,6 +11,8 @@ const NMAP_CAP_S = 60;
 const CLIENT_CAP_MS = 120_000;
 /** Runs per scenario and tool; the median is reported (the machine is shared, single runs are noisy). */
 const REPEATS = Number(process.env.SWEEP_BENCH_REPEATS ?? 3);
+/** SWEEP_BENCH_ONLY=<regex> runs only the matching scenarios. */
+const ONLY = new RegExp(process.env.SWEEP_BENCH_ONLY ?? '');
 const benchDir = fileURLToPath(new URL('.', import.meta.url));
 const nodeArgs = ['--no-warnings', '--experimental-strip-types'];
 
@@ -123,11 +125,13 @@ interface OurRun {
   runs: PortRun[];
   counts: Record<string, number>;
   passes: Array<{ ports: number; timeoutMs: number; elapsedMs: number }>;
+  mismatches?: Array<{ port: number; reason: string }>;
   error?: string;
 }
 
 function runOurs(topo: Topology, serverId: string | undefined): OurRun {
-  const args = JSON.stringify({ address: SERVER_ADDRESS, controlPort: 2121, range: RANGE, serverId });
+  const maxConcurrency = process.env.SWEEP_BENCH_MAX_CONCURRENCY ? Number(process.env.SWEEP_BENCH_MAX_CONCURRENCY) : undefined;
+  const args = JSON.stringify({ address: SERVER_ADDRESS, controlPort: 2121, range: RANGE, serverId, maxConcurrency });
   const started = performance.now();
   const r = spawnSync('ip', ['netns', 'exec', topo.client, process.execPath, ...nodeArgs, `${benchDir}sweep-bench-client.ts`, args], {
     encoding: 'utf8',
@@ -137,7 +141,15 @@ function runOurs(topo: Topology, serverId: string | undefined): OurRun {
   const wallMs = performance.now() - started;
   if (r.status !== 0) return { wallMs, sweepMs: Number.NaN, maxRssKb: 0, runs: [], counts: {}, passes: [], error: `exit ${r.status} ${r.signal ?? ''} ${r.stderr.slice(0, 400)}` };
   const out = JSON.parse(r.stdout.trim().split('\n').at(-1)!);
-  return { wallMs, sweepMs: out.sweepMs, maxRssKb: out.maxRssKb, runs: out.sweep.runs, counts: out.sweep.counts, passes: out.sweep.passes };
+  return {
+    wallMs,
+    sweepMs: out.sweepMs,
+    maxRssKb: out.maxRssKb,
+    runs: out.sweep.runs,
+    counts: out.sweep.counts,
+    passes: out.sweep.passes,
+    mismatches: out.sweep.tokenMismatches,
+  };
 }
 
 function runNmap(topo: Topology): { wallMs: number; xml: string; capped: boolean } {
@@ -168,7 +180,7 @@ async function main(): Promise<void> {
       ['scenario', 'variant', 'ours sweep', 'ours process', 'nmap', 'ratio sweep', 'ratio process', 'peak RSS', 'ours agree', 'nmap agree', 'our states', 'passes'],
     ];
     const total = RANGE[1] - RANGE[0] + 1;
-    for (const s of scenarios) {
+    for (const s of scenarios.filter((x) => ONLY.test(x.name))) {
       setRouterRules(topo, s.rules);
       const nmaps: Array<ReturnType<typeof runNmap>> = [];
       for (let i = 0; i < REPEATS; i++) {
@@ -183,7 +195,9 @@ async function main(): Promise<void> {
         const runs = Array.from({ length: REPEATS }, () => runOurs(topo, id));
         const ours = median(runs, (r) => r.sweepMs);
         // Agreement must hold in every run, not just the median one.
-        const agreements = runs.map((r) => (r.error ? { agree: 0, wrong: [r.error] } : sweepAgreement(s, r.runs)));
+        const agreements = runs.map((r) =>
+          r.error ? { agree: 0, wrong: [r.error] } : { ...sweepAgreement(s, r.runs), ...(r.mismatches ? { mismatches: r.mismatches } : {}) },
+        );
         const worst = agreements.reduce((w, a) => (a.agree < w.agree ? a : w));
         if (worst.agree !== total) failures++;
         const ratio = (ms: number) => (nmap.capped ? `<${(ms / (NMAP_CAP_S * 1000)).toFixed(3)}` : (ms / nmap.wallMs).toFixed(2));
@@ -196,7 +210,9 @@ async function main(): Promise<void> {
           ratio(ours.sweepMs),
           ratio(ours.wallMs),
           `${(Math.max(...runs.map((r) => r.maxRssKb)) / 1024).toFixed(0)} MB`,
-          worst.agree === total ? '100%' : `${((100 * worst.agree) / total).toFixed(2)}% (${worst.wrong.join(' ')})`,
+          worst.agree === total
+            ? '100%'
+            : `${((100 * worst.agree) / total).toFixed(2)}% (${worst.wrong.join(' ')}${'mismatches' in worst ? ` ${JSON.stringify(worst.mismatches?.slice(0, 2))}` : ''})`,
           nmap.capped ? 'n/a (capped)' : nmapWorst?.agree === total ? '100%' : `${((100 * (nmapWorst?.agree ?? 0)) / total).toFixed(2)}% (${nmapWorst?.wrong.join(' ')})`,
           Object.entries(ours.counts).map(([k, n]) => `${k}=${n}`).join(' '),
           ours.passes.map((p) => `${p.ports}@${p.timeoutMs}ms/${fmtS(p.elapsedMs)}`).join(' + '),

@@ -21,11 +21,11 @@ export interface Topology {
 }
 
 function ip(args: string[]): string {
-  return execFileSync('ip', args, { encoding: 'utf8', timeout: 10_000 });
+  return execFileSync('ip', args, { encoding: 'utf8', timeout: 10_000, stdio: 'pipe' });
 }
 
 function nsExec(ns: string, argv: string[], input?: string): string {
-  return execFileSync('ip', ['netns', 'exec', ns, ...argv], { encoding: 'utf8', timeout: 10_000, input });
+  return execFileSync('ip', ['netns', 'exec', ns, ...argv], { encoding: 'utf8', timeout: 10_000, input, stdio: 'pipe' });
 }
 
 function alive(pid: number): boolean {
@@ -115,11 +115,8 @@ export function createTopology(): Topology {
 
 /** Replaces the router's forward-path ruleset (table inet fdsb) with `rules` (nft statements). */
 export function setRouterRules(topo: Topology, rules: string[]): void {
-  try {
-    nsExec(topo.router, ['nft', 'delete', 'table', 'inet', PREFIX]);
-  } catch {
-    // no table yet
-  }
+  const tables = nsExec(topo.router, ['nft', 'list', 'tables']);
+  if (tables.includes(`inet ${PREFIX}`)) nsExec(topo.router, ['nft', 'delete', 'table', 'inet', PREFIX]);
   if (rules.length === 0) return;
   const ruleset = `table inet ${PREFIX} {\n  chain forward {\n    type filter hook forward priority 0; policy accept;\n${rules.map((r) => `    ${r}\n`).join('')}  }\n}\n`;
   nsExec(topo.router, ['nft', '-f', '-'], ruleset);

@@ -36,7 +36,8 @@ export async function runSelftest(flags: SelftestFlags, io: CheckIo): Promise<nu
     const listening = server.sweepPorts?.length;
     const span = range.range[1] - range.range[0] + 1;
     if (listening !== undefined && listening < span) {
-      io.stderr.write(`note: ${span - listening} passive ports are in use by other programs (seen as closed)\n`);
+      const taken = span - listening;
+      io.stderr.write(`note: ${taken} passive port${taken === 1 ? ' is' : 's are'} in use by other programs (seen as closed)\n`);
     }
     const settings = {
       ...defaultSettings(server.host),

@@ -35,16 +35,31 @@ export function parseTarget(input: string): TargetResult {
   return parseHostPort(text, input);
 }
 
+/**
+ * The URL as it may be repeated in a message: a password in its user info (RFC 3986 §3.2.1, up to
+ * the last "@" of the authority) becomes "***", so no refusal echoes it to the terminal or a log.
+ */
+function withoutPassword(text: string): string {
+  const m = /^([a-z][a-z0-9+.-]*:\/\/)([^/?#]*)(.*)$/is.exec(text);
+  if (!m) return text;
+  const authority = m[2]!;
+  const at = authority.lastIndexOf('@');
+  const colon = authority.indexOf(':');
+  if (at < 0 || colon < 0 || colon > at) return text;
+  return `${m[1]}${authority.slice(0, colon + 1)}***${authority.slice(at)}${m[3]}`;
+}
+
 function parseUrl(text: string, protocol: string): TargetResult {
+  const shown = withoutPassword(text);
   const kind = SCHEMES[protocol];
   if (kind === undefined) {
-    return { ok: false, message: `unsupported scheme "${protocol}//" in "${text}": use ftp://, ftpes:// or ftps://` };
+    return { ok: false, message: `unsupported scheme "${protocol}//" in "${shown}": use ftp://, ftpes:// or ftps://` };
   }
   let url: URL;
   try {
     url = new URL(text);
   } catch {
-    return { ok: false, message: `"${text}" is not a valid URL` };
+    return { ok: false, message: `"${shown}" is not a valid URL` };
   }
   if (url.password !== '') {
     return {
@@ -54,7 +69,7 @@ function parseUrl(text: string, protocol: string): TargetResult {
   }
   // WHATWG URL keeps the brackets around IPv6 literals and lowercases names.
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
-  const checked = checkHost(host, text);
+  const checked = checkHost(host, shown);
   if (!checked.ok) return checked;
   const target: Target = { host };
   if (url.port !== '') {

@@ -1,3 +1,4 @@
+import { closeSync, openSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { errnoOf } from './probe-error.js';
 
@@ -37,9 +38,36 @@ export async function listenInRange(address: string, [from, to]: [number, number
   return { error: last };
 }
 
+/**
+ * The connection may have arrived but this computer could not take it: accept(2) failed (EMFILE,
+ * ENFILE). libuv then accepts and closes it with its reserve descriptor, silently, so without this
+ * check the server's connection looks like a firewall dropped it.
+ */
+export interface AcceptFailure {
+  errno?: string;
+  message: string;
+}
+
+/** Whether this process is out of descriptors right now: one open(2) of /dev/null tells. */
+export function descriptorShortage(): AcceptFailure | undefined {
+  try {
+    closeSync(openSync('/dev/null', 'r'));
+    return undefined;
+  } catch (err) {
+    const errno = errnoOf(err);
+    if (errno !== 'EMFILE' && errno !== 'ENFILE') return undefined;
+    return { errno, message: `out of file descriptors (${errno}); raise the open-file limit (ulimit -n)` };
+  }
+}
+
 /** The first inbound connection within timeoutMs (undefined if none); later ones are refused by closing the listener. */
-export function acceptOne(server: Server, timeoutMs: number, signal: AbortSignal): { promise: Promise<Socket | undefined>; cancel: () => void } {
+export function acceptOne(
+  server: Server,
+  timeoutMs: number,
+  signal: AbortSignal,
+): { promise: Promise<Socket | undefined>; cancel: () => void; failure: () => AcceptFailure | undefined } {
   let cancel = (): void => undefined;
+  let failure: AcceptFailure | undefined;
   const promise = new Promise<Socket | undefined>((resolve) => {
     let settled = false;
     const finish = (socket: Socket | undefined): void => {
@@ -48,11 +76,17 @@ export function acceptOne(server: Server, timeoutMs: number, signal: AbortSignal
       clearTimeout(timer);
       signal.removeEventListener('abort', onAbort);
       server.removeListener('connection', onConnection);
+      server.removeListener('error', onAcceptError);
       resolve(socket);
     };
     const onConnection = (socket: Socket): void => {
       socket.on('error', () => undefined);
       finish(socket);
+    };
+    const onAcceptError = (err: Error): void => {
+      const errno = errnoOf(err);
+      failure = { ...(errno ? { errno } : {}), message: err.message };
+      finish(undefined);
     };
     const onAbort = (): void => finish(undefined);
     const timer = setTimeout(() => finish(undefined), timeoutMs);
@@ -60,6 +94,7 @@ export function acceptOne(server: Server, timeoutMs: number, signal: AbortSignal
     if (signal.aborted) return onAbort();
     signal.addEventListener('abort', onAbort, { once: true });
     server.on('connection', onConnection);
+    server.on('error', onAcceptError);
   });
-  return { promise, cancel };
+  return { promise, cancel, failure: () => failure ?? descriptorShortage() };
 }

@@ -67,6 +67,18 @@ export async function probeActive(
     }
     inbound = await accept.promise;
     attempt.inbound = arrival(inbound, waitStarted);
+    const refusedLocally = accept.failure();
+    if (!inbound && refusedLocally) {
+      // This computer could not accept the server's connection (out of descriptors): not a firewall.
+      attempt.transfer = {
+        result: 'error',
+        bytes: 0,
+        totalMs: attempt.inbound?.waitedMs ?? 0,
+        error: { code: 'E_LOCAL_RESOURCE', message: `could not accept the server's connection: ${refusedLocally.message}`, ...(refusedLocally.errno ? { errno: refusedLocally.errno } : {}) },
+      };
+      await readLateRefusal(run, channel, attempt);
+      return done('error');
+    }
     if (!inbound) {
       // The server said it is opening the connection; its 425 may follow, or never come.
       await readLateRefusal(run, channel, attempt);

@@ -50,6 +50,12 @@ export async function probePassive(
     }
     const advertised = decoded.value;
     attempt.advertised = { ...advertised, addressClass: classifyAddress(advertised.address) };
+    const unusable = unusableDataPort(advertised.port);
+    if (unusable) {
+      // Connecting would only produce a refusal that looks like a firewall, or reach another service.
+      attempt.parseError = unusable;
+      return done('bad-reply');
+    }
 
     const targets: Array<{ via: DataConnectAttempt['via']; address: string }> = [];
     if (sameAddress(advertised.address, channel.peer.address)) {
@@ -107,6 +113,17 @@ export async function probePassive(
     const e = asProbeError(err);
     return done(e.code === 'E_ABORTED' ? 'aborted' : 'error');
   }
+}
+
+/**
+ * Ports a passive data connection is never made to: 0 cannot be connected to, and a privileged port
+ * (below 1024) is where a bounce sends a client at another service (RFC 2577 §3 asks servers to
+ * refuse PORT to one for the same reason); no FTP server hands those out for data.
+ */
+function unusableDataPort(port: number): string | undefined {
+  if (port === 0) return 'the reply names port 0, which nothing can listen on';
+  if (port < 1024) return `the reply names privileged port ${port}, where no FTP server listens for data (RFC 2577 §3); not connecting`;
+  return undefined;
 }
 
 /** RFC 2428 §3: a 229 names only the port; the address is the control connection's peer. */

@@ -13,9 +13,8 @@ export type AttemptResult =
       kind: 'answer';
       connect: Exclude<ConnectState, 'aborted'>;
       errno?: string;
-      /** Time to the answer, an upper bound; `rttExact` when the loop was idle, so the bound is tight. */
+      /** Time to the answer as seen here: an upper bound on the path's round trip. */
       rttMs?: number;
-      rttExact?: boolean;
       token?: TokenCheck;
     }
   /** This computer could not try (descriptors or local ports ran out), or we reached our own socket: try again. */
@@ -44,12 +43,10 @@ export function attemptPort(port: number, timeoutMs: number, ctx: AttemptContext
     const socket = new Socket();
     // Restamped when Node actually issues connect(): a thousand sockets created in one go wait their turn.
     let started = performance.now();
-    const elapsed = (): { rttMs: number; rttExact: boolean } => {
-      const turn = ctx.clock.now();
-      return { rttMs: Math.max(0, turn.at - started), rttExact: turn.afterIdle };
-    };
+    const elapsed = (): { rttMs: number } => ({ rttMs: Math.max(0, ctx.clock.now() - started) });
     let settled = false;
     let connected = false;
+    let connectRtt = { rttMs: 0 };
     let received = '';
     let timer: NodeJS.Timeout | undefined;
     const sourcePort = ctx.sourcePorts?.take();
@@ -70,7 +67,7 @@ export function attemptPort(port: number, timeoutMs: number, ctx: AttemptContext
     };
     const onAbort = (): void => finish({ kind: 'aborted' });
 
-    const tokenVerdict = (rtt: { rttMs: number; rttExact: boolean }): void => {
+    const tokenVerdict = (rtt: { rttMs: number }): void => {
       const check = checkToken(received, { serverId: ctx.token?.serverId ?? '', port });
       finish({ kind: 'answer', connect: 'open', ...rtt, token: check });
     };
@@ -84,7 +81,7 @@ export function attemptPort(port: number, timeoutMs: number, ctx: AttemptContext
 
     socket.on('error', (err: NodeJS.ErrnoException) => {
       if (connected) {
-        tokenVerdict(elapsed());
+        tokenVerdict(connectRtt);
         return;
       }
       const errno = err.code;
@@ -104,7 +101,8 @@ export function attemptPort(port: number, timeoutMs: number, ctx: AttemptContext
 
     socket.once('connect', () => {
       connected = true;
-      const rtt = elapsed();
+      connectRtt = elapsed();
+      const rtt = connectRtt;
       if (ctx.guard?.connectedToOwnSocket(socket, port)) {
         finish({ kind: 'retry-local', why: 'own-socket' });
         return;

@@ -9,7 +9,7 @@ import { isOwnAddress, OwnSocketGuard } from './own-socket-guard.js';
 import { type AttemptContext, type AttemptResult, attemptPort } from './port-attempt.js';
 import { compressRuns } from './port-runs.js';
 import { selectPorts } from './port-selection.js';
-import { mergeRanges } from './range-spec.js';
+import { formatRanges, parseRangeSpec, type RangeSpecError } from './range-spec.js';
 import { addRttSample, createRttEstimate, DEFAULT_RTT_BOUNDS, type RttBounds, type RttEstimate } from './rtt-estimator.js';
 
 export interface SweepProgress {
@@ -38,7 +38,20 @@ export interface SweepOptions {
   onProgress?: (p: SweepProgress) => void;
   maxConcurrency?: number;
   rttBounds?: Partial<RttBounds>;
+  /** How long a connection may stay silent before its missing token counts (default: 2-5 s, from the RTT). */
+  tokenWaitMs?: number;
   progressIntervalMs?: number;
+}
+
+/** runSweep was called with ranges a user could not have typed (the CLI validates with parseRangeSpec first). */
+export class SweepInputError extends Error {
+  constructor(
+    readonly code: RangeSpecError,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'SweepInputError';
+  }
 }
 
 const DEFAULT_MAX_CONCURRENCY = 2048;
@@ -57,13 +70,17 @@ const LAUNCH_BURST = 64;
 const ERRNO_SAMPLES = 16;
 const MISMATCH_SAMPLES = 8;
 const DEFAULT_PROGRESS_MS = 100;
+const TOKEN_WAIT_MIN_MS = 2000;
+const TOKEN_WAIT_MAX_MS = 5000;
 
 /** States that prove a host on the far side answered (for "a retry recovered a lost probe"). */
 const HOST_ANSWERS: ReadonlySet<PortState> = new Set(['open', 'closed', 'blocked-reset', 'token-mismatch']);
 
 export async function runSweep(opts: SweepOptions): Promise<SweepObservation> {
   const startedAt = performance.now();
-  const ranges = mergeRanges(opts.ranges);
+  const valid = parseRangeSpec(formatRanges(opts.ranges));
+  if (!valid.ok) throw new SweepInputError(valid.code, `cannot sweep ${opts.address}: ${valid.message}`);
+  const ranges = valid.ranges;
   const ports = selectPorts(ranges, opts.mode);
   const bounds: RttBounds = { ...DEFAULT_RTT_BOUNDS, ...opts.rttBounds };
   const fd = measureFdBudget();
@@ -115,8 +132,9 @@ export async function runSweep(opts: SweepOptions): Promise<SweepObservation> {
     states.set(port, state);
     counts[state] = (counts[state] ?? 0) + 1;
     changed.push({ port, state });
+    if (errno === undefined) return;
     const samples = (errnos[state] ??= []);
-    if (errno !== undefined && samples.length < ERRNO_SAMPLES) samples.push(errno);
+    if (samples.length < ERRNO_SAMPLES) samples.push(errno);
   };
 
   const stateOf = (port: number, result: Extract<AttemptResult, { kind: 'answer' }>): PortState => {
@@ -156,10 +174,9 @@ export async function runSweep(opts: SweepOptions): Promise<SweepObservation> {
           return;
         }
         const state = stateOf(port, result);
-        // Answers that queued behind our own work time us, not the path: use them only while nothing better exists.
-        if (result.rttMs !== undefined && (result.rttExact === true || rtt.samples === 0)) {
+        if (result.rttMs !== undefined) {
           rtt = addRttSample(rtt, result.rttMs);
-          if (ctx.token) ctx.token.waitMs = tokenWaitMs(rtt, bounds);
+          if (ctx.token && opts.tokenWaitMs === undefined) ctx.token.waitMs = tokenWaitMs(rtt);
         }
         if (state === 'no-answer') window = onNoAnswer(window);
         else if (state !== 'local-error') window = onAnswer(window);
@@ -199,7 +216,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepObservation> {
     });
 
   if (!aborted) {
-    if (opts.token) ctx.token = { serverId: opts.token.serverId, waitMs: tokenWaitMs(rtt, bounds) };
+    if (opts.token) ctx.token = { serverId: opts.token.serverId, waitMs: opts.tokenWaitMs ?? tokenWaitMs(rtt) };
     let passStart = performance.now();
     // First pass: the timeout follows the estimator as samples arrive (0 = "current estimate").
     await runPass(ports, 0);
@@ -208,8 +225,9 @@ export async function runSweep(opts: SweepOptions): Promise<SweepObservation> {
       const silent = ports.filter((p) => states.get(p) === 'no-answer');
       if (silent.length === 0) break;
       retries += silent.length;
-      // A retry waits twice as long: it is the last word on these ports, and the estimator only knows the fast ones.
-      const timeoutMs = Math.min(bounds.maxMs, 2 * rtt.timeoutMs);
+      // Each retry waits twice as long as the pass before: it may be the last word on these ports, and the
+      // estimator only knows the ports that answered.
+      const timeoutMs = Math.min(bounds.maxMs, 2 ** pass * rtt.timeoutMs);
       passStart = performance.now();
       const recovered = await runPass(silent, timeoutMs);
       passes.push({ ports: silent.length, timeoutMs: round(timeoutMs), elapsedMs: round(performance.now() - passStart), answered: silent.length - (counts['no-answer'] ?? 0) });
@@ -254,9 +272,13 @@ function listeningCheck(opts: SweepOptions): (port: number) => boolean {
   return (port) => known.has(port) || serverRanges.some(([from, to]) => port >= from && port <= to);
 }
 
-/** The token is the server's first bytes, one round trip after the handshake; allow generous slack. */
-function tokenWaitMs(rtt: RttEstimate, bounds: RttBounds): number {
-  return Math.max(250, Math.min(2 * bounds.maxMs, 2 * rtt.timeoutMs));
+/**
+ * The token comes from the server's own process, which may be busy accepting thousands of sweep
+ * connections: a late token is not a missing one, so the wait is generous (a middlebox that accepts
+ * and stays silent costs this much per port, in parallel).
+ */
+function tokenWaitMs(rtt: RttEstimate): number {
+  return Math.min(TOKEN_WAIT_MAX_MS, Math.max(TOKEN_WAIT_MIN_MS, 4 * rtt.timeoutMs));
 }
 
 function round(ms: number): number {

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CheckRun } from './check-run.js';
 import { REPO_ROOT } from './netns.js';
-import type { Scenario } from './scenarios.js';
+import { expectedFindings, type Scenario, type ScenarioContext } from './scenarios.js';
 
 /**
  * Lab runs recorded as diagnosis fixtures (format: fixtures/README.md): the observation log the report
@@ -16,15 +16,16 @@ const FIXTURES = join(REPO_ROOT, 'fixtures');
 
 export function recordFixture(server: string, scenario: Scenario, run: CheckRun): void {
   const { expected } = scenario;
+  const findings = expectedFindings(expected, server as ScenarioContext['kind']);
   const log = run.report?.observations;
-  if (expected.findings === undefined || log === undefined) return;
+  if (findings === undefined || log === undefined) return;
   const channels = Object.fromEntries(Object.entries(expected.channels).filter(([, status]) => typeof status === 'string'));
   const requireAt = scenario.args?.indexOf('--require') ?? -1;
   const sidecar = {
     description: `${scenario.title} (${server})`,
     recordedWith: `ftpdoctor check --json (built CLI) in the namespace lab (test/lab, ${scenario.topology} topology) against ${server}`,
     require: requireAt >= 0 ? scenario.args![requireAt + 1]!.split(',') : ['passive'],
-    findings: expected.findings,
+    findings,
     channels,
     ...(expected.verdict === undefined ? {} : { verdict: expected.verdict }),
     ...(expected.allClear === undefined ? {} : { allClear: expected.allClear }),

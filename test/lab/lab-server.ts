@@ -17,6 +17,8 @@ export interface ServerOptions {
   pasvAddress?: string;
   /** Refuse TLS data connections that do not resume the control session (RFC 4217 §10.2). */
   requireTlsReuse?: boolean;
+  /** Reference server only: anonymous login instead of the test account (vsftpd is always anonymous here). */
+  anonymous?: boolean;
   /** Reference server only: listen on the whole passive range and answer with its token (`--sweep-mode`). */
   sweepMode?: boolean;
   tls: TlsFiles;

@@ -14,10 +14,10 @@ export function useLab(options: LabOptions): () => Lab {
   let lab: Lab | undefined;
   beforeAll(async () => {
     lab = await createLab(options);
-  });
+  }, 60_000);
   afterAll(async () => {
     await lab?.destroy();
-  });
+  }, 60_000);
   return () => {
     if (lab === undefined) throw new Error(`lab ${options.label} was not built`);
     return lab;

@@ -20,6 +20,8 @@ import { makeSelfSignedCert, type TlsFiles } from './tls-cert.js';
 
 const TOPOLOGIES: Topology[] = ['routed', 'client-nat', 'server-nat'];
 export const REPORTS_DIR = join(LAB_TMP, 'reports');
+/** A check bounded by its own --timeout (runCheck), plus server start and stop; set here so any vitest config honours it. */
+const SCENARIO_TIMEOUT_MS = 120_000;
 
 async function startFarSide(lab: Lab, kind: ServerKind | 'non-ftp', scenario: Scenario, tls: TlsFiles): Promise<{ server?: LabServer; proc: LabProcess }> {
   if (!Array.isArray(scenario.servers)) return { proc: await startNonFtpService(lab, scenario.servers.nonFtp) };
@@ -65,10 +67,10 @@ export function scenarioSuite(kind: ServerKind | 'non-ftp'): void {
             expect(run.raw.stdout.includes(password) || run.raw.stderr.includes(password), `password in output\n${describeRun(run)}`).toBe(false);
           }
           const farKind = Array.isArray(scenario.servers) ? (kind as ServerKind) : scenario.servers.nonFtp;
-          verifyExpectation(run, scenario.expected);
+          verifyExpectation(run, scenario.expected, farKind);
           scenario.verify?.(run, { lab: lab(), kind: farKind });
           if (RECORD) recordFixture(farKind, scenario, run);
-        });
+        }, SCENARIO_TIMEOUT_MS);
       }
     });
   }

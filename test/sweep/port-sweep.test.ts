@@ -18,7 +18,7 @@ async function block(size: number, behaviours: Array<[number, PeerBehaviour]>, w
 
 /** The runs shifted back to offsets from the block's base, to compare with the script. */
 const offsets = (runs: PortRun[], base: number) => runs.map((r) => ({ from: r.from - base, to: r.to - base, state: r.state }));
-const fast = { rttBounds: { minMs: 100, maxMs: 500 }, initialRttMs: 1 };
+const fast = { rttBounds: { minMs: 100, maxMs: 500 }, initialRttMs: 1, tokenWaitMs: 300 };
 
 describe('runSweep against any server (connect only)', () => {
   it('reports listening ports open and the rest closed, with exact boundaries', async () => {
@@ -119,6 +119,15 @@ describe('runSweep against any server (connect only)', () => {
     expect(sweep.complete).toBe(false);
     expect(sweep.portsTested).toBeGreaterThanOrEqual(50);
     expect(sweep.portsTested).toBeLessThan(2000);
+  });
+
+  it.each<[string, Array<[number, number]>, string]>([
+    ['reversed', [[65535, 60000]], 'E_RANGE_REVERSED'],
+    ['port 0', [[0, 10]], 'E_RANGE_PORT_ZERO'],
+    ['above 65535', [[65000, 70000]], 'E_RANGE_PORT_TOO_HIGH'],
+    ['no range at all', [], 'E_RANGE_EMPTY'],
+  ])('refuses %s ranges with a coded error', async (_name, ranges, code) => {
+    await expect(runSweep({ address: '127.0.0.1', ranges, mode: 'full' })).rejects.toMatchObject({ name: 'SweepInputError', code });
   });
 
   it('an already aborted signal tests nothing', async () => {

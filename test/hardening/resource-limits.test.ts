@@ -1,0 +1,82 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli, startServerProcess, type ServerProcess } from './reference-process.js';
+
+/**
+ * The client under a low open-file limit (`ulimit -n`), against a reference server in its own
+ * process with the default limit: the sweep must adapt its concurrency and still classify every
+ * port right, and a descriptor shortage anywhere must be reported as this computer's problem
+ * (LOCAL_RESOURCE), never as a firewall.
+ */
+
+const RANGE = '61000-61999';
+const PORTS = 1000;
+/** Findings that blame the network; none may come from this computer running out of descriptors. */
+const FIREWALL_CODES = /BLOCKED|REJECT|DROP|FIREWALL|RESET/;
+
+let server: ServerProcess;
+
+beforeAll(async () => {
+  server = await startServerProcess(['--pasv-range', RANGE, '--sweep-mode']);
+});
+afterAll(async () => {
+  await server?.kill();
+});
+
+interface ReportView {
+  verdict: string;
+  complete: boolean;
+  sweep: { counts: Record<string, number>; portsTested: number };
+  findings: Array<{ code: string; channel: string }>;
+  observations: { sweep?: { concurrency: { max: number; fdLimit?: number } } };
+}
+
+async function checkUnder(limit: number): Promise<{ code: number | null; report: ReportView; stderr: string }> {
+  const run = await runCli(['check', `127.0.0.1:${server.port}`, '--no-tls', '--range', RANGE, '--json', '--step-timeout', '2s', '--timeout', '60s'], {
+    shellPrefix: `ulimit -n ${limit};`,
+    timeoutMs: 90_000,
+  });
+  expect(run.stderr).not.toMatch(/EMFILE.*\n\s+at |Segmentation|Assertion failed/);
+  return { code: run.code, report: JSON.parse(run.stdout) as ReportView, stderr: run.stderr };
+}
+
+describe('a check under a low open-file limit', () => {
+  it('with ulimit -n 256 sweeps every port with a window that fits the limit, all open, exit 0', async () => {
+    const { code, report } = await checkUnder(256);
+    const concurrency = report.observations.sweep?.concurrency;
+    expect(concurrency?.fdLimit).toBe(256);
+    expect(concurrency?.max).toBeLessThan(256);
+    expect(report.sweep.portsTested).toBe(PORTS);
+    // Ports the server could not bind (in use elsewhere) are honestly closed; nothing else is allowed.
+    expect(Object.keys(report.sweep.counts).filter((s) => s !== 'open' && s !== 'closed')).toEqual([]);
+    expect(report.sweep.counts.open).toBeGreaterThan(PORTS * 0.9);
+    expect(report.findings.map((f) => f.code)).toEqual([]);
+    expect(report.complete).toBe(true);
+    expect(code).toBe(0);
+  });
+
+  it('just above the lowest limit Node can start under, blames no firewall: every shortage is LOCAL_RESOURCE', async () => {
+    const lowest = await lowestStartableLimit();
+    for (const limit of [lowest, lowest + 1, lowest + 2, lowest + 3, lowest + 6]) await expectNoFirewallBlame(limit);
+  });
+});
+
+/** Below this many descriptors Node cannot even load the program (its own loader gets EMFILE). */
+async function lowestStartableLimit(): Promise<number> {
+  for (let limit = 16; limit <= 64; limit++) {
+    const run = await runCli(['--version'], { shellPrefix: `ulimit -n ${limit};`, timeoutMs: 10_000 });
+    if (run.code === 0) return limit;
+  }
+  throw new Error('the CLI does not start under ulimit -n 64');
+}
+
+async function expectNoFirewallBlame(limit: number): Promise<void> {
+  const { code, report } = await checkUnder(limit);
+  expect(report.observations.sweep?.concurrency.max).toBeGreaterThanOrEqual(1);
+  expect(report.sweep.counts['no-answer'] ?? 0).toBe(0);
+  expect(report.sweep.counts['blocked-reset'] ?? 0).toBe(0);
+  const blamed = report.findings.filter((f) => FIREWALL_CODES.test(f.code));
+  expect(blamed, `ulimit -n ${limit}: ${JSON.stringify(report.findings)}`).toEqual([]);
+  // Either everything worked, or this computer's shortage is named as such (and the exit code says so).
+  if (report.findings.length > 0) expect(report.findings.map((f) => f.code)).toContain('LOCAL_RESOURCE');
+  expect(code === 0 || report.findings.some((f) => f.code === 'LOCAL_RESOURCE'), `ulimit -n ${limit}: exit ${code}`).toBe(true);
+}
