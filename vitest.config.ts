@@ -1,10 +1,26 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
+// Two groups, run one after the other: the unit and loopback suites in parallel, then the namespace
+// lab one file at a time (its scenarios measure timeouts that CPU contention would distort).
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
     reporters: ['default', './test/closing-line-reporter.ts'],
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
+          exclude: [...configDefaults.exclude, 'test/lab/**'],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        extends: './test/lab/vitest.config.ts',
+        test: { sequence: { groupOrder: 1 } },
+      },
+    ],
   },
 });

@@ -6,6 +6,7 @@ import { buildReport } from '../report/report.js';
 import { exitCodeFor } from '../report/exit-code.js';
 import { renderMarkdown } from '../report/markdown.js';
 import { renderText } from '../report/plain-text.js';
+import { scrubSecrets } from '../report/redact.js';
 import { reportJson, writeReport } from '../report/write-report.js';
 import { startLiveView, type LiveView } from '../ui/live-view.js';
 import { chooseView, type CheckPlan } from './check-plan.js';
@@ -77,7 +78,9 @@ export async function runCheck(plan: CheckPlan, io: CheckIo): Promise<CheckOutco
     const probe = startProbe(plan.settings, { signal: controller.signal, ...(password !== undefined ? { password } : {}) });
     let progress = INITIAL_PROGRESS;
     const consumed: Promise<void> = (async () => {
-      for await (const event of probe.events) {
+      for await (const raw of probe.events) {
+        // A server may echo the password in a reply: no view (terminal, progress lines) shows it.
+        const event = password === undefined ? raw : scrubSecrets(raw, [password]);
         if (event.type === 'step-end' || event.type === 'run-end') lastLog = event.log;
         if (view) view.onEvent(event);
         else {

@@ -14,8 +14,8 @@ import { allowRuleExamples } from './firewall-examples.js';
 const INBOUND_FAILURES = new Set(['no-inbound', 'server-connect-failed', 'command-refused']);
 
 /**
- * The server accepted PORT and nothing ever arrived, however the attempt ended (a LIST reply that
- * never came within the step timeout is recorded as 'error').
+ * The server accepted PORT and nothing ever arrived, however the attempt ended (logs from before the
+ * engine recorded a LIST reply that never came as 'no-inbound' have it as 'error').
  */
 function inboundNeverCame(e: ActiveEntry): boolean {
   const a = e.attempt;

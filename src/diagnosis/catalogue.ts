@@ -51,7 +51,7 @@ const entries: Record<FindingCode, Omit<CatalogueEntry, 'code'>> = {
     title: "The server's TLS certificate is not trusted",
     meaning: 'The certificate is self-signed, expired, issued by an unknown CA, or names another host. Not a firewall problem.',
     typicalCause: 'A default self-signed certificate on the FTP server.',
-    fix: ["Ask the server's admin for a certificate from a trusted CA that names the host.", 'If you know the server, trust its fingerprint in your client, or test with --insecure.'],
+    fix: ["Ask the server's admin for a certificate from a trusted CA that names the host.", 'If you know the server, trust its fingerprint in your client.', 'To check anyway, run again with --insecure (accept the certificate), or with --no-tls (plain FTP: a password then crosses the network unencrypted).'],
     firewall: false,
     severity: 'error',
   },

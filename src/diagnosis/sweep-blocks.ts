@@ -54,6 +54,8 @@ export function portsReached(log: ObservationLog): Set<number> {
 /** The sweep's runs with the contradicted 'blocked-reset' ports (see portsReached) read as 'closed'. */
 export function sweepAsObserved(log: ObservationLog): SweepObservation | undefined {
   const sweep = log.sweep;
+  // The server died mid-sweep: the resets on its ports were its own going away, not a firewall.
+  if (log.control.serverGone) return undefined;
   if (!sweep) return undefined;
   const reached = portsReached(log);
   if (!sweep.runs.some((r) => r.state === 'blocked-reset' && r.from === r.to && reached.has(r.from))) return sweep;

@@ -46,7 +46,8 @@ function controlTlsFindings(log: ObservationLog): Finding[] {
       ]
     : [];
   if (!tls.established && tls.error?.code === 'E_TLS_CERT') {
-    return [certFinding(log, certProblems.length ? certProblems : [tls.error.message], 'error')];
+    // With --tls-auto and an anonymous login the check went on in plain text: the data channels were tested.
+    return [certFinding(log, certProblems.length ? certProblems : [tls.error.message], tls.fellBackToPlain ? 'warning' : 'error')];
   }
   if (!tls.established) {
     return [
@@ -95,10 +96,22 @@ function certFinding(log: ObservationLog, problems: string[], severity: Finding[
     actor: 'server-admin',
     fix: [
       "Ask the server's admin for a certificate from a trusted CA that names this host (e.g. Let's Encrypt).",
-      `If you know the server and its fingerprint (${cert?.fingerprint256 ?? 'see above'}), trust that certificate in your client, or run with --insecure to test anyway.`,
+      `If you know the server and its fingerprint (${cert?.fingerprint256 ?? 'see above'}), trust that certificate in your client.`,
+      rerunAdvice(log),
     ],
     examples: [],
   };
+}
+
+/** How to get the rest of the check done despite the certificate. */
+function rerunAdvice(log: ObservationLog): string {
+  const tls = log.tls;
+  if (tls?.fellBackToPlain) return 'The check went on in plain text (anonymous login); run it again with --insecure to test the data connections under TLS too.';
+  if (tls?.established) return 'Or run the check with --insecure to test anyway.';
+  if (tls?.requested === 'auto') {
+    return 'The check stopped before logging in, so that your password would not cross the network unencrypted: run it again with --insecure (accept this certificate for the check) or with --no-tls (plain FTP, password unencrypted).';
+  }
+  return 'The check stopped at the certificate: run it again with --insecure to accept this certificate for the check.';
 }
 
 function reuseFindings(log: ObservationLog, claims: Claims): Finding[] {

@@ -33,8 +33,10 @@ function prerequisiteMissing(log: ObservationLog, control: ChannelVerdict): stri
   if (control.status !== 'ok') return `not tested: control channel ${control.status}`;
   if (log.login && !log.login.ok) return 'not tested: login refused';
   const tls = log.tls;
-  // With --tls-auto a refused AUTH TLS leaves the session usable in plain text; any other TLS failure ends it.
-  const fellBackToPlain = tls?.requested === 'auto' && tls.authReply !== undefined && (tls.authReply.code < 200 || tls.authReply.code >= 400);
+  // With --tls-auto the check goes on in plain text after a refused AUTH TLS (older logs say so only by
+  // the refusal) or, anonymously, after a failed handshake or an untrusted certificate.
+  const refused = tls?.authReply !== undefined && (tls.authReply.code < 200 || tls.authReply.code >= 400);
+  const fellBackToPlain = tls?.requested === 'auto' && (tls.fellBackToPlain === true || refused);
   if (tls && !tls.established && !fellBackToPlain) return 'not tested: TLS failed';
   return undefined;
 }
@@ -66,6 +68,7 @@ function dataVerdict(log: ObservationLog, control: ChannelVerdict, entries: Data
   const sweep = channel === 'passive' ? sweepAsObserved(log) : undefined;
   const segments = sweep ? blockedSegments(sweep) : [];
   const missing = prerequisiteMissing(log, control);
+  if (channel === 'passive' && log.sweep && log.control.serverGone) return verdict('error', `not fully tested: ${log.control.serverGone}`);
   // A sweep alone cannot vouch for a channel whose data connections never got the chance to run.
   if (tried.length === 0 && missing) return verdict('error', missing);
   if (tried.length === 0 && !sweep) return entries.length > 0 ? verdict('error', 'interrupted') : verdict('skipped', 'not run');
@@ -90,12 +93,20 @@ function dataVerdict(log: ObservationLog, control: ChannelVerdict, entries: Data
 
 export function channelVerdicts(log: ObservationLog): Verdicts {
   const control = controlVerdict(log);
-  return {
+  const verdicts: Verdicts = {
     control,
     tls: tlsVerdict(log, control),
     passive: dataVerdict(log, control, passiveEntries(log), 'passive'),
     active: dataVerdict(log, control, activeEntries(log), 'active'),
   };
+  return log.control.serverGone ? cutShort(verdicts, log.control.serverGone) : verdicts;
+}
+
+/** The server died mid-run: what failed after that was not tested, so it is no evidence of a block. */
+function cutShort(verdicts: Verdicts, gone: string): Verdicts {
+  const untested = (v: ChannelVerdict): ChannelVerdict =>
+    v.status === 'blocked' || v.status === 'partial' ? verdict('error', `not fully tested: ${gone} (before that: ${v.summary})`) : v;
+  return { control: verdicts.control, tls: untested(verdicts.tls), passive: untested(verdicts.passive), active: untested(verdicts.active) };
 }
 
 export function overallVerdict(channels: Verdicts, required: Channel[]): Diagnosis['verdict'] {

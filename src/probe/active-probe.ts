@@ -55,9 +55,21 @@ export async function probeActive(
 
     const waitStarted = performance.now();
     accept = acceptOne(server, t, run.signal);
-    const listing = await sendListing(run, channel, attempt.listReplies);
-    attempt.listCommand = listing.command;
-    const first: Reply = listing.reply;
+    let first: Reply;
+    try {
+      const listing = await sendListing(run, channel, attempt.listReplies);
+      attempt.listCommand = listing.command;
+      first = listing.reply;
+    } catch (err) {
+      if (asProbeError(err).code !== 'E_TIMEOUT') throw err;
+      // vsftpd and the reference server connect first and send 150 only once connected (though
+      // RFC 959 §4.2 words 150 as "about to open"), so silence until our wait ends means the server
+      // was still trying to reach us: its connection did not arrive, and its 425 comes later if ever.
+      attempt.listCommand = attempt.listReplies.length === 0 ? 'LIST' : 'NLST';
+      inbound = await accept.promise;
+      attempt.inbound = arrival(inbound, waitStarted);
+      return done(inbound ? 'error' : 'no-inbound');
+    }
     if (!isPreliminary(first)) {
       accept.cancel();
       inbound = await accept.promise;

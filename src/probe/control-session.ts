@@ -184,11 +184,24 @@ export async function protectData(run: ProbeRun, channel: ControlChannel, tls: T
   tls.protReply = await channel.send('PROT P', run.settings.stepTimeoutMs, run.signal);
 }
 
+/** The conventional anonymous user names (RFC 1635). */
+export function isAnonymousUser(user: string): boolean {
+  return /^(anonymous|ftp)$/i.test(user);
+}
+
+/**
+ * Whether this login may cross the network in plain text: an anonymous one whose "password" is
+ * the probe's own courtesy address, never one the user supplied.
+ */
+export function loginIsPublic(run: ProbeRun): boolean {
+  return isAnonymousUser(run.settings.user) && run.password === undefined;
+}
+
 /** USER/PASS (RFC 959 §4.1.1); anonymous by convention sends an e-mail-like password (RFC 1635). */
 export async function login(run: ProbeRun, channel: ControlChannel): Promise<LoginObservation> {
   const started = performance.now();
   const user = run.settings.user;
-  const anonymous = /^(anonymous|ftp)$/i.test(user);
+  const anonymous = isAnonymousUser(user);
   const record: LoginObservation = { user, anonymous, ok: false, elapsedMs: 0 };
   const t = run.settings.stepTimeoutMs;
   record.userReply = await channel.send(`USER ${user}`, t, run.signal);

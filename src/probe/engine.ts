@@ -1,6 +1,6 @@
 import { runSweep } from '../sweep/port-sweep.js';
 import { ControlChannel } from './control-channel.js';
-import { login, negotiateExplicitTls, openControl, protectData, readGreeting, tlsOptions } from './control-session.js';
+import { login, loginIsPublic, negotiateExplicitTls, openControl, protectData, readGreeting, tlsOptions } from './control-session.js';
 import { observeEnvironment } from './environment.js';
 import type { ProbeEvent } from './events.js';
 import { EventStream } from './event-stream.js';
@@ -14,12 +14,15 @@ import {
   type Protection,
   type StepId,
   type StepStatus,
+  type TlsObservation,
 } from './observation.js';
 import { probeActive } from './active-probe.js';
+import { portsStillListening } from './passive-listeners.js';
 import { probePassive } from './passive-probe.js';
 import { ProbeError, asProbeError } from './probe-error.js';
 import { elapsedSince, type ProbeRun } from './probe-run.js';
 import { resolveTarget } from './resolve.js';
+import { connectTcp } from './tcp-connect.js';
 import { offersExtensions, parseFeatures, parsePeerReply, parseSweepReply } from './server-view.js';
 import { Transcript } from './transcript.js';
 
@@ -151,6 +154,7 @@ class Engine {
   private prot: Protection = 'clear';
   private extensions = false;
   private reopens = 0;
+  private serverChecked = false;
 
   constructor(
     private readonly run: ProbeRun,
@@ -196,6 +200,7 @@ class Engine {
     }
     if (controlOk && settings.sweep !== 'off') await this.sweepStep();
     else this.skip(['sweep'], settings.sweep === 'off' ? 'sweep turned off' : 'no control connection to time the sweep from');
+    if (controlOk) await this.serverGone();
     await this.step('local-firewall', async () => {
       log.localFirewall = await readLocalFirewall(settings.stepTimeoutMs, run.signal);
       return log.localFirewall.readable
@@ -235,13 +240,11 @@ class Engine {
           this.sessionTls = true;
           return { status: tls.insecureAccepted ? 'warn' : 'ok', summary: `${tls.protocol ?? 'TLS'} ${tls.cipher ?? ''}${tls.insecureAccepted ? ' (untrusted certificate accepted)' : ''}`.trim() };
         }
-        if (settings.tls === 'auto' && tls.error?.code !== 'E_TLS_CERT') {
-          if (!this.need().usable) await this.openSession(false, 'TLS failed; continuing in plain text as --tls-auto allows');
-          return { status: 'warn', summary: `no TLS (${tls.error?.message ?? 'refused'}); continuing in plain text` };
-        }
-        return { status: 'fail', summary: tls.error?.message ?? 'TLS not established' };
+        return settings.tls === 'auto' ? this.withoutTls(tls) : { status: 'fail', summary: tls.error?.message ?? 'TLS not established' };
       });
-      if (tlsStatus === 'fail' || tlsStatus === 'aborted') return this.skip(this.sessionSteps('auth-tls'), 'TLS was required and failed');
+      if (tlsStatus === 'fail' || tlsStatus === 'aborted') {
+        return this.skip(this.sessionSteps('auth-tls'), settings.tls === 'auto' ? 'no TLS, and the check could not go on in plain text (see the TLS step)' : 'TLS was required and failed');
+      }
     } else if (settings.tls === 'implicit') {
       this.record('auth-tls', log.tls?.established ? 'ok' : 'fail', elapsedSince(this.started), `${log.tls?.protocol ?? 'TLS'} from the first byte (implicit FTPS)`);
     }
@@ -289,6 +292,26 @@ class Engine {
   }
 
   /**
+   * --tls-auto without TLS: the check goes on in plain text, on a fresh control session when the
+   * failed handshake took the old one down (AUTH TLS is not sent again). An untrusted certificate
+   * is different: going on means logging in without the encryption the server offers, which is
+   * fine for an anonymous login and never done with the user's password.
+   */
+  private async withoutTls(tls: TlsObservation): Promise<StepResult> {
+    const { run } = this;
+    const untrusted = tls.error?.code === 'E_TLS_CERT';
+    const why = untrusted ? `certificate not trusted (${tls.authorizationError ?? tls.error?.message ?? 'unknown reason'})` : `no TLS (${tls.error?.message ?? 'refused'})`;
+    if (untrusted && !loginIsPublic(run)) {
+      return { status: 'fail', summary: `${why}: not sending the password for ${run.settings.user} in plain text; run again with --insecure to accept this certificate, or --no-tls` };
+    }
+    if (!this.need().usable && !(await this.reconnect(`${why}; opening a plain-text control session, as --tls-auto allows`))) {
+      return { status: 'fail', summary: `${why}, and no plain-text control session could be opened` };
+    }
+    tls.fellBackToPlain = true;
+    return { status: 'warn', summary: `${why}; continuing in plain text${untrusted ? ' (anonymous login)' : ''}` };
+  }
+
+  /**
    * The data probes to run. Under TLS both PROT P and PROT C, so "works in clear, fails protected"
    * shows; with --tls-auto also a plain control session, since an FTP ALG can read (and rewrite)
    * 227 and PORT only when the control channel is not encrypted. That plain session is opened only
@@ -300,7 +323,7 @@ class Engine {
       { tls: true, protection: 'private' },
       { tls: true, protection: 'clear' },
     ];
-    if (this.run.settings.tls === 'auto' && this.run.log.login?.anonymous === true) modes.push({ tls: false, protection: 'clear' });
+    if (this.run.settings.tls === 'auto' && loginIsPublic(this.run)) modes.push({ tls: false, protection: 'clear' });
     return modes;
   }
 
@@ -354,7 +377,7 @@ class Engine {
     const { run } = this;
     const { log, settings } = run;
     await this.step('sweep', async () => {
-      const known = [...new Set(log.passive.flatMap((a) => (a.advertised ? [a.advertised.port] : [])))];
+      const known = portsStillListening(log.passive);
       const sweep = log.serverView?.sweep;
       log.sweep = await runSweep({
         address: run.address,
@@ -369,8 +392,33 @@ class Engine {
       const counts = Object.entries(log.sweep.counts)
         .map(([state, n]) => `${n} ${state}`)
         .join(', ');
+      const gone = await this.serverGone();
+      if (gone) {
+        log.sweep.complete = false;
+        return { status: 'fail', summary: `${gone}; the sweep's ${log.sweep.portsTested} ports (${counts}) are no evidence` };
+      }
       return { status: log.sweep.complete ? 'ok' : 'warn', summary: `${log.sweep.portsTested} ports in ${log.sweep.elapsedMs} ms: ${counts}` };
     });
+  }
+
+  /**
+   * Did the server itself go away during the run? Its control connection closed and its control
+   * port no longer accepts a connection. Then the resets seen after that (on data ports, on every
+   * port of the sweep) are the dead server's, not a firewall's; recorded in log.control.serverGone.
+   * A server that merely closed our session still answers on its port. Checked once, after the sweep.
+   */
+  private async serverGone(): Promise<string | undefined> {
+    const { run } = this;
+    if (this.serverChecked) return run.log.control.serverGone;
+    this.serverChecked = true;
+    const closed = this.channel ? this.channel.closedReason?.message : 'no control session was left open';
+    if (closed === undefined || run.signal.aborted) return undefined;
+    const probe = await connectTcp({ address: run.address, port: run.settings.port, timeoutMs: run.settings.stepTimeoutMs, signal: run.signal });
+    probe.socket?.destroy();
+    if (probe.outcome.state === 'open' || probe.outcome.state === 'aborted') return undefined;
+    const gone = `the server went away during the check (${closed}; control port ${run.settings.port} now ${probe.outcome.state}${probe.outcome.errno ? ` ${probe.outcome.errno}` : ''})`;
+    run.log.control.serverGone = gone;
+    return gone;
   }
 
   /**
@@ -385,7 +433,8 @@ class Engine {
     } else if (!this.channel?.usable) {
       if (this.reopens >= MAX_REOPENS) return false;
       this.reopens += 1;
-      if (!(await this.openSession(tls, 'control session lost or out of step; opening a fresh one'))) return false;
+      const lost = this.channel?.closedReason;
+      if (!(await this.openSession(tls, `control session ${lost ? `lost (${lost.code}: ${lost.message})` : 'out of step'}; opening a fresh one`))) return false;
     }
     if (!tls || this.prot === protection) return true;
     const channel = this.need();
@@ -396,8 +445,35 @@ class Engine {
     return true;
   }
 
-  /** A new control session replacing the current one, recorded in the transcript only. */
+  /** A new control session replacing the current one, logged in; recorded in the transcript only. */
   private async openSession(tls: boolean, why: string): Promise<boolean> {
+    const { run } = this;
+    try {
+      if (!(await this.reconnect(why))) return false;
+      const channel = this.need();
+      if (tls && run.settings.tls !== 'implicit') {
+        const auth = await channel.send('AUTH TLS', run.settings.stepTimeoutMs, run.signal);
+        if (auth.code !== 234) return false;
+        await channel.upgradeTls(tlsOptions(run.settings.host), run.settings.stepTimeoutMs, run.signal);
+      }
+      const result = await login(run, channel);
+      if (!result.ok) return false;
+      const t = run.settings.stepTimeoutMs;
+      await channel.send('TYPE I', t, run.signal);
+      this.prot = 'clear';
+      if (tls) {
+        await channel.send('PBSZ 0', t, run.signal);
+        if ((await channel.send('PROT P', t, run.signal)).code === 200) this.prot = 'private';
+      }
+      return channel.usable;
+    } catch (err) {
+      run.transcript.note(`could not open a fresh session: ${asProbeError(err).message}`);
+      return false;
+    }
+  }
+
+  /** A new control connection up to its greeting (implicit TLS included), replacing the current one. */
+  private async reconnect(why: string): Promise<boolean> {
     const { run } = this;
     if (this.channel) {
       this.channel.close();
@@ -406,31 +482,11 @@ class Engine {
     }
     if (run.signal.aborted) return false;
     run.transcript.note(why);
-    try {
-      const open = await openControl(run, run.address);
-      if (!open.channel) return false;
-      this.channel = open.channel;
-      const { closedEarly } = await readGreeting(run, open.channel);
-      if (closedEarly) return false;
-      if (tls && run.settings.tls !== 'implicit') {
-        const auth = await open.channel.send('AUTH TLS', run.settings.stepTimeoutMs, run.signal);
-        if (auth.code !== 234) return false;
-        await open.channel.upgradeTls(tlsOptions(run.settings.host), run.settings.stepTimeoutMs, run.signal);
-      }
-      const result = await login(run, open.channel);
-      if (!result.ok) return false;
-      const t = run.settings.stepTimeoutMs;
-      await open.channel.send('TYPE I', t, run.signal);
-      this.prot = 'clear';
-      if (tls) {
-        await open.channel.send('PBSZ 0', t, run.signal);
-        if ((await open.channel.send('PROT P', t, run.signal)).code === 200) this.prot = 'private';
-      }
-      return open.channel.usable;
-    } catch (err) {
-      run.transcript.note(`could not open a fresh session: ${asProbeError(err).message}`);
-      return false;
-    }
+    const open = await openControl(run, run.address);
+    if (!open.channel) return false;
+    this.channel = open.channel;
+    const { closedEarly } = await readGreeting(run, open.channel);
+    return closedEarly === undefined;
   }
 
   private async quit(): Promise<void> {

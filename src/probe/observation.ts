@@ -106,6 +106,11 @@ export interface ControlObservation {
   };
   /** Why the control session ended early, when it did. */
   closedEarly?: { reason: string; code: ErrorCode; elapsedMs: number };
+  /**
+   * Set when the server itself went away during the run (its control connection closed and its
+   * control port stopped accepting): resets seen after that are the dead server's, no firewall's.
+   */
+  serverGone?: string;
 }
 
 export interface CertificateInfo {
@@ -132,6 +137,11 @@ export interface TlsObservation {
   authorizationError?: string;
   /** The user allowed an untrusted certificate (--insecure). */
   insecureAccepted: boolean;
+  /**
+   * With --tls-auto, TLS was not established (refused, failed, or an untrusted certificate with an
+   * anonymous login) and the check went on in plain text, on a fresh control session when needed.
+   */
+  fellBackToPlain?: boolean;
   error?: { code: ErrorCode; message: string };
   pbszReply?: Reply;
   protReply?: Reply;

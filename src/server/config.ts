@@ -20,6 +20,11 @@ export interface ServerLimits {
   loginFailureDelayMs: number;
   /** Failed logins in one session before the server closes it with 421. */
   maxLoginFailures: number;
+  /**
+   * A session not logged in this long after connecting is closed with 421, however busily it
+   * trickles bytes: the idle timeout alone lets a slowloris client hold a session slot forever.
+   */
+  loginTimeoutMs: number;
   /** Largest file STOR may write into the in-memory demo tree. */
   maxMemoryFileBytes: number;
 }
@@ -63,6 +68,7 @@ export const DEFAULT_LIMITS: ServerLimits = {
   dataIdleTimeoutMs: 60_000,
   loginFailureDelayMs: 1000,
   maxLoginFailures: 5,
+  loginTimeoutMs: 60_000,
   maxMemoryFileBytes: 16 * 1024 * 1024,
 };
 

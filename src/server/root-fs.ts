@@ -92,6 +92,13 @@ export class RootFs implements VirtualFs {
       if ((await stat(existing)).isDirectory()) throw new FsError('is-a-directory', path);
     } catch (err) {
       if (err instanceof FsError) throw err;
+      // Nothing resolves there; but a dangling link would be followed by the write and create its
+      // target wherever it points, outside the root included.
+      const isLink = await lstat(target).then(
+        (s) => s.isSymbolicLink(),
+        () => false,
+      );
+      if (isLink) throw new FsError('outside-root', path, `${path}: a link to a missing file is not written through`);
     }
     return createWriteStream(target);
   }

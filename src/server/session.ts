@@ -2,7 +2,7 @@ import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { unmapIpv4 } from '../ftp/address-class.js';
 import { COMMANDS } from './commands/command-table.js';
-import { LineSplitter, parseCommandLine } from './command-line.js';
+import { LineSplitter, parseCommandLine, type LineEvent } from './command-line.js';
 import type { PassiveEndpoint } from './passive-ports.js';
 import { formatReply } from './reply.js';
 import type { ServerContext } from './server-context.js';
@@ -25,11 +25,13 @@ export class Session {
   readonly localAddress: string;
   private control: Socket | TLSSocket;
   private readonly splitter: LineSplitter;
-  private readonly queue: string[] = [];
+  /** Lines and over-long-line notices, answered strictly in arrival order (RFC 959 §4.2: one reply per command, in order). */
+  private readonly queue: LineEvent[] = [];
   private running = false;
   private closed = false;
   private finished = false;
   private readonly onData = (chunk: Buffer): void => this.receive(chunk);
+  private readonly loginDeadline: NodeJS.Timeout;
 
   // state changed by the commands
   pendingUser: string | undefined;
@@ -63,6 +65,10 @@ export class Session {
     this.control = socket;
     this.splitter = new LineSplitter(ctx.config.limits.maxCommandLineBytes);
     this.attach(socket);
+    const loginMs = ctx.config.limits.loginTimeoutMs;
+    this.loginDeadline = setTimeout(() => {
+      if (!this.loggedIn) this.closeWith(421, `Login not completed within ${loginMs} ms, closing control connection.`);
+    }, loginMs);
   }
 
   /** Starts the session on a plain control connection (greeting 220, RFC 959 §5.4). */
@@ -135,13 +141,9 @@ export class Session {
 
   private receive(chunk: Buffer): void {
     for (const event of this.splitter.push(chunk)) {
-      if (event.kind === 'too-long') {
-        this.reply(500, `Command line too long (${event.bytes} bytes, limit ${this.ctx.config.limits.maxCommandLineBytes}).`);
-        continue;
-      }
-      const verb = parseCommandLine(event.line).verb;
-      if (this.running && this.abortTransfer && DURING_TRANSFER.has(verb)) void this.execute(event.line);
-      else this.queue.push(event.line);
+      if (event.kind === 'line' && this.running && this.abortTransfer && DURING_TRANSFER.has(parseCommandLine(event.line).verb)) {
+        void this.execute(event.line);
+      } else this.queue.push(event);
     }
     void this.drain();
   }
@@ -150,8 +152,9 @@ export class Session {
     if (this.running) return;
     this.running = true;
     try {
-      for (let line = this.queue.shift(); line !== undefined && !this.closed; line = this.queue.shift()) {
-        await this.execute(line);
+      for (let event = this.queue.shift(); event !== undefined && !this.closed; event = this.queue.shift()) {
+        if (event.kind === 'line') await this.execute(event.line);
+        else this.reply(500, `Command line too long (${event.bytes} bytes, limit ${this.ctx.config.limits.maxCommandLineBytes}).`);
       }
     } finally {
       this.running = false;
@@ -178,6 +181,7 @@ export class Session {
   private teardown(): void {
     if (this.finished) return;
     this.finished = true;
+    clearTimeout(this.loginDeadline);
     this.closed = true;
     this.abortTransfer?.();
     void this.clearDataSetup();

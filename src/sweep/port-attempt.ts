@@ -135,6 +135,11 @@ export function attemptPort(port: number, timeoutMs: number, ctx: AttemptContext
       arm(timeoutMs, noAnswer);
     });
     ctx.guard?.track(port, socket);
-    socket.connect(sourcePort === undefined ? { host: ctx.address, port } : { host: ctx.address, port, localPort: sourcePort });
+    try {
+      socket.connect(sourcePort === undefined ? { host: ctx.address, port } : { host: ctx.address, port, localPort: sourcePort });
+    } catch (err) {
+      // Node validates synchronously (ERR_SOCKET_BAD_PORT…): this computer refused to try.
+      finish({ kind: 'answer', connect: 'local-error', errno: (err as NodeJS.ErrnoException).code ?? 'ERR_CONNECT' });
+    }
   });
 }

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { PortRun, PortState, SweepObservation } from '../probe/observation.js';
 import { allowed, type ConcurrencyWindow, createWindow, onAnswer, onLocalExhaustion, onNoAnswer, onProvenLoss } from './concurrency-window.js';
@@ -46,7 +47,7 @@ export interface SweepOptions {
 /** runSweep was called with ranges a user could not have typed (the CLI validates with parseRangeSpec first). */
 export class SweepInputError extends Error {
   constructor(
-    readonly code: RangeSpecError,
+    readonly code: RangeSpecError | 'E_SWEEP_ADDRESS',
     message: string,
   ) {
     super(message);
@@ -78,6 +79,8 @@ const HOST_ANSWERS: ReadonlySet<PortState> = new Set(['open', 'closed', 'blocked
 
 export async function runSweep(opts: SweepOptions): Promise<SweepObservation> {
   const startedAt = performance.now();
+  // One lookup per port would sweep whatever each answer said: the caller resolves once and passes the address.
+  if (isIP(opts.address) === 0) throw new SweepInputError('E_SWEEP_ADDRESS', `cannot sweep "${opts.address}": give an IP address, not a host name`);
   const valid = parseRangeSpec(formatRanges(opts.ranges));
   if (!valid.ok) throw new SweepInputError(valid.code, `cannot sweep ${opts.address}: ${valid.message}`);
   const ranges = valid.ranges;
@@ -123,7 +126,11 @@ export async function runSweep(opts: SweepOptions): Promise<SweepObservation> {
     lastProgress = now;
     const runs = compressRuns(changed);
     changed = [];
-    opts.onProgress({ done: states.size, total: ports.length, counts: { ...counts }, runs });
+    try {
+      opts.onProgress({ done: states.size, total: ports.length, counts: { ...counts }, runs });
+    } catch {
+      // A view that fails to draw must not stall the sweep it is drawing.
+    }
   };
 
   const record = (port: number, state: PortState, errno: string | undefined): void => {

@@ -128,13 +128,38 @@ describe('check against a reference server started by the test', () => {
     }
   });
 
-  it('by default tries TLS and names an untrusted certificate instead of accepting it', async () => {
-    const r = await runCli(['check', `127.0.0.1:${server.port}`, '--sweep', 'off', '--json']);
-    expect(r.code).not.toBe(0);
+  it('by default tries TLS, names an untrusted certificate without accepting it, and checks the rest in plain text (anonymous)', async () => {
+    const r = await runCli(['check', `127.0.0.1:${server.port}`, '--range', RANGE, '--sweep', 'sample', '--json']);
+    expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout);
     expect(schemaErrors(report)).toBe('');
     expect(report.options.tls).toBe('auto');
-    expect(report.findings.map((f: { code: string }) => f.code)).toContain('TLS_CERT_UNTRUSTED');
+    expect(report.findings.find((f: { code: string }) => f.code === 'TLS_CERT_UNTRUSTED')?.severity).toBe('warning');
+    expect(report.channels.tls.status).toBe('blocked');
+    for (const channel of ['control', 'passive', 'active']) expect(report.channels[channel].status).toBe('ok');
+    expect(report.sweep.range).toEqual([PASV.from, PASV.to]);
+    expect(report.observations.tls.insecureAccepted).toBe(false);
+  });
+
+  it('with a password, stops at an untrusted certificate instead of logging in without TLS, and says how to go on', async () => {
+    const password = 'cert-stop-pw-7Qz';
+    const account = await startServer({ host: '127.0.0.1', port: 0, user: 'bob', password, anonymous: false });
+    try {
+      const r = await runCli(['check', `ftp://bob@127.0.0.1:${account.port}`, '--password-env', 'FTPDOCTOR_TEST_PW', '--sweep', 'off', '--json'], {
+        env: { FTPDOCTOR_TEST_PW: password },
+      });
+      expect(r.code).toBe(3);
+      const report = JSON.parse(r.stdout);
+      expect(schemaErrors(report)).toBe('');
+      const cert = report.findings.find((f: { code: string }) => f.code === 'TLS_CERT_UNTRUSTED');
+      expect(cert?.severity).toBe('error');
+      expect(cert?.fix.join(' ')).toMatch(/--insecure[^]*--no-tls/);
+      expect(report.channels.passive.status).toBe('error');
+      expect(report.transcript.map((l: { text: string }) => l.text)).not.toContain('PASS ***');
+      expect(r.stdout + r.stderr).not.toContain(password);
+    } finally {
+      await account.close();
+    }
   });
 
   it('exits 1 when the control channel is refused, still with a JSON report', async () => {

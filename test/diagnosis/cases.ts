@@ -318,6 +318,48 @@ export const CASES: DiagnosisCase[] = [
     channels: { tls: 'blocked' },
   },
   {
+    name: 'untrusted certificate under --tls-auto with a password: the check stopped, the fix says --insecure or --no-tls',
+    log: mutate(tlsLog(), (l) => {
+      l.settings.user = 'alice';
+      l.settings.passwordSupplied = true;
+      l.tls!.established = false;
+      l.tls!.authorizationError = 'DEPTH_ZERO_SELF_SIGNED_CERT';
+      l.tls!.error = { code: 'E_TLS_CERT', message: 'certificate not trusted' };
+      controlOnly(l);
+    }),
+    codes: ['TLS_CERT_UNTRUSTED'],
+    channels: { tls: 'blocked', passive: 'error', active: 'error' },
+    verdict: 'error',
+    check: (d) => {
+      const f = finding(d, 'TLS_CERT_UNTRUSTED');
+      expectTrue(f.severity === 'error', 'error: nothing past TLS was tested');
+      expectTrue(f.fix.some((s) => s.includes('--insecure') && s.includes('--no-tls')), `fix names --insecure and --no-tls: ${f.fix.join(' | ')}`);
+    },
+  },
+  {
+    name: 'untrusted certificate under --tls-auto, anonymous: the check went on in plain text and its channels count',
+    log: mutate(tlsLog(), (l) => {
+      l.tls!.established = false;
+      l.tls!.fellBackToPlain = true;
+      l.tls!.authorizationError = 'DEPTH_ZERO_SELF_SIGNED_CERT';
+      l.tls!.certificate!.selfSigned = true;
+      l.tls!.error = { code: 'E_TLS_CERT', message: 'certificate not trusted' };
+      delete l.tls!.pbszReply;
+      delete l.tls!.protReply;
+      l.passive = [pasvOk(60100), pasvOk(61200, { command: 'EPSV' })];
+      l.active = [activeOk()];
+    }),
+    codes: ['TLS_CERT_UNTRUSTED'],
+    channels: { tls: 'blocked', passive: 'ok', active: 'ok' },
+    verdict: 'ok',
+    check: (d) => {
+      const f = finding(d, 'TLS_CERT_UNTRUSTED');
+      expectTrue(f.severity === 'warning', 'a warning: the check itself went on');
+      expectTrue(f.fix.some((s) => s.includes('--insecure')), 'says how to test under TLS too');
+      expectTrue(d.recommendation.includes('certificate'), `recommendation mentions the certificate: ${d.recommendation}`);
+    },
+  },
+  {
     name: 'certificate refused while the sweep still ran: passive is not tested, not ok',
     log: mutate(tlsLog(), (l) => {
       l.tls!.established = false;

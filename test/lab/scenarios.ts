@@ -20,7 +20,7 @@ export interface ScenarioContext {
 }
 
 export interface Scenario {
-  /** Also the fixture name: fixtures/lab/<server>-<id>.json. */
+  /** Also names the report (.lab-tmp/reports/<server>-<id>.json) and the fixture (fixtures/lab-<server>-<id>.*.json). */
   id: string;
   title: string;
   topology: Topology;
@@ -63,7 +63,6 @@ export function verifyExpectation(run: CheckRun, e: ScenarioExpectation, kind: S
   if (e.exit !== undefined) expectExit(run, e.exit);
 }
 
-const REAL_AND_REFERENCE = ALL_SERVERS;
 const TLS_REUSE_SERVERS: ServerKind[] = ['reference', 'vsftpd', 'proftpd']; // pure-ftpd has no such switch
 
 function toServer(lab: Lab, action: BlockRule['action'], ports: Array<[number, number]>, hook: 'forward' | 'output' = 'forward'): string {
@@ -89,7 +88,7 @@ export const scenarios: Scenario[] = [
     id: 'open-path',
     title: 'open path: every channel works',
     topology: 'routed',
-    servers: REAL_AND_REFERENCE,
+    servers: ALL_SERVERS,
     expected: { channels: { control: 'ok', passive: 'ok', active: 'ok', tls: 'ok' }, findings: [], verdict: 'ok', allClear: true, exit: 0 },
     verify: (run, ctx) => expectBlockedRuns(run, ctx, []),
   },
@@ -97,7 +96,7 @@ export const scenarios: Scenario[] = [
     id: 'passive-range-dropped',
     title: 'the passive range dropped on the router',
     topology: 'routed',
-    servers: REAL_AND_REFERENCE,
+    servers: ALL_SERVERS,
     rules: (lab) => [{ role: 'router', ruleset: toServer(lab, 'drop', [PASSIVE_RANGE]) }],
     expected: { channels: { control: 'ok', passive: 'blocked', active: 'ok' }, findings: ['PASSIVE_PORTS_BLOCKED'], verdict: 'blocked', exit: 1 },
     verify(run, ctx) {
@@ -137,7 +136,7 @@ export const scenarios: Scenario[] = [
     id: 'passive-range-partly-dropped',
     title: 'two odd parts of the passive range dropped on the router (exact runs)',
     topology: 'routed',
-    servers: REAL_AND_REFERENCE,
+    servers: ALL_SERVERS,
     rules: (lab) => [{ role: 'router', ruleset: toServer(lab, 'drop', PARTLY_DROPPED) }],
     expected: { channels: { control: 'ok', passive: 'partial' }, findings: ['PASSIVE_PORTS_BLOCKED'], verdict: 'problems', exit: 1 },
     verify(run, ctx) {
@@ -205,7 +204,7 @@ export const scenarios: Scenario[] = [
     id: 'client-nat-no-helper',
     title: 'client behind NAT without an FTP helper: active breaks, passive works',
     topology: 'client-nat',
-    servers: REAL_AND_REFERENCE,
+    servers: ALL_SERVERS,
     expected: { channels: { control: 'ok', passive: 'ok', active: 'blocked' }, findings: ['ACTIVE_NAT'], verdict: 'ok', exit: 0 },
     verify: (run) => void expectFinding(run, 'ACTIVE_NAT', { channel: 'active' }),
   },
@@ -230,7 +229,7 @@ export const scenarios: Scenario[] = [
     id: 'server-nat-private-pasv',
     title: 'server behind NAT advertising its private address',
     topology: 'server-nat',
-    servers: REAL_AND_REFERENCE,
+    servers: ALL_SERVERS,
     expected: { channels: { control: 'ok', passive: ['ok', 'partial'], active: 'ok' }, findings: ['PASV_PRIVATE_ADDRESS'] },
     verify: (run) => void expectFinding(run, 'PASV_PRIVATE_ADDRESS', { channel: 'passive', where: 'server-side' }),
   },
@@ -238,7 +237,7 @@ export const scenarios: Scenario[] = [
     id: 'server-nat-pasv-address-set',
     title: 'server behind NAT with its public passive address configured',
     topology: 'server-nat',
-    servers: REAL_AND_REFERENCE,
+    servers: ALL_SERVERS,
     server: () => ({ pasvAddress: LAB_ADDRESSES.target }),
     expected: { channels: { control: 'ok', passive: 'ok', active: 'ok', tls: 'ok' }, findings: [], verdict: 'ok', allClear: true, exit: 0 },
     verify: (run, ctx) => expectBlockedRuns(run, ctx, []),

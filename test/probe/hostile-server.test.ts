@@ -1,7 +1,9 @@
-import type { Socket } from 'node:net';
+import { createServer, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { diagnose } from '../../src/diagnosis/diagnose.js';
 import { defaultSettings, runProbe } from '../../src/probe/engine.js';
 import type { ObservationLog, ProbeSettings } from '../../src/probe/observation.js';
+import { freePortBlock } from './free-ports.js';
 import { converse, hostPortNumbers, pasvReply, startDataListener, startScripted, type ScriptedServer } from './scripted-server.js';
 
 const HOST = '127.0.0.1';
@@ -329,6 +331,38 @@ describe('probe against a scripted misbehaving server', () => {
     expect(first?.transfer).toBeUndefined();
   });
 
+  it('records a server still connecting back when the wait ends (no 150 yet) as no inbound connection', async () => {
+    // vsftpd's way: connect first, 150 once connected; its connection is dropped on the way, so the
+    // 425 comes only when its own connect timeout ends, well after ours.
+    const server = await track(
+      startScripted(HOST, (socket) =>
+        converse(
+          socket,
+          '220 hi\r\n',
+          answers({
+            PORT: () => '200 PORT command successful.\r\n',
+            LIST: (_c, s) => {
+              const late = setTimeout(() => s.write('425 Failed to establish connection.\r\n'), STEP_MS * 3);
+              s.once('close', () => clearTimeout(late));
+              return undefined;
+            },
+          }),
+        ),
+      ),
+    );
+    const log = await runProbe(settings(server.port), {});
+    const [first] = log.active;
+    expect(first?.outcome).toBe('no-inbound');
+    expect(first?.inbound).toEqual({ arrived: false, waitedMs: expect.any(Number) });
+    expect(first?.inbound?.waitedMs).toBeGreaterThanOrEqual(STEP_MS - 50);
+    expect(first?.listCommand).toBe('LIST');
+    expect(first?.listReplies).toEqual([]);
+    const d = diagnose(log, { require: ['active'] });
+    const blocked = d.findings.find((f) => f.code === 'ACTIVE_INBOUND_BLOCKED');
+    expect(blocked?.how).toBe('drop');
+    expect(d.channels.active.status).toBe('blocked');
+  });
+
   it('records a 425 after PORT as the server failing to connect', async () => {
     const server = await track(
       startScripted(HOST, (socket) =>
@@ -385,6 +419,44 @@ describe('probe against a scripted misbehaving server', () => {
     expect(active?.portReply?.text).toBe(refusal);
     expect(active?.listen, JSON.stringify(active?.listen)).not.toHaveProperty('error');
     expect(active?.outcome).toBe('command-refused');
+  });
+
+  it('tells the sweep only about advertised ports nobody reached: a used data port that resets later is no firewall', async () => {
+    const [reachedPort, unreachedPort] = await freePortBlock(2);
+    // Serves one listing, then stops listening, as a server closes a passive port after its one connection.
+    const oneShot = createServer((socket) => {
+      oneShot.close();
+      socket.on('error', () => undefined);
+      socket.end('only-file\r\n');
+    });
+    await new Promise<void>((resolve) => oneShot.listen({ host: HOST, port: reachedPort }, resolve));
+    try {
+      const server = await track(
+        startScripted(HOST, (socket) =>
+          converse(
+            socket,
+            '220 hi\r\n',
+            answers({
+              PASV: () => pasvReply(hostPortNumbers(HOST, reachedPort)),
+              EPSV: () => `229 Entering Extended Passive Mode (|||${unreachedPort}|)\r\n`,
+              LIST: (_c, s) => {
+                const done = setTimeout(() => s.write('226 Done\r\n'), 50);
+                s.once('close', () => clearTimeout(done));
+                return '150 Here it comes\r\n';
+              },
+            }),
+          ),
+        ),
+      );
+      const log = await runProbe(settings(server.port, { sweep: 'full', ranges: [[reachedPort, unreachedPort]] }), {});
+      expect(log.passive.map((a) => `${a.command}:${a.advertised?.port}:${a.outcome}`)).toEqual([`PASV:${reachedPort}:ok`, `EPSV:${unreachedPort}:connect-failed`]);
+      expect(log.sweep?.runs).toEqual([
+        { from: reachedPort, to: reachedPort, state: 'closed' },
+        { from: unreachedPort, to: unreachedPort, state: 'blocked-reset' },
+      ]);
+    } finally {
+      oneShot.close();
+    }
   });
 
   it('stops promptly mid-wait when the signal fires', async () => {

@@ -3,6 +3,7 @@ import { DEFAULT_LIMITS, startServer, type RunningServer } from '../../src/serve
 import { defaultSettings, runProbe, startProbe } from '../../src/probe/engine.js';
 import type { ObservationLog, ProbeSettings } from '../../src/probe/observation.js';
 import type { ProbeEvent } from '../../src/probe/events.js';
+import { diagnose } from '../../src/diagnosis/diagnose.js';
 import { freePortBlock, occupyPort } from './free-ports.js';
 
 const PASSWORD = 'pr0be-s3cret-Xq';
@@ -98,6 +99,19 @@ describe.each([
     expect(log.steps.find((s) => s.id === 'passive')?.status).toBe('skipped');
   });
 
+  it('with TLS only if available and a password, stops at an untrusted certificate: the password never goes out in clear', async () => {
+    const log = await runProbe(settingsFor(server, host, { user: 'alice', tls: 'auto' }), { password: PASSWORD });
+    expect(log.tls).toMatchObject({ requested: 'auto', established: false, error: { code: 'E_TLS_CERT' } });
+    expect(log.tls?.fellBackToPlain).toBeUndefined();
+    expect(log.login).toBeUndefined();
+    expect(log.steps.find((s) => s.id === 'auth-tls')?.summary).toMatch(/--insecure.*--no-tls/);
+    expect(log.steps.filter((s) => ['login', 'passive', 'active'].includes(s.id)).map((s) => s.status)).toEqual(['skipped', 'skipped', 'skipped']);
+    expect(log.transcript.filter((l) => l.dir === 'sent').map((l) => l.text)).toEqual(['AUTH TLS']);
+    const cert = diagnose(log, { require: ['passive'] }).findings.find((f) => f.code === 'TLS_CERT_UNTRUSTED');
+    expect(cert?.severity).toBe('error');
+    expect(cert?.fix.join(' ')).toMatch(/--insecure[^]*--no-tls/);
+  });
+
   it('records a refused login as such and goes no further', async () => {
     const log = await runProbe(settingsFor(server, host, { user: 'alice' }), { password: 'wrong-password' });
     expect(log.login?.ok).toBe(false);
@@ -160,6 +174,36 @@ describe('TLS if available, anonymous', () => {
     ]);
     expect(log.active.map(shape)).toEqual(['PORT/private/tls:ok', 'PORT/clear/tls:ok', 'PORT/clear/plain:ok']);
     expect(log.transcript.filter((l) => l.dir === 'sent' && l.text === 'AUTH TLS').length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('records an untrusted certificate, then checks everything in plain text on a fresh session', async () => {
+    const range = server.config.pasvRange;
+    const log = await runProbe({ ...settingsFor(server, '127.0.0.1'), tls: 'auto', sweep: 'full', ranges: [range] }, {});
+    expect(log.tls).toMatchObject({ requested: 'auto', established: false, fellBackToPlain: true, error: { code: 'E_TLS_CERT' } });
+    expect(log.tls?.certificate?.selfSigned).toBe(true);
+    expect(log.steps.find((s) => s.id === 'auth-tls')?.status).toBe('warn');
+    expect(log.login?.ok).toBe(true);
+    expect(passiveOutcomes(log)).toEqual(['PASV/clear:ok', 'EPSV/clear:ok']);
+    expect(activeOutcomes(log)).toEqual(['PORT/clear:ok']);
+    expect([...log.passive, ...log.active].every((a) => a.controlTls === false)).toBe(true);
+    expect(log.sweep?.portsTested).toBe(range[1] - range[0] + 1);
+    // One AUTH TLS only: the fresh session starts in plain text, and logs in there.
+    const sent = log.transcript.filter((l) => l.dir === 'sent').map((l) => l.text.split(' ')[0]);
+    expect(sent.filter((c) => c === 'AUTH')).toHaveLength(1);
+    expect(sent.slice(sent.indexOf('AUTH') + 1, sent.indexOf('AUTH') + 3)).toEqual(['USER', 'PASS']);
+    expect(log.complete).toBe(true);
+    const d = diagnose(log, { require: ['passive', 'active'] });
+    expect(d.findings.find((f) => f.code === 'TLS_CERT_UNTRUSTED')?.severity).toBe('warning');
+    expect([d.channels.passive.status, d.channels.active.status, d.verdict]).toEqual(['ok', 'ok', 'ok']);
+  });
+
+  it('with --tls (explicit), still stops at an untrusted certificate, even when anonymous', async () => {
+    const log = await runProbe({ ...settingsFor(server, '127.0.0.1'), tls: 'explicit' }, {});
+    expect(log.tls).toMatchObject({ established: false, error: { code: 'E_TLS_CERT' } });
+    expect(log.tls?.fellBackToPlain).toBeUndefined();
+    expect(log.login).toBeUndefined();
+    expect(log.passive).toEqual([]);
+    expect(log.active).toEqual([]);
   });
 });
 

@@ -130,6 +130,25 @@ describe('runSweep against any server (connect only)', () => {
     await expect(runSweep({ address: '127.0.0.1', ranges, mode: 'full' })).rejects.toMatchObject({ name: 'SweepInputError', code });
   });
 
+  it('refuses a host name: the caller resolves once', async () => {
+    await expect(runSweep({ address: 'localhost', ranges: [[20000, 20001]], mode: 'full' })).rejects.toMatchObject({ code: 'E_SWEEP_ADDRESS' });
+  });
+
+  it('a progress consumer that throws does not stall the sweep', async () => {
+    const b = await block(50, [[0, silentAccept]]);
+    const sweep = await runSweep({
+      address: '127.0.0.1',
+      ranges: [[b.base, b.base + 49]],
+      mode: 'full',
+      progressIntervalMs: 1,
+      onProgress: () => {
+        throw new Error('view broke');
+      },
+      ...fast,
+    });
+    expect(sweep).toMatchObject({ complete: true, portsTested: 50 });
+  });
+
   it('an already aborted signal tests nothing', async () => {
     const sweep = await runSweep({ address: '127.0.0.1', ranges: [[20000, 20010]], mode: 'full', signal: AbortSignal.abort() });
     expect(sweep).toMatchObject({ portsTested: 0, complete: false, runs: [] });
