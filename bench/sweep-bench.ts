@@ -166,7 +166,24 @@ function runNmap(topo: Topology): { wallMs: number; xml: string; capped: boolean
 
 const fmtS = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
+/** What the bench needs from this machine, checked before touching anything. */
+function preflight(): string | undefined {
+  if (process.getuid?.() !== 0) return 'the sweep bench needs root (network namespaces and nftables)';
+  for (const [tool, args] of [['ip', ['-V']], ['nft', ['--version']], ['nmap', ['--version']]] as const) {
+    if (spawnSync(tool, args, { stdio: 'ignore' }).status !== 0) return `the sweep bench needs ${tool} (apt-get install ${tool === 'ip' ? 'iproute2' : tool === 'nft' ? 'nftables' : 'nmap'})`;
+  }
+  const dist = fileURLToPath(new URL('../dist/sweep/port-sweep.js', import.meta.url));
+  if (spawnSync('test', ['-f', dist]).status !== 0) return 'dist/ is not built: run npm run build first';
+  return undefined;
+}
+
 async function main(): Promise<void> {
+  const missing = preflight();
+  if (missing) {
+    console.error(`sweep bench: ${missing}`);
+    process.exitCode = 2;
+    return;
+  }
   const left = removeLeftovers();
   if (left.length > 0) console.log(`removed namespaces left by a crashed run: ${left.join(', ')}`);
   const topo = createTopology();
@@ -241,4 +258,7 @@ function table(rows: string[][]): string {
   return rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join(' | ')).join('\n');
 }
 
-await main();
+await main().catch((err: Error) => {
+  console.error(`sweep bench failed: ${err.message}`);
+  process.exitCode = 1;
+});

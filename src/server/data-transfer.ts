@@ -94,6 +94,9 @@ async function transfer(s: Session, what: string, body: (data: Duplex) => Promis
     socket.setTimeout(limits.dataIdleTimeoutMs, () => socket.destroy(new TransferAborted('timeout')));
     await body(data);
     socket.setTimeout(LINGER_MS, () => socket.destroy());
+    // A passive socket arrives paused and a listing only writes: read on, so the client's FIN closes
+    // it now instead of holding the descriptor and the passive port for the whole linger.
+    socket.resume();
     s.reply(226, 'Transfer complete.');
   } catch (err) {
     data.destroy();

@@ -102,6 +102,12 @@ function listenOn(bindAddress: string, port: number): Promise<Server | undefined
 
 /** Ports in use by this process's own passive endpoints, skipped without a syscall. */
 const ownPorts = new Set<number>();
+/**
+ * Ports another program held at our last try, skipped for a while: when others fill most of the
+ * range, each PASV would otherwise try thousands of listen() calls.
+ */
+const busyUntil = new Map<number, number>();
+const BUSY_MEMORY_MS = 2000;
 
 /**
  * Opens a listener on some port of the range, starting at a random one; ports already in use (by
@@ -115,15 +121,18 @@ export async function openPassiveEndpoint(opts: {
   const [from, to] = opts.range;
   const size = to - from + 1;
   const offset = Math.floor(Math.random() * size);
+  const now = Date.now();
   for (let i = 0; i < size; i++) {
     const port = from + ((offset + i) % size);
-    if (ownPorts.has(port)) continue;
+    if (ownPorts.has(port) || (busyUntil.get(port) ?? 0) > now) continue;
     ownPorts.add(port);
     const server = await listenOn(opts.bindAddress, port);
     if (!server) {
       ownPorts.delete(port);
+      busyUntil.set(port, now + BUSY_MEMORY_MS);
       continue;
     }
+    busyUntil.delete(port);
     return dedicatedEndpoint(server, port, opts.expectedPeer);
   }
   return undefined;

@@ -227,7 +227,7 @@ async function certificate(opts: { names: string[]; ips: string[]; signedBy?: Pe
       { name: 'basicConstraints', cA: false },
       { name: 'keyUsage', digitalSignature: true, keyEncipherment: true },
       { name: 'extKeyUsage', serverAuth: true },
-      { name: 'subjectAltName', altNames: [...opts.names.map((value) => ({ type: 2, value })), ...opts.ips.map((ip) => ({ type: 7, ip }))] },
+      { name: 'subjectAltName', altNames: [...opts.names.map((value) => ({ type: 2 as const, value })), ...opts.ips.map((ip) => ({ type: 7 as const, ip }))] },
     ],
   });
   return { cert: generated.cert, key: generated.private };

@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -21,7 +22,7 @@ let echo: ScriptedServer;
 const outputs: Array<{ name: string; text: string }> = [];
 
 beforeAll(async () => {
-  server = await startServerProcess(['--pasv-range', '61500-61599', '--user', 'alice', '--password-env', 'FTPDOCTOR_TEST_SERVER_PW'], {
+  server = await startServerProcess(['--pasv-range', '62500-62599', '--user', 'alice', '--password-env', 'FTPDOCTOR_TEST_SERVER_PW'], {
     env: { FTPDOCTOR_TEST_SERVER_PW: PASSWORD },
   });
   // A hostile server that repeats whatever PASS carried, in its reply and in a multi-line banner.
@@ -45,7 +46,7 @@ function record(name: string, run: CliRun): CliRun {
   return run;
 }
 
-function check(name: string, args: string[], password = PASSWORD, extra: { onSpawn?: Parameters<typeof runCli>[1]['onSpawn'] } = {}): Promise<CliRun> {
+function check(name: string, args: string[], password = PASSWORD, extra: { onSpawn?: (child: ChildProcess) => void } = {}): Promise<CliRun> {
   return runCli(['check', ...args, '--sweep', 'off', '--step-timeout', '2s', '--timeout', '30s'], {
     env: { FTPDOCTOR_TEST_PW: password, FTPDOCTOR_DEBUG: '1' },
     timeoutMs: 45_000,

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { decodePasvReply } from '../../src/ftp/host-port.js';
-import { startServer, type RunningServer, type ServerConfig } from '../../src/server/index.js';
+import { DEFAULT_LIMITS, startServer, type RunningServer, type ServerConfig, type ServerLimits } from '../../src/server/index.js';
 import { ControlClient, connectData } from '../server/control-client.js';
 import { listeningSockets, openFds, startServerProcess } from './reference-process.js';
 
@@ -24,14 +24,14 @@ afterAll(async () => {
   await Promise.all(started.map((s) => s.close()));
 });
 
-async function start(config: Partial<ServerConfig> = {}): Promise<RunningServer> {
+async function start(config: Omit<Partial<ServerConfig>, 'limits'> & { limits?: Partial<ServerLimits> } = {}): Promise<RunningServer> {
   const server = await startServer({
     host: HOST,
     port: 0,
     pasvRange: [62000, 62999],
     log: (line) => logs.push(line),
     ...config,
-    limits: { idleTimeoutMs: 5000, dataConnectTimeoutMs: 1500, dataIdleTimeoutMs: 1500, loginFailureDelayMs: 10, ...config.limits },
+    limits: { ...DEFAULT_LIMITS, idleTimeoutMs: 5000, dataConnectTimeoutMs: 1500, dataIdleTimeoutMs: 1500, loginFailureDelayMs: 10, ...config.limits },
   });
   started.push(server);
   return server;
@@ -192,7 +192,7 @@ describe('bounce attempts (RFC 2577 §3)', () => {
 
 describe('garbage on the control connection', () => {
   it('answers every pipelined line in order with a valid code, survives binary and overlong lines, and keeps serving', async () => {
-    const s = await start({ limits: { maxCommandLineBytes: 512 } as never });
+    const s = await start({ limits: { maxCommandLineBytes: 512 } });
     const client = await loggedIn(s.port);
     const lines = [
       'NOOP',
@@ -222,7 +222,7 @@ describe('garbage on the control connection', () => {
   });
 
   it('drops a flood with no line end at all without growing, and answers once the line ends', async () => {
-    const s = await start({ limits: { maxCommandLineBytes: 1024 } as never });
+    const s = await start({ limits: { maxCommandLineBytes: 1024 } });
     const client = await loggedIn(s.port);
     const heapBefore = process.memoryUsage().heapUsed;
     const block = Buffer.alloc(64 * 1024, 0x41);
@@ -237,7 +237,7 @@ describe('garbage on the control connection', () => {
 
 describe('limits against many and slow clients', () => {
   it('answers a flood of sessions from one address with 220 up to its limit, 421 after, and frees every place', async () => {
-    const s = await start({ limits: { maxSessionsPerIp: 8, maxSessions: 64 } as never });
+    const s = await start({ limits: { maxSessionsPerIp: 8, maxSessions: 64 } });
     const opened = await Promise.all(Array.from({ length: 60 }, () => ControlClient.open(HOST, s.port, 4000)));
     const codes = opened.map((o) => o.greeting.code);
     expect(codes.filter((c) => c === 220)).toHaveLength(8);
@@ -251,7 +251,7 @@ describe('limits against many and slow clients', () => {
   });
 
   it('closes a slowloris login (one byte at a time, never a whole command) with 421 by the login deadline', async () => {
-    const s = await start({ limits: { idleTimeoutMs: 600, loginTimeoutMs: 1500 } as never });
+    const s = await start({ limits: { idleTimeoutMs: 600, loginTimeoutMs: 1500 } });
     const { client } = await ControlClient.open(HOST, s.port, 5000);
     const text = Buffer.from('USER anonymous-but-very-slowly-typed\r\n');
     let i = 0;
@@ -267,6 +267,36 @@ describe('limits against many and slow clients', () => {
     } finally {
       clearInterval(timer);
       client.close();
+    }
+  });
+});
+
+describe('finished transfers under load', () => {
+  it('release their data socket and passive port as soon as the client closes, not seconds later', async () => {
+    const server = await startServerProcess(['--pasv-range', '63000-63999']);
+    try {
+      const { client } = await ControlClient.open(HOST, server.port, 5000);
+      await client.login();
+      const fdsBefore = openFds(server.pid);
+      for (let i = 0; i < 50; i++) {
+        const pasv = decodePasvReply((await client.send('PASV')).text);
+        if (!pasv.ok) throw new Error(pasv.reason);
+        const data = await connectData(HOST, pasv.value.port);
+        const listing = everything(data);
+        expect((await client.send('LIST /')).code).toBe(150);
+        expect((await client.next()).code).toBe(226);
+        expect((await listing).length).toBeGreaterThan(0);
+      }
+      let fdsAfter = openFds(server.pid);
+      for (let waited = 0; waited < 1000 && fdsAfter > fdsBefore; waited += 50) {
+        await new Promise((r) => setTimeout(r, 50));
+        fdsAfter = openFds(server.pid);
+      }
+      // Well under the server's 5 s linger: a client that closed properly frees everything at once.
+      expect(fdsAfter).toBeLessThanOrEqual(fdsBefore);
+      client.close();
+    } finally {
+      await server.kill();
     }
   });
 });

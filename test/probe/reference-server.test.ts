@@ -362,15 +362,18 @@ describe('events and stopping', () => {
 
   it('returns the partial log promptly when the signal fires', async () => {
     const controller = new AbortController();
-    const started = Date.now();
+    let stoppedAt = 0;
     const run = runProbe(settingsFor(server, '127.0.0.1'), {
       signal: controller.signal,
       onEvent: (e) => {
-        if (e.type === 'step-end' && e.step.id === 'login') controller.abort();
+        if (e.type !== 'step-end' || e.step.id !== 'login') return;
+        stoppedAt = performance.now();
+        controller.abort();
       },
     });
     const log = await run;
-    expect(Date.now() - started).toBeLessThan(2000);
+    // Timed from the signal, not from the start: the steps before it take what a busy machine gives them.
+    expect(performance.now() - stoppedAt).toBeLessThan(2000);
     expect(log.complete).toBe(false);
     expect(log.abortReason).toBe('signal');
     expect(log.login?.ok).toBe(true);
