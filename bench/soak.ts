@@ -18,7 +18,7 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const HOST = '127.0.0.1';
 const CONCURRENT = 1000;
 const SESSION_TIMEOUT_MS = 30_000;
-const PASV_RANGE: [number, number] = [61000, 64999];
+const PASV_RANGE: [number, number] = [29000, 32767];
 
 function argument(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);

@@ -293,16 +293,20 @@ class Engine {
 
   /**
    * --tls-auto without TLS: the check goes on in plain text, on a fresh control session when the
-   * failed handshake took the old one down (AUTH TLS is not sent again). An untrusted certificate
-   * is different: going on means logging in without the encryption the server offers, which is
-   * fine for an anonymous login and never done with the user's password.
+   * failed handshake took the old one down (AUTH TLS is not sent again). Only a server that refuses
+   * AUTH TLS (RFC 4217 §4: a 4xx/5xx reply) is taken at its word for a real login. An untrusted
+   * certificate or a handshake that broke after 234 is different: going on means logging in without
+   * the encryption the server offers (or a downgrade by someone on the path), which is fine for an
+   * anonymous login and never done with the user's password.
    */
   private async withoutTls(tls: TlsObservation): Promise<StepResult> {
     const { run } = this;
     const untrusted = tls.error?.code === 'E_TLS_CERT';
+    const refusedByServer = tls.authReply !== undefined && tls.authReply.code !== 234;
     const why = untrusted ? `certificate not trusted (${tls.authorizationError ?? tls.error?.message ?? 'unknown reason'})` : `no TLS (${tls.error?.message ?? 'refused'})`;
-    if (untrusted && !loginIsPublic(run)) {
-      return { status: 'fail', summary: `${why}: not sending the password for ${run.settings.user} in plain text; run again with --insecure to accept this certificate, or --no-tls` };
+    if (!refusedByServer && !loginIsPublic(run)) {
+      const remedy = untrusted ? 'run again with --insecure to accept this certificate, or --no-tls' : 'fix TLS on the server, or run again with --no-tls';
+      return { status: 'fail', summary: `${why}: not sending the password for ${run.settings.user} in plain text; ${remedy}` };
     }
     if (!this.need().usable && !(await this.reconnect(`${why}; opening a plain-text control session, as --tls-auto allows`))) {
       return { status: 'fail', summary: `${why}, and no plain-text control session could be opened` };
@@ -379,6 +383,7 @@ class Engine {
     await this.step('sweep', async () => {
       const known = portsStillListening(log.passive);
       const sweep = log.serverView?.sweep;
+      if (sweep && known.length > 0) await this.releasePassiveSetup();
       log.sweep = await runSweep({
         address: run.address,
         ranges: settings.ranges,
@@ -419,6 +424,23 @@ class Engine {
     const gone = `the server went away during the check (${closed}; control port ${run.settings.port} now ${probe.outcome.state}${probe.outcome.errno ? ` ${probe.outcome.errno}` : ''})`;
     run.log.control.serverGone = gone;
     return gone;
+  }
+
+  /**
+   * The reference server hands a connection from the control peer to the port its last PASV/EPSV
+   * advertised to that session as data, with no token. When our own connection there failed (a
+   * local EMFILE, say), the sweep's would be taken instead and look intercepted: ABOR with no
+   * transfer running (RFC 959 §4.1.3) makes the server drop that setup first. Other servers keep
+   * theirs, since a port still listening is what tells a firewall's reset apart (knownListening).
+   */
+  private async releasePassiveSetup(): Promise<void> {
+    const channel = this.channel;
+    if (!channel?.usable) return;
+    try {
+      await channel.send('ABOR', this.run.settings.stepTimeoutMs, this.run.signal);
+    } catch {
+      // The sweep runs either way; a port taken as data then shows as a token mismatch.
+    }
   }
 
   /**

@@ -16,7 +16,7 @@ export interface PassiveEndpoint {
 
 export class DataConnectionError extends Error {
   constructor(
-    readonly code: 'passive-timeout' | 'passive-closed' | 'active-connect' | 'no-passive-port',
+    readonly code: 'passive-timeout' | 'passive-closed' | 'active-connect',
     message: string,
     readonly facts: { address?: string; port?: number; errno?: string; elapsedMs?: number } = {},
   ) {

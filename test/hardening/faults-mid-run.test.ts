@@ -67,7 +67,7 @@ const FIREWALL_BLAME = /PASSIVE_PORTS_BLOCKED|PASSIVE_.*REJECT|ACTIVE_INBOUND_BL
 
 describe('the reference server killed mid-run', () => {
   it('during the sweep: report written, sweep marked incomplete, no port blamed on a firewall, exit 3', async () => {
-    const { run, report, written } = await checkAndKill('Active data connections', ['--json', '--insecure'], '65000-65535');
+    const { run, report, written } = await checkAndKill('Active data connections', ['--json', '--insecure'], '27000-27535');
     expect(report).toEqual(written);
     expect(report.sweep).toMatchObject({ performed: true, complete: false });
     expect(report.observations.control.serverGone).toMatch(/went away/);
@@ -79,7 +79,7 @@ describe('the reference server killed mid-run', () => {
   });
 
   it('during the data probes: report written, nothing after the death counted as blocked, exit 3', async () => {
-    const { run, report } = await checkAndKill('Ask the reference server what it sees', ['--json', '--insecure'], '65000-65535');
+    const { run, report } = await checkAndKill('Ask the reference server what it sees', ['--json', '--insecure'], '27000-27535');
     expect(report.observations.control.serverGone).toMatch(/went away/);
     for (const channel of ['tls', 'passive', 'active']) expect(['ok', 'error', 'skipped']).toContain(report.channels[channel]?.status);
     expect(report.findings.filter((f) => FIREWALL_BLAME.test(f.code))).toEqual([]);
@@ -87,7 +87,7 @@ describe('the reference server killed mid-run', () => {
   });
 
   it('during TLS negotiation: text report on stdout says the run could not finish, JSON written, exit 3', async () => {
-    const { run, written } = await checkAndKill('Read the server greeting', ['--tls', '--insecure', '--format', 'text'], '65000-65535');
+    const { run, written } = await checkAndKill('Read the server greeting', ['--tls', '--insecure', '--format', 'text'], '27000-27535');
     expect(written.observations.control.serverGone).toMatch(/went away/);
     expect(written.channels.tls?.status).not.toBe('ok');
     expect(written.channels.passive?.status).toBe('error');

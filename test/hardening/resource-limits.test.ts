@@ -9,7 +9,7 @@ import { runCli, startServerProcess, type ServerProcess } from './reference-proc
  * (LOCAL_RESOURCE), never as a firewall.
  */
 
-const RANGE = '61000-61999';
+const RANGE = '28000-28999';
 const PORTS = 1000;
 /** Findings that blame the network; none may come from this computer running out of descriptors. */
 const FIREWALL_CODES = /BLOCKED|REJECT|DROP|FIREWALL|RESET/;

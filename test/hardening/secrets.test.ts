@@ -22,7 +22,7 @@ let echo: ScriptedServer;
 const outputs: Array<{ name: string; text: string }> = [];
 
 beforeAll(async () => {
-  server = await startServerProcess(['--pasv-range', '62500-62599', '--user', 'alice', '--password-env', 'FTPDOCTOR_TEST_SERVER_PW'], {
+  server = await startServerProcess(['--pasv-range', '26000-26099', '--user', 'alice', '--password-env', 'FTPDOCTOR_TEST_SERVER_PW'], {
     env: { FTPDOCTOR_TEST_SERVER_PW: PASSWORD },
   });
   // A hostile server that repeats whatever PASS carried, in its reply and in a multi-line banner.

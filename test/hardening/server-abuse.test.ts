@@ -28,7 +28,7 @@ async function start(config: Omit<Partial<ServerConfig>, 'limits'> & { limits?: 
   const server = await startServer({
     host: HOST,
     port: 0,
-    pasvRange: [62000, 62999],
+    pasvRange: [24000, 24999],
     log: (line) => logs.push(line),
     ...config,
     limits: { ...DEFAULT_LIMITS, idleTimeoutMs: 5000, dataConnectTimeoutMs: 1500, dataIdleTimeoutMs: 1500, loginFailureDelayMs: 10, ...config.limits },
@@ -273,7 +273,7 @@ describe('limits against many and slow clients', () => {
 
 describe('finished transfers under load', () => {
   it('release their data socket and passive port as soon as the client closes, not seconds later', async () => {
-    const server = await startServerProcess(['--pasv-range', '63000-63999']);
+    const server = await startServerProcess(['--pasv-range', '25000-25999']);
     try {
       const { client } = await ControlClient.open(HOST, server.port, 5000);
       await client.login();
@@ -303,7 +303,7 @@ describe('finished transfers under load', () => {
 
 describe('thousands of PASV never connected to', () => {
   it('release every listener: the server process holds as many descriptors after as before', async () => {
-    const server = await startServerProcess(['--pasv-range', '63000-63999']);
+    const server = await startServerProcess(['--pasv-range', '25000-25999']);
     try {
       const { client } = await ControlClient.open(HOST, server.port, 5000);
       await client.login();

@@ -91,7 +91,7 @@ function fuzzLine(f: Fuzzer, sinkPort: number): string {
 async function startFuzzTarget(): Promise<{ child: ChildProcess; port: number; output: () => string }> {
   const script = `
     const { startServer } = await import(${JSON.stringify(`${ROOT}/dist/server/index.js`)});
-    const s = await startServer({ host: '127.0.0.1', port: 0, pasvRange: [64000, 64999],
+    const s = await startServer({ host: '127.0.0.1', port: 0, pasvRange: [26100, 26999],
       limits: { idleTimeoutMs: 3000, dataConnectTimeoutMs: 800, dataIdleTimeoutMs: 800, loginFailureDelayMs: 5, loginTimeoutMs: 5000, maxSessionsPerIp: 64 } });
     console.log('PORT ' + s.port);`;
   const child = spawn(NODE, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'pipe'] });

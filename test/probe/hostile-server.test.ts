@@ -270,6 +270,45 @@ describe('probe against a scripted misbehaving server', () => {
     expect(log.passive.every((a) => a.protection === 'clear' && a.controlTls === false)).toBe(true);
   });
 
+  it('logs in with a password in plain text when the server itself refuses AUTH TLS', async () => {
+    const server = await track(startScripted(HOST, (socket) => converse(socket, '220 hi\r\n', answers({ AUTH: () => '504 AUTH not supported\r\n' }))));
+    const log = await runProbe(settings(server.port, { tls: 'auto', user: 'alice', passwordSupplied: true }), { password: 's3cret-auto' });
+    expect(log.tls?.fellBackToPlain).toBe(true);
+    expect(log.login?.ok).toBe(true);
+  });
+
+  it('never sends a password in plain text after a TLS handshake broke past 234 (a downgrade)', async () => {
+    const commands: string[] = [];
+    const server = await track(
+      startScripted(HOST, (socket) =>
+        converse(
+          socket,
+          '220 hi\r\n',
+          answers({
+            AUTH: (_c, s) => {
+              s.end('234 go ahead\r\nthis is not a TLS ServerHello\r\n');
+              return undefined;
+            },
+            USER: (c) => {
+              commands.push(c);
+              return '331 Password please\r\n';
+            },
+            PASS: (c) => {
+              commands.push(c);
+              return '230 Logged in\r\n';
+            },
+          }),
+        ),
+      ),
+    );
+    const log = await runProbe(settings(server.port, { tls: 'auto', user: 'alice', passwordSupplied: true }), { password: 's3cret-auto' });
+    expect(log.tls?.established).toBe(false);
+    expect(stepStatus(log, 'auth-tls')).toBe('fail');
+    expect(log.login).toBeUndefined();
+    expect(commands).toEqual([]);
+    expect(JSON.stringify(log)).not.toContain('s3cret-auto');
+  });
+
   it('stops when AUTH TLS is refused and TLS was required', async () => {
     const server = await track(startScripted(HOST, (socket) => converse(socket, '220 hi\r\n', answers({ AUTH: () => '502 AUTH not supported\r\n' }))));
     const log = await runProbe(settings(server.port, { tls: 'explicit' }), {});
@@ -446,6 +485,38 @@ describe('probe against a scripted misbehaving server', () => {
     } finally {
       oneShot.close();
     }
+  });
+
+  it.each([
+    ['the reference server (cooperative sweep) is told ABOR, so its pending port answers the sweep with a token', true, ['ABOR']],
+    ['any other server keeps its pending port listening, where a reset counts as a firewall', false, []],
+  ])('before the sweep, with an advertised port nobody reached: %s', async (_name, cooperative, expected) => {
+    const [pending] = await freePortBlock(1);
+    const received: string[] = [];
+    const server = await track(
+      startScripted(HOST, (socket) =>
+        converse(
+          socket,
+          '220 hi\r\n',
+          answers({
+            FEAT: () => (cooperative ? '211-Features:\r\n FTPDOCTOR PEER;LASTPORT;LASTPASV;SWEEP\r\n211 End\r\n' : '211 no features\r\n'),
+            SITE: (c) => (/ SWEEP$/i.test(c) ? `200 SWEEP scripted ${pending}-${pending}\r\n` : '550 Not here.\r\n'),
+            PASV: () => pasvReply(hostPortNumbers(HOST, pending)),
+            ABOR: () => {
+              received.push('ABOR');
+              return '226 ABOR successful; no transfer in progress.\r\n';
+            },
+          }),
+        ),
+      ),
+    );
+    const log = await runProbe(settings(server.port, { sweep: 'full', ranges: [[pending, pending]] }), {});
+    expect(log.passive[0]?.outcome).toBe('connect-failed');
+    expect(log.sweep?.cooperative).toBe(cooperative);
+    expect(received).toEqual(expected);
+    const sweepStarted = log.steps.find((st) => st.id === 'sweep')?.startedMs ?? Infinity;
+    expect(log.transcript.filter((l) => l.dir === 'sent' && l.text === 'ABOR').every((l) => l.t >= sweepStarted)).toBe(true);
+    expect(log.sweep?.runs).toEqual([{ from: pending, to: pending, state: 'blocked-reset' }]);
   });
 
   it('stops promptly mid-wait when the signal fires', async () => {

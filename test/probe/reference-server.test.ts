@@ -1,3 +1,4 @@
+import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS, startServer, type RunningServer } from '../../src/server/index.js';
 import { defaultSettings, runProbe, startProbe } from '../../src/probe/engine.js';
@@ -5,6 +6,9 @@ import type { ObservationLog, ProbeSettings } from '../../src/probe/observation.
 import type { ProbeEvent } from '../../src/probe/events.js';
 import { diagnose } from '../../src/diagnosis/diagnose.js';
 import { freePortBlock, occupyPort } from './free-ports.js';
+import { decodePasvReply } from '../../src/ftp/host-port.js';
+import { ControlChannel } from '../../src/probe/control-channel.js';
+import { Transcript } from '../../src/probe/transcript.js';
 
 const PASSWORD = 'pr0be-s3cret-Xq';
 
@@ -238,6 +242,39 @@ describe('sweep wiring against the reference server in sweep mode', () => {
     expect(log.sweep?.timing.initialRttMs).toBe(Math.max(1, log.control.connect?.elapsedMs ?? 0));
     expect(progress.at(-1)).toBe(31);
   });
+
+  it('takes a connection to a pending PASV port as data, and after ABOR answers it with a token (why the engine sends ABOR before sweeping)', async () => {
+    const signal = new AbortController().signal;
+    const channel = new ControlChannel(await openSocket(server.port), new Transcript(performance.now(), () => undefined));
+    const opened: Socket[] = [];
+    try {
+      await channel.read(3000, signal);
+      await channel.send('USER anonymous', 3000, signal);
+      expect((await channel.send('PASS probe@', 3000, signal)).code).toBe(230);
+      const pasvPort = async (): Promise<number> => {
+        const decoded = decodePasvReply((await channel.send('PASV', 3000, signal)).text);
+        if (!decoded.ok) throw new Error(decoded.reason);
+        return decoded.value.port;
+      };
+
+      const taken = await pasvPort();
+      const asData = await openSocket(taken);
+      opened.push(asData);
+      const listing = firstLine(asData);
+      expect((await channel.send('LIST', 3000, signal)).code).toBe(150);
+      expect(await listing).not.toMatch(/^FTPDOCTOR /);
+      expect((await channel.read(3000, signal)).code).toBe(226);
+
+      const released = await pasvPort();
+      expect((await channel.send('ABOR', 3000, signal)).code).toBe(226);
+      const swept = await openSocket(released);
+      opened.push(swept);
+      expect(await firstLine(swept)).toBe(`FTPDOCTOR ${server.serverId} ${released} 127.0.0.1`);
+    } finally {
+      channel.close();
+      for (const s of opened) s.destroy();
+    }
+  });
 });
 
 describe('probe against a reference server that advertises a private PASV address', () => {
@@ -380,3 +417,25 @@ describe('events and stopping', () => {
     expect(log.passive).toEqual([]);
   });
 });
+
+function openSocket(port: number): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: '127.0.0.1', port }, () => resolve(socket));
+    socket.once('error', reject);
+  });
+}
+
+/** The first line a data or sweep connection carries (bounded: the test fails rather than hangs). */
+function firstLine(socket: Socket, timeoutMs = 5000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    const timer = setTimeout(() => reject(new Error(`no line within ${timeoutMs} ms (got ${JSON.stringify(text)})`)), timeoutMs);
+    socket.on('data', (chunk: Buffer) => {
+      text += chunk.toString('latin1');
+      const end = text.indexOf('\r\n');
+      if (end === -1) return;
+      clearTimeout(timer);
+      resolve(text.slice(0, end));
+    });
+  });
+}

@@ -254,7 +254,7 @@ describe('active mode (RFC 959 PORT, RFC 2428 EPRT)', () => {
   }
 
   it('connects from the configured source port', async () => {
-    const source = 42000 + Math.floor(Math.random() * 2000);
+    const source = 24000 + Math.floor(Math.random() * 2000);
     const r = await activeFrom({ activeSourcePort: source }, 'EPRT');
     expect(r.remotePort).toBe(source);
     expect(r.content.toString()).toBe('hello from ftpdoctor\r\n');
@@ -408,7 +408,8 @@ describe('passive ports and addresses', () => {
   }
 
   it('skips passive ports already in use and answers 425 only when the whole range is busy', async () => {
-    const base = 43000 + Math.floor(Math.random() * 2000) * 3;
+    // Below the ephemeral range (32768–60999), so no client socket of a parallel suite takes these ports.
+    const base = 20000 + Math.floor(Math.random() * 4000) * 3;
     const blockers = [await occupy(base), await occupy(base + 2)];
     try {
       const s = await start({ pasvRange: [base, base + 2] });
