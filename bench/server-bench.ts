@@ -173,16 +173,20 @@ class BenchControl {
     const port = Number(/\(\|\|\|(\d+)\|\)/.exec(epsv)?.[1]);
     if (!port) throw new Error(`EPSV: ${epsv}`);
     const data = connect({ host: '127.0.0.1', port });
-    const dataDone = new Promise<void>((resolve, reject) => {
-      data.on('data', () => {});
-      data.on('end', resolve);
-      data.on('error', reject);
-    });
-    const opening = await this.send('LIST');
-    if (!opening.startsWith('150')) throw new Error(`LIST: ${opening}`);
-    const done = await this.next();
-    if (!done.startsWith('226')) throw new Error(`LIST: ${done}`);
-    await dataDone;
+    try {
+      const dataDone = new Promise<void>((resolve, reject) => {
+        data.on('data', () => {});
+        data.on('end', resolve);
+        data.on('error', reject);
+      });
+      const opening = await this.send('LIST');
+      if (!opening.startsWith('150')) throw new Error(`LIST: ${opening}`);
+      const done = await this.next();
+      if (!done.startsWith('226')) throw new Error(`LIST: ${done}`);
+      await dataDone;
+    } finally {
+      data.destroy();
+    }
   }
 }
 
@@ -215,6 +219,7 @@ async function runPaced(port: number, sessions: number, intervalMs: number, dura
       c.socket.end('QUIT\r\n');
     }),
   );
+  for (const c of controls) c?.socket.destroy();
   latencies.sort((a, b) => a - b);
   return { sessions, operations: latencies.length, failures, p50: percentile(latencies, 50), p90: percentile(latencies, 90), p95: percentile(latencies, 95), p99: percentile(latencies, 99), max: latencies.at(-1) ?? NaN, opsPerSecond: latencies.length / (durationMs / 1000) };
 }
@@ -336,18 +341,31 @@ function readFirstLine(child: ChildProcess, timeoutMs: number): Promise<string> 
   });
 }
 
-function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.pid === undefined) return Promise.resolve();
+/** Stops a child we started, by its PID; `group` also stops the processes it forked (vsftpd sessions). */
+function stop(child: ChildProcess, group = false): Promise<void> {
+  const pid = child.pid;
+  if (pid === undefined) return Promise.resolve();
+  const signal = (sig: NodeJS.Signals): void => {
+    try {
+      process.kill(group ? -pid : pid, sig);
+    } catch {
+      // already gone
+    }
+  };
+  if (child.exitCode !== null && !group) return Promise.resolve();
   return new Promise((resolve) => {
     const timer = setTimeout(() => {
-      child.kill('SIGKILL');
+      signal('SIGKILL');
       resolve();
     }, 5000);
-    child.once('exit', () => {
+    const done = (): void => {
       clearTimeout(timer);
+      if (group) signal('SIGKILL'); // session processes left behind by the parent
       resolve();
-    });
-    process.kill(child.pid as number, 'SIGTERM');
+    };
+    if (child.exitCode !== null) done();
+    else child.once('exit', done);
+    signal('SIGTERM');
   });
 }
 
@@ -395,14 +413,15 @@ async function startVsftpd(dir: string) {
       '',
     ].join('\n'),
   );
-  const child = spawn('/usr/sbin/vsftpd', [conf], { stdio: ['ignore', 'ignore', 'inherit'] });
+  // its own process group: vsftpd forks a process per session, and those must stop with it
+  const child = spawn('/usr/sbin/vsftpd', [conf], { stdio: ['ignore', 'ignore', 'inherit'], detached: true });
   for (let i = 0; i < 50; i++) {
     await new Promise((r) => setTimeout(r, 100));
     const probe = await runSession(port);
     if (probe.ok) return { child, port };
     if (child.exitCode !== null) break;
   }
-  await stop(child);
+  await stop(child, true);
   throw new Error('vsftpd did not start');
 }
 
@@ -454,7 +473,7 @@ async function main(): Promise<void> {
       paced.vsftpd = await runPaced(vsftpd.port, PACED.sessions, PACED.intervalMs, PACED.durationMs);
       printPaced('vsftpd', paced.vsftpd);
     } finally {
-      await stop(vsftpd.child);
+      await stop(vsftpd.child, true);
     }
   } catch (err) {
     console.log(`vsftpd: not measured (${(err as Error).message})`);

@@ -191,6 +191,8 @@ async function main(): Promise<number> {
   const concurrency = Number(argument('concurrency', '20'));
   const { child, port, heapAfterGc } = await startServerProcess();
   const pid = child.pid!;
+  // Even if the bench itself dies of an unexpected error, the server it started goes with it.
+  process.once('exit', () => child.kill('SIGKILL'));
   try {
     await sleep(500);
     const base = { rss: rssKb(pid), fds: openFds(pid) };
