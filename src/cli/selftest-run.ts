@@ -11,7 +11,9 @@ import { UsageError } from './usage-error.js';
 const DEFAULT_RANGE: [number, number] = [60000, 65535];
 const EVERY_CHANNEL: Channel[] = ['control', 'passive', 'active', 'tls'];
 /** Descriptors the rest of a check needs besides the sweep listeners and the sweep's own sockets. */
-const FD_HEADROOM = 512;
+/** Descriptors kept for the control and data connections, TLS, stdio and the server's own sessions. */
+const FD_RESERVE = 64;
+const MIN_SWEEP_PORTS = 16;
 
 /**
  * `ftpdoctor selftest`: the reference server in this process on loopback, in sweep mode over the
@@ -21,7 +23,14 @@ const FD_HEADROOM = 512;
 export async function runSelftest(flags: SelftestFlags, io: CheckIo): Promise<number> {
   if (flags.range && flags.range.length > 1) throw new UsageError('selftest takes one passive range, e.g. --range 60000-65535');
   const sweep = flags.sweep ?? 'full';
-  const range = fitRange(flags.range?.[0] ?? DEFAULT_RANGE, sweep !== 'off');
+  let range: ReturnType<typeof fitRange>;
+  try {
+    range = fitRange(flags.range?.[0] ?? DEFAULT_RANGE, sweep !== 'off');
+  } catch (err) {
+    if (!(err instanceof LocalResourceError)) throw err;
+    io.stderr.write(`error: ${err.message}\n`);
+    return EXIT_COULD_NOT_RUN;
+  }
   io.stderr.write(`selftest: starting the reference server (passive ${range.range[0]}-${range.range[1]})\n`);
   if (range.note) io.stderr.write(`${range.note}\n`);
   let server: RunningServer;
@@ -46,6 +55,7 @@ export async function runSelftest(flags: SelftestFlags, io: CheckIo): Promise<nu
       insecure: true,
       ranges: [range.range],
       sweep,
+      sweepConcurrency: Math.max(1, Math.floor(measureFdBudget().budget / 2)),
       ...(flags.timeout !== undefined ? { timeoutMs: flags.timeout, stepTimeoutMs: Math.min(flags.timeout, 10_000) } : {}),
     };
     const formatChosen = flags.json === true || flags.format !== undefined;
@@ -68,15 +78,25 @@ export async function runSelftest(flags: SelftestFlags, io: CheckIo): Promise<nu
 }
 
 /**
- * Sweep mode holds one descriptor per port of the range, and the sweep one per connect in flight:
- * under a low open-file limit, a shorter range still tests every channel instead of failing.
+ * Sweep mode holds one descriptor per port of the range, and the sweep one per connect in flight,
+ * both in this process: under a low open-file limit, a shorter range still tests every channel
+ * instead of failing, and a limit too low for even a short range is this computer's, said as such.
  */
 function fitRange(range: [number, number], sweepMode: boolean): { range: [number, number]; note?: string } {
   if (!sweepMode) return { range };
-  const { softLimit } = measureFdBudget();
+  const { softLimit, open } = measureFdBudget();
   const span = range[1] - range[0] + 1;
-  if (softLimit === undefined || softLimit >= 2 * span + FD_HEADROOM) return { range };
-  const fits = Math.max(64, Math.floor((softLimit - FD_HEADROOM) / 2));
-  const shorter: [number, number] = [range[0], Math.min(range[1], range[0] + fits - 1)];
+  if (softLimit === undefined) return { range };
+  const fits = Math.floor((softLimit - (open ?? 0) - FD_RESERVE) / 2);
+  if (fits >= span) return { range };
+  if (fits < MIN_SWEEP_PORTS) {
+    throw new LocalResourceError(
+      `the open-file limit is ${softLimit} with ${open ?? 'an unknown number of'} descriptors open: too low to run the reference server and sweep even ${MIN_SWEEP_PORTS} ports in one process (raise it with ulimit -n, or use --sweep off)`,
+    );
+  }
+  const shorter: [number, number] = [range[0], range[0] + fits - 1];
   return { range: shorter, note: `note: the open-file limit is ${softLimit}; sweeping ${shorter[0]}-${shorter[1]} instead of ${range[0]}-${range[1]} (raise it with ulimit -n)` };
 }
+
+/** This computer cannot give the self-test what it needs: exit 3, never a firewall verdict. */
+class LocalResourceError extends Error {}

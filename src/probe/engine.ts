@@ -391,6 +391,7 @@ class Engine {
         ...(sweep ? { token: { serverId: sweep.serverId, listening: sweep.ranges } } : {}),
         ...(log.control.connect?.state === 'open' ? { initialRttMs: Math.max(1, log.control.connect.elapsedMs) } : {}),
         knownListening: known,
+        ...(settings.sweepConcurrency !== undefined ? { maxConcurrency: settings.sweepConcurrency } : {}),
         signal: run.signal,
         onProgress: (p) => this.emit({ type: 'sweep-progress', done: p.done, total: p.total, counts: p.counts, runs: p.runs }),
       });

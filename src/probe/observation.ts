@@ -378,6 +378,12 @@ export interface ProbeSettings {
   followPasvAddress: boolean;
   timeoutMs: number;
   stepTimeoutMs: number;
+  /**
+   * Most sweep connects in flight. Unset, the sweep sizes itself from the open-file limit; a caller
+   * that runs the server in the same process (the self-test) halves that, since every connect then
+   * costs two descriptors here: ours and the server's accepted socket.
+   */
+  sweepConcurrency?: number;
 }
 
 export interface ObservationLog {

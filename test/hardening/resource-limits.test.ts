@@ -83,3 +83,23 @@ async function expectNoFirewallBlame(limit: number): Promise<void> {
   if (report.findings.length > 0) expect(report.findings.map((f) => f.code)).toContain('LOCAL_RESOURCE');
   expect(code === 0 || report.findings.some((f) => f.code === 'LOCAL_RESOURCE'), `ulimit -n ${limit}: exit ${code}`).toBe(true);
 }
+
+describe('the self-test under a low open-file limit', () => {
+  // The server and the client share one process there: every sweep connect costs two descriptors.
+  it('with ulimit -n 256 sweeps a range that fits, every channel green, exit 0', async () => {
+    const run = await runCli(['selftest', '--json', '--timeout', '60s'], { shellPrefix: 'ulimit -n 256;', timeoutMs: 90_000 });
+    const report = JSON.parse(run.stdout) as ReportView & { channels: Record<string, { status: string }> };
+    expect(run.stderr).toMatch(/the open-file limit is 256; sweeping 60000-\d+ instead of 60000-65535/);
+    expect(report.sweep.counts['token-mismatch'] ?? 0).toBe(0);
+    expect(report.findings.map((f) => f.code)).toEqual([]);
+    expect(Object.values(report.channels).map((c) => c.status)).toEqual(['ok', 'ok', 'ok', 'ok']);
+    expect(run.code).toBe(0);
+  });
+
+  it('with ulimit -n 64 says the limit is too low, and exits 3 without a firewall verdict', async () => {
+    const run = await runCli(['selftest', '--json'], { shellPrefix: 'ulimit -n 64;', timeoutMs: 30_000 });
+    expect(run.stderr).toMatch(/^error: the open-file limit is 64 .*too low.*ulimit -n/m);
+    expect(run.stdout).toBe('');
+    expect(run.code).toBe(3);
+  });
+});
