@@ -22,6 +22,7 @@ function flowOf(log: ObservationLog, f: Finding): { flow: BlockedFlow; allow: Ar
   if (f.code === 'ACTIVE_INBOUND_BLOCKED') return { flow: flow('inbound', 'FTP active data'), allow: f.ports };
   if (f.code === 'CONTROL_UNREACHABLE') return { flow: flow('outbound', 'FTP control'), allow: f.ports };
   if (f.code === 'PASSIVE_PORTS_BLOCKED') return { flow: flow('outbound', 'FTP passive data'), allow: f.ports };
+  if (f.code === 'EPSV_BLOCKED_PASV_OK') return { flow: flow('outbound', 'FTP passive data (EPSV)'), allow: f.ports };
   // TLS_BREAKS_ALG carries ports only for the passive connections it saw fail.
   if (f.code === 'TLS_BREAKS_ALG') return { flow: flow('outbound', 'FTP passive data'), allow: log.settings.ranges };
   return undefined;

@@ -5,6 +5,7 @@ import { blockKindOfConnect, blockVerb, describeConnect, describeReply, rangesTe
 import { Claims, failed, failureWords, passiveEntries, worked, type PassiveEntry } from './data-attempts.js';
 import type { BlockKind, Evidence, Finding } from './finding.js';
 import { allowRuleExamples } from './firewall-examples.js';
+import { normalise } from './port-set.js';
 import { blockedSegments, isBlockingState, reachableRuns, segmentEvidence, sweepAsObserved, sweepStateAt, type BlockedSegment } from './sweep-blocks.js';
 
 /**
@@ -119,6 +120,8 @@ function epsvFindings(log: ObservationLog, claims: Claims): Finding[] {
     if (sweepExplains(sweepAsObserved(log), epsv, pasv)) continue;
     for (const e of epsv) claims.claim(e);
     const refused = epsv.every((e) => e.attempt.outcome === 'command-refused' || e.attempt.outcome === 'bad-reply');
+    // The ports EPSV named and we could not reach, so a rule of this computer's own firewall can be matched.
+    const unreachable = normalise(epsv.flatMap((e) => (e.attempt.outcome === 'connect-failed' && e.attempt.advertised ? [[e.attempt.advertised.port, e.attempt.advertised.port] as [number, number]] : [])));
     out.push({
       code: 'EPSV_BLOCKED_PASV_OK',
       severity: refused ? 'info' : 'warning',
@@ -138,6 +141,7 @@ function epsvFindings(log: ObservationLog, claims: Claims): Finding[] {
         ...(refused ? [] : ['Ask your network admin to update the firewall\'s FTP inspection to handle EPSV, or to allow the passive range by rule.']),
       ],
       examples: [{ system: 'client', text: "curl --disable-epsv ftp://HOST/\nlftp -e 'set ftp:prefer-epsv false' HOST" }],
+      ...(unreachable.length ? { ports: unreachable } : {}),
     });
   }
   return out;

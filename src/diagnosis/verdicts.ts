@@ -58,6 +58,10 @@ function tlsVerdict(log: ObservationLog, control: ChannelVerdict): ChannelVerdic
   return verdict('partial', `${base}; data over the TLS session worked ${good} of ${protectedData.length} times`);
 }
 
+function passiveNeverLeftThisComputer(e: DataEntry): boolean {
+  return e.kind === 'passive' && e.attempt.connections.length > 0 && e.attempt.connections.every((c) => c.connect.state === 'local-error');
+}
+
 /** A passive attempt that only worked by ignoring the address the server advertised. */
 function onlyViaControlPeer(e: DataEntry): boolean {
   return e.kind === 'passive' && worked(e) && e.attempt.connections.at(-1)?.via === 'control-peer';
@@ -74,6 +78,10 @@ function dataVerdict(log: ObservationLog, control: ChannelVerdict, entries: Data
   if (tried.length === 0 && !sweep) return entries.length > 0 ? verdict('error', 'interrupted') : verdict('skipped', 'not run');
   if (channel === 'active' && tried.every((e) => e.kind === 'active' && 'error' in e.attempt.listen)) {
     return verdict('error', 'could not listen for the server on this computer');
+  }
+  // This computer could not even open the data connections (EMFILE…): untested, not blocked.
+  if (channel === 'passive' && tried.length > 0 && tried.every(passiveNeverLeftThisComputer)) {
+    return verdict('error', 'could not open the data connections on this computer');
   }
   const good = tried.filter(worked);
   const indirect = good.filter(onlyViaControlPeer).length;

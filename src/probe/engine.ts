@@ -461,7 +461,15 @@ class Engine {
     }
     if (!tls || this.prot === protection) return true;
     const channel = this.need();
-    const reply = await channel.send(protection === 'private' ? 'PROT P' : 'PROT C', run.settings.stepTimeoutMs, run.signal);
+    let reply;
+    try {
+      reply = await channel.send(protection === 'private' ? 'PROT P' : 'PROT C', run.settings.stepTimeoutMs, run.signal);
+    } catch (err) {
+      // A server may end the session right after a final reply (vsftpd exits after its "522 … session
+      // reuse required"), before we saw the close: a lost session, so a fresh one (bounded by MAX_REOPENS).
+      if (channel.usable || run.signal.aborted) throw err;
+      return this.ready({ tls, protection });
+    }
     if (protection === 'clear' && run.log.tls) run.log.tls.protClearReply = reply;
     if (reply.code !== 200) return false;
     this.prot = protection;

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { FINDING_CODES } from '../../src/diagnosis/catalogue.js';
 import { diagnose } from '../../src/diagnosis/diagnose.js';
 import type { BlockKind, Channel, ChannelStatus, Diagnosis, FindingCode } from '../../src/diagnosis/finding.js';
 import type { ObservationLog } from '../../src/probe/observation.js';
@@ -36,6 +37,15 @@ const fixtures = readdirSync(DIR)
 describe('recorded fixtures', () => {
   it('has fixtures, each with a sidecar', () => {
     expect(fixtures.length).toBeGreaterThanOrEqual(10);
+  });
+
+  // Issue 5, "done when": every finding code comes out of at least one recorded run, and none out of an all-clear one.
+  it('produces every finding code from some recorded run, and none from an all-clear run', () => {
+    const produced = new Set(fixtures.flatMap(([, log, expected]) => diagnose(log, { require: expected.require }).findings.map((f) => f.code)));
+    expect(FINDING_CODES.filter((code) => !produced.has(code))).toEqual([]);
+    const allClear = fixtures.filter(([, , expected]) => expected.allClear);
+    expect(allClear.length).toBeGreaterThan(0);
+    for (const [name, log, expected] of allClear) expect(diagnose(log, { require: expected.require }).findings, name).toEqual([]);
   });
 
   it.each(fixtures)('%s', (_name, log, expected) => {

@@ -5,13 +5,17 @@ import { describe, expect, it } from 'vitest';
 import { diagnose } from '../../src/diagnosis/diagnose.js';
 import type { BlockKind, Channel, ChannelStatus, Diagnosis, FindingCode } from '../../src/diagnosis/finding.js';
 import { defaultSettings, runProbe } from '../../src/probe/engine.js';
-import type { ObservationLog, ProbeSettings } from '../../src/probe/observation.js';
+import type { ObservationLog, ProbeSettings, StepId } from '../../src/probe/observation.js';
 import { DEFAULT_LIMITS, startServer, type ServerConfig } from '../../src/server/index.js';
+import { prepareDescriptorLimit } from './record-fixtures-fd-limit.js';
+import { startScriptedFtp, type ScriptedFtpOptions } from './record-fixtures-ftp.js';
 
 /**
  * Records observation logs from real runs of the probe engine against the reference server into
  * fixtures/, each with a sidecar of the findings it must produce (written here by hand, per
- * scenario, and checked against the diagnosis at record time). Loopback scenarios run in this
+ * scenario, and checked against the diagnosis at record time). Where the reference server will not
+ * misbehave as a scenario needs, a scripted FTP server on a real socket stands in (its sidecar's
+ * recordedWith says so). Loopback scenarios run in this
  * process; firewall scenarios run in a network namespace of our own (its own loopback and its
  * own nftables ruleset), by re-running this file inside it with `ip netns exec`.
  * See fixtures/README.md.
@@ -22,6 +26,8 @@ const CONFIG = fileURLToPath(new URL('./record-fixtures.config.ts', import.meta.
 const PASSWORD = 'fixture-Pa55-word';
 const PASV: [number, number] = [23300, 23363];
 const ACTIVE: [number, number] = [23400, 23409];
+/** The one data port the EPSV scenario's scripted server names (outside both ranges above). */
+const EPSV_PORT = 23370;
 
 interface Expected {
   description: string;
@@ -40,6 +46,10 @@ interface Scenario {
   expected: Omit<Expected, 'recordedWith'>;
   host?: string;
   server?: Partial<ServerConfig>;
+  /** A scripted misbehaving FTP server (record-fixtures-ftp.ts) instead of the reference server. */
+  scripted?: ScriptedFtpOptions;
+  /** From the start of this step on, this process may open no further descriptor (EMFILE). */
+  descriptorsExhaustedAt?: StepId;
   /** Control port to probe instead of the server's (a port where nothing listens). */
   closedPort?: boolean;
   settings?: Partial<ProbeSettings>;
@@ -102,6 +112,35 @@ const scenarios: Scenario[] = [
     name: 'loopback-control-refused',
     closedPort: true,
     expected: { description: 'Nothing listens on the control port: reset.', require: ['passive'], findings: ['CONTROL_UNREACHABLE'], channels: { control: 'blocked' }, verdict: 'blocked', allClear: false, details: { CONTROL_UNREACHABLE: { how: 'reset' } } },
+  },
+  {
+    name: 'loopback-tls-handshake-garbage',
+    scripted: { tls: 'garbage', data: 'listing' },
+    settings: { tls: 'explicit', insecure: true },
+    expected: { description: 'A scripted server answers AUTH TLS with 234, then answers the ClientHello with plain text instead of a ServerHello and closes; TLS required (--tls explicit).', require: ['passive', 'tls'], findings: ['TLS_HANDSHAKE_FAILED'], channels: { control: 'ok', tls: 'blocked', passive: 'error', active: 'error' }, verdict: 'blocked', allClear: false },
+  },
+  {
+    name: 'loopback-pasv-address-mismatch',
+    server: { pasvAddress: '198.51.100.77' },
+    expected: { description: 'The reference server advertises 198.51.100.77 (a public-class address, RFC 5737) in 227 replies while the control connection goes to 127.0.0.1; the engine does not connect to 198.51.100.77 and the control address works.', require: ['passive'], findings: ['PASV_ADDRESS_MISMATCH'], channels: { passive: 'partial', active: 'ok' }, verdict: 'problems', allClear: false },
+  },
+  {
+    name: 'loopback-tls-session-reuse-required',
+    scripted: { tls: 'handshake', data: 'reuse-required' },
+    settings: { tls: 'explicit', insecure: true, pasvSamples: 1 },
+    expected: { description: "A scripted FTPS server that cannot resume the control connection's TLS session on data connections but requires it, as vsftpd require_ssl_reuse=YES does: 150, TLS accepted, \"522 SSL connection failed: session reuse required\", control closed. PROT C data works.", require: ['passive', 'tls'], findings: ['TLS_SESSION_REUSE_REQUIRED'], channels: { control: 'ok', passive: 'partial', active: 'partial', tls: 'partial' }, verdict: 'problems', allClear: false },
+  },
+  {
+    name: 'loopback-data-stalled',
+    scripted: { data: 'stall' },
+    settings: { pasvSamples: 1 },
+    expected: { description: 'A scripted server whose data connections (passive and active) send the first 19 bytes of a listing and then nothing while staying open.', require: ['passive', 'active'], findings: ['DATA_STALLED'], channels: { control: 'ok', passive: 'blocked', active: 'blocked' }, verdict: 'blocked', allClear: false },
+  },
+  {
+    name: 'loopback-local-resource-emfile',
+    server: { sweepMode: true },
+    descriptorsExhaustedAt: 'passive',
+    expected: { description: 'The open-file limit of the probing process is lowered (prlimit RLIMIT_NOFILE) to the descriptors already open when the passive step starts: data connections and the active listener fail with EMFILE. The reference server runs in sweep mode, so it needs no new listener for PASV.', require: ['passive', 'active'], findings: ['LOCAL_RESOURCE', 'LOCAL_RESOURCE'], channels: { control: 'ok', passive: 'error', active: 'error' }, verdict: 'error', allClear: false, details: { LOCAL_RESOURCE: { how: 'local' } } },
   },
   {
     name: 'netns-passive-subrange-dropped',
@@ -173,6 +212,17 @@ const scenarios: Scenario[] = [
 }`,
     expected: { description: 'Own namespace, nftables input chain drops the active-mode ports.', require: ['passive', 'active'], findings: ['ACTIVE_INBOUND_BLOCKED', 'LOCAL_FIREWALL'], channels: { passive: 'ok', active: 'blocked' }, verdict: 'blocked', allClear: false, details: { ACTIVE_INBOUND_BLOCKED: { ports: [[ACTIVE[0], ACTIVE[0]]] } } },
   },
+  {
+    name: 'netns-epsv-port-dropped',
+    scripted: { epsvPort: EPSV_PORT, data: 'listing' },
+    nft: `table inet filter {
+  chain output {
+    type filter hook output priority filter; policy accept;
+    tcp dport ${EPSV_PORT} drop
+  }
+}`,
+    expected: { description: `Own namespace, a scripted server whose 229 replies always name port ${EPSV_PORT} (listening), which the nftables output chain drops; PASV data ports get through.`, require: ['passive'], findings: ['EPSV_BLOCKED_PASV_OK', 'LOCAL_FIREWALL'], channels: { passive: 'partial', active: 'ok' }, verdict: 'problems', allClear: false, details: { EPSV_BLOCKED_PASV_OK: { ports: [[EPSV_PORT, EPSV_PORT]] }, LOCAL_FIREWALL: { ports: [[EPSV_PORT, EPSV_PORT]] } } },
+  },
 ];
 
 function settingsFor(s: Scenario, host: string, port: number): ProbeSettings {
@@ -191,7 +241,26 @@ function settingsFor(s: Scenario, host: string, port: number): ProbeSettings {
 
 async function record(s: Scenario): Promise<{ log: ObservationLog; diagnosis: Diagnosis }> {
   const host = s.host ?? '127.0.0.1';
-  const server = await startServer({
+  const server = await startTarget(s, host);
+  const limit = s.descriptorsExhaustedAt ? prepareDescriptorLimit() : undefined;
+  try {
+    const port = s.closedPort ? await closedPort(host) : server.port;
+    const log = await runProbe(settingsFor(s, host, port), {
+      password: s.password ?? (s.settings?.user ? PASSWORD : undefined),
+      onEvent: (e) => {
+        if (limit && e.type === 'step-start' && e.id === s.descriptorsExhaustedAt) limit.exhaust();
+      },
+    });
+    return { log, diagnosis: diagnose(log, { require: s.expected.require }) };
+  } finally {
+    await limit?.restore();
+    await server.close();
+  }
+}
+
+async function startTarget(s: Scenario, host: string): Promise<{ port: number; close(): Promise<void> }> {
+  if (s.scripted) return startScriptedFtp(host, s.scripted);
+  return startServer({
     host,
     port: 0,
     ...s.server,
@@ -203,13 +272,6 @@ async function record(s: Scenario): Promise<{ log: ObservationLog; diagnosis: Di
     limits: { ...DEFAULT_LIMITS, loginFailureDelayMs: 10, dataConnectTimeoutMs: 1000 },
     ...s.server,
   });
-  try {
-    const port = s.closedPort ? await closedPort(host) : server.port;
-    const log = await runProbe(settingsFor(s, host, port), { password: s.password ?? (s.settings?.user ? PASSWORD : undefined) });
-    return { log, diagnosis: diagnose(log, { require: s.expected.require }) };
-  } finally {
-    await server.close();
-  }
 }
 
 /** A port nothing listens on: one the kernel just gave us and we released. */
@@ -255,7 +317,7 @@ if (inside) {
     it(`records ${inside}`, async () => {
       const s = scenarios.find((x) => x.name === inside)!;
       const { log, diagnosis } = await record(s);
-      save(s, log, `ftpdoctor probe engine against the reference server on 127.0.0.1 inside a private network namespace with this nftables ruleset: ${s.nft!.replace(/\s+/g, ' ')}`);
+      save(s, log, `ftpdoctor probe engine against ${s.scripted ? 'a scripted FTP server (test/diagnosis/record-fixtures-ftp.ts)' : 'the reference server'} on 127.0.0.1 inside a private network namespace with this nftables ruleset: ${s.nft!.replace(/\s+/g, ' ')}`);
       checkAgainstExpected(s, diagnosis);
     });
   });
@@ -263,7 +325,7 @@ if (inside) {
   describe('record fixtures', () => {
     it.each(scenarios.filter((s) => !s.nft).map((s) => [s.name, s] as const))('%s', async (_name, s) => {
       const { log, diagnosis } = await record(s);
-      save(s, log, `ftpdoctor probe engine against the reference server on ${s.host ?? '127.0.0.1'} (loopback)`);
+      save(s, log, `ftpdoctor probe engine against ${s.scripted ? 'a scripted FTP server (test/diagnosis/record-fixtures-ftp.ts)' : 'the reference server'} on ${s.host ?? '127.0.0.1'} (loopback)${s.descriptorsExhaustedAt ? `, open-file limit exhausted from the ${s.descriptorsExhaustedAt} step on (prlimit)` : ''}`);
       checkAgainstExpected(s, diagnosis);
     });
 
