@@ -1,4 +1,5 @@
 import { runSweep } from '../sweep/port-sweep.js';
+import { countPorts } from '../sweep/range-spec.js';
 import { ControlChannel } from './control-channel.js';
 import { login, loginIsPublic, negotiateExplicitTls, openControl, protectData, readGreeting, tlsOptions } from './control-session.js';
 import { observeEnvironment } from './environment.js';
@@ -286,7 +287,7 @@ class Engine {
       const sweep = parseSweepReply(await channel.send('SITE FTPDOCTOR SWEEP', t, run.signal));
       if (sweep) view.sweep = sweep;
       log.serverView = view;
-      return { status: 'ok', summary: `the server sees ${peer ? `${peer.address}:${peer.port}` : 'an unknown peer'}${sweep ? `; sweep listeners on ${sweep.ranges.map((r) => r.join('-')).join(',')}` : ''}` };
+      return { status: 'ok', summary: `the server sees ${peer ? `${peer.address}:${peer.port}` : 'an unknown peer'}${sweep ? `; sweep listeners on ${sweepSpan(sweep.ranges)}` : ''}` };
     });
     return true;
   }
@@ -586,4 +587,13 @@ function tally<T extends { outcome: string }>(attempts: T[], name: (a: T) => str
   const ok = attempts.filter((a) => a.outcome === 'ok').length;
   const summary = attempts.map((a) => `${name(a)} ${a.outcome}`).join('; ');
   return { status: ok === attempts.length ? 'ok' : ok > 0 ? 'warn' : 'fail', summary };
+}
+
+/** "60000-65535", or "5,475 ports of 60000-65535" when ports in use elsewhere split the range. */
+function sweepSpan(ranges: Array<[number, number]>): string {
+  const first = ranges[0]?.[0];
+  const last = ranges[ranges.length - 1]?.[1];
+  if (first === undefined || last === undefined) return 'no port';
+  if (ranges.length === 1) return `${first}-${last}`;
+  return `${countPorts(ranges).toLocaleString('en-US')} ports of ${first}-${last}`;
 }
