@@ -146,11 +146,16 @@ class BenchControl {
   static async open(port: number): Promise<BenchControl> {
     const socket = connect({ host: '127.0.0.1', port });
     const c = new BenchControl(socket);
-    await c.next();
-    await c.send('USER anonymous');
-    const pass = await c.send('PASS bench@example.org');
-    if (!pass.startsWith('230')) throw new Error(`login: ${pass}`);
-    return c;
+    try {
+      await c.next();
+      await c.send('USER anonymous');
+      const pass = await c.send('PASS bench@example.org');
+      if (!pass.startsWith('230')) throw new Error(`login: ${pass}`);
+      return c;
+    } catch (err) {
+      socket.destroy();
+      throw err;
+    }
   }
   next(): Promise<string> {
     const q = this.queued.shift();
@@ -528,5 +533,12 @@ async function serveChild(): Promise<void> {
   process.on('SIGTERM', () => void server.close().then(() => process.exit(0)));
 }
 
-if (process.argv[2] === '--serve') await serveChild();
-else await main();
+if (process.argv[2] === '--serve') {
+  await serveChild();
+} else {
+  await main();
+  // anything still open now is a leak of this benchmark: name it, then end the run regardless
+  const left = process.getActiveResourcesInfo().filter((r) => r !== 'TTYWrap');
+  if (left.length > 0) console.error(`bench: still open at the end: ${[...new Set(left)].join(', ')}`);
+  process.exit();
+}
