@@ -375,7 +375,10 @@ function stop(child: ChildProcess, group = false): Promise<void> {
 }
 
 async function startOurs(sweep: boolean) {
-  const child = spawn(process.execPath, ['--experimental-transform-types', '--no-warnings', fileURLToPath(import.meta.url), '--serve', ...(sweep ? ['--sweep'] : [])], {
+  // --cpu-prof DIR: the server process writes a V8 CPU profile there when it stops
+  const profileAt = process.argv.indexOf('--cpu-prof');
+  const profile = profileAt > 0 && !sweep ? ['--cpu-prof', `--cpu-prof-dir=${process.argv[profileAt + 1] ?? '.'}`] : [];
+  const child = spawn(process.execPath, [...profile, '--experimental-transform-types', '--no-warnings', fileURLToPath(import.meta.url), '--serve', ...(sweep ? ['--sweep'] : [])], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const info = JSON.parse(await readFirstLine(child, 30_000)) as { port: number; startMs: number; sweepPorts: number };

@@ -69,12 +69,7 @@ describe('an endless multi-line reply', () => {
   it('is cut at the reply cap, memory stays bounded, and the session is given up in time', async () => {
     let sent = 0;
     const chunk = Buffer.from(` ${'z'.repeat(1021)}\r\n`.repeat(1024)); // 1 MiB of continuation lines
-    const server = await track(
-      startScripted(HOST, (socket) =>
-        converse(
-          socket,
-          '220 hi\r\n',
-          answers({
+    const server = await servers.ftp(loginAnyone({
             FEAT: (_c, s) => {
               s.write('211-Features follow, forever:\r\n');
               const pump = (): void => {
@@ -87,10 +82,7 @@ describe('an endless multi-line reply', () => {
               pump();
               return undefined;
             },
-          }),
-        ),
-      ),
-    );
+          }));
     const heapBefore = process.memoryUsage().heapUsed;
     const started = Date.now();
     const log = await runProbe(settings(server.port, { stepTimeoutMs: 3000 }), {});
@@ -107,22 +99,14 @@ describe('an endless multi-line reply', () => {
   });
 
   it('that trickles forever ends by the step timeout', async () => {
-    const server = await track(
-      startScripted(HOST, (socket) =>
-        converse(
-          socket,
-          '220 hi\r\n',
-          answers({
+    const server = await servers.ftp(loginAnyone({
             FEAT: (_c, s) => {
               s.write('211-Features:\r\n');
               const timer = setInterval(() => (s.destroyed ? clearInterval(timer) : s.write(' MORE\r\n')), 20);
               s.on('close', () => clearInterval(timer));
               return undefined;
             },
-          }),
-        ),
-      ),
-    );
+          }));
     const log = await runProbe(settings(server.port), {});
     expect(stepOf(log, 'features')?.status).toBe('fail');
     expect(stepOf(log, 'features')?.summary).toMatch(/E_TIMEOUT/);
@@ -135,11 +119,7 @@ describe('PASV to a port a data connection must not go to', () => {
     ['port 0, which no one can listen on', '127,0,0,1,0,0', 0],
     ['port 25 (SMTP), a privileged port a bounce would aim at (RFC 2577 §3)', '127,0,0,1,0,25', 25],
   ])('%s: recorded as a bad reply, never connected to, never blamed on a firewall', async (_name, numbers, port) => {
-    const server = await track(
-      startScripted(HOST, (socket) =>
-        converse(socket, '220 hi\r\n', answers({ PASV: () => pasvReply(numbers), EPSV: () => `229 Entering Extended Passive Mode (|||${port}|)\r\n`, PORT: () => '500 no\r\n' })),
-      ),
-    );
+    const server = await servers.ftp(loginAnyone({ PASV: () => pasvReply(numbers), EPSV: () => `229 Entering Extended Passive Mode (|||${port}|)\r\n`, PORT: () => '500 no\r\n' }));
     const log = await runProbe(settings(server.port), {});
     for (const attempt of log.passive) {
       expect(attempt.outcome, attempt.command).toBe('bad-reply');
@@ -178,21 +158,13 @@ describe('a data connection that the server closes mid-transfer', () => {
     ['half-way, then 426 on the control connection', (s: Socket) => s.end('y'.repeat(3000)), 'transfer-refused'],
   ])('%s', async (_name, behaviour, outcome) => {
     const data = await track(startDataListener(HOST, behaviour));
-    const server = await track(
-      startScripted(HOST, (socket) =>
-        converse(
-          socket,
-          '220 hi\r\n',
-          answers({
+    const server = await servers.ftp(loginAnyone({
             PASV: () => pasvReply(hostPortNumbers(HOST, data.port)),
             LIST: (_c, s) => {
               setTimeout(() => s.write('426 Connection closed; transfer aborted.\r\n'), 100);
               return '150 Here it comes\r\n';
             },
-          }),
-        ),
-      ),
-    );
+          }));
     const log = await runProbe(settings(server.port), {});
     const pasv = log.passive.find((a) => a.command === 'PASV');
     const transfer = pasv?.connections[0]?.transfer;
@@ -252,7 +224,7 @@ afterAll(() => {
 function ftpsServer(pem: Pem): Promise<ScriptedServer> {
   const context = createSecureContext({ cert: pem.cert, key: pem.key });
   const identity = { wrap: (socket: Socket) => new TLSSocket(socket, { isServer: true, secureContext: context }) };
-  return track(startScripted(HOST, (socket) => converse(socket, '220 scripted FTPS\r\n', answers(), identity)));
+  return servers.ftp(loginAnyone(), { greeting: '220 scripted FTPS\r\n', tls: identity });
 }
 
 const DAY = 24 * 3600 * 1000;

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countPorts } from '../../src/sweep/range-spec.js';
+import { schemaErrors } from '../report/report-schema.js';
 import { runCli, startServerProcess, type ServerProcess } from './reference-process.js';
 
 /**
@@ -37,7 +38,9 @@ async function checkUnder(limit: number): Promise<{ code: number | null; report:
     timeoutMs: 90_000,
   });
   expect(run.stderr).not.toMatch(/EMFILE.*\n\s+at |Segmentation|Assertion failed/);
-  return { code: run.code, report: JSON.parse(run.stdout) as ReportView, stderr: run.stderr };
+  const report = JSON.parse(run.stdout) as ReportView;
+  expect(schemaErrors(report)).toBe('');
+  return { code: run.code, report, stderr: run.stderr };
 }
 
 describe('a check under a low open-file limit', () => {
@@ -89,6 +92,7 @@ describe('the self-test under a low open-file limit', () => {
   it('with ulimit -n 256 sweeps a range that fits, every channel green, exit 0', async () => {
     const run = await runCli(['selftest', '--json', '--timeout', '60s'], { shellPrefix: 'ulimit -n 256;', timeoutMs: 90_000 });
     const report = JSON.parse(run.stdout) as ReportView & { channels: Record<string, { status: string }> };
+    expect(schemaErrors(report)).toBe('');
     expect(run.stderr).toMatch(/the open-file limit is 256; sweeping 60000-\d+ instead of 60000-65535/);
     expect(report.sweep.counts['token-mismatch'] ?? 0).toBe(0);
     expect(report.findings.map((f) => f.code)).toEqual([]);

@@ -1,3 +1,5 @@
+import { expect } from 'vitest';
+import { schemaErrors } from '../report/report-schema.js';
 import type { RunResult } from './lab-process.js';
 import type { LabServer } from './lab-server.js';
 import type { Lab } from './netns.js';
@@ -66,11 +68,14 @@ export async function runCheck(lab: Lab, server: LabServer | undefined, extra: s
   ];
   const env = { ...process.env, NO_COLOR: '1', ...(account?.password === undefined ? {} : { [PASSWORD_ENV]: account.password }) };
   const raw = await lab.exec('client', argv, { allowFailure: true, timeoutMs: 90_000, env });
+  let report: LabReport;
   try {
-    return { exitCode: raw.code, report: JSON.parse(raw.stdout) as LabReport, raw };
+    report = JSON.parse(raw.stdout) as LabReport;
   } catch (err) {
     return { exitCode: raw.code, report: undefined, parseError: (err as Error).message, raw };
   }
+  expect(schemaErrors(report), 'the report matches schema/report.schema.json').toBe('');
+  return { exitCode: raw.code, report, raw };
 }
 
 /** One line per fact a failing assertion needs: exit code, channels, runs, findings, stderr tail. */

@@ -59,12 +59,7 @@ async function listingListener(payload: string): Promise<ScriptedServer> {
 describe('probe against a scripted misbehaving server', () => {
   it('accepts replies with bare LF and a greeting with no line end at all', async () => {
     const data = await listingListener('file-a\r\nfile-b\r\n');
-    const server = await track(
-      startScripted(HOST, (socket) =>
-        converse(
-          socket,
-          '220 no line end here',
-          answers(
+    const server = await servers.ftp(loginAnyone(
             {
               PASV: () => pasvReply(hostPortNumbers(HOST, data.port), '\n'),
               LIST: (_c, s) => {
@@ -74,10 +69,7 @@ describe('probe against a scripted misbehaving server', () => {
               PORT: () => '500 Illegal PORT command.\n',
             },
             '\n',
-          ),
-        ),
-      ),
-    );
+          ), { greeting: '220 no line end here' });
     const log = await runProbe(settings(server.port, { stepTimeoutMs: 3000 }), {});
     expect(log.control.greeting?.kind).toBe('ftp');
     expect(log.control.greeting?.reply?.text).toBe('220 no line end here');
@@ -93,7 +85,7 @@ describe('probe against a scripted misbehaving server', () => {
 
   it('keeps a 1 MB multi-line reply bounded and goes on', async () => {
     const huge = `211-Features:\r\n${` X${'y'.repeat(98)}\r\n`.repeat(10_000)}211 End\r\n`;
-    const server = await track(startScripted(HOST, (socket) => converse(socket, '220 hi\r\n', answers({ FEAT: () => huge }))));
+    const server = await servers.ftp(loginAnyone({ FEAT: () => huge }));
     const log = await runProbe(settings(server.port, { stepTimeoutMs: 3000 }), {});
     expect(log.features?.featReply?.truncated).toBe(true);
     expect(log.features?.featReply?.text.length).toBeLessThanOrEqual(64 * 1024);
@@ -124,9 +116,7 @@ describe('probe against a scripted misbehaving server', () => {
   });
 
   it('records a 227 with numbers above 255 as a bad reply', async () => {
-    const server = await track(
-      startScripted(HOST, (socket) => converse(socket, '220 hi\r\n', answers({ PASV: () => pasvReply('127,0,0,1,300,20') }))),
-    );
+    const server = await servers.ftp(loginAnyone({ PASV: () => pasvReply('127,0,0,1,300,20') }));
     const log = await runProbe(settings(server.port), {});
     const pasv = log.passive.find((a) => a.command === 'PASV');
     expect(pasv?.outcome).toBe('bad-reply');
@@ -136,21 +126,13 @@ describe('probe against a scripted misbehaving server', () => {
 
   it('does not connect to a third host named in a 227; tests the control peer instead', async () => {
     const data = await listingListener('only-file\r\n');
-    const server = await track(
-      startScripted(HOST, (socket) =>
-        converse(
-          socket,
-          '220 hi\r\n',
-          answers({
+    const server = await servers.ftp(loginAnyone({
             PASV: () => pasvReply(hostPortNumbers('192.0.2.44', data.port)),
             LIST: (_c, s) => {
               setTimeout(() => s.write('226 Done\r\n'), 50);
               return '150 Here it comes\r\n';
             },
-          }),
-        ),
-      ),
-    );
+          }));
     const log = await runProbe(settings(server.port), {});
     const pasv = log.passive.find((a) => a.command === 'PASV');
     expect(pasv?.advertised).toEqual({ address: '192.0.2.44', port: data.port, addressClass: 'documentation' });
@@ -162,21 +144,13 @@ describe('probe against a scripted misbehaving server', () => {
   });
 
   it('records a reset in the middle of a multi-line reply', async () => {
-    const server = await track(
-      startScripted(HOST, (socket) =>
-        converse(
-          socket,
-          '220 hi\r\n',
-          answers({
+    const server = await servers.ftp(loginAnyone({
             USER: (_c, s) => {
               s.write('331-first line\r\n331-second li');
               setTimeout(() => s.resetAndDestroy(), 30);
               return undefined;
             },
-          }),
-        ),
-      ),
-    );
+          }));
     const log = await runProbe(settings(server.port), {});
     expect(stepStatus(log, 'login')).toBe('fail');
     expect(log.control.closedEarly?.code).toBe('E_RESET');
@@ -199,19 +173,11 @@ describe('probe against a scripted misbehaving server', () => {
   it('tells a data connection that never carries a byte from one that stalls', async () => {
     const silentData = await track(startDataListener(HOST, () => undefined));
     const stallingData = await track(startDataListener(HOST, (socket) => socket.write('x'.repeat(100))));
-    const server = await track(
-      startScripted(HOST, (socket) =>
-        converse(
-          socket,
-          '220 hi\r\n',
-          answers({
+    const server = await servers.ftp(loginAnyone({
             PASV: () => pasvReply(hostPortNumbers(HOST, silentData.port)),
             EPSV: () => `229 Entering Extended Passive Mode (|||${stallingData.port}|)\r\n`,
             LIST: () => '150 Here it comes\r\n',
-          }),
-        ),
-      ),
-    );
+          }));
     const log = await runProbe(settings(server.port), {});
     const [pasv, epsv] = log.passive;
     expect(pasv?.outcome).toBe('no-data');
@@ -262,7 +228,7 @@ describe('probe against a scripted misbehaving server', () => {
   });
 
   it('goes on in plain text when AUTH TLS is refused and TLS is only wanted if available', async () => {
-    const server = await track(startScripted(HOST, (socket) => converse(socket, '220 hi\r\n', answers({ AUTH: () => '502 AUTH not supported\r\n' }))));
+    const server = await servers.ftp(loginAnyone({ AUTH: () => '502 AUTH not supported\r\n' }));
     const log = await runProbe(settings(server.port, { tls: 'auto' }), {});
     expect(log.tls).toMatchObject({ requested: 'auto', established: false, authReply: { code: 502, text: '502 AUTH not supported' } });
     expect(stepStatus(log, 'auth-tls')).toBe('warn');
@@ -271,7 +237,7 @@ describe('probe against a scripted misbehaving server', () => {
   });
 
   it('logs in with a password in plain text when the server itself refuses AUTH TLS', async () => {
-    const server = await track(startScripted(HOST, (socket) => converse(socket, '220 hi\r\n', answers({ AUTH: () => '504 AUTH not supported\r\n' }))));
+    const server = await servers.ftp(loginAnyone({ AUTH: () => '504 AUTH not supported\r\n' }));
     const log = await runProbe(settings(server.port, { tls: 'auto', user: 'alice', passwordSupplied: true }), { password: 's3cret-auto' });
     expect(log.tls?.fellBackToPlain).toBe(true);
     expect(log.login?.ok).toBe(true);
@@ -279,12 +245,7 @@ describe('probe against a scripted misbehaving server', () => {
 
   it('never sends a password in plain text after a TLS handshake broke past 234 (a downgrade)', async () => {
     const commands: string[] = [];
-    const server = await track(
-      startScripted(HOST, (socket) =>
-        converse(
-          socket,
-          '220 hi\r\n',
-          answers({
+    const server = await servers.ftp(loginAnyone({
             AUTH: (_c, s) => {
               s.end('234 go ahead\r\nthis is not a TLS ServerHello\r\n');
               return undefined;
@@ -297,10 +258,7 @@ describe('probe against a scripted misbehaving server', () => {
               commands.push(c);
               return '230 Logged in\r\n';
             },
-          }),
-        ),
-      ),
-    );
+          }));
     const log = await runProbe(settings(server.port, { tls: 'auto', user: 'alice', passwordSupplied: true }), { password: 's3cret-auto' });
     expect(log.tls?.established).toBe(false);
     expect(stepStatus(log, 'auth-tls')).toBe('fail');
@@ -310,7 +268,7 @@ describe('probe against a scripted misbehaving server', () => {
   });
 
   it('stops when AUTH TLS is refused and TLS was required', async () => {
-    const server = await track(startScripted(HOST, (socket) => converse(socket, '220 hi\r\n', answers({ AUTH: () => '502 AUTH not supported\r\n' }))));
+    const server = await servers.ftp(loginAnyone({ AUTH: () => '502 AUTH not supported\r\n' }));
     const log = await runProbe(settings(server.port, { tls: 'explicit' }), {});
     expect(stepStatus(log, 'auth-tls')).toBe('fail');
     expect(log.login).toBeUndefined();
@@ -319,11 +277,7 @@ describe('probe against a scripted misbehaving server', () => {
   it('records the server refusing the data connection verbatim', async () => {
     const data = await track(startDataListener(HOST, () => undefined));
     const refusal = '425 Unable to build data connection: Operation not permitted';
-    const server = await track(
-      startScripted(HOST, (socket) =>
-        converse(socket, '220 hi\r\n', answers({ PASV: () => pasvReply(hostPortNumbers(HOST, data.port)), LIST: () => `${refusal}\r\n` })),
-      ),
-    );
+    const server = await servers.ftp(loginAnyone({ PASV: () => pasvReply(hostPortNumbers(HOST, data.port)), LIST: () => `${refusal}\r\n` }));
     const log = await runProbe(settings(server.port), {});
     const pasv = log.passive.find((a) => a.command === 'PASV');
     expect(pasv?.outcome).toBe('transfer-refused');
@@ -333,22 +287,14 @@ describe('probe against a scripted misbehaving server', () => {
 
   it('falls back to NLST when LIST is not implemented', async () => {
     const data = await listingListener('a\r\n');
-    const server = await track(
-      startScripted(HOST, (socket) =>
-        converse(
-          socket,
-          '220 hi\r\n',
-          answers({
+    const server = await servers.ftp(loginAnyone({
             PASV: () => pasvReply(hostPortNumbers(HOST, data.port)),
             LIST: () => '502 LIST not implemented\r\n',
             NLST: (_c, s) => {
               setTimeout(() => s.write('226 Done\r\n'), 50);
               return '150 Names\r\n';
             },
-          }),
-        ),
-      ),
-    );
+          }));
     const log = await runProbe(settings(server.port), {});
     const pasv = log.passive.find((a) => a.command === 'PASV');
     expect(pasv?.listCommand).toBe('NLST');
@@ -356,11 +302,7 @@ describe('probe against a scripted misbehaving server', () => {
   });
 
   it('records a server that says 150 after PORT but never connects back', async () => {
-    const server = await track(
-      startScripted(HOST, (socket) =>
-        converse(socket, '220 hi\r\n', answers({ PORT: () => '200 PORT command successful.\r\n', LIST: () => '150 Opening data connection\r\n' })),
-      ),
-    );
+    const server = await servers.ftp(loginAnyone({ PORT: () => '200 PORT command successful.\r\n', LIST: () => '150 Opening data connection\r\n' }));
     const log = await runProbe(settings(server.port), {});
     const [first] = log.active;
     expect(first?.outcome).toBe('no-inbound');
@@ -373,11 +315,7 @@ describe('probe against a scripted misbehaving server', () => {
   it('records a server still connecting back when the wait ends (no 150 yet) as no inbound connection', async () => {
     // vsftpd's way: connect first, 150 once connected. Its connection is dropped on the way and its
     // own connect timeout (and 425) lies beyond the probe's wait: the server says nothing meanwhile.
-    const server = await track(
-      startScripted(HOST, (socket) =>
-        converse(socket, '220 hi\r\n', answers({ PORT: () => '200 PORT command successful.\r\n', LIST: () => undefined })),
-      ),
-    );
+    const server = await servers.ftp(loginAnyone({ PORT: () => '200 PORT command successful.\r\n', LIST: () => undefined }));
     const log = await runProbe(settings(server.port), {});
     const [first] = log.active;
     expect(first?.outcome).toBe('no-inbound');
@@ -392,18 +330,10 @@ describe('probe against a scripted misbehaving server', () => {
   });
 
   it('records a 425 after PORT as the server failing to connect', async () => {
-    const server = await track(
-      startScripted(HOST, (socket) =>
-        converse(
-          socket,
-          '220 hi\r\n',
-          answers({
+    const server = await servers.ftp(loginAnyone({
             PORT: () => '200 PORT command successful.\r\n',
             LIST: () => '425 Unable to build data connection: Connection refused\r\n',
-          }),
-        ),
-      ),
-    );
+          }));
     const log = await runProbe(settings(server.port), {});
     expect(log.active[0]?.outcome).toBe('server-connect-failed');
     expect(log.active[0]?.listReplies[0]?.text).toBe('425 Unable to build data connection: Connection refused');
@@ -415,21 +345,13 @@ describe('probe against a scripted misbehaving server', () => {
     ['when asked it tries the advertised address first, then the control peer', true, ['advertised:127.0.0.2:reset', 'control-peer:127.0.0.1:open']],
   ])('a 227 naming another address: %s', async (_name, followPasvAddress, expected) => {
     const data = await listingListener('x\r\n');
-    const server = await track(
-      startScripted(HOST, (socket) =>
-        converse(
-          socket,
-          '220 hi\r\n',
-          answers({
+    const server = await servers.ftp(loginAnyone({
             PASV: () => pasvReply(hostPortNumbers('127.0.0.2', data.port)),
             LIST: (_c, s) => {
               setTimeout(() => s.write('226 Done\r\n'), 50);
               return '150 Here it comes\r\n';
             },
-          }),
-        ),
-      ),
-    );
+          }));
     const log = await runProbe(settings(server.port, { followPasvAddress }), {});
     const pasv = log.passive.find((a) => a.command === 'PASV');
     expect(pasv?.connections.map((c) => `${c.via}:${c.connect.address}:${c.connect.state}`)).toEqual(expected);
@@ -439,7 +361,7 @@ describe('probe against a scripted misbehaving server', () => {
 
   it('writes the external address into PORT and records the refusal verbatim', async () => {
     const refusal = "500 I won't open a connection to 203.0.113.9 (only to 127.0.0.1)";
-    const server = await track(startScripted(HOST, (socket) => converse(socket, '220 hi\r\n', answers({ PORT: () => `${refusal}\r\n` }))));
+    const server = await servers.ftp(loginAnyone({ PORT: () => `${refusal}\r\n` }));
     const log = await runProbe(settings(server.port, { externalIp: '203.0.113.9' }), {});
     const [active] = log.active;
     expect(active?.sentArgument).toMatch(/^203,0,113,9,\d+,\d+$/);
@@ -459,12 +381,7 @@ describe('probe against a scripted misbehaving server', () => {
     });
     await new Promise<void>((resolve) => oneShot.listen({ host: HOST, port: reachedPort }, resolve));
     try {
-      const server = await track(
-        startScripted(HOST, (socket) =>
-          converse(
-            socket,
-            '220 hi\r\n',
-            answers({
+      const server = await servers.ftp(loginAnyone({
               PASV: () => pasvReply(hostPortNumbers(HOST, reachedPort)),
               EPSV: () => `229 Entering Extended Passive Mode (|||${unreachedPort}|)\r\n`,
               LIST: (_c, s) => {
@@ -472,10 +389,7 @@ describe('probe against a scripted misbehaving server', () => {
                 s.once('close', () => clearTimeout(done));
                 return '150 Here it comes\r\n';
               },
-            }),
-          ),
-        ),
-      );
+            }));
       const log = await runProbe(settings(server.port, { sweep: 'full', ranges: [[reachedPort, unreachedPort]] }), {});
       expect(log.passive.map((a) => `${a.command}:${a.advertised?.port}:${a.outcome}`)).toEqual([`PASV:${reachedPort}:ok`, `EPSV:${unreachedPort}:connect-failed`]);
       expect(log.sweep?.runs).toEqual([
@@ -493,12 +407,7 @@ describe('probe against a scripted misbehaving server', () => {
   ])('before the sweep, with an advertised port nobody reached: %s', async (_name, cooperative, expected) => {
     const [pending] = await freePortBlock(1);
     const received: string[] = [];
-    const server = await track(
-      startScripted(HOST, (socket) =>
-        converse(
-          socket,
-          '220 hi\r\n',
-          answers({
+    const server = await servers.ftp(loginAnyone({
             FEAT: () => (cooperative ? '211-Features:\r\n FTPDOCTOR PEER;LASTPORT;LASTPASV;SWEEP\r\n211 End\r\n' : '211 no features\r\n'),
             SITE: (c) => (/ SWEEP$/i.test(c) ? `200 SWEEP scripted ${pending}-${pending}\r\n` : '550 Not here.\r\n'),
             PASV: () => pasvReply(hostPortNumbers(HOST, pending)),
@@ -506,10 +415,7 @@ describe('probe against a scripted misbehaving server', () => {
               received.push('ABOR');
               return '226 ABOR successful; no transfer in progress.\r\n';
             },
-          }),
-        ),
-      ),
-    );
+          }));
     const log = await runProbe(settings(server.port, { sweep: 'full', ranges: [[pending, pending]] }), {});
     expect(log.passive[0]?.outcome).toBe('connect-failed');
     expect(log.sweep?.cooperative).toBe(cooperative);
