@@ -1,9 +1,9 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../src/server/index.js';
+import { startScripted, type ScriptedServer } from '../probe/scripted-server.js';
 import { schemaErrors } from '../report/report-schema.js';
 import { buildCli, passiveRange, removeCliBuild, runCli } from './built-cli.js';
 
@@ -12,9 +12,7 @@ const RANGE = PASV.text;
 const STACK_LINE = /^\s+at .+:\d+:\d+\)?$/m;
 
 let server: RunningServer;
-let silent: Server;
-const silentSockets = new Set<Socket>();
-let silentPort = 0;
+let silent: ScriptedServer | undefined;
 let dir: string;
 
 beforeAll(async () => {
@@ -22,20 +20,13 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'ftpdoctor-cli-'));
   server = await startServer({ host: '127.0.0.1', port: 0, pasvRange: [PASV.from, PASV.to], sweepMode: true });
   // Accepts and never greets: a check against it waits on the greeting until stopped.
-  silent = createServer((socket) => {
-    silentSockets.add(socket);
-    socket.on('close', () => silentSockets.delete(socket));
-    socket.on('error', () => {});
-  });
-  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-  silentPort = (silent.address() as { port: number }).port;
+  silent = await startScripted('127.0.0.1', () => undefined);
 }, 120_000);
 
 afterAll(async () => {
   removeCliBuild();
   await server?.close();
-  for (const s of silentSockets) s.destroy();
-  await new Promise<void>((resolve) => (silent ? silent.close(() => resolve()) : resolve()));
+  await silent?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -163,10 +154,9 @@ describe('check against a reference server started by the test', () => {
   });
 
   it('exits 1 when the control channel is refused, still with a JSON report', async () => {
-    const closed = createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const port = (closed.address() as { port: number }).port;
-    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const closed = await startScripted('127.0.0.1', () => undefined);
+    const port = closed.port;
+    await closed.close();
     const r = await runCli(['check', '127.0.0.1', '--port', String(port), '--sweep', 'off', '--json']);
     expect(r.code).toBe(1);
     const report = JSON.parse(r.stdout);
@@ -178,7 +168,7 @@ describe('check against a reference server started by the test', () => {
   it('Ctrl-C stops within a second, prints the partial report marked incomplete, exits 130', async () => {
     // The silent server never greets: without the interrupt the check would wait out --step-timeout.
     let sentAt = 0;
-    const r = await runCli(['check', '127.0.0.1', '--port', String(silentPort), '--range', RANGE, '--json', '--step-timeout', '20s'], {
+    const r = await runCli(['check', '127.0.0.1', '--port', String(silent?.port), '--range', RANGE, '--json', '--step-timeout', '20s'], {
       onSpawn: (child) => {
         let seen = '';
         child.stderr?.on('data', (d: Buffer) => {

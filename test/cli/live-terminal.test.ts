@@ -1,9 +1,9 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../src/server/index.js';
+import { startScripted, type ScriptedServer } from '../probe/scripted-server.js';
 import { schemaErrors } from '../report/report-schema.js';
 import { buildCli, CLI, passiveRange, removeCliBuild, ROOT } from './built-cli.js';
 import { TmuxSession } from './tmux-session.js';
@@ -15,9 +15,7 @@ const PASSWORD = 'correct-horse-7391';
 const RUN = `cd ${ROOT} && env -u CI -u NO_COLOR ${process.execPath} ${CLI}`;
 
 let account: RunningServer;
-let silent: Server;
-let silentPort = 0;
-const silentSockets = new Set<Socket>();
+let silent: ScriptedServer | undefined;
 let dir: string;
 let session: TmuxSession | undefined;
 let sessions = 0;
@@ -32,13 +30,7 @@ beforeAll(async () => {
   buildCli();
   dir = mkdtempSync(join(tmpdir(), 'ftpdoctor-live-'));
   account = await startServer({ host: '127.0.0.1', port: 0, pasvRange: [PASV.from, PASV.to], user: 'alice', password: PASSWORD, anonymous: false });
-  silent = createServer((socket) => {
-    silentSockets.add(socket);
-    socket.on('close', () => silentSockets.delete(socket));
-    socket.on('error', () => {});
-  });
-  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-  silentPort = (silent.address() as { port: number }).port;
+  silent = await startScripted('127.0.0.1', () => undefined);
 }, 120_000);
 
 afterEach(() => {
@@ -49,8 +41,7 @@ afterEach(() => {
 afterAll(async () => {
   removeCliBuild();
   await account?.close();
-  for (const s of silentSockets) s.destroy();
-  await new Promise<void>((resolve) => (silent ? silent.close(() => resolve()) : resolve()));
+  await silent?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -75,7 +66,7 @@ describe('the live view in a real terminal (tmux)', () => {
   it('q stops the check within a second, shows the partial result marked incomplete and exits 130', async () => {
     const tty = open();
     const file = join(dir, 'partial.json');
-    tty.start(`${RUN} check 127.0.0.1 --port ${silentPort} --range ${RANGE} --step-timeout 20s --output ${file}`);
+    tty.start(`${RUN} check 127.0.0.1 --port ${silent?.port} --range ${RANGE} --step-timeout 20s --output ${file}`);
     await tty.waitFor(/q quit · v show control transcript/, 20_000);
     await tty.waitFor(/✔ Connect/, 20_000);
     tty.keys('v');

@@ -1,25 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { CheckPlan } from '../../src/cli/check-plan.js';
 import { runProgram, type ProgramHandlers, type SelftestFlags } from '../../src/cli/program.js';
+import { defaultSettings } from '../../src/probe/engine.js';
 import type { ProbeSettings } from '../../src/probe/observation.js';
 
-/** The engine's defaults stand-in: the program must only override what the flags say. */
-const defaults = (host: string): ProbeSettings => ({
-  host,
-  port: 21,
-  tls: 'auto',
-  insecure: false,
-  user: 'anonymous',
-  passwordSupplied: false,
-  activePorts: [0, 0],
-  useEprt: false,
-  ranges: [[60000, 65535]],
-  sweep: 'full',
-  pasvSamples: 8,
-  followPasvAddress: false,
-  timeoutMs: 120_000,
-  stepTimeoutMs: 10_000,
-});
+/** The engine's defaults with the CLI's tls 'auto' (src/cli.ts) and ephemeral active ports: the program must only override what the flags say. */
+const defaults = (host: string): ProbeSettings => ({ ...defaultSettings(host), tls: 'auto', activePorts: [0, 0] });
 
 async function run(args: string[], env: NodeJS.ProcessEnv = {}) {
   const calls: { check?: CheckPlan; selftest?: SelftestFlags; explain?: [string | undefined, boolean] } = {};

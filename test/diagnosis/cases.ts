@@ -1,5 +1,5 @@
 import type { BlockKind, Channel, ChannelStatus, Diagnosis, FindingCode } from '../../src/diagnosis/finding.js';
-import type { ObservationLog } from '../../src/probe/observation.js';
+import type { ConnectState, ObservationLog } from '../../src/probe/observation.js';
 import {
   activeNoInbound,
   activeOk,
@@ -61,6 +61,15 @@ function controlOnly(log: ObservationLog): void {
   delete log.sweep;
   log.passive = [];
   log.active = [];
+}
+
+/** The control connection ended as `state` (with `errno`): no greeting, so nothing after it either. */
+function controlConnectFailed(state: ConnectState, errno?: string): ObservationLog {
+  return mutate(clearLog(), (l) => {
+    controlOnly(l);
+    l.control.connect = connect(SERVER, 21, state, errno);
+    delete l.control.greeting;
+  });
 }
 
 const NFT_RULESET = `table inet filter {
@@ -173,11 +182,7 @@ export const CASES: DiagnosisCase[] = [
   },
   {
     name: 'control port silently dropped',
-    log: mutate(clearLog(), (l) => {
-      controlOnly(l);
-      l.control.connect = connect(SERVER, 21, 'no-answer');
-      delete l.control.greeting;
-    }),
+    log: controlConnectFailed('no-answer'),
     codes: ['CONTROL_UNREACHABLE'],
     channels: { control: 'blocked', passive: 'error', active: 'error' },
     verdict: 'blocked',
@@ -190,21 +195,13 @@ export const CASES: DiagnosisCase[] = [
   },
   {
     name: 'control port rejected with ICMP admin-prohibited',
-    log: mutate(clearLog(), (l) => {
-      controlOnly(l);
-      l.control.connect = connect(SERVER, 21, 'icmp-reject');
-      delete l.control.greeting;
-    }),
+    log: controlConnectFailed('icmp-reject'),
     codes: ['CONTROL_UNREACHABLE'],
     check: hasHow('CONTROL_UNREACHABLE', 'icmp-reject'),
   },
   {
     name: 'control port reset: nothing listens or a tcp-reset rule',
-    log: mutate(clearLog(), (l) => {
-      controlOnly(l);
-      l.control.connect = connect(SERVER, 21, 'reset');
-      delete l.control.greeting;
-    }),
+    log: controlConnectFailed('reset'),
     codes: ['CONTROL_UNREACHABLE'],
     check: hasHow('CONTROL_UNREACHABLE', 'reset'),
   },
@@ -223,11 +220,7 @@ export const CASES: DiagnosisCase[] = [
   },
   {
     name: 'blackhole route: connect fails locally with EINVAL',
-    log: mutate(clearLog(), (l) => {
-      controlOnly(l);
-      l.control.connect = connect(SERVER, 21, 'local-error', 'EINVAL');
-      delete l.control.greeting;
-    }),
+    log: controlConnectFailed('local-error', 'EINVAL'),
     codes: ['CONTROL_UNREACHABLE'],
     channels: { control: 'blocked' },
     check: hasHow('CONTROL_UNREACHABLE', 'local'),
@@ -711,11 +704,7 @@ export const CASES: DiagnosisCase[] = [
   },
   {
     name: 'out of file descriptors on the control connect: the check could not run, not a firewall',
-    log: mutate(clearLog(), (l) => {
-      controlOnly(l);
-      l.control.connect = connect(SERVER, 21, 'local-error', 'EMFILE');
-      delete l.control.greeting;
-    }),
+    log: controlConnectFailed('local-error', 'EMFILE'),
     codes: ['LOCAL_RESOURCE'],
     channels: { control: 'error' },
     verdict: 'error',

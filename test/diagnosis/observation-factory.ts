@@ -1,4 +1,5 @@
 import { classifyAddress } from '../../src/ftp/address-class.js';
+import { defaultSettings } from '../../src/probe/engine.js';
 import type {
   ActiveAttempt,
   ConnectOutcome,
@@ -175,22 +176,7 @@ export function clearLog(): ObservationLog {
     startedAt: '2026-11-25T16:00:00.000Z',
     endedAt: '2026-11-25T16:00:02.500Z',
     complete: true,
-    settings: {
-      host: 'ftp.example.test',
-      port: 21,
-      tls: 'off',
-      insecure: false,
-      user: 'anonymous',
-      passwordSupplied: false,
-      activePorts: [50000, 50000],
-      useEprt: false,
-      ranges: [[60000, 65535]],
-      sweep: 'full',
-      pasvSamples: 2,
-      followPasvAddress: false,
-      timeoutMs: 60000,
-      stepTimeoutMs: 5000,
-    },
+    settings: { ...defaultSettings('ftp.example.test'), activePorts: [50000, 50000], pasvSamples: 2, timeoutMs: 60000, stepTimeoutMs: 5000 },
     environment: { os: 'linux', node: 'v24.21.0', localAddresses: [CLIENT], ephemeralPorts: [32768, 60999], fdLimit: 1024 },
     steps: [
       { id: 'resolve', label: 'Resolve', status: 'ok', startedMs: 0, elapsedMs: 2, summary: SERVER },

@@ -146,36 +146,21 @@ const scenarios: Scenario[] = [
     name: 'netns-passive-subrange-dropped',
     server: { sweepMode: true },
     settings: { sweep: 'full' },
-    nft: `table inet filter {
-  chain output {
-    type filter hook output priority filter; policy accept;
-    tcp dport 23340-23363 drop
-  }
-}`,
+    nft: oneRuleRuleset('output', 'tcp dport 23340-23363 drop'),
     expected: { description: 'Own namespace, nftables output chain drops 23340–23363 of the passive range 23300–23363.', require: ['passive'], findings: ['PASSIVE_PORTS_BLOCKED', 'LOCAL_FIREWALL'], channels: { passive: 'partial' }, verdict: 'problems', allClear: false, details: { PASSIVE_PORTS_BLOCKED: { how: 'drop', ports: [[23340, 23363]] }, LOCAL_FIREWALL: { ports: [[23340, 23363]] } } },
   },
   {
     name: 'netns-passive-range-rejected',
     server: { sweepMode: true },
     settings: { sweep: 'full' },
-    nft: `table inet filter {
-  chain output {
-    type filter hook output priority filter; policy accept;
-    tcp dport 23300-23363 reject with icmpx type admin-prohibited
-  }
-}`,
+    nft: oneRuleRuleset('output', 'tcp dport 23300-23363 reject with icmpx type admin-prohibited'),
     expected: { description: 'Own namespace, nftables output chain rejects the whole passive range with ICMP admin-prohibited; active mode works.', require: ['passive'], findings: ['PASSIVE_PORTS_BLOCKED', 'LOCAL_FIREWALL'], channels: { passive: 'blocked', active: 'ok' }, verdict: 'blocked', allClear: false, details: { PASSIVE_PORTS_BLOCKED: { how: 'icmp-reject', ports: [PASV] } } },
   },
   {
     name: 'netns-passive-subrange-reset',
     server: { sweepMode: true },
     settings: { sweep: 'full' },
-    nft: `table inet filter {
-  chain output {
-    type filter hook output priority filter; policy accept;
-    tcp dport 23350-23363 reject with tcp reset
-  }
-}`,
+    nft: oneRuleRuleset('output', 'tcp dport 23350-23363 reject with tcp reset'),
     expected: { description: 'Own namespace, output chain rejects 23350–23363 with tcp reset; the sweep token server listens there, so the resets are a firewall.', require: ['passive'], findings: ['PASSIVE_PORTS_BLOCKED', 'LOCAL_FIREWALL'], channels: { passive: 'partial' }, verdict: 'problems', allClear: false, details: { PASSIVE_PORTS_BLOCKED: { how: 'reset', ports: [[23350, 23363]] } } },
   },
   {
@@ -204,26 +189,26 @@ const scenarios: Scenario[] = [
   },
   {
     name: 'netns-active-inbound-dropped',
-    nft: `table inet filter {
-  chain input {
-    type filter hook input priority filter; policy accept;
-    tcp dport ${ACTIVE[0]}-${ACTIVE[1]} drop
-  }
-}`,
+    nft: oneRuleRuleset('input', `tcp dport ${ACTIVE[0]}-${ACTIVE[1]} drop`),
     expected: { description: 'Own namespace, nftables input chain drops the active-mode ports.', require: ['passive', 'active'], findings: ['ACTIVE_INBOUND_BLOCKED', 'LOCAL_FIREWALL'], channels: { passive: 'ok', active: 'blocked' }, verdict: 'blocked', allClear: false, details: { ACTIVE_INBOUND_BLOCKED: { ports: [[ACTIVE[0], ACTIVE[0]]] } } },
   },
   {
     name: 'netns-epsv-port-dropped',
     scripted: { epsvPort: EPSV_PORT, data: 'listing' },
-    nft: `table inet filter {
-  chain output {
-    type filter hook output priority filter; policy accept;
-    tcp dport ${EPSV_PORT} drop
-  }
-}`,
+    nft: oneRuleRuleset('output', `tcp dport ${EPSV_PORT} drop`),
     expected: { description: `Own namespace, a scripted server whose 229 replies always name port ${EPSV_PORT} (listening), which the nftables output chain drops; PASV data ports get through.`, require: ['passive'], findings: ['EPSV_BLOCKED_PASV_OK', 'LOCAL_FIREWALL'], channels: { passive: 'partial', active: 'ok' }, verdict: 'problems', allClear: false, details: { EPSV_BLOCKED_PASV_OK: { ports: [[EPSV_PORT, EPSV_PORT]] }, LOCAL_FIREWALL: { ports: [[EPSV_PORT, EPSV_PORT]] } } },
   },
 ];
+
+/** An nftables ruleset whose one base chain on `hook` lets everything through except what `rule` matches. */
+function oneRuleRuleset(hook: 'input' | 'output', rule: string): string {
+  return `table inet filter {
+  chain ${hook} {
+    type filter hook ${hook} priority filter; policy accept;
+    ${rule}
+  }
+}`;
+}
 
 function settingsFor(s: Scenario, host: string, port: number): ProbeSettings {
   return {

@@ -1,11 +1,12 @@
 import type { Socket } from 'node:net';
 import { createSecureContext, setDefaultCACertificates, getCACertificates, TLSSocket } from 'node:tls';
 import { generate } from 'selfsigned';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { diagnose } from '../../src/diagnosis/diagnose.js';
-import { defaultSettings, runProbe } from '../../src/probe/engine.js';
+import { runProbe } from '../../src/probe/engine.js';
 import type { ObservationLog, ProbeSettings } from '../../src/probe/observation.js';
-import { converse, hostPortNumbers, pasvReply, startDataListener, startScripted, type ScriptedServer } from '../probe/scripted-server.js';
+import { loginAnyone, SCRIPTED_HOST as HOST, scriptedProbeSettings, scriptedServers } from '../probe/scripted-ftp.js';
+import { hostPortNumbers, pasvReply, startDataListener, startScripted, type ScriptedServer } from '../probe/scripted-server.js';
 
 /**
  * Hostile servers on real loopback sockets, through the real engine with short step timeouts.
@@ -14,46 +15,12 @@ import { converse, hostPortNumbers, pasvReply, startDataListener, startScripted,
  * trusted (expired, wrong host, self-signed), a data connection closed mid-transfer.
  */
 
-const HOST = '127.0.0.1';
 const STEP_MS = 800;
-const opened: ScriptedServer[] = [];
-
-afterEach(async () => {
-  await Promise.all(opened.splice(0).map((s) => s.close()));
-});
-
-async function track(server: Promise<ScriptedServer>): Promise<ScriptedServer> {
-  const s = await server;
-  opened.push(s);
-  return s;
-}
-
-type Answer = (command: string, socket: Socket) => string | undefined;
-
-function answers(overrides: Record<string, Answer> = {}): Answer {
-  const base: Record<string, Answer> = {
-    USER: () => '331 Password please\r\n',
-    PASS: () => '230 Logged in\r\n',
-    FEAT: () => '211 no features\r\n',
-    SYST: () => '215 UNIX Type: L8\r\n',
-    TYPE: () => '200 Type set\r\n',
-    NOOP: () => '200 OK\r\n',
-    PBSZ: () => '200 PBSZ=0\r\n',
-    PROT: () => '200 PROT ok\r\n',
-    QUIT: (_c, socket) => {
-      socket.end('221 Bye\r\n');
-      return undefined;
-    },
-  };
-  return (command, socket) => {
-    const verb = command.split(' ')[0]?.toUpperCase() ?? '';
-    const handler = overrides[verb] ?? base[verb];
-    return handler ? handler(command, socket) : `502 ${verb} not implemented\r\n`;
-  };
-}
+const servers = scriptedServers();
+const { track } = servers;
 
 function settings(port: number, extra: Partial<ProbeSettings> = {}): ProbeSettings {
-  return { ...defaultSettings(HOST), port, sweep: 'off', pasvSamples: 1, activePorts: [0, 0], stepTimeoutMs: STEP_MS, timeoutMs: 20_000, ...extra };
+  return scriptedProbeSettings(port, { stepTimeoutMs: STEP_MS, ...extra });
 }
 
 function stepOf(log: ObservationLog, id: string) {
@@ -69,20 +36,22 @@ describe('an endless multi-line reply', () => {
   it('is cut at the reply cap, memory stays bounded, and the session is given up in time', async () => {
     let sent = 0;
     const chunk = Buffer.from(` ${'z'.repeat(1021)}\r\n`.repeat(1024)); // 1 MiB of continuation lines
-    const server = await servers.ftp(loginAnyone({
-            FEAT: (_c, s) => {
-              s.write('211-Features follow, forever:\r\n');
-              const pump = (): void => {
-                // Bounded even if the client never stops reading: 256 MiB per connection at most.
-                while (!s.destroyed && sent < 256 * 1024 * 1024) {
-                  sent += chunk.length;
-                  if (!s.write(chunk)) return void s.once('drain', pump);
-                }
-              };
-              pump();
-              return undefined;
-            },
-          }));
+    const server = await servers.ftp(
+      loginAnyone({
+        FEAT: (_c, s) => {
+          s.write('211-Features follow, forever:\r\n');
+          const pump = (): void => {
+            // Bounded even if the client never stops reading: 256 MiB per connection at most.
+            while (!s.destroyed && sent < 256 * 1024 * 1024) {
+              sent += chunk.length;
+              if (!s.write(chunk)) return void s.once('drain', pump);
+            }
+          };
+          pump();
+          return undefined;
+        },
+      }),
+    );
     const heapBefore = process.memoryUsage().heapUsed;
     const started = Date.now();
     const log = await runProbe(settings(server.port, { stepTimeoutMs: 3000 }), {});
@@ -99,14 +68,16 @@ describe('an endless multi-line reply', () => {
   });
 
   it('that trickles forever ends by the step timeout', async () => {
-    const server = await servers.ftp(loginAnyone({
-            FEAT: (_c, s) => {
-              s.write('211-Features:\r\n');
-              const timer = setInterval(() => (s.destroyed ? clearInterval(timer) : s.write(' MORE\r\n')), 20);
-              s.on('close', () => clearInterval(timer));
-              return undefined;
-            },
-          }));
+    const server = await servers.ftp(
+      loginAnyone({
+        FEAT: (_c, s) => {
+          s.write('211-Features:\r\n');
+          const timer = setInterval(() => (s.destroyed ? clearInterval(timer) : s.write(' MORE\r\n')), 20);
+          s.on('close', () => clearInterval(timer));
+          return undefined;
+        },
+      }),
+    );
     const log = await runProbe(settings(server.port), {});
     expect(stepOf(log, 'features')?.status).toBe('fail');
     expect(stepOf(log, 'features')?.summary).toMatch(/E_TIMEOUT/);
@@ -158,13 +129,15 @@ describe('a data connection that the server closes mid-transfer', () => {
     ['half-way, then 426 on the control connection', (s: Socket) => s.end('y'.repeat(3000)), 'transfer-refused'],
   ])('%s', async (_name, behaviour, outcome) => {
     const data = await track(startDataListener(HOST, behaviour));
-    const server = await servers.ftp(loginAnyone({
-            PASV: () => pasvReply(hostPortNumbers(HOST, data.port)),
-            LIST: (_c, s) => {
-              setTimeout(() => s.write('426 Connection closed; transfer aborted.\r\n'), 100);
-              return '150 Here it comes\r\n';
-            },
-          }));
+    const server = await servers.ftp(
+      loginAnyone({
+        PASV: () => pasvReply(hostPortNumbers(HOST, data.port)),
+        LIST: (_c, s) => {
+          setTimeout(() => s.write('426 Connection closed; transfer aborted.\r\n'), 100);
+          return '150 Here it comes\r\n';
+        },
+      }),
+    );
     const log = await runProbe(settings(server.port), {});
     const pasv = log.passive.find((a) => a.command === 'PASV');
     const transfer = pasv?.connections[0]?.transfer;

@@ -1,50 +1,18 @@
 import { createServer, type Socket } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { diagnose } from '../../src/diagnosis/diagnose.js';
-import { defaultSettings, runProbe } from '../../src/probe/engine.js';
+import { runProbe } from '../../src/probe/engine.js';
 import type { ObservationLog, ProbeSettings } from '../../src/probe/observation.js';
 import { freePortBlock } from './free-ports.js';
+import { listThenDone, loginAnyone, SCRIPTED_HOST as HOST, scriptedProbeSettings, scriptedServers } from './scripted-ftp.js';
 import { converse, hostPortNumbers, pasvReply, startDataListener, startScripted, type ScriptedServer } from './scripted-server.js';
 
-const HOST = '127.0.0.1';
 const STEP_MS = 1200;
-const opened: ScriptedServer[] = [];
-
-afterEach(async () => {
-  await Promise.all(opened.splice(0).map((s) => s.close()));
-});
-
-async function track(server: Promise<ScriptedServer>): Promise<ScriptedServer> {
-  const s = await server;
-  opened.push(s);
-  return s;
-}
-
-type Answer = (command: string, socket: Socket) => string | undefined;
-
-/** A server that logs anyone in and refuses every data command, unless a scenario overrides a verb. */
-function answers(overrides: Record<string, Answer> = {}, eol = '\r\n'): Answer {
-  const base: Record<string, Answer> = {
-    USER: () => `331 Password please${eol}`,
-    PASS: () => `230 Logged in${eol}`,
-    FEAT: () => `211 no features${eol}`,
-    SYST: () => `215 UNIX Type: L8${eol}`,
-    TYPE: () => `200 Type set${eol}`,
-    NOOP: () => `200 OK${eol}`,
-    QUIT: (_c, socket) => {
-      socket.end(`221 Bye${eol}`);
-      return undefined;
-    },
-  };
-  return (command, socket) => {
-    const verb = command.split(' ')[0]?.toUpperCase() ?? '';
-    const handler = overrides[verb] ?? base[verb];
-    return handler ? handler(command, socket) : `502 ${verb} not implemented${eol}`;
-  };
-}
+const servers = scriptedServers();
+const { track } = servers;
 
 function settings(port: number, extra: Partial<ProbeSettings> = {}): ProbeSettings {
-  return { ...defaultSettings(HOST), port, sweep: 'off', pasvSamples: 1, activePorts: [0, 0], stepTimeoutMs: STEP_MS, timeoutMs: 20_000, ...extra };
+  return scriptedProbeSettings(port, { stepTimeoutMs: STEP_MS, ...extra });
 }
 
 function stepStatus(log: ObservationLog, id: string): string | undefined {
@@ -59,17 +27,17 @@ async function listingListener(payload: string): Promise<ScriptedServer> {
 describe('probe against a scripted misbehaving server', () => {
   it('accepts replies with bare LF and a greeting with no line end at all', async () => {
     const data = await listingListener('file-a\r\nfile-b\r\n');
-    const server = await servers.ftp(loginAnyone(
-            {
-              PASV: () => pasvReply(hostPortNumbers(HOST, data.port), '\n'),
-              LIST: (_c, s) => {
-                setTimeout(() => s.write('226 Done\n'), 50);
-                return '150 Here it comes\n';
-              },
-              PORT: () => '500 Illegal PORT command.\n',
-            },
-            '\n',
-          ), { greeting: '220 no line end here' });
+    const server = await servers.ftp(
+      loginAnyone(
+        {
+          PASV: () => pasvReply(hostPortNumbers(HOST, data.port), '\n'),
+          LIST: listThenDone('\n'),
+          PORT: () => '500 Illegal PORT command.\n',
+        },
+        '\n',
+      ),
+      { greeting: '220 no line end here' },
+    );
     const log = await runProbe(settings(server.port, { stepTimeoutMs: 3000 }), {});
     expect(log.control.greeting?.kind).toBe('ftp');
     expect(log.control.greeting?.reply?.text).toBe('220 no line end here');
@@ -126,13 +94,12 @@ describe('probe against a scripted misbehaving server', () => {
 
   it('does not connect to a third host named in a 227; tests the control peer instead', async () => {
     const data = await listingListener('only-file\r\n');
-    const server = await servers.ftp(loginAnyone({
-            PASV: () => pasvReply(hostPortNumbers('192.0.2.44', data.port)),
-            LIST: (_c, s) => {
-              setTimeout(() => s.write('226 Done\r\n'), 50);
-              return '150 Here it comes\r\n';
-            },
-          }));
+    const server = await servers.ftp(
+      loginAnyone({
+        PASV: () => pasvReply(hostPortNumbers('192.0.2.44', data.port)),
+        LIST: listThenDone(),
+      }),
+    );
     const log = await runProbe(settings(server.port), {});
     const pasv = log.passive.find((a) => a.command === 'PASV');
     expect(pasv?.advertised).toEqual({ address: '192.0.2.44', port: data.port, addressClass: 'documentation' });
@@ -144,13 +111,15 @@ describe('probe against a scripted misbehaving server', () => {
   });
 
   it('records a reset in the middle of a multi-line reply', async () => {
-    const server = await servers.ftp(loginAnyone({
-            USER: (_c, s) => {
-              s.write('331-first line\r\n331-second li');
-              setTimeout(() => s.resetAndDestroy(), 30);
-              return undefined;
-            },
-          }));
+    const server = await servers.ftp(
+      loginAnyone({
+        USER: (_c, s) => {
+          s.write('331-first line\r\n331-second li');
+          setTimeout(() => s.resetAndDestroy(), 30);
+          return undefined;
+        },
+      }),
+    );
     const log = await runProbe(settings(server.port), {});
     expect(stepStatus(log, 'login')).toBe('fail');
     expect(log.control.closedEarly?.code).toBe('E_RESET');
@@ -173,11 +142,13 @@ describe('probe against a scripted misbehaving server', () => {
   it('tells a data connection that never carries a byte from one that stalls', async () => {
     const silentData = await track(startDataListener(HOST, () => undefined));
     const stallingData = await track(startDataListener(HOST, (socket) => socket.write('x'.repeat(100))));
-    const server = await servers.ftp(loginAnyone({
-            PASV: () => pasvReply(hostPortNumbers(HOST, silentData.port)),
-            EPSV: () => `229 Entering Extended Passive Mode (|||${stallingData.port}|)\r\n`,
-            LIST: () => '150 Here it comes\r\n',
-          }));
+    const server = await servers.ftp(
+      loginAnyone({
+        PASV: () => pasvReply(hostPortNumbers(HOST, silentData.port)),
+        EPSV: () => `229 Entering Extended Passive Mode (|||${stallingData.port}|)\r\n`,
+        LIST: () => '150 Here it comes\r\n',
+      }),
+    );
     const log = await runProbe(settings(server.port), {});
     const [pasv, epsv] = log.passive;
     expect(pasv?.outcome).toBe('no-data');
@@ -193,7 +164,7 @@ describe('probe against a scripted misbehaving server', () => {
       '120 then 220 is an FTP server that made us wait (RFC 959 §5.4)',
       (socket) => {
         socket.write('120 Service ready in a moment\r\n');
-        setTimeout(() => converse(socket, '220 Ready now\r\n', answers()), 100);
+        setTimeout(() => converse(socket, '220 Ready now\r\n', loginAnyone()), 100);
       },
       'ftp',
       220,
@@ -217,10 +188,9 @@ describe('probe against a scripted misbehaving server', () => {
   });
 
   it('records a refused control connect as a reset, with errno, address and port', async () => {
-    const closed = await track(startScripted(HOST, () => undefined));
+    const closed = await startScripted(HOST, () => undefined);
     const port = closed.port;
     await closed.close();
-    opened.splice(opened.indexOf(closed), 1);
     const log = await runProbe(settings(port), {});
     expect(log.control.connect).toMatchObject({ state: 'reset', errno: 'ECONNREFUSED', address: HOST, port });
     expect(stepStatus(log, 'control-connect')).toBe('fail');
@@ -245,20 +215,22 @@ describe('probe against a scripted misbehaving server', () => {
 
   it('never sends a password in plain text after a TLS handshake broke past 234 (a downgrade)', async () => {
     const commands: string[] = [];
-    const server = await servers.ftp(loginAnyone({
-            AUTH: (_c, s) => {
-              s.end('234 go ahead\r\nthis is not a TLS ServerHello\r\n');
-              return undefined;
-            },
-            USER: (c) => {
-              commands.push(c);
-              return '331 Password please\r\n';
-            },
-            PASS: (c) => {
-              commands.push(c);
-              return '230 Logged in\r\n';
-            },
-          }));
+    const server = await servers.ftp(
+      loginAnyone({
+        AUTH: (_c, s) => {
+          s.end('234 go ahead\r\nthis is not a TLS ServerHello\r\n');
+          return undefined;
+        },
+        USER: (c) => {
+          commands.push(c);
+          return '331 Password please\r\n';
+        },
+        PASS: (c) => {
+          commands.push(c);
+          return '230 Logged in\r\n';
+        },
+      }),
+    );
     const log = await runProbe(settings(server.port, { tls: 'auto', user: 'alice', passwordSupplied: true }), { password: 's3cret-auto' });
     expect(log.tls?.established).toBe(false);
     expect(stepStatus(log, 'auth-tls')).toBe('fail');
@@ -287,14 +259,16 @@ describe('probe against a scripted misbehaving server', () => {
 
   it('falls back to NLST when LIST is not implemented', async () => {
     const data = await listingListener('a\r\n');
-    const server = await servers.ftp(loginAnyone({
-            PASV: () => pasvReply(hostPortNumbers(HOST, data.port)),
-            LIST: () => '502 LIST not implemented\r\n',
-            NLST: (_c, s) => {
-              setTimeout(() => s.write('226 Done\r\n'), 50);
-              return '150 Names\r\n';
-            },
-          }));
+    const server = await servers.ftp(
+      loginAnyone({
+        PASV: () => pasvReply(hostPortNumbers(HOST, data.port)),
+        LIST: () => '502 LIST not implemented\r\n',
+        NLST: (_c, s) => {
+          setTimeout(() => s.write('226 Done\r\n'), 50);
+          return '150 Names\r\n';
+        },
+      }),
+    );
     const log = await runProbe(settings(server.port), {});
     const pasv = log.passive.find((a) => a.command === 'PASV');
     expect(pasv?.listCommand).toBe('NLST');
@@ -330,10 +304,12 @@ describe('probe against a scripted misbehaving server', () => {
   });
 
   it('records a 425 after PORT as the server failing to connect', async () => {
-    const server = await servers.ftp(loginAnyone({
-            PORT: () => '200 PORT command successful.\r\n',
-            LIST: () => '425 Unable to build data connection: Connection refused\r\n',
-          }));
+    const server = await servers.ftp(
+      loginAnyone({
+        PORT: () => '200 PORT command successful.\r\n',
+        LIST: () => '425 Unable to build data connection: Connection refused\r\n',
+      }),
+    );
     const log = await runProbe(settings(server.port), {});
     expect(log.active[0]?.outcome).toBe('server-connect-failed');
     expect(log.active[0]?.listReplies[0]?.text).toBe('425 Unable to build data connection: Connection refused');
@@ -345,13 +321,12 @@ describe('probe against a scripted misbehaving server', () => {
     ['when asked it tries the advertised address first, then the control peer', true, ['advertised:127.0.0.2:reset', 'control-peer:127.0.0.1:open']],
   ])('a 227 naming another address: %s', async (_name, followPasvAddress, expected) => {
     const data = await listingListener('x\r\n');
-    const server = await servers.ftp(loginAnyone({
-            PASV: () => pasvReply(hostPortNumbers('127.0.0.2', data.port)),
-            LIST: (_c, s) => {
-              setTimeout(() => s.write('226 Done\r\n'), 50);
-              return '150 Here it comes\r\n';
-            },
-          }));
+    const server = await servers.ftp(
+      loginAnyone({
+        PASV: () => pasvReply(hostPortNumbers('127.0.0.2', data.port)),
+        LIST: listThenDone(),
+      }),
+    );
     const log = await runProbe(settings(server.port, { followPasvAddress }), {});
     const pasv = log.passive.find((a) => a.command === 'PASV');
     expect(pasv?.connections.map((c) => `${c.via}:${c.connect.address}:${c.connect.state}`)).toEqual(expected);
@@ -381,15 +356,17 @@ describe('probe against a scripted misbehaving server', () => {
     });
     await new Promise<void>((resolve) => oneShot.listen({ host: HOST, port: reachedPort }, resolve));
     try {
-      const server = await servers.ftp(loginAnyone({
-              PASV: () => pasvReply(hostPortNumbers(HOST, reachedPort)),
-              EPSV: () => `229 Entering Extended Passive Mode (|||${unreachedPort}|)\r\n`,
-              LIST: (_c, s) => {
-                const done = setTimeout(() => s.write('226 Done\r\n'), 50);
-                s.once('close', () => clearTimeout(done));
-                return '150 Here it comes\r\n';
-              },
-            }));
+      const server = await servers.ftp(
+        loginAnyone({
+          PASV: () => pasvReply(hostPortNumbers(HOST, reachedPort)),
+          EPSV: () => `229 Entering Extended Passive Mode (|||${unreachedPort}|)\r\n`,
+          LIST: (_c, s) => {
+            const done = setTimeout(() => s.write('226 Done\r\n'), 50);
+            s.once('close', () => clearTimeout(done));
+            return '150 Here it comes\r\n';
+          },
+        }),
+      );
       const log = await runProbe(settings(server.port, { sweep: 'full', ranges: [[reachedPort, unreachedPort]] }), {});
       expect(log.passive.map((a) => `${a.command}:${a.advertised?.port}:${a.outcome}`)).toEqual([`PASV:${reachedPort}:ok`, `EPSV:${unreachedPort}:connect-failed`]);
       expect(log.sweep?.runs).toEqual([
@@ -407,15 +384,17 @@ describe('probe against a scripted misbehaving server', () => {
   ])('before the sweep, with an advertised port nobody reached: %s', async (_name, cooperative, expected) => {
     const [pending] = await freePortBlock(1);
     const received: string[] = [];
-    const server = await servers.ftp(loginAnyone({
-            FEAT: () => (cooperative ? '211-Features:\r\n FTPDOCTOR PEER;LASTPORT;LASTPASV;SWEEP\r\n211 End\r\n' : '211 no features\r\n'),
-            SITE: (c) => (/ SWEEP$/i.test(c) ? `200 SWEEP scripted ${pending}-${pending}\r\n` : '550 Not here.\r\n'),
-            PASV: () => pasvReply(hostPortNumbers(HOST, pending)),
-            ABOR: () => {
-              received.push('ABOR');
-              return '226 ABOR successful; no transfer in progress.\r\n';
-            },
-          }));
+    const server = await servers.ftp(
+      loginAnyone({
+        FEAT: () => (cooperative ? '211-Features:\r\n FTPDOCTOR PEER;LASTPORT;LASTPASV;SWEEP\r\n211 End\r\n' : '211 no features\r\n'),
+        SITE: (c) => (/ SWEEP$/i.test(c) ? `200 SWEEP scripted ${pending}-${pending}\r\n` : '550 Not here.\r\n'),
+        PASV: () => pasvReply(hostPortNumbers(HOST, pending)),
+        ABOR: () => {
+          received.push('ABOR');
+          return '226 ABOR successful; no transfer in progress.\r\n';
+        },
+      }),
+    );
     const log = await runProbe(settings(server.port, { sweep: 'full', ranges: [[pending, pending]] }), {});
     expect(log.passive[0]?.outcome).toBe('connect-failed');
     expect(log.sweep?.cooperative).toBe(cooperative);

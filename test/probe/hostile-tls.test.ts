@@ -1,57 +1,31 @@
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createTlsIdentity, type TlsIdentity } from '../../src/server/tls-identity.js';
-import { defaultSettings, runProbe } from '../../src/probe/engine.js';
+import { runProbe } from '../../src/probe/engine.js';
 import type { ProbeSettings } from '../../src/probe/observation.js';
-import { converse, hostPortNumbers, pasvReply, startDataListener, startScripted, type ScriptedServer } from './scripted-server.js';
+import { type Answer, loginAnyone, SCRIPTED_HOST as HOST, scriptedProbeSettings, scriptedServers } from './scripted-ftp.js';
+import { hostPortNumbers, pasvReply, startDataListener, type ScriptedServer } from './scripted-server.js';
 
-const HOST = '127.0.0.1';
-const opened: ScriptedServer[] = [];
+const servers = scriptedServers();
+const { track } = servers;
 let identity: TlsIdentity;
 
 beforeAll(async () => {
   identity = await createTlsIdentity();
 });
-afterEach(async () => {
-  await Promise.all(opened.splice(0).map((s) => s.close()));
-});
-
-async function track(server: Promise<ScriptedServer>): Promise<ScriptedServer> {
-  const s = await server;
-  opened.push(s);
-  return s;
-}
 
 function settings(port: number): ProbeSettings {
-  return { ...defaultSettings(HOST), port, tls: 'explicit', insecure: true, sweep: 'off', pasvSamples: 1, activePorts: [0, 0], stepTimeoutMs: 1200, timeoutMs: 20_000 };
+  return scriptedProbeSettings(port, { tls: 'explicit', insecure: true });
 }
 
-/** An FTPS server that logs anyone in and answers data commands as the scenario says. */
-function ftpsServer(overrides: Record<string, (command: string) => string | undefined>): Promise<ScriptedServer> {
-  const base: Record<string, (command: string) => string | undefined> = {
-    USER: () => '331 Password please\r\n',
-    PASS: () => '230 Logged in\r\n',
-    PBSZ: () => '200 PBSZ=0\r\n',
-    PROT: () => '200 PROT ok\r\n',
-    FEAT: () => '211-Features:\r\n AUTH TLS\r\n PBSZ\r\n PROT\r\n211 End\r\n',
-    SYST: () => '215 UNIX Type: L8\r\n',
-    TYPE: () => '200 Type set\r\n',
-    NOOP: () => '200 OK\r\n',
-    EPSV: () => '502 EPSV not implemented\r\n',
-    PORT: () => '500 Illegal PORT command.\r\n',
-  };
-  return track(
-    startScripted(HOST, (socket) =>
-      converse(
-        socket,
-        '220 scripted FTPS\r\n',
-        (command) => {
-          const verb = command.split(' ')[0]?.toUpperCase() ?? '';
-          const handler = overrides[verb] ?? base[verb];
-          return handler ? handler(command) : `502 ${verb} not implemented\r\n`;
-        },
-        identity,
-      ),
-    ),
+/** An FTPS server (RFC 4217) that logs anyone in and answers data commands as the scenario says. */
+function ftpsServer(overrides: Record<string, Answer>): Promise<ScriptedServer> {
+  return servers.ftp(
+    loginAnyone({
+      FEAT: () => '211-Features:\r\n AUTH TLS\r\n PBSZ\r\n PROT\r\n211 End\r\n',
+      PORT: () => '500 Illegal PORT command.\r\n',
+      ...overrides,
+    }),
+    { greeting: '220 scripted FTPS\r\n', tls: identity },
   );
 }
 

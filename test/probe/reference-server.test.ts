@@ -5,6 +5,7 @@ import { defaultSettings, runProbe, startProbe } from '../../src/probe/engine.js
 import type { ObservationLog, ProbeSettings } from '../../src/probe/observation.js';
 import type { ProbeEvent } from '../../src/probe/events.js';
 import { diagnose } from '../../src/diagnosis/diagnose.js';
+import { dataPath, EVERY_PATH_OPEN_UNDER_TLS_AUTO } from './data-paths.js';
 import { freePortBlock, occupyPort } from './free-ports.js';
 import { decodePasvReply } from '../../src/ftp/host-port.js';
 import { ControlChannel } from '../../src/probe/control-channel.js';
@@ -166,17 +167,8 @@ describe('TLS if available, anonymous', () => {
 
   it('compares data under a TLS control session with a plain-text one (what an FTP ALG can see)', async () => {
     const log = await runProbe({ ...settingsFor(server, '127.0.0.1'), tls: 'auto', insecure: true }, {});
-    const shape = (a: { command: string; protection: string; controlTls?: boolean; outcome: string }): string =>
-      `${a.command}/${a.protection}/${a.controlTls ? 'tls' : 'plain'}:${a.outcome}`;
-    expect(log.passive.filter((a) => a.purpose === 'probe').map(shape)).toEqual([
-      'PASV/private/tls:ok',
-      'EPSV/private/tls:ok',
-      'PASV/clear/tls:ok',
-      'EPSV/clear/tls:ok',
-      'PASV/clear/plain:ok',
-      'EPSV/clear/plain:ok',
-    ]);
-    expect(log.active.map(shape)).toEqual(['PORT/private/tls:ok', 'PORT/clear/tls:ok', 'PORT/clear/plain:ok']);
+    expect(log.passive.filter((a) => a.purpose === 'probe').map(dataPath)).toEqual(EVERY_PATH_OPEN_UNDER_TLS_AUTO.passive);
+    expect(log.active.map(dataPath)).toEqual(EVERY_PATH_OPEN_UNDER_TLS_AUTO.active);
     expect(log.transcript.filter((l) => l.dir === 'sent' && l.text === 'AUTH TLS').length).toBeGreaterThanOrEqual(2);
   });
 

@@ -55,8 +55,6 @@ export function scriptedProbeSettings(port: number, extra: Partial<ProbeSettings
 export interface ScriptedServers {
   /** Closes the server after the current test, whatever the test's outcome. */
   track(server: Promise<ScriptedServer>): Promise<ScriptedServer>;
-  /** Stops closing `server` after the test: the test closed it itself. */
-  untrack(server: ScriptedServer): void;
   /** A tracked FTP server on SCRIPTED_HOST that greets and then answers each command line with `answer`. */
   ftp(answer: Answer, opts?: { greeting?: string; tls?: { wrap(socket: Socket): TLSSocket } }): Promise<ScriptedServer>;
 }
@@ -74,10 +72,6 @@ export function scriptedServers(): ScriptedServers {
   };
   return {
     track,
-    untrack: (server) => {
-      const at = opened.indexOf(server);
-      if (at !== -1) opened.splice(at, 1);
-    },
     ftp: (answer, opts = {}) => track(startScripted(SCRIPTED_HOST, (socket) => converse(socket, opts.greeting ?? '220 hi\r\n', answer, opts.tls))),
   };
 }

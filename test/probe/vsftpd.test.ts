@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { generate } from 'selfsigned';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultSettings, runProbe } from '../../src/probe/engine.js';
+import { dataPath, EVERY_PATH_OPEN_UNDER_TLS_AUTO } from './data-paths.js';
 import { freePortBlock } from './free-ports.js';
 
 const VSFTPD = '/usr/sbin/vsftpd';
@@ -77,17 +78,8 @@ describe.runIf(canRun)('probe against a real vsftpd on loopback', () => {
     expect(log.control.greeting?.reply?.text).toMatch(/vsFTPd/);
     expect(log.tls?.established).toBe(true);
     expect(log.serverView).toBeUndefined();
-    const shape = (a: { command: string; protection: string; controlTls?: boolean; outcome: string }): string =>
-      `${a.command}/${a.protection}/${a.controlTls ? 'tls' : 'plain'}:${a.outcome}`;
-    expect(log.passive.map(shape)).toEqual([
-      'PASV/private/tls:ok',
-      'EPSV/private/tls:ok',
-      'PASV/clear/tls:ok',
-      'EPSV/clear/tls:ok',
-      'PASV/clear/plain:ok',
-      'EPSV/clear/plain:ok',
-    ]);
-    expect(log.active.map(shape)).toEqual(['PORT/private/tls:ok', 'PORT/clear/tls:ok', 'PORT/clear/plain:ok']);
+    expect(log.passive.map(dataPath)).toEqual(EVERY_PATH_OPEN_UNDER_TLS_AUTO.passive);
+    expect(log.active.map(dataPath)).toEqual(EVERY_PATH_OPEN_UNDER_TLS_AUTO.active);
     // require_ssl_reuse=YES would answer 522 to a data connection that did not resume the session.
     expect(log.passive[0]?.connections[0]?.tls?.sessionReused).toBe(true);
     expect(log.active[0]?.tls?.sessionReused).toBe(true);

@@ -1,4 +1,5 @@
 import type { Diagnosis, Finding } from '../../src/diagnosis/finding.js';
+import { defaultSettings } from '../../src/probe/engine.js';
 import type { ProbeEvent } from '../../src/probe/events.js';
 import type { ObservationLog, ProbeSettings, StepId, StepRecord, SweepObservation } from '../../src/probe/observation.js';
 
@@ -6,22 +7,7 @@ import type { ObservationLog, ProbeSettings, StepId, StepRecord, SweepObservatio
  * A scripted check of ftp.example.com where the firewall drops passive ports 63000-65535: the
  * events an engine would emit, in order, and the diagnoses of their snapshots.
  */
-export const settings: ProbeSettings = {
-  host: 'ftp.example.com',
-  port: 21,
-  tls: 'auto',
-  insecure: false,
-  user: 'anonymous',
-  passwordSupplied: false,
-  activePorts: [0, 0],
-  useEprt: false,
-  ranges: [[60000, 65535]],
-  sweep: 'full',
-  pasvSamples: 8,
-  followPasvAddress: false,
-  timeoutMs: 120_000,
-  stepTimeoutMs: 10_000,
-};
+export const settings: ProbeSettings = { ...defaultSettings('ftp.example.com'), tls: 'auto', activePorts: [0, 0] };
 
 export function log(steps: StepRecord[], sweep?: SweepObservation): ObservationLog {
   const l: ObservationLog = {
