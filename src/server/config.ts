@@ -83,7 +83,10 @@ export function defaultControlPort(privileged: boolean): number {
   return privileged ? 21 : 2121;
 }
 
-export function resolveConfig(partial: Partial<ServerConfig>, privileged = isPrivileged()): ServerConfig {
+/** What a caller gives: any field, and any of the limits (the rest take their defaults). */
+export type ServerOptions = Partial<Omit<ServerConfig, 'limits'>> & { limits?: Partial<ServerLimits> };
+
+export function resolveConfig(partial: ServerOptions, privileged = isPrivileged()): ServerConfig {
   const user = partial.user;
   return {
     host: partial.host,

@@ -59,6 +59,8 @@ function buildTree(): MemoryDir {
 
 export class DemoTree implements VirtualFs {
   private readonly root = buildTree();
+  /** Only STOR changes this tree, and only through this class. */
+  generation = 0;
 
   constructor(
     private readonly writable: boolean,
@@ -112,6 +114,7 @@ export class DemoTree implements VirtualFs {
     const chunks: Buffer[] = [];
     let size = 0;
     const limit = this.maxFileBytes;
+    const changed = (): void => void this.generation++;
     return new Writable({
       write(chunk: Buffer, _enc, done) {
         size += chunk.length;
@@ -121,6 +124,7 @@ export class DemoTree implements VirtualFs {
       },
       final(done) {
         parent.children.set(name, { kind: 'file', content: Buffer.concat(chunks), mtime: new Date() });
+        changed();
         done();
       },
     });

@@ -42,3 +42,39 @@ export function formatFacts(e: FileEntry, type: 'file' | 'dir' | 'cdir' = e.type
 export function formatMlsdLine(e: FileEntry): string {
   return `${formatFacts(e)} ${e.name}`;
 }
+
+export type ListingFormat = 'LIST' | 'NLST' | 'MLSD';
+
+/** A listing as it travels on the data connection, and the instant from which it no longer holds. */
+export interface RenderedListing {
+  bytes: Buffer;
+  /** ms since the epoch; Infinity when the text does not depend on the time. */
+  validUntil: number;
+}
+
+/**
+ * The first instant after `now` at which some LIST date switches between "time" and "year" form:
+ * until then the rendered text stays exactly what a fresh rendering would give.
+ */
+function nextDateFormSwitch(entries: readonly FileEntry[], now: number): number {
+  let next = Infinity;
+  for (const e of entries) {
+    const t = e.mtime.getTime();
+    for (const edge of [t - SIX_MONTHS_MS, t + SIX_MONTHS_MS]) if (edge > now && edge < next) next = edge;
+  }
+  return next;
+}
+
+/** Listings travel in ASCII with CRLF line ends whatever TYPE says (RFC 959 §4.1.3). */
+export function renderListing(format: ListingFormat, entries: readonly FileEntry[], now: number): RenderedListing {
+  let text = '';
+  let validUntil = Infinity;
+  if (format === 'LIST') {
+    const date = new Date(now);
+    for (const e of entries) text += `${formatListLine(e, date)}\r\n`;
+    validUntil = nextDateFormSwitch(entries, now);
+  } else {
+    for (const e of entries) text += `${format === 'NLST' ? e.name : formatMlsdLine(e)}\r\n`;
+  }
+  return { bytes: Buffer.from(text, 'utf8'), validUntil };
+}

@@ -1,4 +1,5 @@
 import type { ServerConfig } from './config.js';
+import type { ListingCache } from './listing-cache.js';
 import type { LoginThrottle } from './login-throttle.js';
 import type { SweepListeners } from './sweep-listeners.js';
 import type { TlsIdentity } from './tls-identity.js';
@@ -9,8 +10,10 @@ export interface ServerContext {
   config: ServerConfig;
   serverId: string;
   fs: VirtualFs;
+  listings: ListingCache;
   tls: TlsIdentity;
   sweep: SweepListeners | undefined;
   throttle: LoginThrottle;
-  log(line: string): void;
+  /** undefined = silent; called as ctx.log?.(`...`) so that a silent server never builds the line. */
+  log: ((line: string) => void) | undefined;
 }

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { unmapIpv4 } from '../ftp/address-class.js';
-import { resolveConfig, type ServerConfig } from './config.js';
+import { resolveConfig, type ServerConfig, type ServerOptions } from './config.js';
 import { DemoTree } from './demo-tree.js';
+import { ListingCache } from './listing-cache.js';
 import { LoginThrottle } from './login-throttle.js';
 import { formatReply } from './reply.js';
 import { RootFs } from './root-fs.js';
@@ -72,23 +73,22 @@ async function openFs(config: ServerConfig) {
 }
 
 /** Starts the reference server: control listener, optional implicit-FTPS listener and sweep listeners. */
-export async function startServer(partial: Partial<ServerConfig>): Promise<RunningServer> {
+export async function startServer(partial: ServerOptions): Promise<RunningServer> {
   const config = resolveConfig(partial);
   checkConfig(config);
   const serverId = randomBytes(4).toString('hex');
-  const log = config.log ?? (() => {});
+  const log = config.log;
   const [fs, tls] = await Promise.all([openFs(config), createTlsIdentity(config.tlsCert, config.tlsKey)]);
   const sweep = config.sweepMode ? await SweepListeners.start({ host: config.host, range: config.pasvRange, serverId }) : undefined;
   if (sweep && sweep.skipped.size > 0) {
     const reasons = [...sweep.skipped].map(([errno, n]) => `${n} ${errno}`).join(', ');
-    log(`sweep mode: ${sweep.ports.length} of ${config.pasvRange[1] - config.pasvRange[0] + 1} ports listening; skipped ${reasons}${sweep.skipped.has('EMFILE') ? ' (raise the open-file limit: ulimit -n)' : ''}`);
+    log?.(`sweep mode: ${sweep.ports.length} of ${config.pasvRange[1] - config.pasvRange[0] + 1} ports listening; skipped ${reasons}${sweep.skipped.has('EMFILE') ? ' (raise the open-file limit: ulimit -n)' : ''}`);
   }
-  const ctx: ServerContext = { config, serverId, fs, tls, sweep, throttle: new LoginThrottle(config.limits.loginFailureDelayMs), log };
+  const ctx: ServerContext = { config, serverId, fs, listings: new ListingCache(fs), tls, sweep, throttle: new LoginThrottle(config.limits.loginFailureDelayMs), log };
   const limits = new SessionLimits(config.limits);
   const sessions = new Set<Session>();
 
   const admit = (socket: Socket, implicitTls: boolean): void => {
-    socket.on('error', () => {});
     // replies are small and sent back to back (150 then 226): without this, Nagle waits for the
     // client's delayed ACK and every transfer gains ~40 ms
     socket.setNoDelay(true);
@@ -96,7 +96,8 @@ export async function startServer(partial: Partial<ServerConfig>): Promise<Runni
     const refusal = limits.admit(peer);
     if (refusal) {
       // RFC 959 §5.4: 421 is the reply a server sends when it must close the control connection
-      log(`refused ${peer}:${socket.remotePort}: ${refusal}`);
+      log?.(`refused ${peer}:${socket.remotePort}: ${refusal}`);
+      socket.on('error', () => {});
       socket.setTimeout(5000, () => socket.destroy());
       if (!implicitTls) return void socket.end(formatReply(421, refusal));
       // implicit FTPS: the 421 can only be read inside TLS

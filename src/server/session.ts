@@ -35,7 +35,7 @@ export class Session {
 
   // state changed by the commands
   pendingUser: string | undefined;
-  loggedIn = false;
+  private authenticated = false;
   loginFailures = 0;
   cwd = '/';
   binary = false;
@@ -86,7 +86,7 @@ export class Session {
 
   private attach(socket: Socket | TLSSocket): void {
     socket.on('data', this.onData);
-    socket.on('error', (err) => this.ctx.log(`session ${this.peerAddress}:${this.peerPort} control error ${(err as NodeJS.ErrnoException).code ?? err.message}`));
+    socket.on('error', (err) => this.ctx.log?.(`session ${this.peerAddress}:${this.peerPort} control error ${(err as NodeJS.ErrnoException).code ?? err.message}`));
     socket.on('close', () => this.teardown());
     socket.setTimeout(this.ctx.config.limits.idleTimeoutMs, () => {
       if (this.abortTransfer) return; // the control channel is quiet during a long transfer
@@ -128,6 +128,16 @@ export class Session {
     this.control.setTimeout(2000, () => this.control.destroy());
   }
 
+  get loggedIn(): boolean {
+    return this.authenticated;
+  }
+
+  /** PASS accepted: the login deadline has done its job, so its timer goes now rather than at close. */
+  completeLogin(): void {
+    this.authenticated = true;
+    clearTimeout(this.loginDeadline);
+  }
+
   get isClosed(): boolean {
     return this.closed;
   }
@@ -163,7 +173,7 @@ export class Session {
 
   private async execute(line: string): Promise<void> {
     const { verb, argument } = parseCommandLine(line);
-    this.ctx.log(`${this.peerAddress}:${this.peerPort} > ${verb === 'PASS' ? 'PASS ***' : line}`);
+    this.ctx.log?.(`${this.peerAddress}:${this.peerPort} > ${verb === 'PASS' ? 'PASS ***' : line}`);
     const command = COMMANDS.get(verb);
     if (!command) return this.reply(500, `Unknown command ${JSON.stringify(verb.slice(0, 32))}.`);
     if (command.needsLogin && !this.loggedIn) return this.reply(530, 'Please login with USER and PASS.');
@@ -173,7 +183,7 @@ export class Session {
     try {
       await command.run(this, argument);
     } catch (err) {
-      this.ctx.log(`${this.peerAddress}:${this.peerPort} ${verb} failed: ${(err as Error).message}`);
+      this.ctx.log?.(`${this.peerAddress}:${this.peerPort} ${verb} failed: ${(err as Error).message}`);
       this.reply(451, `Requested action aborted: local error in processing.`);
     }
   }

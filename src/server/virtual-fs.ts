@@ -28,6 +28,11 @@ export class FsError extends Error {
 }
 
 export interface VirtualFs {
+  /**
+   * Counts the changes made to the tree, so a rendered listing can be kept until the next one;
+   * undefined when the tree can change without the server knowing (a directory on disk).
+   */
+  readonly generation?: number;
   stat(path: string): Promise<FileEntry>;
   list(path: string): Promise<FileEntry[]>;
   openRead(path: string, offset: number): Promise<Readable>;

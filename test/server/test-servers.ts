@@ -1,5 +1,5 @@
 import { afterAll } from 'vitest';
-import { startServer, type RunningServer, type ServerConfig } from '../../src/server/index.js';
+import { startServer, type RunningServer, type ServerOptions } from '../../src/server/index.js';
 
 /** Short timeouts so a failing test fails in seconds; each file gets its own passive range slice. */
 export const FAST_LIMITS = {
@@ -10,7 +10,7 @@ export const FAST_LIMITS = {
 };
 
 /** Starts servers on 127.0.0.1 port 0 and closes them all after the file's tests, pass or fail. */
-export function serverPool(): (config?: Partial<ServerConfig>) => Promise<RunningServer> {
+export function serverPool(): (config?: ServerOptions) => Promise<RunningServer> {
   const started: RunningServer[] = [];
   afterAll(async () => {
     await Promise.all(started.map((s) => s.close()));

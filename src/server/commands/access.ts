@@ -35,14 +35,14 @@ export const accessCommands: CommandGroup = {
     if (user === undefined) return s.reply(503, 'Login with USER first.');
     s.pendingUser = undefined;
     if (accepts(s, user, password)) {
-      s.loggedIn = true;
+      s.completeLogin();
       s.ctx.throttle.succeed(s.peerAddress);
-      s.ctx.log(`${s.peerAddress}:${s.peerPort} logged in as ${ANONYMOUS_NAMES.has(user.toLowerCase()) ? 'anonymous' : user}`);
+      s.ctx.log?.(`${s.peerAddress}:${s.peerPort} logged in as ${ANONYMOUS_NAMES.has(user.toLowerCase()) ? 'anonymous' : user}`);
       return s.reply(230, 'Login successful.');
     }
     s.loginFailures++;
     const delay = s.ctx.throttle.fail(s.peerAddress);
-    s.ctx.log(`${s.peerAddress}:${s.peerPort} failed login for ${JSON.stringify(user)}; answering in ${delay} ms`);
+    s.ctx.log?.(`${s.peerAddress}:${s.peerPort} failed login for ${JSON.stringify(user)}; answering in ${delay} ms`);
     await sleep(delay);
     if (s.loginFailures >= s.ctx.config.limits.maxLoginFailures) {
       return s.closeWith(421, `Too many failed logins (${s.loginFailures}), closing control connection.`);

@@ -3,9 +3,8 @@ import { pipeline } from 'node:stream/promises';
 import { AsciiLineEndings } from '../ascii-mode.js';
 import { runTransfer } from '../data-transfer.js';
 import { replyFsError, sessionPath } from '../fs-replies.js';
-import { formatListLine, formatMlsdLine } from '../listing.js';
+import type { ListingFormat } from '../listing.js';
 import type { Session } from '../session.js';
-import type { FileEntry } from '../virtual-fs.js';
 import { command, type CommandGroup } from './command.js';
 
 /** "LIST -la /pub" → "/pub": clients pass ls options that RFC 959 does not define; they are ignored. */
@@ -15,27 +14,10 @@ export function listTarget(argument: string): string {
   return words.join(' ') || '.';
 }
 
-async function entriesFor(s: Session, input: string): Promise<FileEntry[] | undefined> {
-  const path = sessionPath(s, input);
-  if (path === undefined) return undefined;
-  try {
-    return await s.ctx.fs.list(path);
-  } catch (err) {
-    replyFsError(s, err);
-    return undefined;
-  }
-}
-
 /**
- * Listings travel in ASCII with CRLF line ends whatever TYPE says (RFC 959 §4.1.3). One write and
- * end() rather than a pipeline: a listing is small, and a pipeline per listing costs more CPU than
- * the listing itself.
+ * One write and end() rather than a pipeline: a listing is small, and a pipeline per listing costs
+ * more CPU than the listing itself.
  */
-function sendLines(s: Session, what: string, lines: string[]): Promise<void> {
-  const text = lines.map((l) => `${l}\r\n`).join('');
-  return runTransfer(s, what, (data) => writeAndEnd(data, Buffer.from(text, 'utf8')));
-}
-
 function writeAndEnd(data: Duplex, bytes: Buffer): Promise<void> {
   return new Promise((resolve, reject) => {
     const onError = (err: Error): void => reject(err);
@@ -48,18 +30,23 @@ function writeAndEnd(data: Duplex, bytes: Buffer): Promise<void> {
   });
 }
 
-function listing(format: (e: FileEntry) => string, options: { strip: boolean }) {
-  return async (s: Session, arg: string): Promise<void> => {
-    const entries = await entriesFor(s, options.strip ? listTarget(arg) : arg.trim() || '.');
-    if (!entries) return;
-    await sendLines(s, 'file list', entries.map(format));
-  };
+/** LIST and NLST take ls options (ignored); MLSD a path only (RFC 3659 §7.1). */
+async function sendListing(s: Session, format: ListingFormat, arg: string): Promise<void> {
+  const path = sessionPath(s, format === 'MLSD' ? arg.trim() || '.' : listTarget(arg));
+  if (path === undefined) return;
+  let bytes: Buffer;
+  try {
+    bytes = await s.ctx.listings.listing(format, path);
+  } catch (err) {
+    return replyFsError(s, err);
+  }
+  await runTransfer(s, 'file list', (data) => writeAndEnd(data, bytes));
 }
 
 /** RFC 959 §4.1.3 transfer service commands, RFC 3659 §7 MLSD. */
 export const transferCommands: CommandGroup = {
-  LIST: command(true, 'optional', (s, arg) => listing((e) => formatListLine(e, new Date()), { strip: true })(s, arg)),
-  NLST: command(true, 'optional', listing((e) => e.name, { strip: true })),
+  LIST: command(true, 'optional', (s, arg) => sendListing(s, 'LIST', arg)),
+  NLST: command(true, 'optional', (s, arg) => sendListing(s, 'NLST', arg)),
   MLSD: command(true, 'optional', async (s, arg) => {
     const path = sessionPath(s, arg.trim() || '.');
     if (path === undefined) return;
@@ -70,7 +57,7 @@ export const transferCommands: CommandGroup = {
     } catch (err) {
       return replyFsError(s, err);
     }
-    await listing(formatMlsdLine, { strip: false })(s, arg);
+    await sendListing(s, 'MLSD', arg);
   }),
   RETR: command(true, 'required', async (s, arg) => {
     const path = sessionPath(s, arg);
