@@ -23,6 +23,7 @@ function controlRtt(host: string, port: number): Promise<number> {
 }
 
 const rtt = await controlRtt(args.address, args.controlPort);
+const cpuBefore = process.cpuUsage();
 const started = performance.now();
 const sweep = await runSweep({
   address: args.address,
@@ -33,4 +34,7 @@ const sweep = await runSweep({
   ...(args.serverId ? { token: { serverId: args.serverId } } : {}),
 });
 const sweepMs = performance.now() - started;
-process.stdout.write(`${JSON.stringify({ sweepMs, controlRttMs: rtt, maxRssKb: process.resourceUsage().maxRSS, sweep })}\n`);
+// CPU of this process during the sweep alone (startup excluded): on a shared machine, the steadier figure.
+const cpu = process.cpuUsage(cpuBefore);
+const sweepCpuMs = { user: cpu.user / 1000, system: cpu.system / 1000 };
+process.stdout.write(`${JSON.stringify({ sweepMs, sweepCpuMs, controlRttMs: rtt, maxRssKb: process.resourceUsage().maxRSS, sweep })}\n`);

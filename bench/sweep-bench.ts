@@ -121,6 +121,8 @@ async function startReferenceServer(topo: Topology): Promise<{ pid: number; serv
 interface OurRun {
   wallMs: number;
   sweepMs: number;
+  /** CPU (user + system) of our process during the sweep: steadier than wall time on a shared machine. */
+  cpuMs: number;
   maxRssKb: number;
   runs: PortRun[];
   counts: Record<string, number>;
@@ -139,11 +141,12 @@ function runOurs(topo: Topology, serverId: string | undefined): OurRun {
     maxBuffer: 64 * 1024 * 1024,
   });
   const wallMs = performance.now() - started;
-  if (r.status !== 0) return { wallMs, sweepMs: Number.NaN, maxRssKb: 0, runs: [], counts: {}, passes: [], error: `exit ${r.status} ${r.signal ?? ''} ${r.stderr.slice(0, 400)}` };
+  if (r.status !== 0) return { wallMs, sweepMs: Number.NaN, cpuMs: Number.NaN, maxRssKb: 0, runs: [], counts: {}, passes: [], error: `exit ${r.status} ${r.signal ?? ''} ${r.stderr.slice(0, 400)}` };
   const out = JSON.parse(r.stdout.trim().split('\n').at(-1)!);
   return {
     wallMs,
     sweepMs: out.sweepMs,
+    cpuMs: out.sweepCpuMs.user + out.sweepCpuMs.system,
     maxRssKb: out.maxRssKb,
     runs: out.sweep.runs,
     counts: out.sweep.counts,
@@ -194,7 +197,7 @@ async function main(): Promise<void> {
     console.log(`sweep bench: ${CLIENT_ADDRESS} -> router -> ${SERVER_ADDRESS}, ports ${RANGE[0]}-${RANGE[1]}, reference server ${server.serverId} in sweep mode`);
     console.log(`node ${process.version}; nmap -sT -Pn -T4 capped at ${NMAP_CAP_S} s; median of ${REPEATS} runs each\n`);
     const rows: string[][] = [
-      ['scenario', 'variant', 'ours sweep', 'ours process', 'nmap', 'ratio sweep', 'ratio process', 'peak RSS', 'ours agree', 'nmap agree', 'our states', 'passes'],
+      ['scenario', 'variant', 'ours sweep', 'ours CPU', 'ours process', 'nmap', 'ratio sweep', 'ratio process', 'peak RSS', 'ours agree', 'nmap agree', 'our states', 'passes'],
     ];
     const total = RANGE[1] - RANGE[0] + 1;
     for (const s of scenarios.filter((x) => ONLY.test(x.name))) {
@@ -222,6 +225,7 @@ async function main(): Promise<void> {
           s.name,
           variant,
           fmtS(ours.sweepMs),
+          fmtS(median(runs, (r) => r.cpuMs).cpuMs),
           fmtS(ours.wallMs),
           nmapText,
           ratio(ours.sweepMs),

@@ -1,7 +1,7 @@
 import { Socket } from 'node:net';
-import { performance } from 'node:perf_hooks';
 import { classifyConnectError } from '../probe/connect-outcome.js';
 import type { ConnectState } from '../probe/observation.js';
+import type { Expiring, InFlightAttempts } from './in-flight-attempts.js';
 import type { LocalPortPool } from './local-port-pool.js';
 import type { LoopTurnClock } from './loop-turn-clock.js';
 import type { OwnSocketGuard } from './own-socket-guard.js';
@@ -27,119 +27,159 @@ export interface AttemptContext {
   guard?: OwnSocketGuard;
   /** Source ports outside the swept ranges, when the kernel's ephemeral range overlaps them. */
   sourcePorts?: LocalPortPool;
-  /** Cancels of the attempts in flight; the sweep calls them all on abort (one signal listener, not thousands). */
-  cancels: Set<() => void>;
+  /** Every attempt in flight: their deadlines, and the sweep's abort (one signal listener, not thousands). */
+  inFlight: InFlightAttempts;
   clock: LoopTurnClock;
   aborted: () => boolean;
   /** Cooperative mode: read and check the reference server's token for this long after connecting. */
   token?: { serverId: string; waitMs: number };
 }
 
+export type AttemptDone = (port: number, result: AttemptResult) => void;
+
 /** errnos that mean this computer ran out of something, never the path's answer. */
 const EXHAUSTION = new Set(['EMFILE', 'ENFILE', 'EADDRNOTAVAIL', 'ENOBUFS', 'ENOMEM']);
 
-export function attemptPort(port: number, timeoutMs: number, ctx: AttemptContext): Promise<AttemptResult> {
-  return new Promise((resolve) => {
-    const socket = new Socket();
-    // Restamped when Node actually issues connect(): a thousand sockets created in one go wait their turn.
-    let started = performance.now();
-    const elapsed = (): { rttMs: number } => ({ rttMs: Math.max(0, ctx.clock.now() - started) });
-    let settled = false;
-    let connected = false;
-    let connectRtt = { rttMs: 0 };
-    let received = '';
-    let timer: NodeJS.Timeout | undefined;
-    const sourcePort = ctx.sourcePorts?.take();
+/**
+ * A sweep socket carries its attempt, so one set of listeners serves every socket: a sweep of
+ * thousands of ports would otherwise allocate a handful of closures per port.
+ */
+class SweepSocket extends Socket {
+  attempt: PortAttempt | undefined;
+}
 
-    const finish = (result: AttemptResult): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      ctx.cancels.delete(onAbort);
-      ctx.guard?.release(port, socket);
-      if (sourcePort !== undefined) ctx.sourcePorts?.release(sourcePort);
-      socket.removeAllListeners();
-      socket.on('error', () => undefined);
-      // An RST instead of a FIN leaves no TIME_WAIT on our side for thousands of sweep sockets.
-      if (connected && !socket.destroyed) socket.resetAndDestroy();
-      else socket.destroy();
-      resolve(result);
-    };
-    const onAbort = (): void => finish({ kind: 'aborted' });
+class PortAttempt implements Expiring {
+  deadline = Number.POSITIVE_INFINITY;
+  started = 0;
+  private settled = false;
+  private connected = false;
+  private connectRttMs = 0;
+  private received = '';
 
-    const tokenVerdict = (rtt: { rttMs: number }): void => {
-      const check = checkToken(received, { serverId: ctx.token?.serverId ?? '', port });
-      finish({ kind: 'answer', connect: 'open', ...rtt, token: check });
-    };
+  constructor(
+    private readonly port: number,
+    readonly timeoutMs: number,
+    private readonly ctx: AttemptContext,
+    private readonly socket: SweepSocket,
+    private readonly sourcePort: number | undefined,
+    private readonly done: AttemptDone,
+  ) {}
 
-    // The timer may fire in the same loop turn in which the kernel already completed the connect (a busy
-    // event loop runs timers before polling I/O); deferring to setImmediate lets that poll happen first.
-    const arm = (ms: number, onExpiry: () => void): void => {
-      clearTimeout(timer);
-      timer = setTimeout(() => setImmediate(onExpiry), ms);
-    };
-
-    socket.on('error', (err: NodeJS.ErrnoException) => {
-      if (connected) {
-        tokenVerdict(connectRtt);
-        return;
-      }
-      const errno = err.code;
-      // Our chosen source port is taken by another socket of this computer: choose another.
-      if (errno === 'EADDRINUSE' && sourcePort !== undefined) {
-        finish({ kind: 'retry-local', why: 'source-port-busy', errno });
-        return;
-      }
-      if (errno !== undefined && EXHAUSTION.has(errno)) {
-        finish({ kind: 'retry-local', why: 'exhausted', errno });
-        return;
-      }
-      const state = classifyConnectError({ errno });
-      const answer = state === 'aborted' ? 'local-error' : state;
-      finish({ kind: 'answer', connect: answer, errno, ...(answer === 'reset' || answer === 'icmp-reject' ? elapsed() : {}) });
-    });
-
-    socket.once('connect', () => {
-      connected = true;
-      connectRtt = elapsed();
-      const rtt = connectRtt;
-      if (ctx.guard?.connectedToOwnSocket(socket, port)) {
-        finish({ kind: 'retry-local', why: 'own-socket' });
-        return;
-      }
-      if (!ctx.token) {
-        finish({ kind: 'answer', connect: 'open', ...rtt });
-        return;
-      }
-      socket.setEncoding('latin1');
-      socket.on('data', (chunk: string) => {
-        received += chunk;
-        if (tokenComplete(received)) tokenVerdict(rtt);
-      });
-      socket.on('end', () => tokenVerdict(rtt));
-      socket.on('close', () => tokenVerdict(rtt));
-      arm(ctx.token.waitMs, () => tokenVerdict(rtt));
-    });
-
-    if (ctx.aborted()) {
-      finish({ kind: 'aborted' });
-      return;
-    }
-    ctx.cancels.add(onAbort);
-    const noAnswer = (): void => {
-      if (!connected) finish({ kind: 'answer', connect: 'no-answer' });
-    };
-    arm(timeoutMs, noAnswer);
-    socket.once('connectionAttempt', () => {
-      started = performance.now();
-      arm(timeoutMs, noAnswer);
-    });
+  start(): void {
+    const { ctx, socket, port, sourcePort } = this;
+    socket.attempt = this;
+    socket.on('error', onError);
+    socket.on('connect', onConnect);
     ctx.guard?.track(port, socket);
     try {
       socket.connect(sourcePort === undefined ? { host: ctx.address, port } : { host: ctx.address, port, localPort: sourcePort });
     } catch (err) {
-      // Node validates synchronously (ERR_SOCKET_BAD_PORT…): this computer refused to try.
-      finish({ kind: 'answer', connect: 'local-error', errno: (err as NodeJS.ErrnoException).code ?? 'ERR_CONNECT' });
+      // Node validates synchronously (ERR_SOCKET_BAD_PORT…): this computer refused to try. Reported on the
+      // next tick like every other answer, so the sweep's launch loop never re-enters itself.
+      const errno = (err as NodeJS.ErrnoException).code ?? 'ERR_CONNECT';
+      process.nextTick(() => this.finish({ kind: 'answer', connect: 'local-error', errno }));
+      return;
     }
-  });
+    ctx.inFlight.add(this);
+  }
+
+  expire(): void {
+    if (this.connected) this.tokenVerdict();
+    else this.finish({ kind: 'answer', connect: 'no-answer' });
+  }
+
+  abort(): void {
+    this.finish({ kind: 'aborted' });
+  }
+
+  failed(err: NodeJS.ErrnoException): void {
+    if (this.connected) {
+      this.tokenVerdict();
+      return;
+    }
+    const errno = err.code;
+    // Our chosen source port is taken by another socket of this computer: choose another.
+    if (errno === 'EADDRINUSE' && this.sourcePort !== undefined) {
+      this.finish({ kind: 'retry-local', why: 'source-port-busy', errno });
+      return;
+    }
+    if (errno !== undefined && EXHAUSTION.has(errno)) {
+      this.finish({ kind: 'retry-local', why: 'exhausted', errno });
+      return;
+    }
+    const state = classifyConnectError({ errno });
+    const answer = state === 'aborted' ? 'local-error' : state;
+    if (answer === 'reset' || answer === 'icmp-reject') this.finish({ kind: 'answer', connect: answer, errno, rttMs: this.elapsed() });
+    else this.finish({ kind: 'answer', connect: answer, errno });
+  }
+
+  connectedNow(): void {
+    const { ctx, socket } = this;
+    this.connected = true;
+    this.connectRttMs = this.elapsed();
+    if (ctx.guard?.connectedToOwnSocket(socket, this.port)) {
+      this.finish({ kind: 'retry-local', why: 'own-socket' });
+      return;
+    }
+    if (!ctx.token) {
+      this.finish({ kind: 'answer', connect: 'open', rttMs: this.connectRttMs });
+      return;
+    }
+    socket.on('data', onData);
+    socket.on('end', onEnd);
+    socket.on('close', onEnd);
+    this.deadline = ctx.clock.now() + ctx.token.waitMs;
+  }
+
+  read(chunk: Buffer): void {
+    this.received += chunk.toString('latin1');
+    if (tokenComplete(this.received)) this.tokenVerdict();
+  }
+
+  tokenVerdict(): void {
+    const check = checkToken(this.received, { serverId: this.ctx.token?.serverId ?? '', port: this.port });
+    this.finish({ kind: 'answer', connect: 'open', rttMs: this.connectRttMs, token: check });
+  }
+
+  private elapsed(): number {
+    return Math.max(0, this.ctx.clock.now() - this.started);
+  }
+
+  private finish(result: AttemptResult): void {
+    if (this.settled) return;
+    this.settled = true;
+    const { ctx, socket, port, sourcePort } = this;
+    // Late events of the closing socket (its close, an error) then reach no attempt.
+    socket.attempt = undefined;
+    ctx.inFlight.delete(this);
+    ctx.guard?.release(port, socket);
+    if (sourcePort !== undefined) ctx.sourcePorts?.release(sourcePort);
+    // An RST instead of a FIN leaves no TIME_WAIT on our side for thousands of sweep sockets.
+    if (this.connected && !socket.destroyed) socket.resetAndDestroy();
+    else socket.destroy();
+    this.done(port, result);
+  }
+}
+
+function onError(this: SweepSocket, err: NodeJS.ErrnoException): void {
+  this.attempt?.failed(err);
+}
+function onConnect(this: SweepSocket): void {
+  this.attempt?.connectedNow();
+}
+function onData(this: SweepSocket, chunk: Buffer): void {
+  this.attempt?.read(chunk);
+}
+function onEnd(this: SweepSocket): void {
+  this.attempt?.tokenVerdict();
+}
+
+/** Starts one connect; `done` is called exactly once, never before this returns. */
+export function attemptPort(port: number, timeoutMs: number, ctx: AttemptContext, done: AttemptDone): void {
+  if (ctx.aborted()) {
+    process.nextTick(done, port, { kind: 'aborted' } satisfies AttemptResult);
+    return;
+  }
+  const sourcePort = ctx.sourcePorts?.take();
+  new PortAttempt(port, timeoutMs, ctx, new SweepSocket(), sourcePort, done).start();
 }

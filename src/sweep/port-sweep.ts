@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import type { PortRun, PortState, SweepObservation } from '../probe/observation.js';
 import { allowed, type ConcurrencyWindow, createWindow, onAnswer, onLocalExhaustion, onNoAnswer, onProvenLoss } from './concurrency-window.js';
 import { findIcmpMixSpans } from './icmp-rate-limit.js';
+import { InFlightAttempts } from './in-flight-attempts.js';
 import { LocalPortPool, readEphemeralRange, sourcePortRanges } from './local-port-pool.js';
 import { LoopTurnClock } from './loop-turn-clock.js';
 import { measureFdBudget } from './open-file-limit.js';
@@ -107,14 +108,14 @@ export async function runSweep(opts: SweepOptions): Promise<SweepObservation> {
   const pinned = sourcePortRanges(ephemeral.range, ranges);
   const ctx: AttemptContext = {
     address: opts.address,
-    cancels: new Set(),
+    inFlight: new InFlightAttempts(),
     clock: new LoopTurnClock(),
     aborted: () => aborted,
     ...(pinned ? { sourcePorts: new LocalPortPool(pinned) } : isOwnAddress(opts.address) ? { guard: new OwnSocketGuard() } : {}),
   };
   const onAbort = (): void => {
     aborted = true;
-    for (const cancel of [...ctx.cancels]) cancel();
+    ctx.inFlight.abortAll();
   };
   opts.signal?.addEventListener('abort', onAbort, { once: true });
 
@@ -138,7 +139,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepObservation> {
     if (previous !== undefined) counts[previous] = (counts[previous] ?? 1) - 1;
     states.set(port, state);
     counts[state] = (counts[state] ?? 0) + 1;
-    changed.push({ port, state });
+    if (opts.onProgress) changed.push({ port, state });
     if (errno === undefined) return;
     const samples = (errnos[state] ??= []);
     if (samples.length < ERRNO_SAMPLES) samples.push(errno);
@@ -194,28 +195,31 @@ export async function runSweep(opts: SweepOptions): Promise<SweepObservation> {
         record(port, state, result.errno);
       };
 
+      const completed = (port: number, result: AttemptResult): void => {
+        inFlight--;
+        settle(port, result);
+        progress(false);
+        pump();
+      };
+
       let resumeQueued = false;
+      const resume = (): void => {
+        resumeQueued = false;
+        pump();
+      };
       const pump = (): void => {
         let launched = 0;
         while (!aborted && inFlight < allowed(window) && (again.length > 0 || next < list.length)) {
           if (launched++ === LAUNCH_BURST) {
             if (!resumeQueued) {
               resumeQueued = true;
-              setImmediate(() => {
-                resumeQueued = false;
-                pump();
-              });
+              setImmediate(resume);
             }
             break;
           }
           const port = again.length > 0 ? again.shift()! : list[next++]!;
           inFlight++;
-          void attemptPort(port, timeoutMs === 0 ? rtt.timeoutMs : timeoutMs, ctx).then((result) => {
-            inFlight--;
-            settle(port, result);
-            progress(false);
-            pump();
-          });
+          attemptPort(port, timeoutMs === 0 ? rtt.timeoutMs : timeoutMs, ctx, completed);
         }
         if (inFlight === 0 && (aborted || (again.length === 0 && next >= list.length))) resolvePass(recovered);
       };

@@ -9,7 +9,7 @@
  * Unlike nmap's C loop, a Node process sweeping a LAN is CPU-bound: answers wait behind our own work
  * (and behind other processes on a busy machine), and a sample timed on our side then measures us,
  * not the path. Our own delay cannot make a port look silent — a timer that fires late still sees every
- * answer that arrived (port-attempt.ts) — so it must not stretch the timeouts either: a sample is capped
+ * answer that arrived (in-flight-attempts.ts) — so it must not stretch the timeouts either: a sample is capped
  * at twice the smallest RTT seen plus 10 ms, which leaves real path jitter in and keeps local queueing out.
  */
 
