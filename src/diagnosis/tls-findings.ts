@@ -49,6 +49,8 @@ function controlTlsFindings(log: ObservationLog): Finding[] {
     // With --tls-auto and an anonymous login the check went on in plain text: the data channels were tested.
     return [certFinding(log, certProblems.length ? certProblems : [tls.error.message], tls.fellBackToPlain ? 'warning' : 'error')];
   }
+  // A server that died mid-handshake says nothing about TLS: the verdicts already say it went away.
+  if (!tls.established && log.control.serverGone) return [];
   if (!tls.established) {
     return [
       {

@@ -89,6 +89,7 @@ describe('the reference server killed mid-run', () => {
     expect(written.observations.control.serverGone).toMatch(/went away/);
     expect(written.channels.tls?.status).not.toBe('ok');
     expect(written.channels.passive?.status).toBe('error');
+    expect(written.findings.map((f) => f.code)).not.toContain('TLS_HANDSHAKE_FAILED');
     expect(run.stdout.length).toBeGreaterThan(0);
     expect(run.code).toBe(3);
   });
