@@ -8,8 +8,8 @@ import { parsePort } from './target.js';
  */
 export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
 
-export function parsePortFlag(text: string): Parsed<number> {
-  const r = parsePort(text.trim());
+export function parsePortFlag(text: string, lowest: 0 | 1 = 1): Parsed<number> {
+  const r = parsePort(text.trim(), lowest);
   return r.ok ? { ok: true, value: r.port } : r;
 }
 

@@ -25,8 +25,7 @@ export interface ServeFlags {
 
 /** Port 0 (any free port) is allowed for the listeners, unlike a port to connect to. */
 function listenPort(flag: string, text: string): Parsed<number> {
-  if (text.trim() === '0') return { ok: true, value: 0 };
-  const p = parsePortFlag(text);
+  const p = parsePortFlag(text, 0);
   return p.ok ? p : { ok: false, message: `${flag}: ${p.message}` };
 }
 

@@ -43,6 +43,18 @@ describe('parseServeFlags', () => {
   });
 
   it.each([
+    ['0', 0],
+    ['2121', 2121],
+  ])('accepts --port %s for a listener (0 = any free port)', (port, value) => {
+    const r = parseServeFlags({ port }, {});
+    expect(r.ok && r.value.port).toBe(value);
+  });
+
+  it('says a listener port may be 0 when it refuses one', () => {
+    expect(parseServeFlags({ port: '70000' }, {})).toEqual({ ok: false, message: '--port: port 70000 is out of range (0-65535; 0 = any free port)' });
+  });
+
+  it.each([
     [{ port: 'abc' }, '--port'],
     [{ port: '70000' }, '--port'],
     [{ pasvRange: '6000-5000' }, '--pasv-range'],
