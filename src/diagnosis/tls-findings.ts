@@ -4,6 +4,7 @@ import { Claims, dataEntries, failed, failureWords, overTls, reuseRefusal, sessi
 import type { Evidence, Finding } from './finding.js';
 import { allowRuleExamples } from './firewall-examples.js';
 import { normalise } from './port-set.js';
+import { isBlockingState, sweepAsObserved, sweepStateAt } from './sweep-blocks.js';
 
 /**
  * FTPS (RFC 4217): the AUTH TLS handshake and its certificate, protected data connections that the
@@ -146,15 +147,28 @@ function reuseFindings(log: ObservationLog, claims: Claims): Finding[] {
 
 const ALG_FAILURES = new Set(['connect-failed', 'no-inbound', 'server-connect-failed', 'command-refused']);
 
+/**
+ * Passive ports are random within the range, so with part of the range blocked by rule, plain
+ * attempts can land on open ports and TLS attempts on blocked ones by chance. The sweep tells the
+ * two apart: a TLS failure on a port the sweep found blocked is the rule's doing, unless a plain
+ * transfer got through on a port the sweep found blocked too — only a helper opens those.
+ */
 function breaksAlgFindings(log: ObservationLog, claims: Claims): Finding[] {
   const entries = dataEntries(log).filter((e) => !claims.has(e));
   const commands = [...new Set(entries.map((e) => e.attempt.command))];
+  const sweep = sweepAsObserved(log);
+  const onSweptBlockedPort = (e: DataEntry): boolean => {
+    const port = e.kind === 'passive' ? e.attempt.advertised?.port : undefined;
+    const state = port === undefined ? undefined : sweepStateAt(sweep, port);
+    return state !== undefined && isBlockingState(state);
+  };
   const evidence: Evidence[] = [];
   const broken: DataEntry[] = [];
   for (const command of commands) {
     const same = entries.filter((e) => e.attempt.command === command);
     const plainOk = same.filter((e) => !overTls(e) && worked(e));
-    const tlsFailed = same.filter((e) => overTls(e) && failed(e) && ALG_FAILURES.has(e.attempt.outcome));
+    const helperSeen = plainOk.some(onSweptBlockedPort);
+    const tlsFailed = same.filter((e) => overTls(e) && failed(e) && ALG_FAILURES.has(e.attempt.outcome) && (helperSeen || !onSweptBlockedPort(e)));
     if (plainOk.length === 0 || tlsFailed.length === 0) continue;
     if (same.some((e) => overTls(e) && worked(e))) continue;
     evidence.push({ ref: plainOk[0]!.ref, fact: `${command} ${sessionWords(plainOk[0]!)}: data transfer complete` });

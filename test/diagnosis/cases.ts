@@ -620,6 +620,19 @@ export const CASES: DiagnosisCase[] = [
     check: (d) => expectTrue(/FTP helper/.test(finding(d, 'PASSIVE_PORTS_BLOCKED').rule ?? ''), 'the port finding notes the helper'),
   },
   {
+    name: 'part of the range blocked by rule: TLS attempts that happened to land on blocked ports are not a helper',
+    log: mutate(tlsLog(), (l) => {
+      l.sweep = sweepOf([
+        [60000, 61233, 'closed'],
+        [61234, 61999, 'no-answer'],
+        [62000, 65535, 'closed'],
+      ]);
+      l.passive = [pasvOk(60100), pasvBlocked(61500, 'no-answer', { protection: 'private' })];
+    }),
+    codes: ['PASSIVE_PORTS_BLOCKED'],
+    check: (d) => expectTrue(JSON.stringify(finding(d, 'PASSIVE_PORTS_BLOCKED').ports) === '[[61234,61999]]', 'exactly the dropped run'),
+  },
+  {
     name: 'vsftpd requires TLS session reuse (522)',
     log: mutate(tlsLog(), (l) => {
       const p = pasvOk(60200, { protection: 'private' });
