@@ -61,7 +61,10 @@ describe('a check under a low open-file limit', () => {
   });
 
   it('just above the lowest limit Node can start under, blames no firewall: every shortage is LOCAL_RESOURCE', async () => {
-    const lowest = await lowestStartableLimit();
+    // Node's ESM loader opens module files in parallel, so the lowest limit it starts under varies by a
+    // descriptor or two from run to run; a margin keeps the loader's own EMFILE (before any code of
+    // ours runs) out of what this test judges.
+    const lowest = (await lowestStartableLimit()) + 3;
     for (const limit of [lowest, lowest + 1, lowest + 2, lowest + 3, lowest + 6]) await expectNoFirewallBlame(limit);
   });
 });
