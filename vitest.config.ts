@@ -1,4 +1,5 @@
 import { configDefaults, defineConfig } from 'vitest/config';
+import lab from './test/lab/vitest.config.ts';
 
 // Two groups, run one after the other: the unit and loopback suites in parallel, then the namespace
 // lab one file at a time (its scenarios measure timeouts that CPU contention would distort).
@@ -17,10 +18,8 @@ export default defineConfig({
           sequence: { groupOrder: 0 },
         },
       },
-      {
-        extends: './test/lab/vitest.config.ts',
-        test: { sequence: { groupOrder: 1 } },
-      },
+      // The lab's own config as it is (one file at a time, its global setup and timeouts), run second.
+      { ...lab, test: { ...lab.test, sequence: { groupOrder: 1 } } },
     ],
   },
 });
