@@ -79,9 +79,22 @@ function parseUrl(text: string, protocol: string): TargetResult {
     if (!port.ok) return port;
     target.port = port.port;
   }
-  if (url.username !== '') target.user = decodeURIComponent(url.username);
+  if (url.username !== '') {
+    const user = decodeUserName(url.username);
+    if (user === undefined) return { ok: false, message: `the user name in "${shown}" has a broken %-escape (write %25 for a literal %)` };
+    target.user = user;
+  }
   if (kind !== 'plain') target.tls = kind;
   return { ok: true, target };
+}
+
+/** RFC 3986 §2.1 percent-decoding; undefined for a stray "%" that starts no valid escape. */
+function decodeUserName(raw: string): string | undefined {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return undefined;
+  }
 }
 
 function parseHostPort(text: string, original: string): TargetResult {

@@ -33,6 +33,7 @@ describe('parseTarget refuses with a message that names the problem', () => {
     ['', /empty/],
     ['   ', /empty/],
     ['ftp.example.com:', /no port after/],
+    ['ftp://%@ftp.example.com', /broken %-escape/],
     ['ftp.example.com:0', /port 0 is out of range/],
     ['ftp.example.com:65536', /port 65536 is out of range/],
     ['ftp.example.com:21x', /port "21x" is not a number/],
