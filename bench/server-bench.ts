@@ -476,16 +476,22 @@ async function main(): Promise<void> {
   console.log(`      paced    ${PACED.sessions} logged-in sessions, each EPSV+LIST every ${PACED.intervalMs} ms for ${PACED.durationMs / 1000} s: the latency a user sees`);
   const results: Record<string, Array<Awaited<ReturnType<typeof runLoad>>>> = { ftpdoctor: [], vsftpd: [] };
   const paced: Record<string, Awaited<ReturnType<typeof runPaced>>> = {};
+  // The same rows, in the same order, for each server: warm-up (not counted), closed loads, paced.
+  const measure = async (name: 'ftpdoctor' | 'vsftpd', port: number, pid: number): Promise<void> => {
+    const isVsftpd = name === 'vsftpd';
+    printRow(name, 'warm-up', await runLoad(port, pid, WARMUP.concurrency, WARMUP.sessions, isVsftpd));
+    for (const load of LOADS) {
+      const r = await runLoad(port, pid, load.concurrency, load.sessions, isVsftpd);
+      results[name]?.push(r);
+      printRow(name, 'closed', r);
+    }
+    const p = await runPaced(port, PACED.sessions, PACED.intervalMs, PACED.durationMs);
+    paced[name] = p;
+    printPaced(name, p);
+  };
   const ours = await startOurs(false);
   try {
-    printRow('ftpdoctor', 'warm-up', await runLoad(ours.port, ours.child.pid as number, WARMUP.concurrency, WARMUP.sessions, false));
-    for (const load of LOADS) {
-      const r = await runLoad(ours.port, ours.child.pid as number, load.concurrency, load.sessions, false);
-      results.ftpdoctor?.push(r);
-      printRow('ftpdoctor', 'closed', r);
-    }
-    paced.ftpdoctor = await runPaced(ours.port, PACED.sessions, PACED.intervalMs, PACED.durationMs);
-    printPaced('ftpdoctor', paced.ftpdoctor);
+    await measure('ftpdoctor', ours.port, ours.child.pid as number);
   } finally {
     await stop(ours.child);
   }
@@ -495,14 +501,7 @@ async function main(): Promise<void> {
   try {
     const vsftpd = await startVsftpd(dir);
     try {
-      printRow('vsftpd', 'warm-up', await runLoad(vsftpd.port, vsftpd.child.pid as number, WARMUP.concurrency, WARMUP.sessions, true));
-      for (const load of LOADS) {
-        const r = await runLoad(vsftpd.port, vsftpd.child.pid as number, load.concurrency, load.sessions, true);
-        results.vsftpd?.push(r);
-        printRow('vsftpd', 'closed', r);
-      }
-      paced.vsftpd = await runPaced(vsftpd.port, PACED.sessions, PACED.intervalMs, PACED.durationMs);
-      printPaced('vsftpd', paced.vsftpd);
+      await measure('vsftpd', vsftpd.port, vsftpd.child.pid as number);
     } finally {
       await stop(vsftpd.child, true);
     }
