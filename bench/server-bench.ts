@@ -7,7 +7,16 @@
  * with the given closed-loop loads, and leaves a V8 CPU profile of the server process in DIR.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdtempSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { registerHooks } from 'node:module';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -102,7 +111,8 @@ function runSession(port: number): Promise<SessionTiming> {
         buffer = buffer.slice(i + 2);
         if (line[3] === '-' || !/^\d{3}/.test(line)) continue;
         const code = Number(line.slice(0, 3));
-        const expect = (want: number, next: () => void): void => (code === want ? next() : finish(false, `step ${step}: ${line}`));
+        const expect = (want: number, next: () => void): void =>
+          code === want ? next() : finish(false, `step ${step}: ${line}`);
         switch (step) {
           case 0:
             expect(220, () => ((step = 1), control.write('USER anonymous\r\n')));
@@ -138,7 +148,6 @@ function runSession(port: number): Promise<SessionTiming> {
     });
   });
 }
-
 
 /** A logged-in control connection that answers one reply per call; used by the paced phase. */
 class BenchControl {
@@ -220,14 +229,20 @@ class BenchControl {
 async function runPaced(port: number, sessions: number, intervalMs: number, durationMs: number) {
   const latencies: number[] = [];
   let failures = 0;
-  const controls = await Promise.all(Array.from({ length: sessions }, () => BenchControl.open(port).catch(() => undefined)));
+  const controls = await Promise.all(
+    Array.from({ length: sessions }, () => BenchControl.open(port).catch(() => undefined)),
+  );
   failures += controls.filter((c) => !c).length;
   const t0 = performance.now();
   await Promise.all(
     controls.map(async (c, i) => {
       if (!c) return;
       // spread the sessions evenly over one interval
-      for (let k = 0, due = t0 + (i * intervalMs) / sessions; due < t0 + durationMs; k++, due = t0 + (i * intervalMs) / sessions + k * intervalMs) {
+      for (
+        let k = 0, due = t0 + (i * intervalMs) / sessions;
+        due < t0 + durationMs;
+        k++, due = t0 + (i * intervalMs) / sessions + k * intervalMs
+      ) {
         const wait = due - performance.now();
         if (wait > 0) await new Promise((r) => setTimeout(r, wait));
         const started = performance.now();
@@ -243,7 +258,17 @@ async function runPaced(port: number, sessions: number, intervalMs: number, dura
   );
   for (const c of controls) c?.socket.destroy();
   latencies.sort((a, b) => a - b);
-  return { sessions, operations: latencies.length, failures, p50: percentile(latencies, 50), p90: percentile(latencies, 90), p95: percentile(latencies, 95), p99: percentile(latencies, 99), max: latencies.at(-1) ?? NaN, opsPerSecond: latencies.length / (durationMs / 1000) };
+  return {
+    sessions,
+    operations: latencies.length,
+    failures,
+    p50: percentile(latencies, 50),
+    p90: percentile(latencies, 90),
+    p95: percentile(latencies, 95),
+    p99: percentile(latencies, 99),
+    max: latencies.at(-1) ?? NaN,
+    opsPerSecond: latencies.length / (durationMs / 1000),
+  };
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -395,9 +420,20 @@ async function startOurs(sweep: boolean) {
   // --cpu-prof DIR: the server process writes a V8 CPU profile there when it stops
   const profileAt = process.argv.indexOf('--cpu-prof');
   const profile = profileAt > 0 && !sweep ? ['--cpu-prof', `--cpu-prof-dir=${process.argv[profileAt + 1] ?? '.'}`] : [];
-  const child = spawn(process.execPath, [...profile, '--experimental-transform-types', '--no-warnings', fileURLToPath(import.meta.url), '--serve', ...(sweep ? ['--sweep'] : [])], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      ...profile,
+      '--experimental-transform-types',
+      '--no-warnings',
+      fileURLToPath(import.meta.url),
+      '--serve',
+      ...(sweep ? ['--sweep'] : []),
+    ],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const info = JSON.parse(await readFirstLine(child, 30_000)) as { port: number; startMs: number; sweepPorts: number };
   return { child, ...info };
 }
@@ -469,11 +505,21 @@ function printPaced(server: string, r: Awaited<ReturnType<typeof runPaced>>): vo
 }
 
 async function main(): Promise<void> {
-  console.log(`node ${process.version}; load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}; a session is login, EPSV, LIST, QUIT`);
-  console.log(`rows: warm-up  ${WARMUP.sessions} sessions, ${WARMUP.concurrency} clients back to back, on the fresh server (cold code); not counted below`);
-  console.log(`      closed   ${LOADS.map((l) => `${l.sessions} sessions by ${l.concurrency} clients`).join(', ')}, each client starting its next session the moment one ends (no pause):`);
-  console.log(`               the server saturated; latency = work + queueing behind the other ${LOADS.map((l) => l.concurrency - 1).join('/')} clients`);
-  console.log(`      paced    ${PACED.sessions} logged-in sessions, each EPSV+LIST every ${PACED.intervalMs} ms for ${PACED.durationMs / 1000} s: the latency a user sees`);
+  console.log(
+    `node ${process.version}; load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}; a session is login, EPSV, LIST, QUIT`,
+  );
+  console.log(
+    `rows: warm-up  ${WARMUP.sessions} sessions, ${WARMUP.concurrency} clients back to back, on the fresh server (cold code); not counted below`,
+  );
+  console.log(
+    `      closed   ${LOADS.map((l) => `${l.sessions} sessions by ${l.concurrency} clients`).join(', ')}, each client starting its next session the moment one ends (no pause):`,
+  );
+  console.log(
+    `               the server saturated; latency = work + queueing behind the other ${LOADS.map((l) => l.concurrency - 1).join('/')} clients`,
+  );
+  console.log(
+    `      paced    ${PACED.sessions} logged-in sessions, each EPSV+LIST every ${PACED.intervalMs} ms for ${PACED.durationMs / 1000} s: the latency a user sees`,
+  );
   const results: Record<string, Array<Awaited<ReturnType<typeof runLoad>>>> = { ftpdoctor: [], vsftpd: [] };
   const paced: Record<string, Awaited<ReturnType<typeof runPaced>>> = {};
   // The same rows, in the same order, for each server: warm-up (not counted), closed loads, paced.
@@ -527,7 +573,9 @@ async function main(): Promise<void> {
   const sweepRss = treeRssKiB(sweep.child.pid as number) / 1024;
   const fds = readdirSync(`/proc/${sweep.child.pid}/fd`).length;
   await stop(sweep.child);
-  console.log(`sweep mode: ${sweep.sweepPorts} of ${SWEEP_RANGE[1] - SWEEP_RANGE[0] + 1} ports listening, started in ${fmt(sweep.startMs, 0)} ms, ${fds} fds, RSS ${fmt(sweepRss)} MiB`);
+  console.log(
+    `sweep mode: ${sweep.sweepPorts} of ${SWEEP_RANGE[1] - SWEEP_RANGE[0] + 1} ports listening, started in ${fmt(sweep.startMs, 0)} ms, ${fds} fds, RSS ${fmt(sweepRss)} MiB`,
+  );
 
   const at100 = results.ftpdoctor?.find((r) => r.concurrency === 100);
   const at500 = results.ftpdoctor?.find((r) => r.concurrency === 500);
@@ -545,7 +593,9 @@ async function main(): Promise<void> {
 
 // ---------- child mode: the ftpdoctor server in its own process, so its RSS is its own ----------
 async function serveChild(): Promise<void> {
-  const { startServer } = (await import(pathToFileURL(join(HERE, '../src/server/index.ts')).href)) as typeof import('../src/server/index.ts');
+  const { startServer } = (await import(
+    pathToFileURL(join(HERE, '../src/server/index.ts')).href
+  )) as typeof import('../src/server/index.ts');
   const sweep = process.argv[3] === '--sweep';
   const t0 = performance.now();
   const server = await startServer({
@@ -556,7 +606,9 @@ async function serveChild(): Promise<void> {
     limits: { maxSessions: 5000, maxSessionsPerIp: 5000 } as never,
   });
   const startMs = performance.now() - t0;
-  process.stdout.write(`${JSON.stringify({ port: server.port, startMs, sweepPorts: server.sweepPorts?.length ?? 0 })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ port: server.port, startMs, sweepPorts: server.sweepPorts?.length ?? 0 })}\n`,
+  );
   process.on('SIGTERM', () => void server.close().then(() => process.exit(0)));
 }
 

@@ -33,18 +33,25 @@ function duration(text: string): number {
   return m[2] === 'ms' ? n : m[2] === 'm' ? n * 60_000 : n * 1000;
 }
 
-const rssKb = (pid: number): number => Number(/^VmRSS:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+const rssKb = (pid: number): number =>
+  Number(/^VmRSS:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
 const openFds = (pid: number): number => readdirSync(`/proc/${pid}/fd`).length;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-async function startServerProcess(): Promise<{ child: ChildProcess; port: number; heapAfterGc: () => Promise<number> }> {
+async function startServerProcess(): Promise<{
+  child: ChildProcess;
+  port: number;
+  heapAfterGc: () => Promise<number>;
+}> {
   const script = `
     const { startServer } = await import(${JSON.stringify(join(ROOT, 'dist', 'server', 'index.js'))});
     const s = await startServer({ host: '127.0.0.1', port: 0, pasvRange: [${PASV_RANGE.join(',')}],
       limits: { maxSessions: 4096, maxSessionsPerIp: 4096, idleTimeoutMs: 600000, loginTimeoutMs: 600000 } });
     process.on('SIGUSR2', () => { globalThis.gc(); console.log('HEAP ' + process.memoryUsage().heapUsed); });
     console.log('PORT ' + s.port);`;
-  const child = spawn(process.execPath, ['--expose-gc', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--expose-gc', '--input-type=module', '-e', script], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let text = '';
   child.stdout!.on('data', (c: Buffer) => (text += c.toString()));
   /** The server's heap after a full garbage collection: what it really keeps, unlike RSS. */
@@ -148,7 +155,9 @@ async function listAndQuit(control: Control): Promise<void> {
     let bytes = 0;
     data.on('data', (c: Buffer) => (bytes += c.length));
     data.once('end', () => resolve(bytes));
-    data.on('error', (err) => reject(new Error(`data connection: ${(err as NodeJS.ErrnoException).code ?? err.message}`)));
+    data.on('error', (err) =>
+      reject(new Error(`data connection: ${(err as NodeJS.ErrnoException).code ?? err.message}`)),
+    );
   });
   // Awaited below; a data error while the control reply is awaited must not go unhandled meanwhile.
   listing.catch(() => undefined);
@@ -166,7 +175,16 @@ async function listAndQuit(control: Control): Promise<void> {
 async function bounded<T>(work: Promise<T>, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   try {
-    return await Promise.race([work, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: no result within ${SESSION_TIMEOUT_MS} ms`)), SESSION_TIMEOUT_MS)))]);
+    return await Promise.race([
+      work,
+      new Promise<never>(
+        (_, reject) =>
+          (timer = setTimeout(
+            () => reject(new Error(`${what}: no result within ${SESSION_TIMEOUT_MS} ms`)),
+            SESSION_TIMEOUT_MS,
+          )),
+      ),
+    ]);
   } finally {
     clearTimeout(timer);
   }
@@ -196,16 +214,22 @@ async function main(): Promise<number> {
   try {
     await sleep(500);
     const base = { rss: rssKb(pid), fds: openFds(pid) };
-    console.log(`reference server pid ${pid} on ${HOST}:${port}; idle: RSS ${mb(base.rss)}, ${base.fds} open descriptors`);
+    console.log(
+      `reference server pid ${pid} on ${HOST}:${port}; idle: RSS ${mb(base.rss)}, ${base.fds} open descriptors`,
+    );
 
     // 1. 1,000 concurrent sessions: all logged in and idle at once, then each lists and quits.
     const burst: Tally = { sessions: 0, failures: 0, errors: new Map() };
     const t0 = performance.now();
-    const opened = await Promise.allSettled(Array.from({ length: CONCURRENT }, () => bounded(openSession(port), 'login')));
+    const opened = await Promise.allSettled(
+      Array.from({ length: CONCURRENT }, () => bounded(openSession(port), 'login')),
+    );
     const loginMs = performance.now() - t0;
     await sleep(500);
     const idle = { rss: rssKb(pid), fds: openFds(pid) };
-    const live = opened.filter((r): r is PromiseFulfilledResult<Control> => r.status === 'fulfilled').map((r) => r.value);
+    const live = opened
+      .filter((r): r is PromiseFulfilledResult<Control> => r.status === 'fulfilled')
+      .map((r) => r.value);
     for (const r of opened) if (r.status === 'rejected') fail(burst, r.reason);
     console.log(
       `${CONCURRENT} concurrent sessions: ${live.length} logged in within ${loginMs.toFixed(0)} ms; server RSS ${mb(idle.rss)} (+${mb(idle.rss - base.rss)}), ` +
@@ -218,7 +242,9 @@ async function main(): Promise<number> {
       if (r.status === 'rejected') fail(burst, r.reason);
     }
     burst.sessions += CONCURRENT - live.length;
-    console.log(`  then EPSV+LIST+QUIT on all of them in ${(performance.now() - t1).toFixed(0)} ms: ${burst.sessions} sessions, ${burst.failures} failed`);
+    console.log(
+      `  then EPSV+LIST+QUIT on all of them in ${(performance.now() - t1).toFixed(0)} ms: ${burst.sessions} sessions, ${burst.failures} failed`,
+    );
     for (const s of live) s.socket.destroy();
 
     // 2. The soak: `concurrency` workers looping connect/login/list/quit until the time is up.
@@ -261,8 +287,12 @@ async function main(): Promise<number> {
     console.log(
       `soak ${soakSeconds.toFixed(0)} s, ${concurrency} concurrent: ${soak.sessions} sessions (${(soak.sessions / soakSeconds).toFixed(0)}/s), ${soak.failures} failed`,
     );
-    console.log(`  server heap after a full GC: before ${mb(heapBefore / 1024)}, after ${mb(heapAfter / 1024)} (${((heapAfter - heapBefore) / Math.max(1, soak.sessions)).toFixed(1)} bytes per session)`);
-    console.log(`  server RSS before ${mb(before.rss)}, after ${mb(after.rss)} (peak sample ${mb(Math.max(before.rss, ...samples))}); descriptors before ${before.fds}, after ${after.fds}`);
+    console.log(
+      `  server heap after a full GC: before ${mb(heapBefore / 1024)}, after ${mb(heapAfter / 1024)} (${((heapAfter - heapBefore) / Math.max(1, soak.sessions)).toFixed(1)} bytes per session)`,
+    );
+    console.log(
+      `  server RSS before ${mb(before.rss)}, after ${mb(after.rss)} (peak sample ${mb(Math.max(before.rss, ...samples))}); descriptors before ${before.fds}, after ${after.fds}`,
+    );
     for (const tally of [burst, soak]) for (const [error, n] of tally.errors) console.log(`  failure x${n}: ${error}`);
     // Retained heap may grow by a little (code caches, maps sized to the peak), never per session.
     const heapGrew = heapAfter - heapBefore > 16 * 1024 * 1024;

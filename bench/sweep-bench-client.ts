@@ -37,4 +37,6 @@ const sweepMs = performance.now() - started;
 // CPU of this process during the sweep alone (startup excluded): on a shared machine, the steadier figure.
 const cpu = process.cpuUsage(cpuBefore);
 const sweepCpuMs = { user: cpu.user / 1000, system: cpu.system / 1000 };
-process.stdout.write(`${JSON.stringify({ sweepMs, sweepCpuMs, controlRttMs: rtt, maxRssKb: process.resourceUsage().maxRSS, sweep })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ sweepMs, sweepCpuMs, controlRttMs: rtt, maxRssKb: process.resourceUsage().maxRSS, sweep })}\n`,
+);

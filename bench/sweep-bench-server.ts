@@ -4,7 +4,9 @@ import { startServer } from '../dist/server/index.js';
 const [host, pasv] = process.argv.slice(2);
 const [from, to] = (pasv ?? '60000-65535').split('-').map(Number);
 const server = await startServer({ host, port: 2121, sweepMode: true, pasvRange: [from, to] });
-process.stdout.write(`${JSON.stringify({ serverId: server.serverId, port: server.port, sweepPorts: server.sweepPorts?.length ?? 0 })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ serverId: server.serverId, port: server.port, sweepPorts: server.sweepPorts?.length ?? 0 })}\n`,
+);
 const stop = () => void server.close().then(() => process.exit(0));
 process.stdin.on('end', stop).on('close', stop).resume();
 process.on('SIGTERM', stop);

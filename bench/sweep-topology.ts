@@ -25,7 +25,12 @@ function ip(args: string[]): string {
 }
 
 function nsExec(ns: string, argv: string[], input?: string): string {
-  return execFileSync('ip', ['netns', 'exec', ns, ...argv], { encoding: 'utf8', timeout: 10_000, input, stdio: 'pipe' });
+  return execFileSync('ip', ['netns', 'exec', ns, ...argv], {
+    encoding: 'utf8',
+    timeout: 10_000,
+    input,
+    stdio: 'pipe',
+  });
 }
 
 function alive(pid: number): boolean {

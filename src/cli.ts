@@ -18,7 +18,14 @@ function cliDefaults(host: string): ProbeSettings {
 
 async function main(): Promise<number> {
   const version = packageVersion();
-  const io: CheckIo = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, argv: process.argv.slice(2), version };
+  const io: CheckIo = {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: process.stdin,
+    env: process.env,
+    argv: process.argv.slice(2),
+    version,
+  };
   return runProgram(process.argv.slice(2), {
     version,
     env: process.env,
@@ -43,7 +50,9 @@ main().then(
   // An internal error is reported in one line like every other failure (the stack on request).
   (err: unknown) => {
     const message = err instanceof Error ? err.message : String(err);
-    process.stderr.write(`error: ftpdoctor failed: ${message}${process.env.FTPDOCTOR_DEBUG ? `\n${(err as Error).stack ?? ''}` : ''}\n`);
+    process.stderr.write(
+      `error: ftpdoctor failed: ${message}${process.env.FTPDOCTOR_DEBUG ? `\n${(err as Error).stack ?? ''}` : ''}\n`,
+    );
     process.exitCode = EXIT_COULD_NOT_RUN;
     setTimeout(() => process.exit(), EXIT_GRACE_MS).unref();
   },

@@ -61,10 +61,16 @@ export function planCheck(
   env: { noColor: boolean },
 ): { ok: true; plan: CheckPlan } | { ok: false; message: string } {
   if (flags.port !== undefined && target.port !== undefined && flags.port !== target.port) {
-    return { ok: false, message: `the port is given twice and differs: ${target.port} in "${target.host}" and --port ${flags.port}` };
+    return {
+      ok: false,
+      message: `the port is given twice and differs: ${target.port} in "${target.host}" and --port ${flags.port}`,
+    };
   }
   if (flags.user !== undefined && target.user !== undefined && flags.user !== target.user) {
-    return { ok: false, message: `the user is given twice and differs: "${target.user}" in the URL and --user "${flags.user}"` };
+    return {
+      ok: false,
+      message: `the user is given twice and differs: "${target.user}" in the URL and --user "${flags.user}"`,
+    };
   }
   const tlsFlags = [
     flags.tls === true && '--tls',
@@ -73,7 +79,16 @@ export function planCheck(
     flags.implicitTls && '--implicit-tls',
   ].filter((f): f is string => typeof f === 'string');
   if (tlsFlags.length > 1) return { ok: false, message: `${tlsFlags.join(' and ')} exclude each other: choose one` };
-  const flagTls = flags.tls === true ? 'explicit' : flags.tls === false ? 'off' : flags.tlsAuto ? 'auto' : flags.implicitTls ? 'implicit' : undefined;
+  const flagTls =
+    flags.tls === true
+      ? 'explicit'
+      : flags.tls === false
+        ? 'off'
+        : flags.tlsAuto
+          ? 'auto'
+          : flags.implicitTls
+            ? 'implicit'
+            : undefined;
   if (flagTls !== undefined && target.tls !== undefined && flagTls !== target.tls) {
     return { ok: false, message: `the URL scheme asks for ${target.tls} TLS but ${tlsFlags[0]} was given` };
   }
@@ -86,13 +101,22 @@ export function planCheck(
     return { ok: false, message: `${target.host} is an IPv${literal} address but --ipv${family} was given` };
   }
   if (flags.externalIp !== undefined && family !== undefined && isIP(flags.externalIp) !== family) {
-    return { ok: false, message: `--external-ip ${flags.externalIp} is not an IPv${family} address like the connection` };
+    return {
+      ok: false,
+      message: `--external-ip ${flags.externalIp} is not an IPv${family} address like the connection`,
+    };
   }
   if (flags.timeout !== undefined && flags.stepTimeout !== undefined && flags.stepTimeout > flags.timeout) {
-    return { ok: false, message: `--step-timeout (${flags.stepTimeout} ms) is longer than --timeout (${flags.timeout} ms)` };
+    return {
+      ok: false,
+      message: `--step-timeout (${flags.stepTimeout} ms) is longer than --timeout (${flags.timeout} ms)`,
+    };
   }
   if (flags.passwordEnv !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(flags.passwordEnv)) {
-    return { ok: false, message: `--password-env takes the NAME of an environment variable, not "${flags.passwordEnv}"` };
+    return {
+      ok: false,
+      message: `--password-env takes the NAME of an environment variable, not "${flags.passwordEnv}"`,
+    };
   }
 
   const user = flags.user ?? target.user ?? defaults.user;
@@ -147,7 +171,10 @@ export function noColorRequested(env: NodeJS.ProcessEnv): boolean {
 }
 
 /** The live Ink view only on an interactive terminal, never in CI or when a format was chosen. */
-export function chooseView(plan: Pick<CheckPlan, 'formatChosen'>, io: { stdoutIsTTY: boolean; env: NodeJS.ProcessEnv }): 'live' | 'plain' {
+export function chooseView(
+  plan: Pick<CheckPlan, 'formatChosen'>,
+  io: { stdoutIsTTY: boolean; env: NodeJS.ProcessEnv },
+): 'live' | 'plain' {
   const ci = io.env.CI !== undefined && io.env.CI !== '' && io.env.CI !== 'false' && io.env.CI !== '0';
   return io.stdoutIsTTY && !ci && !plan.formatChosen ? 'live' : 'plain';
 }

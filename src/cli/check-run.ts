@@ -75,7 +75,10 @@ export async function runCheck(plan: CheckPlan, io: CheckIo): Promise<CheckOutco
         onQuit: (key) => stop(key === 'q' ? 'stopping: q pressed' : 'stopping: Ctrl-C'),
       });
     }
-    const probe = startProbe(plan.settings, { signal: controller.signal, ...(password !== undefined ? { password } : {}) });
+    const probe = startProbe(plan.settings, {
+      signal: controller.signal,
+      ...(password !== undefined ? { password } : {}),
+    });
     let progress = INITIAL_PROGRESS;
     const consumed: Promise<void> = (async () => {
       for await (const raw of probe.events) {
@@ -94,7 +97,8 @@ export async function runCheck(plan: CheckPlan, io: CheckIo): Promise<CheckOutco
     const viewDone = consumed.catch(() => undefined);
     const log = await resultOrSnapshot(probe.result, controller.signal, () => lastLog);
     await within(viewDone, STOP_GRACE_MS);
-    const finalLog: ObservationLog = interrupted && log.complete ? { ...log, complete: false, abortReason: 'signal' } : log;
+    const finalLog: ObservationLog =
+      interrupted && log.complete ? { ...log, complete: false, abortReason: 'signal' } : log;
     return await finish(plan, io, finalLog, { interrupted, view, password });
   } finally {
     process.off('SIGINT', onSignal);
@@ -110,7 +114,11 @@ async function finish(
 ): Promise<CheckOutcome> {
   const { interrupted, view } = run;
   const diagnosis = diagnose(log, { require: plan.require });
-  const report = buildReport(log, diagnosis, { argv: io.argv, version: io.version, ...(run.password ? { secrets: [run.password] } : {}) });
+  const report = buildReport(log, diagnosis, {
+    argv: io.argv,
+    version: io.version,
+    ...(run.password ? { secrets: [run.password] } : {}),
+  });
   const notices: string[] = [];
   let written = true;
   if (plan.output !== undefined) {
@@ -119,12 +127,20 @@ async function finish(
       notices.push(`Report written to ${plan.output}`);
     } catch (err) {
       written = false;
-      notices.push(`error: the report could not be written to ${plan.output}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      notices.push(
+        `error: the report could not be written to ${plan.output}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+      );
     }
   }
   if (view) await view.finish(diagnosis, notices);
   else {
-    io.stdout.write(plan.format === 'json' ? reportJson(report) : plan.format === 'markdown' ? renderMarkdown(report) : renderText(report));
+    io.stdout.write(
+      plan.format === 'json'
+        ? reportJson(report)
+        : plan.format === 'markdown'
+          ? renderMarkdown(report)
+          : renderText(report),
+    );
     for (const n of notices) io.stderr.write(`${n}\n`);
   }
   const exitCode = interrupted ? EXIT_INTERRUPTED : !written ? EXIT_COULD_NOT_RUN : exitCodeFor(diagnosis);
@@ -135,8 +151,13 @@ async function finish(
  * The engine's own log; or, when it has not come back STOP_GRACE_MS after a stop, the last
  * step-end snapshot marked incomplete, so that a stop always ends within a second.
  */
-async function resultOrSnapshot(result: Promise<ObservationLog>, signal: AbortSignal, snapshot: () => ObservationLog | undefined): Promise<ObservationLog> {
-  if (!signal.aborted) await Promise.race([result, new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }))]);
+async function resultOrSnapshot(
+  result: Promise<ObservationLog>,
+  signal: AbortSignal,
+  snapshot: () => ObservationLog | undefined,
+): Promise<ObservationLog> {
+  if (!signal.aborted)
+    await Promise.race([result, new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }))]);
   if (!signal.aborted) return result;
   const returned = await within(result, STOP_GRACE_MS);
   const last = returned ?? snapshot();
@@ -162,10 +183,10 @@ async function passwordFor(plan: CheckPlan, io: CheckIo): Promise<string | undef
   if (source.from === 'none') return undefined;
   if (source.from === 'env') {
     const value = io.env[source.variable];
-    if (value === undefined) throw new UsageError(`--password-env: the environment variable ${source.variable} is not set`);
+    if (value === undefined)
+      throw new UsageError(`--password-env: the environment variable ${source.variable} is not set`);
     return value;
   }
   const { user, host } = plan.settings;
   return promptPassword(`Password for ${user}@${host}: `, { stdin: io.stdin, stderr: io.stderr });
 }
-

@@ -22,14 +22,18 @@ export function parsePortOrRange(text: string): Parsed<[number, number]> {
   if (m[2] === undefined) return { ok: true, value: [from.port, from.port] };
   const to = parsePort(m[2]);
   if (!to.ok) return to;
-  if (to.port < from.port) return { ok: false, message: `range ${from.port}-${to.port} runs backwards: write ${to.port}-${from.port}` };
+  if (to.port < from.port)
+    return { ok: false, message: `range ${from.port}-${to.port} runs backwards: write ${to.port}-${from.port}` };
   return { ok: true, value: [from.port, to.port] };
 }
 
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000 };
 
 /** `500ms`, `10s`, `2m`, or a bare number of seconds. Bounded so that no wait is unbounded or zero. */
-export function parseDuration(text: string, bounds: { minMs: number; maxMs: number } = { minMs: 50, maxMs: 3_600_000 }): Parsed<number> {
+export function parseDuration(
+  text: string,
+  bounds: { minMs: number; maxMs: number } = { minMs: 50, maxMs: 3_600_000 },
+): Parsed<number> {
   const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m)?\s*$/i.exec(text);
   if (!m) return { ok: false, message: `"${text}" is not a duration: write 500ms, 10s or 2m` };
   const ms = Math.round(Number(m[1]) * UNIT_MS[(m[2] ?? 's').toLowerCase()]!);
@@ -50,10 +54,14 @@ const CHANNELS: readonly Channel[] = ['control', 'passive', 'active', 'tls'];
 
 /** `--require passive,active,tls`: the channels that must work for exit code 0. */
 export function parseRequire(text: string): Parsed<Channel[]> {
-  const names = text.split(',').map((s) => s.trim().toLowerCase()).filter((s) => s !== '');
+  const names = text
+    .split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter((s) => s !== '');
   if (names.length === 0) return { ok: false, message: `name at least one of ${CHANNELS.join(', ')}` };
   const unknown = names.filter((n) => !(CHANNELS as readonly string[]).includes(n));
-  if (unknown.length > 0) return { ok: false, message: `unknown channel "${unknown[0]}": choose from ${CHANNELS.join(', ')}` };
+  if (unknown.length > 0)
+    return { ok: false, message: `unknown channel "${unknown[0]}": choose from ${CHANNELS.join(', ')}` };
   return { ok: true, value: CHANNELS.filter((c) => names.includes(c)) };
 }
 

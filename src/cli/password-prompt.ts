@@ -33,12 +33,16 @@ export function promptPassword(
     const onData = (chunk: Buffer | string): void => {
       for (const ch of chunk.toString('utf8')) {
         if (ch === '\r' || ch === '\n') return finish(() => resolve(typed));
-        if (ch === '\u0003' || ch === '\u0004') return finish(() => reject(new PromptCancelled('password prompt cancelled')));
+        if (ch === '\u0003' || ch === '\u0004')
+          return finish(() => reject(new PromptCancelled('password prompt cancelled')));
         if (ch === '\u007f' || ch === '\b') typed = [...typed].slice(0, -1).join('');
         else if (ch >= ' ') typed += ch;
       }
     };
-    const timer = setTimeout(() => finish(() => reject(new PromptCancelled('no password typed within 5 minutes'))), PROMPT_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => finish(() => reject(new PromptCancelled('no password typed within 5 minutes'))),
+      PROMPT_TIMEOUT_MS,
+    );
     stderr.write(question);
     stdin.setRawMode(true);
     stdin.resume();

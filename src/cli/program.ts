@@ -2,7 +2,15 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import type { ProbeSettings } from '../probe/observation.js';
 import { parseRangeSpec } from '../sweep/range-spec.js';
 import { planCheck, noColorRequested, type CheckFlags, type CheckPlan, type OutputFormat } from './check-plan.js';
-import { parseCount, parseDuration, parseIpAddress, parsePortFlag, parsePortOrRange, parseRequire, type Parsed } from './flag-values.js';
+import {
+  parseCount,
+  parseDuration,
+  parseIpAddress,
+  parsePortFlag,
+  parsePortOrRange,
+  parseRequire,
+  type Parsed,
+} from './flag-values.js';
 import { parseTarget } from './target.js';
 import { UsageError } from './usage-error.js';
 
@@ -77,7 +85,9 @@ function addOutputOptions(command: Command): Command {
   return command
     .addOption(new Option('--json', 'print the report as JSON on stdout and nothing else'))
     .addOption(new Option('--output <file>', 'also write the JSON report to FILE (atomically)'))
-    .addOption(new Option('--format <format>', 'result format on stdout (no live view)').choices(['text', 'markdown', 'json']))
+    .addOption(
+      new Option('--format <format>', 'result format on stdout (no live view)').choices(['text', 'markdown', 'json']),
+    )
     .addOption(new Option('--no-color', 'no colours (also when NO_COLOR is set)'));
 }
 
@@ -104,34 +114,78 @@ export function createProgram(handlers: ProgramHandlers, onExitCode: (code: numb
     .command('check', { isDefault: true })
     .description('check the control, passive, active and TLS channels to an FTP server (the default command)')
     .summary('check an FTP server (default: `ftpdoctor HOST`)')
-    .argument('<host>', 'host, host:port, [IPv6]:port, ftp://user@host:port, ftpes://host (explicit TLS) or ftps://host (implicit TLS)')
-    .addOption(new Option('-p, --port <port>', 'control port (default 21; 990 with --implicit-tls)').argParser(flagParser(parsePortFlag)))
+    .argument(
+      '<host>',
+      'host, host:port, [IPv6]:port, ftp://user@host:port, ftpes://host (explicit TLS) or ftps://host (implicit TLS)',
+    )
+    .addOption(
+      new Option('-p, --port <port>', 'control port (default 21; 990 with --implicit-tls)').argParser(
+        flagParser(parsePortFlag),
+      ),
+    )
     .addOption(new Option('-u, --user <name>', 'login name (default anonymous)'))
-    .addOption(new Option('--password-env <VAR>', 'read the password from environment variable VAR (else prompt on a terminal)'))
+    .addOption(
+      new Option('--password-env <VAR>', 'read the password from environment variable VAR (else prompt on a terminal)'),
+    )
     .addOption(new Option('--tls', 'require explicit TLS (AUTH TLS, RFC 4217)'))
     .addOption(new Option('--no-tls', 'plain FTP only: do not try AUTH TLS'))
     .addOption(new Option('--tls-auto', 'try AUTH TLS, fall back to plain FTP if refused (the default)'))
     .addOption(new Option('--implicit-tls', 'TLS from the first byte (FTPS, port 990)'))
     .addOption(new Option('-k, --insecure', 'accept an untrusted or self-signed certificate'))
-    .addOption(new Option('--active-port <port|from-to>', `local port or range to listen on for active mode (PORT/EPRT; default ${portsText(d.activePorts)})`).argParser(flagParser(parsePortOrRange)))
-    .addOption(new Option('--external-ip <address>', 'address to put in PORT/EPRT (your public address behind NAT)').argParser(flagParser(parseIpAddress)))
-    .addOption(new Option('--eprt', 'use EPRT (RFC 2428) instead of PORT for active mode'))
-    .addOption(new Option('--range <ranges>', `passive port range(s) to sweep, e.g. 50000-50100,60000-60100 (default ${d.ranges.map(portsText).join(',')})`).argParser(rangeParser))
     .addOption(
-      new Option('--sweep <mode>', `range sweep: full (every port), sample (~64 ports and the edges: polite to third-party servers), off (default ${d.sweep})`).choices([
-        'full',
-        'sample',
-        'off',
-      ]),
+      new Option(
+        '--active-port <port|from-to>',
+        `local port or range to listen on for active mode (PORT/EPRT; default ${portsText(d.activePorts)})`,
+      ).argParser(flagParser(parsePortOrRange)),
     )
-    .addOption(new Option('--pasv-samples <n>', `real PASV/EPSV + LIST transfers to try (default ${d.pasvSamples})`).argParser(flagParser((t) => parseCount(t, { min: 0, max: 64 }))))
-    .addOption(new Option('--follow-pasv-address', 'connect to the address a 227 reply names even when it differs from the server (off: only the control address)'))
+    .addOption(
+      new Option('--external-ip <address>', 'address to put in PORT/EPRT (your public address behind NAT)').argParser(
+        flagParser(parseIpAddress),
+      ),
+    )
+    .addOption(new Option('--eprt', 'use EPRT (RFC 2428) instead of PORT for active mode'))
+    .addOption(
+      new Option(
+        '--range <ranges>',
+        `passive port range(s) to sweep, e.g. 50000-50100,60000-60100 (default ${d.ranges.map(portsText).join(',')})`,
+      ).argParser(rangeParser),
+    )
+    .addOption(
+      new Option(
+        '--sweep <mode>',
+        `range sweep: full (every port), sample (~64 ports and the edges: polite to third-party servers), off (default ${d.sweep})`,
+      ).choices(['full', 'sample', 'off']),
+    )
+    .addOption(
+      new Option('--pasv-samples <n>', `real PASV/EPSV + LIST transfers to try (default ${d.pasvSamples})`).argParser(
+        flagParser((t) => parseCount(t, { min: 0, max: 64 })),
+      ),
+    )
+    .addOption(
+      new Option(
+        '--follow-pasv-address',
+        'connect to the address a 227 reply names even when it differs from the server (off: only the control address)',
+      ),
+    )
     .addOption(new Option('-4, --ipv4', 'connect over IPv4 only'))
     .addOption(new Option('-6, --ipv6', 'connect over IPv6 only'))
-    .addOption(new Option('--timeout <duration>', `overall deadline, e.g. 90s or 2m; a bare number is seconds (default ${d.timeoutMs / 1000}s)`).argParser(durationParser))
-    .addOption(new Option('--step-timeout <duration>', `deadline for one step, e.g. 10s or 500ms (default ${d.stepTimeoutMs / 1000}s)`).argParser(durationParser))
     .addOption(
-      new Option('--require <channels>', 'channels that must work for exit 0: control,passive,active,tls (default passive)').argParser(flagParser(parseRequire)),
+      new Option(
+        '--timeout <duration>',
+        `overall deadline, e.g. 90s or 2m; a bare number is seconds (default ${d.timeoutMs / 1000}s)`,
+      ).argParser(durationParser),
+    )
+    .addOption(
+      new Option(
+        '--step-timeout <duration>',
+        `deadline for one step, e.g. 10s or 500ms (default ${d.stepTimeoutMs / 1000}s)`,
+      ).argParser(durationParser),
+    )
+    .addOption(
+      new Option(
+        '--require <channels>',
+        'channels that must work for exit 0: control,passive,active,tls (default passive)',
+      ).argParser(flagParser(parseRequire)),
     )
     .addHelpText('after', CHECK_EXAMPLES);
   addOutputOptions(check).action(async (host: string, flags: CheckFlags) => {
@@ -151,8 +205,16 @@ export function createProgram(handlers: ProgramHandlers, onExitCode: (code: numb
         'passive across the whole range, active, plain and TLS. Exits 0 only when everything is green.',
     )
     .summary('check this computer against the bundled reference server (what `npm start` runs)')
-    .addOption(new Option('--range <ranges>', "the server's passive range (default 60000-65535)").argParser(rangeParser))
-    .addOption(new Option('--sweep <mode>', 'range sweep: full, sample or off (default full)').choices(['full', 'sample', 'off']))
+    .addOption(
+      new Option('--range <ranges>', "the server's passive range (default 60000-65535)").argParser(rangeParser),
+    )
+    .addOption(
+      new Option('--sweep <mode>', 'range sweep: full, sample or off (default full)').choices([
+        'full',
+        'sample',
+        'off',
+      ]),
+    )
     .addOption(new Option('--timeout <duration>', 'overall deadline (bare number: seconds)').argParser(durationParser));
   addOutputOptions(selftest).action(async (flags: SelftestFlags) => {
     if (flags.json && flags.format !== undefined && flags.format !== 'json') {
@@ -190,10 +252,12 @@ export async function runProgram(argv: string[], handlers: ProgramHandlers): Pro
     return exitCode;
   } catch (err) {
     if (err instanceof CommanderError) {
-      return err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help' ? 0 : EXIT_USAGE;
+      return err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help'
+        ? 0
+        : EXIT_USAGE;
     }
     if (err instanceof UsageError) {
-      handlers.writeErr(`error: ${err.message}${/see ftpdoctor/.test(err.message) ? "" : " (see ftpdoctor --help)"}\n`);
+      handlers.writeErr(`error: ${err.message}${/see ftpdoctor/.test(err.message) ? '' : ' (see ftpdoctor --help)'}\n`);
       return EXIT_USAGE;
     }
     throw err;

@@ -21,7 +21,8 @@ const MIN_SWEEP_PORTS = 16;
  * channel required. Green only when control, passive (the whole range), active and TLS all work.
  */
 export async function runSelftest(flags: SelftestFlags, io: CheckIo): Promise<number> {
-  if (flags.range && flags.range.length > 1) throw new UsageError('selftest takes one passive range, e.g. --range 60000-65535');
+  if (flags.range && flags.range.length > 1)
+    throw new UsageError('selftest takes one passive range, e.g. --range 60000-65535');
   const sweep = flags.sweep ?? 'full';
   let range: ReturnType<typeof fitRange>;
   try {
@@ -46,7 +47,9 @@ export async function runSelftest(flags: SelftestFlags, io: CheckIo): Promise<nu
     const span = range.range[1] - range.range[0] + 1;
     if (listening !== undefined && listening < span) {
       const taken = span - listening;
-      io.stderr.write(`note: ${taken} passive port${taken === 1 ? ' is' : 's are'} in use by other programs (seen as closed)\n`);
+      io.stderr.write(
+        `note: ${taken} passive port${taken === 1 ? ' is' : 's are'} in use by other programs (seen as closed)\n`,
+      );
     }
     const settings = {
       ...defaultSettings(server.host),
@@ -56,7 +59,9 @@ export async function runSelftest(flags: SelftestFlags, io: CheckIo): Promise<nu
       ranges: [range.range],
       sweep,
       sweepConcurrency: Math.max(1, Math.floor(measureFdBudget().budget / 2)),
-      ...(flags.timeout !== undefined ? { timeoutMs: flags.timeout, stepTimeoutMs: Math.min(flags.timeout, 10_000) } : {}),
+      ...(flags.timeout !== undefined
+        ? { timeoutMs: flags.timeout, stepTimeoutMs: Math.min(flags.timeout, 10_000) }
+        : {}),
     };
     const formatChosen = flags.json === true || flags.format !== undefined;
     const plan: CheckPlan = {
@@ -95,7 +100,10 @@ function fitRange(range: [number, number], sweepMode: boolean): { range: [number
     );
   }
   const shorter: [number, number] = [range[0], range[0] + fits - 1];
-  return { range: shorter, note: `note: the open-file limit is ${softLimit}; sweeping ${shorter[0]}-${shorter[1]} instead of ${range[0]}-${range[1]} (raise it with ulimit -n)` };
+  return {
+    range: shorter,
+    note: `note: the open-file limit is ${softLimit}; sweeping ${shorter[0]}-${shorter[1]} instead of ${range[0]}-${range[1]} (raise it with ulimit -n)`,
+  };
 }
 
 /** This computer cannot give the self-test what it needs: exit 3, never a firewall verdict. */

@@ -34,7 +34,11 @@ function listenPort(flag: string, text: string): Parsed<number> {
  * reading the password from the environment variable the user named (never from the command line).
  */
 export function parseServeFlags(flags: ServeFlags, env: NodeJS.ProcessEnv): Parsed<Partial<ServerConfig>> {
-  const config: Partial<ServerConfig> = { writable: flags.writable === true, requireTlsReuse: flags.requireTlsReuse === true, sweepMode: flags.sweepMode === true };
+  const config: Partial<ServerConfig> = {
+    writable: flags.writable === true,
+    requireTlsReuse: flags.requireTlsReuse === true,
+    sweepMode: flags.sweepMode === true,
+  };
   const fail = (message: string): Parsed<Partial<ServerConfig>> => ({ ok: false, message });
   if (flags.host !== undefined) {
     const h = parseIpAddress(flags.host);
@@ -67,11 +71,13 @@ export function parseServeFlags(flags: ServeFlags, env: NodeJS.ProcessEnv): Pars
   }
   if (flags.user !== undefined && flags.passwordEnv !== undefined) {
     const password = env[flags.passwordEnv];
-    if (password === undefined || password === '') return fail(`--password-env: the environment variable ${flags.passwordEnv} is not set`);
+    if (password === undefined || password === '')
+      return fail(`--password-env: the environment variable ${flags.passwordEnv} is not set`);
     config.user = flags.user;
     config.password = password;
   }
-  if ((flags.tlsCert === undefined) !== (flags.tlsKey === undefined)) return fail('--tls-cert and --tls-key go together');
+  if ((flags.tlsCert === undefined) !== (flags.tlsKey === undefined))
+    return fail('--tls-cert and --tls-key go together');
   return { ok: true, value: config };
 }
 
@@ -79,13 +85,16 @@ function readPem(flag: string, path: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (err) {
-    throw new UsageError(`${flag}: cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new UsageError(
+      `${flag}: cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    );
   }
 }
 
 function describe(server: RunningServer): string[] {
   const c = server.config;
-  const where = (port: number): string => (server.host.includes(':') ? `[${server.host}]:${port}` : `${server.host}:${port}`);
+  const where = (port: number): string =>
+    server.host.includes(':') ? `[${server.host}]:${port}` : `${server.host}:${port}`;
   return [
     `ftpdoctor reference server ${server.serverId} listening on ${where(server.port)} (FTP, AUTH TLS)`,
     ...(server.implicitPort !== undefined ? [`implicit FTPS on ${where(server.implicitPort)}`] : []),
@@ -111,7 +120,10 @@ export function registerServe(program: Command): void {
     .option('--tls-cert <file>', 'PEM certificate (default: a self-signed one made at start)')
     .option('--tls-key <file>', 'PEM private key of --tls-cert')
     .option('--implicit-port <n>', 'also listen for implicit FTPS (TLS from the first byte) on this port')
-    .option('--require-tls-reuse', 'refuse TLS data connections that do not resume the control TLS session (as vsftpd does)')
+    .option(
+      '--require-tls-reuse',
+      'refuse TLS data connections that do not resume the control TLS session (as vsftpd does)',
+    )
     .option('--active-source-port <n>', 'source port of active data connections (default 20 as root, else any)')
     .option('--sweep-mode', 'listen on the whole passive range and answer stray connections with a token')
     .action(async (flags: ServeFlags) => {
@@ -119,7 +131,9 @@ export function registerServe(program: Command): void {
       if (!parsed.ok) throw new UsageError(parsed.message);
       const config: Partial<ServerConfig> = {
         ...parsed.value,
-        ...(flags.tlsCert && flags.tlsKey ? { tlsCert: readPem('--tls-cert', flags.tlsCert), tlsKey: readPem('--tls-key', flags.tlsKey) } : {}),
+        ...(flags.tlsCert && flags.tlsKey
+          ? { tlsCert: readPem('--tls-cert', flags.tlsCert), tlsKey: readPem('--tls-key', flags.tlsKey) }
+          : {}),
         log: (line) => process.stderr.write(`${new Date().toISOString()} ${line}\n`),
       };
       let server: RunningServer;
@@ -127,7 +141,8 @@ export function registerServe(program: Command): void {
         server = await startServer(config);
       } catch (err) {
         if (err instanceof ServerStartError) {
-          const hint = err.facts.errno === 'EACCES' && !isPrivileged() ? ' (ports below 1024 need root; try --port 2121)' : '';
+          const hint =
+            err.facts.errno === 'EACCES' && !isPrivileged() ? ' (ports below 1024 need root; try --port 2121)' : '';
           if (err.code === 'bad-config') throw new UsageError(err.message);
           process.stderr.write(`error: ${err.message}${hint}\n`);
           process.exitCode = 1;

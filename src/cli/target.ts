@@ -18,14 +18,20 @@ export type TargetResult = { ok: true; target: Target } | { ok: false; message: 
 const SCHEMES: Record<string, Target['tls'] | 'plain'> = { 'ftp:': 'plain', 'ftpes:': 'explicit', 'ftps:': 'implicit' };
 
 /** RFC 1123 host names: letters, digits, hyphens, dots; labels up to 63 characters. Underscores are tolerated (seen in internal DNS). */
-const HOSTNAME = /^(?=.{1,253}$)([A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)(\.[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\.?$/;
+const HOSTNAME =
+  /^(?=.{1,253}$)([A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)(\.[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\.?$/;
 
 /** `lowest` is 0 for a listener, where 0 asks the system for any free port; 1 for a port to connect to. */
-export function parsePort(text: string, lowest: 0 | 1 = 1): { ok: true; port: number } | { ok: false; message: string } {
+export function parsePort(
+  text: string,
+  lowest: 0 | 1 = 1,
+): { ok: true; port: number } | { ok: false; message: string } {
   const hint = lowest === 0 ? '; 0 = any free port' : '';
-  if (!/^\d{1,5}$/.test(text)) return { ok: false, message: `port "${text}" is not a number from ${lowest} to 65535${hint}` };
+  if (!/^\d{1,5}$/.test(text))
+    return { ok: false, message: `port "${text}" is not a number from ${lowest} to 65535${hint}` };
   const port = Number(text);
-  if (port < lowest || port > 65535) return { ok: false, message: `port ${port} is out of range (${lowest}-65535${hint})` };
+  if (port < lowest || port > 65535)
+    return { ok: false, message: `port ${port} is out of range (${lowest}-65535${hint})` };
   return { ok: true, port };
 }
 
@@ -81,7 +87,8 @@ function parseUrl(text: string, protocol: string): TargetResult {
   }
   if (url.username !== '') {
     const user = decodeUserName(url.username);
-    if (user === undefined) return { ok: false, message: `the user name in "${shown}" has a broken %-escape (write %25 for a literal %)` };
+    if (user === undefined)
+      return { ok: false, message: `the user name in "${shown}" has a broken %-escape (write %25 for a literal %)` };
     target.user = user;
   }
   if (kind !== 'plain') target.tls = kind;

@@ -19,7 +19,10 @@ const INBOUND_FAILURES = new Set(['no-inbound', 'server-connect-failed', 'comman
  */
 function inboundNeverCame(e: ActiveEntry): boolean {
   const a = e.attempt;
-  return INBOUND_FAILURES.has(a.outcome) || (a.outcome === 'error' && isPositiveReply(a.portReply) && !a.inbound?.arrived && !a.transfer);
+  return (
+    INBOUND_FAILURES.has(a.outcome) ||
+    (a.outcome === 'error' && isPositiveReply(a.portReply) && !a.inbound?.arrived && !a.transfer)
+  );
 }
 
 export function activeFindings(log: ObservationLog, claims: Claims): Finding[] {
@@ -43,11 +46,17 @@ function natEvidence(log: ObservationLog, e: ActiveEntry): Evidence | undefined 
   if (peer) {
     return sameAddress(peer.address, adv.address)
       ? undefined
-      : { ref: '/serverView/peer', fact: `the server sees this computer as ${peer.address}, but ${e.attempt.command} named ${adv.address}` };
+      : {
+          ref: '/serverView/peer',
+          fact: `the server sees this computer as ${peer.address}, but ${e.attempt.command} named ${adv.address}`,
+        };
   }
   const server = log.control.connect?.address;
   if (server && isNonRoutable(adv.addressClass) && !isNonRoutable(classifyAddress(server))) {
-    return { ref: `${e.ref}/advertised`, fact: `${e.attempt.command} named ${adv.address} (${adv.addressClass}) while the server is at the public address ${server}` };
+    return {
+      ref: `${e.ref}/advertised`,
+      fact: `${e.attempt.command} named ${adv.address} (${adv.addressClass}) while the server is at the public address ${server}`,
+    };
   }
   return undefined;
 }
@@ -55,7 +64,14 @@ function natEvidence(log: ObservationLog, e: ActiveEntry): Evidence | undefined 
 function attemptEvidence(e: ActiveEntry): Evidence[] {
   const a = e.attempt;
   return [
-    ...(a.sentArgument ? [{ ref: `${e.ref}/sentArgument`, fact: `sent ${a.command} ${a.sentArgument}${a.portReply ? `: ${describeReply(a.portReply)}` : ''}` }] : []),
+    ...(a.sentArgument
+      ? [
+          {
+            ref: `${e.ref}/sentArgument`,
+            fact: `sent ${a.command} ${a.sentArgument}${a.portReply ? `: ${describeReply(a.portReply)}` : ''}`,
+          },
+        ]
+      : []),
     { ref: e.ref, fact: failureWords(e) },
   ];
 }
@@ -84,7 +100,10 @@ function natFinding(log: ObservationLog, entries: ActiveEntry[]): Finding {
       `For active mode, send your public address${seenAs ? ` ${seenAs}` : ''} (--external-ip; FileZilla "Use the following IP address"; lftp set ftp:port-ipv4) and forward the active port(s) ${rangesText([log.settings.activePorts])} on your router to this computer.`,
     ],
     examples: [
-      { system: 'client', text: `ftpdoctor check ${log.settings.host} --external-ip ${seenAs ?? 'YOUR.PUBLIC.IP'}\nlftp -e 'set ftp:passive-mode off; set ftp:port-ipv4 ${seenAs ?? 'YOUR.PUBLIC.IP'}; set ftp:port-range ${log.settings.activePorts[0]}-${log.settings.activePorts[1]}' ${log.settings.host}` },
+      {
+        system: 'client',
+        text: `ftpdoctor check ${log.settings.host} --external-ip ${seenAs ?? 'YOUR.PUBLIC.IP'}\nlftp -e 'set ftp:passive-mode off; set ftp:port-ipv4 ${seenAs ?? 'YOUR.PUBLIC.IP'}; set ftp:port-range ${log.settings.activePorts[0]}-${log.settings.activePorts[1]}' ${log.settings.host}`,
+      },
     ],
   };
 }
@@ -93,12 +112,20 @@ function inboundFinding(log: ObservationLog, entries: ActiveEntry[]): Finding {
   const server = serverOf(log);
   const first = entries[0]!.attempt;
   const listen = 'address' in first.listen ? first.listen : undefined;
-  const ports = [...new Set(entries.map((e) => e.attempt.advertised?.port ?? (('port' in e.attempt.listen && e.attempt.listen.port) || 0)))]
+  const ports = [
+    ...new Set(
+      entries.map((e) => e.attempt.advertised?.port ?? (('port' in e.attempt.listen && e.attempt.listen.port) || 0)),
+    ),
+  ]
     .filter((p) => p > 0)
     .sort((a, b) => a - b)
     .map((p) => [p, p] as [number, number]);
-  const serverSaid = entries.flatMap((e) => e.attempt.listReplies.filter((r) => !isPositiveReply(r))).map((r) => describeReply(r));
-  const target = listen ? endpoint(first.advertised?.address ?? listen.address, listen.port) : `port ${rangesText(ports)}`;
+  const serverSaid = entries
+    .flatMap((e) => e.attempt.listReplies.filter((r) => !isPositiveReply(r)))
+    .map((r) => describeReply(r));
+  const target = listen
+    ? endpoint(first.advertised?.address ?? listen.address, listen.port)
+    : `port ${rangesText(ports)}`;
   const refusedByUs = serverSaid.some((t) => /refused/i.test(t));
   return {
     code: 'ACTIVE_INBOUND_BLOCKED',
@@ -114,7 +141,12 @@ function inboundFinding(log: ObservationLog, entries: ActiveEntry[]): Finding {
       ...(log.passive.some((p) => p.outcome === 'ok') ? ['Works today: use passive mode — it gets through.'] : []),
       `Allow inbound TCP from ${server} to port(s) ${rangesText(ports.length ? ports : [log.settings.activePorts])} in this computer's firewall; behind a router, also forward them to this computer.`,
     ],
-    examples: allowRuleExamples({ direction: 'inbound', remote: server, ports: ports.length ? ports : [log.settings.activePorts], purpose: `FTP active data from ${server}` }),
+    examples: allowRuleExamples({
+      direction: 'inbound',
+      remote: server,
+      ports: ports.length ? ports : [log.settings.activePorts],
+      purpose: `FTP active data from ${server}`,
+    }),
     ports,
   };
 }

@@ -34,7 +34,10 @@ export function algFindings(log: ObservationLog): Finding[] {
     const { sentArgument: sent, serverReceived: got } = e.attempt;
     if (sent === undefined || got === undefined) continue;
     if (differs(decodeArgument(sent), decodeArgument(got), sent, got)) {
-      evidence.push({ ref: `${e.ref}/serverReceived`, fact: `we sent ${e.attempt.command} ${sent}; the server received ${e.attempt.command} ${got}` });
+      evidence.push({
+        ref: `${e.ref}/serverReceived`,
+        fact: `we sent ${e.attempt.command} ${sent}; the server received ${e.attempt.command} ${got}`,
+      });
     }
   }
   for (const e of passiveEntries(log)) {
@@ -43,7 +46,10 @@ export function algFindings(log: ObservationLog): Finding[] {
     const a = decodePasvReply(sent);
     const b = decodePasvReply(reply.text);
     if (differs(a.ok ? a.value : undefined, b.ok ? b.value : undefined, replyBody(sent), replyBody(reply.text))) {
-      evidence.push({ ref: `${e.ref}/serverSent`, fact: `the server sent "${sent}"; we received "${describeReply(reply)}"` });
+      evidence.push({
+        ref: `${e.ref}/serverSent`,
+        fact: `the server sent "${sent}"; we received "${describeReply(reply)}"`,
+      });
     }
   }
   if (evidence.length === 0) return [];
@@ -59,7 +65,7 @@ export function algFindings(log: ObservationLog): Finding[] {
       where: 'path',
       actor: 'network-admin',
       fix: [
-        'If FTPS is needed, do not rely on the helper: open the passive range by rule (and set the server\'s public passive address: vsftpd pasv_address) instead.',
+        "If FTPS is needed, do not rely on the helper: open the passive range by rule (and set the server's public passive address: vsftpd pasv_address) instead.",
         'If the rewrite itself breaks things (wrong address), disable the FTP helper/ALG on the router (nftables: remove ct helper "ftp"; Cisco: no fixup protocol ftp).',
       ],
       examples: [],

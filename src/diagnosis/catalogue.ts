@@ -22,7 +22,8 @@ const entries: Record<FindingCode, Omit<CatalogueEntry, 'code'>> = {
     title: 'The FTP control connection cannot be made',
     meaning:
       'ftpdoctor could not open the control connection (TCP port 21, or the port given). How it failed tells where: no answer (a DROP rule on the way), an ICMP reject (an explicit REJECT rule), a reset (nothing listening, or a tcp-reset rule), a DNS failure (the name does not resolve), a local route error, or a 421 refusal from the server itself.',
-    typicalCause: 'An outbound firewall that allows only web traffic; the server is down or listens on another port; a wrong host name.',
+    typicalCause:
+      'An outbound firewall that allows only web traffic; the server is down or listens on another port; a wrong host name.',
     fix: [
       'Check the host name and port.',
       'Ask your network admin to allow outbound TCP to the server on the control port.',
@@ -33,25 +34,39 @@ const entries: Record<FindingCode, Omit<CatalogueEntry, 'code'>> = {
   },
   CONTROL_NOT_FTP: {
     title: 'Something other than an FTP server answers on the control port',
-    meaning: 'The TCP connection works, but what answers is not FTP: a web server, SSH/SFTP, a mail server, a TLS handshake (implicit FTPS), silence, or garbage.',
-    typicalCause: 'The wrong port; SFTP mistaken for FTP; implicit FTPS on port 990; a transparent proxy that intercepts port 21.',
-    fix: ['Check the port and protocol (SFTP needs an SFTP client; implicit FTPS needs --implicit-tls).', 'If a proxy intercepts the port, ask your network admin.'],
+    meaning:
+      'The TCP connection works, but what answers is not FTP: a web server, SSH/SFTP, a mail server, a TLS handshake (implicit FTPS), silence, or garbage.',
+    typicalCause:
+      'The wrong port; SFTP mistaken for FTP; implicit FTPS on port 990; a transparent proxy that intercepts port 21.',
+    fix: [
+      'Check the port and protocol (SFTP needs an SFTP client; implicit FTPS needs --implicit-tls).',
+      'If a proxy intercepts the port, ask your network admin.',
+    ],
     firewall: false,
     severity: 'error',
   },
   TLS_HANDSHAKE_FAILED: {
     title: 'The TLS handshake (FTPS) fails',
     meaning: 'The server refused AUTH TLS, or the TLS handshake on the control or data connection did not complete.',
-    typicalCause: 'The server has no FTPS configured; no TLS version/cipher in common; an FTP-inspecting firewall that cuts encrypted sessions.',
-    fix: ['Test by hand: openssl s_client -connect HOST:21 -starttls ftp', "Ask the server's admin to enable explicit FTPS with TLS 1.2+."],
+    typicalCause:
+      'The server has no FTPS configured; no TLS version/cipher in common; an FTP-inspecting firewall that cuts encrypted sessions.',
+    fix: [
+      'Test by hand: openssl s_client -connect HOST:21 -starttls ftp',
+      "Ask the server's admin to enable explicit FTPS with TLS 1.2+.",
+    ],
     firewall: false,
     severity: 'error',
   },
   TLS_CERT_UNTRUSTED: {
     title: "The server's TLS certificate is not trusted",
-    meaning: 'The certificate is self-signed, expired, issued by an unknown CA, or names another host. Not a firewall problem.',
+    meaning:
+      'The certificate is self-signed, expired, issued by an unknown CA, or names another host. Not a firewall problem.',
     typicalCause: 'A default self-signed certificate on the FTP server.',
-    fix: ["Ask the server's admin for a certificate from a trusted CA that names the host.", 'If you know the server, trust its fingerprint in your client.', 'To check anyway, run again with --insecure (accept the certificate), or with --no-tls (plain FTP: a password then crosses the network unencrypted).'],
+    fix: [
+      "Ask the server's admin for a certificate from a trusted CA that names the host.",
+      'If you know the server, trust its fingerprint in your client.',
+      'To check anyway, run again with --insecure (accept the certificate), or with --no-tls (plain FTP: a password then crosses the network unencrypted).',
+    ],
     firewall: false,
     severity: 'error',
   },
@@ -59,7 +74,11 @@ const entries: Record<FindingCode, Omit<CatalogueEntry, 'code'>> = {
     title: 'The server refused the login: not a firewall problem',
     meaning: 'The connection to the server works; the server itself refused the user name or password (530).',
     typicalCause: 'Wrong credentials; anonymous login disabled; the server requires TLS before login.',
-    fix: ['Check the user name and password.', 'If the server requires encryption, use --tls.', "Ask the server's admin whether the account is active."],
+    fix: [
+      'Check the user name and password.',
+      'If the server requires encryption, use --tls.',
+      "Ask the server's admin whether the account is active.",
+    ],
     firewall: false,
     severity: 'error',
   },
@@ -67,7 +86,8 @@ const entries: Record<FindingCode, Omit<CatalogueEntry, 'code'>> = {
     title: "The server's passive data ports are blocked",
     meaning:
       'Data connections to the ports the server announces in passive mode (PASV/EPSV) do not get through: all of them, or exact sub-ranges, dropped (no answer), rejected with ICMP (often rate-limited, so it looks partly dropped), or reset by a firewall on a port the server was listening on.',
-    typicalCause: 'An outbound firewall that allows port 21 but not the passive range (e.g. 60000–65535), or a server firewall that opens only part of its range. Partly blocked ranges make transfers fail at random.',
+    typicalCause:
+      'An outbound firewall that allows port 21 but not the passive range (e.g. 60000–65535), or a server firewall that opens only part of its range. Partly blocked ranges make transfers fail at random.',
     fix: [
       "Allow outbound TCP to the server's passive range (ask the server's admin for it).",
       "Or ask the server's admin to narrow the passive range to ports your network allows.",
@@ -80,86 +100,132 @@ const entries: Record<FindingCode, Omit<CatalogueEntry, 'code'>> = {
     title: 'The server advertises a private address in passive mode',
     meaning:
       'The 227 reply names a private (RFC 1918, CGNAT, loopback, link-local) address instead of the public one you connected to: the server is behind NAT without its public address configured. ftpdoctor says whether connecting to the control address instead worked.',
-    typicalCause: 'vsftpd without pasv_address, proftpd without MasqueradeAddress, pure-ftpd without -P, behind a NAT router.',
-    fix: ["Ask the server's admin to configure the public address for passive mode.", 'Meanwhile use a client that ignores the PASV address (curl, lftp ftp:fix-pasv-address, FileZilla default), or EPSV.'],
+    typicalCause:
+      'vsftpd without pasv_address, proftpd without MasqueradeAddress, pure-ftpd without -P, behind a NAT router.',
+    fix: [
+      "Ask the server's admin to configure the public address for passive mode.",
+      'Meanwhile use a client that ignores the PASV address (curl, lftp ftp:fix-pasv-address, FileZilla default), or EPSV.',
+    ],
     firewall: false,
     severity: 'error',
   },
   PASV_ADDRESS_MISMATCH: {
     title: 'The server advertises a different public address in passive mode',
-    meaning: 'The 227 reply names a routable address other than the one you connected to. ftpdoctor does not connect to a third address by default; it tries the control address instead.',
+    meaning:
+      'The 227 reply names a routable address other than the one you connected to. ftpdoctor does not connect to a third address by default; it tries the control address instead.',
     typicalCause: 'A wrong pasv_address, a load balancer or a multi-homed server.',
-    fix: ["Ask the server's admin to advertise the address clients connect to.", 'Meanwhile use a client that ignores the PASV address, or EPSV.'],
+    fix: [
+      "Ask the server's admin to advertise the address clients connect to.",
+      'Meanwhile use a client that ignores the PASV address, or EPSV.',
+    ],
     firewall: false,
     severity: 'error',
   },
   EPSV_BLOCKED_PASV_OK: {
     title: 'EPSV fails where PASV works',
-    meaning: 'Extended passive mode (EPSV, RFC 2428) is refused or its data connections fail, while classic PASV works.',
+    meaning:
+      'Extended passive mode (EPSV, RFC 2428) is refused or its data connections fail, while classic PASV works.',
     typicalCause: 'An FTP-inspecting firewall or helper that understands only PASV; an old server without EPSV.',
-    fix: ['Use PASV (curl --disable-epsv; lftp set ftp:prefer-epsv false); most clients fall back by themselves.', 'Ask the network admin to update the FTP inspection or allow the passive range by rule.'],
+    fix: [
+      'Use PASV (curl --disable-epsv; lftp set ftp:prefer-epsv false); most clients fall back by themselves.',
+      'Ask the network admin to update the FTP inspection or allow the passive range by rule.',
+    ],
     firewall: true,
     severity: 'warning',
   },
   ACTIVE_INBOUND_BLOCKED: {
     title: "The server's connection back to you (active mode) is blocked",
-    meaning: 'In active mode the server connects to a port on your computer; that connection does not arrive (this computer\'s firewall, your router) or the server refuses active mode.',
-    typicalCause: 'A personal firewall that blocks inbound connections; a router without a port forward; a server with active mode disabled.',
-    fix: ['Use passive mode.', 'Or allow inbound TCP from the server to your active port(s) and forward them on your router.'],
+    meaning:
+      "In active mode the server connects to a port on your computer; that connection does not arrive (this computer's firewall, your router) or the server refuses active mode.",
+    typicalCause:
+      'A personal firewall that blocks inbound connections; a router without a port forward; a server with active mode disabled.',
+    fix: [
+      'Use passive mode.',
+      'Or allow inbound TCP from the server to your active port(s) and forward them on your router.',
+    ],
     firewall: true,
     severity: 'error',
   },
   ACTIVE_NAT: {
     title: 'Active mode sends your private address (you are behind NAT)',
-    meaning: 'The PORT/EPRT command names this computer\'s private address, which the server cannot reach; the server refused it ("500 Illegal PORT command") or could not connect.',
+    meaning:
+      'The PORT/EPRT command names this computer\'s private address, which the server cannot reach; the server refused it ("500 Illegal PORT command") or could not connect.',
     typicalCause: 'A home or office NAT router without an FTP helper.',
-    fix: ['Use passive mode.', 'Or set your public address in the client (--external-ip) and forward the active port range on the router.'],
+    fix: [
+      'Use passive mode.',
+      'Or set your public address in the client (--external-ip) and forward the active port range on the router.',
+    ],
     firewall: false,
     severity: 'error',
   },
   ALG_REWRITE: {
     title: 'A device rewrites FTP commands in transit (FTP ALG/helper)',
-    meaning: 'The PORT argument the server received, or the 227 reply the server sent, differs from what the other side saw: a NAT router or firewall rewrites the control channel.',
-    typicalCause: 'An FTP helper (Linux nf_conntrack_ftp / nftables ct helper "ftp", Cisco fixup, a home router ALG). It works for plain FTP only; under TLS it is blind.',
-    fix: ['For FTPS, open the passive range by rule instead of relying on the helper.', 'If the rewrite is wrong, disable the helper/ALG.'],
+    meaning:
+      'The PORT argument the server received, or the 227 reply the server sent, differs from what the other side saw: a NAT router or firewall rewrites the control channel.',
+    typicalCause:
+      'An FTP helper (Linux nf_conntrack_ftp / nftables ct helper "ftp", Cisco fixup, a home router ALG). It works for plain FTP only; under TLS it is blind.',
+    fix: [
+      'For FTPS, open the passive range by rule instead of relying on the helper.',
+      'If the rewrite is wrong, disable the helper/ALG.',
+    ],
     firewall: true,
     severity: 'warning',
   },
   TLS_BREAKS_ALG: {
     title: 'Plain FTP data works but FTPS data fails: the firewall depends on an FTP helper',
-    meaning: 'Data connections work in clear text and fail under TLS: a firewall opens data ports only by reading PORT/PASV on the control channel, which TLS hides.',
-    typicalCause: 'A firewall that allows only established/related traffic plus an FTP helper/ALG, with no rule for the passive range.',
-    fix: ["Allow the server's passive range (or your active ports) by explicit rule.", 'Do not switch to plain FTP to work around it: the password would travel in clear.'],
+    meaning:
+      'Data connections work in clear text and fail under TLS: a firewall opens data ports only by reading PORT/PASV on the control channel, which TLS hides.',
+    typicalCause:
+      'A firewall that allows only established/related traffic plus an FTP helper/ALG, with no rule for the passive range.',
+    fix: [
+      "Allow the server's passive range (or your active ports) by explicit rule.",
+      'Do not switch to plain FTP to work around it: the password would travel in clear.',
+    ],
     firewall: true,
     severity: 'error',
   },
   TLS_SESSION_REUSE_REQUIRED: {
     title: 'The server requires TLS session reuse on data connections',
-    meaning: 'The protected data connection got through but the server refused it because it did not resume the control connection\'s TLS session (RFC 4217 §10.2). Not a firewall problem.',
-    typicalCause: 'vsftpd require_ssl_reuse=YES (the default), proftpd without NoSessionReuseRequired, FileZilla Server, with a client that does not resume sessions.',
-    fix: ['Use a client that resumes TLS sessions (FileZilla, lftp, WinSCP).', "Or ask the server's admin to relax it (vsftpd require_ssl_reuse=NO)."],
+    meaning:
+      "The protected data connection got through but the server refused it because it did not resume the control connection's TLS session (RFC 4217 §10.2). Not a firewall problem.",
+    typicalCause:
+      'vsftpd require_ssl_reuse=YES (the default), proftpd without NoSessionReuseRequired, FileZilla Server, with a client that does not resume sessions.',
+    fix: [
+      'Use a client that resumes TLS sessions (FileZilla, lftp, WinSCP).',
+      "Or ask the server's admin to relax it (vsftpd require_ssl_reuse=NO).",
+    ],
     firewall: false,
     severity: 'error',
   },
   DATA_STALLED: {
     title: 'Data connections open but stall or deliver nothing',
     meaning: 'The data connection got through, but no data arrived, or the transfer stopped part-way.',
-    typicalCause: 'A path-MTU black hole (ICMP "fragmentation needed" filtered), a proxy holding the connection, or deep packet inspection.',
-    fix: ['Test the path MTU (ping -M do -s 1472 HOST).', 'Ask the network admin to allow ICMP fragmentation-needed or clamp the TCP MSS.'],
+    typicalCause:
+      'A path-MTU black hole (ICMP "fragmentation needed" filtered), a proxy holding the connection, or deep packet inspection.',
+    fix: [
+      'Test the path MTU (ping -M do -s 1472 HOST).',
+      'Ask the network admin to allow ICMP fragmentation-needed or clamp the TCP MSS.',
+    ],
     firewall: true,
     severity: 'error',
   },
   LOCAL_FIREWALL: {
     title: "This computer's own firewall blocks the connection",
-    meaning: 'A rule (or the default policy) in this computer\'s firewall matches the connection that was blocked; ftpdoctor quotes it. On Linux the ruleset is read with nft/iptables-save (read-only, needs root).',
-    typicalCause: 'A restrictive OUTPUT policy that admits port 21 but not the passive range; an INPUT policy that blocks active-mode connections.',
-    fix: ['Change or remove the quoted rule, or add an accept rule before it.', 'On Windows: Get-NetFirewallRule; on macOS: pfctl -sr.'],
+    meaning:
+      "A rule (or the default policy) in this computer's firewall matches the connection that was blocked; ftpdoctor quotes it. On Linux the ruleset is read with nft/iptables-save (read-only, needs root).",
+    typicalCause:
+      'A restrictive OUTPUT policy that admits port 21 but not the passive range; an INPUT policy that blocks active-mode connections.',
+    fix: [
+      'Change or remove the quoted rule, or add an accept rule before it.',
+      'On Windows: Get-NetFirewallRule; on macOS: pfctl -sr.',
+    ],
     firewall: true,
     severity: 'error',
   },
   LOCAL_RESOURCE: {
     title: 'This computer ran short of a resource: not a network problem',
-    meaning: 'A local error such as EMFILE (too many open files) or EADDRINUSE (port in use) stopped a step. It says nothing about any firewall.',
+    meaning:
+      'A local error such as EMFILE (too many open files) or EADDRINUSE (port in use) stopped a step. It says nothing about any firewall.',
     typicalCause: 'A low open-file limit, another program using the chosen port, exhausted local ports.',
     fix: ['Raise the open-file limit (ulimit -n), free or change the port, and run the check again.'],
     firewall: false,
@@ -167,7 +233,10 @@ const entries: Record<FindingCode, Omit<CatalogueEntry, 'code'>> = {
   },
 };
 
-export const CATALOGUE: readonly CatalogueEntry[] = Object.entries(entries).map(([code, e]) => ({ code: code as FindingCode, ...e }));
+export const CATALOGUE: readonly CatalogueEntry[] = Object.entries(entries).map(([code, e]) => ({
+  code: code as FindingCode,
+  ...e,
+}));
 
 export const FINDING_CODES: readonly FindingCode[] = CATALOGUE.map((e) => e.code);
 

@@ -34,7 +34,9 @@ function dnsFinding(log: ObservationLog): Finding | undefined {
     channel: 'control',
     title: `The name ${log.resolve?.host} does not resolve (${error.code})`,
     how: 'dns',
-    evidence: [{ ref: '/resolve/error', fact: `DNS lookup of ${log.resolve?.host} failed: ${error.code} ${error.message}` }],
+    evidence: [
+      { ref: '/resolve/error', fact: `DNS lookup of ${log.resolve?.host} failed: ${error.code} ${error.message}` },
+    ],
     rule: 'No firewall was reached: the host name could not be turned into an address.',
     where: 'this-computer',
     actor: 'you',
@@ -52,10 +54,22 @@ function unreachableFinding(connect: ConnectOutcome): Finding | undefined {
   if (connect.state === 'local-error' && isResourceErrno(connect.errno)) return undefined;
   const target = endpoint(connect.address, connect.port);
   // On the control port a reset says only that something answered "no": a closed port or a tcp-reset rule.
-  const how: BlockKind = connect.state === 'local-error' ? 'local' : (blockKindOfConnect(connect.state, true) ?? 'reset');
+  const how: BlockKind =
+    connect.state === 'local-error' ? 'local' : (blockKindOfConnect(connect.state, true) ?? 'reset');
   const evidence = [{ ref: '/control/connect', fact: describeConnect(connect) }];
-  const flow = { direction: 'outbound' as const, remote: connect.address, ports: [[connect.port, connect.port]] as Array<[number, number]>, purpose: `FTP control to ${connect.address}` };
-  const common = { code: 'CONTROL_UNREACHABLE' as const, severity: 'error' as const, channel: 'control' as const, how, evidence };
+  const flow = {
+    direction: 'outbound' as const,
+    remote: connect.address,
+    ports: [[connect.port, connect.port]] as Array<[number, number]>,
+    purpose: `FTP control to ${connect.address}`,
+  };
+  const common = {
+    code: 'CONTROL_UNREACHABLE' as const,
+    severity: 'error' as const,
+    channel: 'control' as const,
+    how,
+    evidence,
+  };
   switch (connect.state) {
     case 'no-answer':
       return {
@@ -79,7 +93,10 @@ function unreachableFinding(connect: ConnectOutcome): Finding | undefined {
         rule: `Outbound TCP to ${connect.address} port ${connect.port} ${blockVerb('icmp-reject')} (${connect.errno ?? 'ICMP'}): a firewall or router with an explicit reject rule.`,
         where: 'path',
         actor: 'network-admin',
-        fix: [`Ask your network admin to allow outbound TCP to ${target}.`, 'traceroute -T -p ' + connect.port + ' ' + connect.address + ' shows which hop rejects it.'],
+        fix: [
+          `Ask your network admin to allow outbound TCP to ${target}.`,
+          'traceroute -T -p ' + connect.port + ' ' + connect.address + ' shows which hop rejects it.',
+        ],
         examples: allowRuleExamples(flow),
         ports: flow.ports,
       };
@@ -105,7 +122,10 @@ function unreachableFinding(connect: ConnectOutcome): Finding | undefined {
         rule: `This computer refused to open TCP to ${connect.address}: a blackhole/prohibit route or local policy (${connect.errno ?? 'unknown errno'}).`,
         where: 'this-computer',
         actor: 'you',
-        fix: [`Check the route to the server: ip route get ${connect.address}`, 'Check VPN or proxy software that redirects or blocks traffic.'],
+        fix: [
+          `Check the route to the server: ip route get ${connect.address}`,
+          'Check VPN or proxy software that redirects or blocks traffic.',
+        ],
         examples: [],
       };
   }
@@ -113,15 +133,39 @@ function unreachableFinding(connect: ConnectOutcome): Finding | undefined {
 }
 
 const NOT_FTP: Record<string, { what: string; fix: string }> = {
-  http: { what: 'a web server answers', fix: 'Use the FTP port (usually 21), not the web port; or the server offers no FTP.' },
-  ssh: { what: 'an SSH server answers (SFTP is not FTP)', fix: 'Use an SFTP client for this port, or the FTP port (usually 21).' },
+  http: {
+    what: 'a web server answers',
+    fix: 'Use the FTP port (usually 21), not the web port; or the server offers no FTP.',
+  },
+  ssh: {
+    what: 'an SSH server answers (SFTP is not FTP)',
+    fix: 'Use an SFTP client for this port, or the FTP port (usually 21).',
+  },
   smtp: { what: 'a mail server answers', fix: 'Use the FTP port (usually 21).' },
-  tls: { what: 'the port expects a TLS handshake first (implicit FTPS)', fix: 'Run again with --implicit-tls (FTPS on port 990 style).' },
-  silent: { what: 'the connection opens but nothing is said', fix: 'A proxy or firewall may accept the connection and hold it; ask the network admin, or check that the server is an FTP server.' },
-  slow: { what: 'the greeting trickles in too slowly to finish', fix: 'A middlebox or an overloaded server delays the reply; try again, or ask the server admin.' },
-  garbage: { what: 'bytes that are not an FTP reply come back', fix: 'Check the port; a proxy or another service answers there.' },
-  closed: { what: 'the connection is closed without a word', fix: 'The server (TCP wrappers, an IP ban, max clients) or a firewall closes the connection: ask the server admin whether your address is allowed.' },
-  'ftp-busy': { what: 'the FTP server refuses service (421)', fix: 'The server is busy, limits connections per address, or bans your address: try later or ask the server admin.' },
+  tls: {
+    what: 'the port expects a TLS handshake first (implicit FTPS)',
+    fix: 'Run again with --implicit-tls (FTPS on port 990 style).',
+  },
+  silent: {
+    what: 'the connection opens but nothing is said',
+    fix: 'A proxy or firewall may accept the connection and hold it; ask the network admin, or check that the server is an FTP server.',
+  },
+  slow: {
+    what: 'the greeting trickles in too slowly to finish',
+    fix: 'A middlebox or an overloaded server delays the reply; try again, or ask the server admin.',
+  },
+  garbage: {
+    what: 'bytes that are not an FTP reply come back',
+    fix: 'Check the port; a proxy or another service answers there.',
+  },
+  closed: {
+    what: 'the connection is closed without a word',
+    fix: 'The server (TCP wrappers, an IP ban, max clients) or a firewall closes the connection: ask the server admin whether your address is allowed.',
+  },
+  'ftp-busy': {
+    what: 'the FTP server refuses service (421)',
+    fix: 'The server is busy, limits connections per address, or bans your address: try later or ask the server admin.',
+  },
 };
 
 function notFtpFinding(log: ObservationLog, kind: GreetingKind): Finding {
@@ -138,7 +182,9 @@ function notFtpFinding(log: ObservationLog, kind: GreetingKind): Finding {
     evidence: [
       {
         ref: '/control/greeting',
-        fact: g.reply ? `greeting after ${g.elapsedMs} ms: ${describeReply(g.reply)}` : `first bytes after ${g.elapsedMs} ms: "${g.firstBytes}"`,
+        fact: g.reply
+          ? `greeting after ${g.elapsedMs} ms: ${describeReply(g.reply)}`
+          : `first bytes after ${g.elapsedMs} ms: "${g.firstBytes}"`,
       },
     ],
     rule: busy
@@ -156,7 +202,9 @@ function loginFinding(log: ObservationLog): Finding {
   const reply = login.passReply ?? login.userReply;
   const wantsTls = reply !== undefined && /\b(TLS|SSL|encrypt|AUTH)\b/i.test(reply.text);
   const evidence = [
-    ...(login.userReply ? [{ ref: '/login/userReply', fact: `USER ${login.user}: ${describeReply(login.userReply)}` }] : []),
+    ...(login.userReply
+      ? [{ ref: '/login/userReply', fact: `USER ${login.user}: ${describeReply(login.userReply)}` }]
+      : []),
     ...(login.passReply ? [{ ref: '/login/passReply', fact: `PASS ***: ${describeReply(login.passReply)}` }] : []),
   ];
   return {
@@ -169,7 +217,9 @@ function loginFinding(log: ObservationLog): Finding {
     where: 'server-side',
     actor: 'you',
     fix: [
-      ...(wantsTls ? ['The server requires encryption before login: run again with --tls (explicit FTPS, AUTH TLS).'] : []),
+      ...(wantsTls
+        ? ['The server requires encryption before login: run again with --tls (explicit FTPS, AUTH TLS).']
+        : []),
       login.anonymous
         ? 'The server does not accept anonymous login: give --user and a password (--password-env VAR).'
         : 'Check the user name and password (the password is read from --password-env or typed at the prompt).',

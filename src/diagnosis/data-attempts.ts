@@ -63,8 +63,11 @@ export function sessionWords(entry: DataEntry): string {
  */
 export function countedAttempts(entries: DataEntry[]): DataEntry[] {
   const works = new Set(entries.filter(worked).map((e) => e.attempt.command));
-  const otherWorks = (e: DataEntry) => (e.attempt.command === 'PASV' && works.has('EPSV')) || (e.attempt.command === 'EPSV' && works.has('PASV'));
-  return entries.filter((e) => e.attempt.outcome !== 'aborted' && !(e.attempt.outcome === 'command-refused' && otherWorks(e)));
+  const otherWorks = (e: DataEntry) =>
+    (e.attempt.command === 'PASV' && works.has('EPSV')) || (e.attempt.command === 'EPSV' && works.has('PASV'));
+  return entries.filter(
+    (e) => e.attempt.outcome !== 'aborted' && !(e.attempt.outcome === 'command-refused' && otherWorks(e)),
+  );
 }
 
 /** Findings record here which attempts they explained. */
@@ -109,7 +112,8 @@ export function failureWords(entry: DataEntry): string {
   } else {
     const act = entry.attempt;
     if (act.portReply && !isPositiveReply(act.portReply)) parts.push(`${act.command}: ${describeReply(act.portReply)}`);
-    if (act.inbound && !act.inbound.arrived) parts.push(`no connection from the server within ${act.inbound.waitedMs} ms`);
+    if (act.inbound && !act.inbound.arrived)
+      parts.push(`no connection from the server within ${act.inbound.waitedMs} ms`);
     if (act.tls?.error) parts.push(`TLS: ${act.tls.error.message}`);
   }
   const last = entry.attempt.listReplies.at(-1);

@@ -14,7 +14,9 @@ function transferOf(e: DataEntry) {
 }
 
 export function dataStallFindings(log: ObservationLog, claims: Claims): Finding[] {
-  const stalled = dataEntries(log).filter((e) => !claims.has(e) && (e.attempt.outcome === 'stalled' || e.attempt.outcome === 'no-data'));
+  const stalled = dataEntries(log).filter(
+    (e) => !claims.has(e) && (e.attempt.outcome === 'stalled' || e.attempt.outcome === 'no-data'),
+  );
   if (stalled.length === 0) return [];
   for (const e of stalled) claims.claim(e);
   const anyBytes = stalled.some((e) => (transferOf(e)?.bytes ?? 0) > 0);
@@ -42,11 +44,19 @@ export function dataStallFindings(log: ObservationLog, claims: Claims): Finding[
             'Test the path MTU: ping -M do -s 1472 SERVER (Linux) shows whether 1500-byte packets get through.',
             'Ask your network admin to allow ICMP "fragmentation needed" (type 3 code 4) or to clamp the TCP MSS on the router.',
           ]
-        : ["Ask your network admin whether a proxy intercepts these connections; ask the server's admin for the server's log of the transfer."],
+        : [
+            "Ask your network admin whether a proxy intercepts these connections; ask the server's admin for the server's log of the transfer.",
+          ],
       examples: anyBytes
         ? [
-            { system: 'nftables', text: '# on the router: clamp MSS to the path MTU\nnft add rule inet filter forward tcp flags syn tcp option maxseg size set rt mtu' },
-            { system: 'iptables', text: 'iptables -t mangle -A FORWARD -p tcp --tcp-flags SYN,RST SYN -j TCPMSS --clamp-mss-to-pmtu' },
+            {
+              system: 'nftables',
+              text: '# on the router: clamp MSS to the path MTU\nnft add rule inet filter forward tcp flags syn tcp option maxseg size set rt mtu',
+            },
+            {
+              system: 'iptables',
+              text: 'iptables -t mangle -A FORWARD -p tcp --tcp-flags SYN,RST SYN -j TCPMSS --clamp-mss-to-pmtu',
+            },
           ]
         : [],
     },

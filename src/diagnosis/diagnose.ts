@@ -39,5 +39,11 @@ export function diagnose(log: ObservationLog, opts: DiagnoseOptions): Diagnosis 
   const required = [...new Set(opts.require)];
   const channels = channelVerdicts(log);
   const verdict = overallVerdict(channels, required);
-  return { required, channels, findings, verdict, recommendation: recommendation(channels, required, verdict, findings) };
+  return {
+    required,
+    channels,
+    findings,
+    verdict,
+    recommendation: recommendation(channels, required, verdict, findings),
+  };
 }

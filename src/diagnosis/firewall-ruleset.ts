@@ -40,7 +40,15 @@ export interface Ruleset {
   policies: ChainPolicy[];
 }
 
-const SERVICES: Record<string, number> = { 'ftp-data': 20, ftp: 21, ssh: 22, http: 80, https: 443, ftps: 990, 'ftps-data': 989 };
+const SERVICES: Record<string, number> = {
+  'ftp-data': 20,
+  ftp: 21,
+  ssh: 22,
+  http: 80,
+  https: 443,
+  ftps: 990,
+  'ftps-data': 989,
+};
 
 function portValue(text: string): [number, number] | undefined {
   const t = text.trim();
@@ -57,7 +65,11 @@ function portValue(text: string): [number, number] | undefined {
 
 /** "21", "60000-65535", "{ 21, 60000-65535 }", "21,60000:65535" → ports, or undefined when not understood. */
 function parsePorts(text: string): PortSet | undefined {
-  const items = text.replace(/^\{|\}$/g, '').split(',').map((s) => s.trim()).filter(Boolean);
+  const items = text
+    .replace(/^\{|\}$/g, '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const out: Array<[number, number]> = [];
   for (const item of items) {
     const v = portValue(item);
@@ -68,7 +80,11 @@ function parsePorts(text: string): PortSet | undefined {
 }
 
 function parseAddresses(text: string): string[] | undefined {
-  const items = text.replace(/^\{|\}$/g, '').split(',').map((s) => s.trim()).filter(Boolean);
+  const items = text
+    .replace(/^\{|\}$/g, '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   return items.every((i) => /^[0-9a-fA-F:.]+(\/\d+)?$/.test(i)) ? items : undefined;
 }
 
@@ -89,10 +105,22 @@ function nftRule(line: string, chain: string, hook: Hook): FirewallRule {
   };
   const daddr = addr('daddr');
   const saddr = addr('saddr');
-  const proto = /\btcp\b/.test(text) ? 'tcp' : /\budp\b/.test(text) ? 'udp' : /\bicmp(v6)?\b/.test(text) ? 'icmp' : undefined;
+  const proto = /\btcp\b/.test(text)
+    ? 'tcp'
+    : /\budp\b/.test(text)
+      ? 'udp'
+      : /\bicmp(v6)?\b/.test(text)
+        ? 'icmp'
+        : undefined;
   const state = /\bct state \{?\s*([\w,\s]+?)\s*\}?\s+(accept|drop|reject|counter|log|jump|goto)/.exec(text)?.[1];
   const establishedOnly = state !== undefined && !/\bnew\b|\buntracked\b/.test(state);
-  const verdict: Verdict = /\baccept\s*$/.test(text) ? 'accept' : /\bdrop\s*$/.test(text) ? 'drop' : /\breject\b/.test(text) ? 'reject' : 'other';
+  const verdict: Verdict = /\baccept\s*$/.test(text)
+    ? 'accept'
+    : /\bdrop\s*$/.test(text)
+      ? 'drop'
+      : /\breject\b/.test(text)
+        ? 'reject'
+        : 'other';
   return { chain, hook, verdict, proto, dports, daddr, saddr, establishedOnly, opaque, text };
 }
 
@@ -120,7 +148,8 @@ function parseNftText(text: string): Ruleset {
     if (type) {
       chain.hook = type[1] === 'filter' && (type[2] === 'input' || type[2] === 'output') ? type[2] : 'other';
       const policy = /policy\s+(accept|drop)/.exec(line)?.[1] as 'accept' | 'drop' | undefined;
-      if (policy) policies.push({ chain: chain.name, hook: chain.hook, policy, text: `chain ${chain.name} { ${line} }` });
+      if (policy)
+        policies.push({ chain: chain.name, hook: chain.hook, policy, text: `chain ${chain.name} { ${line} }` });
       continue;
     }
     rules.push(nftRule(line, chain.name, chain.hook));
@@ -179,13 +208,25 @@ function parseNftJson(data: { nftables?: Json[] }): Ruleset {
       const key = `${c.family} ${c.table} ${c.name}`;
       hooks.set(key, hook);
       if (c.policy === 'accept' || c.policy === 'drop') {
-        policies.push({ chain: String(c.name), hook, policy: c.policy, text: `chain ${c.name} { type ${c.type} hook ${c.hook} priority ${c.prio}; policy ${c.policy}; }` });
+        policies.push({
+          chain: String(c.name),
+          hook,
+          policy: c.policy,
+          text: `chain ${c.name} { type ${c.type} hook ${c.hook} priority ${c.prio}; policy ${c.policy}; }`,
+        });
       }
     }
     const r = item.rule as { [key: string]: Json } | undefined;
     if (r && typeof r === 'object' && Array.isArray(r.expr)) {
       const hook = hooks.get(`${r.family} ${r.table} ${r.chain}`) ?? 'other';
-      const rule: FirewallRule = { chain: String(r.chain), hook, verdict: 'other', establishedOnly: false, opaque: false, text: '' };
+      const rule: FirewallRule = {
+        chain: String(r.chain),
+        hook,
+        verdict: 'other',
+        establishedOnly: false,
+        opaque: false,
+        text: '',
+      };
       const words: string[] = [];
       for (const e of r.expr) {
         if (!e || typeof e !== 'object' || Array.isArray(e)) continue;
@@ -203,7 +244,9 @@ function parseNftJson(data: { nftables?: Json[] }): Ruleset {
         const payload = left?.payload as { [key: string]: Json } | undefined;
         const ct = left?.ct as { [key: string]: Json } | undefined;
         const op = m.op ?? '==';
-        words.push(`${payload ? `${payload.protocol} ${payload.field}` : ct ? `ct ${ct.key}` : jsonValueText(left ?? null)} ${op === '==' || op === 'in' ? '' : `${op} `}${jsonValueText(m.right ?? null)}`);
+        words.push(
+          `${payload ? `${payload.protocol} ${payload.field}` : ct ? `ct ${ct.key}` : jsonValueText(left ?? null)} ${op === '==' || op === 'in' ? '' : `${op} `}${jsonValueText(m.right ?? null)}`,
+        );
         if (op !== '==' && op !== 'in') {
           rule.opaque = true;
           continue;
@@ -237,13 +280,19 @@ function parseIptablesSave(text: string): Ruleset {
   const rules: FirewallRule[] = [];
   const policies: ChainPolicy[] = [];
   let table = '';
-  const hookOf = (chain: string): Hook => (table !== 'filter' ? 'other' : chain === 'INPUT' ? 'input' : chain === 'OUTPUT' ? 'output' : 'other');
+  const hookOf = (chain: string): Hook =>
+    table !== 'filter' ? 'other' : chain === 'INPUT' ? 'input' : chain === 'OUTPUT' ? 'output' : 'other';
   for (const raw of text.split('\n')) {
     const line = raw.trim();
     if (line.startsWith('*')) table = line.slice(1);
     const policy = /^:(\S+)\s+(ACCEPT|DROP)\b/.exec(line);
     if (policy) {
-      policies.push({ chain: policy[1]!, hook: hookOf(policy[1]!), policy: policy[2] === 'DROP' ? 'drop' : 'accept', text: `${line} (table ${table})` });
+      policies.push({
+        chain: policy[1]!,
+        hook: hookOf(policy[1]!),
+        policy: policy[2] === 'DROP' ? 'drop' : 'accept',
+        text: `${line} (table ${table})`,
+      });
       continue;
     }
     const append = /^-A\s+(\S+)\s+(.*)$/.exec(line);
@@ -265,7 +314,9 @@ function parseIptablesSave(text: string): Ruleset {
       daddr: split(arg('-d')),
       saddr: split(arg('-s')),
       establishedOnly: state !== undefined && !/NEW|UNTRACKED/.test(state),
-      opaque: /(^|\s)!(\s|$)|\s-[io]\s|--match-set|--uid-owner|--mark/.test(` ${body}`) || (dportText !== undefined && !dports),
+      opaque:
+        /(^|\s)!(\s|$)|\s-[io]\s|--match-set|--uid-owner|--mark/.test(` ${body}`) ||
+        (dportText !== undefined && !dports),
       text: line,
     });
   }
@@ -281,6 +332,7 @@ export function parseRuleset(text: string): Ruleset {
       return { source: 'nft-json', rules: [], policies: [] };
     }
   }
-  if (/^(\*\w+|:\w+\s|-A\s|# Generated by (ip6?tables|iptables)-save)/m.test(trimmed) && !/^\s*table\s/m.test(trimmed)) return parseIptablesSave(trimmed);
+  if (/^(\*\w+|:\w+\s|-A\s|# Generated by (ip6?tables|iptables)-save)/m.test(trimmed) && !/^\s*table\s/m.test(trimmed))
+    return parseIptablesSave(trimmed);
   return parseNftText(trimmed);
 }

@@ -18,7 +18,12 @@ import { matchBlockedFlow } from './local-firewall-match.js';
 function flowOf(log: ObservationLog, f: Finding): { flow: BlockedFlow; allow: Array<[number, number]> } | undefined {
   if (!f.ports?.length) return undefined;
   const remote = log.sweep?.address ?? log.control.connect?.address ?? log.resolve?.used;
-  const flow = (direction: BlockedFlow['direction'], purpose: string): BlockedFlow => ({ direction, remote, ports: f.ports!, purpose });
+  const flow = (direction: BlockedFlow['direction'], purpose: string): BlockedFlow => ({
+    direction,
+    remote,
+    ports: f.ports!,
+    purpose,
+  });
   if (f.code === 'ACTIVE_INBOUND_BLOCKED') return { flow: flow('inbound', 'FTP active data'), allow: f.ports };
   if (f.code === 'CONTROL_UNREACHABLE') return { flow: flow('outbound', 'FTP control'), allow: f.ports };
   if (f.code === 'PASSIVE_PORTS_BLOCKED') return { flow: flow('outbound', 'FTP passive data'), allow: f.ports };
@@ -29,9 +34,11 @@ function flowOf(log: ObservationLog, f: Finding): { flow: BlockedFlow; allow: Ar
 }
 
 function howToCheck(platform: string): string {
-  if (/win32|windows/i.test(platform)) return 'Check this computer\'s firewall: Get-NetFirewallRule -Enabled True -Action Block | Get-NetFirewallPortFilter (PowerShell), and any third-party security suite.';
-  if (/darwin|macos/i.test(platform)) return 'Check this computer\'s firewall: sudo pfctl -sr (pf) and System Settings › Network › Firewall, plus tools like Little Snitch.';
-  return 'Check this computer\'s firewall (run as root so ftpdoctor can read it): sudo nft list ruleset, or sudo iptables-save.';
+  if (/win32|windows/i.test(platform))
+    return "Check this computer's firewall: Get-NetFirewallRule -Enabled True -Action Block | Get-NetFirewallPortFilter (PowerShell), and any third-party security suite.";
+  if (/darwin|macos/i.test(platform))
+    return "Check this computer's firewall: sudo pfctl -sr (pf) and System Settings › Network › Firewall, plus tools like Little Snitch.";
+  return "Check this computer's firewall (run as root so ftpdoctor can read it): sudo nft list ruleset, or sudo iptables-save.";
 }
 
 export function localFirewallFindings(log: ObservationLog, findings: Finding[]): Finding[] {
@@ -80,7 +87,9 @@ export function localFirewallFindings(log: ObservationLog, findings: Finding[]):
         `Change or remove the quoted rule${matches.length > 1 ? 's' : ''}, or add an accept rule before ${matches.length > 1 ? 'them' : 'it'} (examples below).`,
         `Re-run the check to confirm (${f.code} should disappear).`,
       ],
-      examples: allowRuleExamples({ ...flow, ports: allow }).filter((e) => e.system === 'nftables' || e.system === 'iptables'),
+      examples: allowRuleExamples({ ...flow, ports: allow }).filter(
+        (e) => e.system === 'nftables' || e.system === 'iptables',
+      ),
       ports: flow.ports,
     });
   }

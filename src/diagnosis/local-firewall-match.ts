@@ -49,7 +49,14 @@ function applies(rule: FirewallRule, flow: BlockedFlow): boolean {
 
 export function matchBlockedFlow(ruleset: Ruleset, flow: BlockedFlow): RuleMatch[] {
   const hook: Hook = flow.direction === 'outbound' ? 'output' : 'input';
-  const chains = [...new Set(ruleset.rules.filter((r) => r.hook === hook).map((r) => r.chain).concat(ruleset.policies.filter((p) => p.hook === hook).map((p) => p.chain)))];
+  const chains = [
+    ...new Set(
+      ruleset.rules
+        .filter((r) => r.hook === hook)
+        .map((r) => r.chain)
+        .concat(ruleset.policies.filter((p) => p.hook === hook).map((p) => p.chain)),
+    ),
+  ];
   const matches: RuleMatch[] = [];
   for (const chain of chains) {
     let remaining = normalise(flow.ports);
@@ -65,13 +72,27 @@ export function matchBlockedFlow(ruleset: Ruleset, flow: BlockedFlow): RuleMatch
       else if (rule.verdict === 'accept') maybeAccepted = normalise([...maybeAccepted, ...covered]);
       else if (rule.verdict === 'drop' || rule.verdict === 'reject') {
         const shadowed = intersect(covered, maybeAccepted).length > 0;
-        matches.push({ text: rule.text, chain, by: 'rule', verdict: rule.verdict, ports: covered, uncertain: uncertain || shadowed });
+        matches.push({
+          text: rule.text,
+          chain,
+          by: 'rule',
+          verdict: rule.verdict,
+          ports: covered,
+          uncertain: uncertain || shadowed,
+        });
         if (!uncertain) remaining = subtract(remaining, covered);
       }
     }
     const policy = ruleset.policies.find((p) => p.chain === chain && p.hook === hook);
     if (policy?.policy === 'drop' && remaining.length > 0) {
-      matches.push({ text: policy.text, chain, by: 'policy', verdict: 'drop', ports: remaining, uncertain: intersect(remaining, maybeAccepted).length > 0 });
+      matches.push({
+        text: policy.text,
+        chain,
+        by: 'policy',
+        verdict: 'drop',
+        ports: remaining,
+        uncertain: intersect(remaining, maybeAccepted).length > 0,
+      });
     }
   }
   return matches;

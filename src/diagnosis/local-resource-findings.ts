@@ -18,18 +18,34 @@ interface Hit {
 function hits(log: ObservationLog, claims: Claims): Hit[] {
   const out: Hit[] = [];
   const c = log.control.connect;
-  if (c && c.state === 'local-error' && isResourceErrno(c.errno)) out.push({ channel: 'control', errno: c.errno, evidence: { ref: '/control/connect', fact: describeConnect(c) } });
+  if (c && c.state === 'local-error' && isResourceErrno(c.errno))
+    out.push({ channel: 'control', errno: c.errno, evidence: { ref: '/control/connect', fact: describeConnect(c) } });
   const early = log.control.closedEarly;
-  if (early?.code === 'E_LOCAL_RESOURCE') out.push({ channel: 'control', evidence: { ref: '/control/closedEarly', fact: `control session ended after ${early.elapsedMs} ms: ${early.reason}` } });
+  if (early?.code === 'E_LOCAL_RESOURCE')
+    out.push({
+      channel: 'control',
+      evidence: {
+        ref: '/control/closedEarly',
+        fact: `control session ended after ${early.elapsedMs} ms: ${early.reason}`,
+      },
+    });
   for (const e of passiveEntries(log)) {
     e.attempt.connections.forEach((conn, j) => {
       if (conn.connect.state === 'local-error') {
         claims.claim(e);
-        out.push({ channel: 'passive', errno: conn.connect.errno, evidence: { ref: `${e.ref}/connections/${j}/connect`, fact: describeConnect(conn.connect) } });
+        out.push({
+          channel: 'passive',
+          errno: conn.connect.errno,
+          evidence: { ref: `${e.ref}/connections/${j}/connect`, fact: describeConnect(conn.connect) },
+        });
       }
       if (conn.transfer?.error?.code === 'E_LOCAL_RESOURCE') {
         claims.claim(e);
-        out.push({ channel: 'passive', errno: conn.transfer.error.errno, evidence: { ref: `${e.ref}/connections/${j}/transfer`, fact: conn.transfer.error.message } });
+        out.push({
+          channel: 'passive',
+          errno: conn.transfer.error.errno,
+          evidence: { ref: `${e.ref}/connections/${j}/transfer`, fact: conn.transfer.error.message },
+        });
       }
     });
   }
@@ -37,16 +53,34 @@ function hits(log: ObservationLog, claims: Claims): Hit[] {
     const listen = e.attempt.listen;
     if ('error' in listen) {
       claims.claim(e);
-      out.push({ channel: 'active', errno: listen.error.errno, evidence: { ref: `${e.ref}/listen`, fact: `could not listen for the server's connection: ${listen.error.errno ?? listen.error.code} ${listen.error.message}` } });
+      out.push({
+        channel: 'active',
+        errno: listen.error.errno,
+        evidence: {
+          ref: `${e.ref}/listen`,
+          fact: `could not listen for the server's connection: ${listen.error.errno ?? listen.error.code} ${listen.error.message}`,
+        },
+      });
     } else if (e.attempt.transfer?.error?.code === 'E_LOCAL_RESOURCE') {
       claims.claim(e);
-      out.push({ channel: 'active', errno: e.attempt.transfer.error.errno, evidence: { ref: `${e.ref}/transfer`, fact: e.attempt.transfer.error.message } });
+      out.push({
+        channel: 'active',
+        errno: e.attempt.transfer.error.errno,
+        evidence: { ref: `${e.ref}/transfer`, fact: e.attempt.transfer.error.message },
+      });
     }
   }
   const sweepLocal = log.sweep?.counts['local-error'] ?? 0;
   if (sweepLocal > 0) {
     const errnos = log.sweep?.errnos['local-error'] ?? [];
-    out.push({ channel: 'passive', errno: errnos[0], evidence: { ref: '/sweep/counts/local-error', fact: `${sweepLocal} ports of the sweep could not be tried on this computer${errnos.length ? ` (${[...new Set(errnos)].join(', ')})` : ''}` } });
+    out.push({
+      channel: 'passive',
+      errno: errnos[0],
+      evidence: {
+        ref: '/sweep/counts/local-error',
+        fact: `${sweepLocal} ports of the sweep could not be tried on this computer${errnos.length ? ` (${[...new Set(errnos)].join(', ')})` : ''}`,
+      },
+    });
   }
   return out;
 }

@@ -6,7 +6,15 @@ import { Claims, failed, failureWords, passiveEntries, worked, type PassiveEntry
 import type { BlockKind, Evidence, Finding } from './finding.js';
 import { allowRuleExamples } from './firewall-examples.js';
 import { normalise } from './port-set.js';
-import { blockedSegments, isBlockingState, reachableRuns, segmentEvidence, sweepAsObserved, sweepStateAt, type BlockedSegment } from './sweep-blocks.js';
+import {
+  blockedSegments,
+  isBlockingState,
+  reachableRuns,
+  segmentEvidence,
+  sweepAsObserved,
+  sweepStateAt,
+  type BlockedSegment,
+} from './sweep-blocks.js';
 
 /**
  * Passive mode (RFC 959 §4.1.2 PASV / 227, RFC 2428 §3 EPSV / 229): the address the server
@@ -30,7 +38,12 @@ function rewrittenInTransit(entry: PassiveEntry): boolean {
 function addressFindings(log: ObservationLog, claims: Claims): Finding[] {
   const odd = passiveEntries(log).filter((e) => {
     const adv = e.attempt.advertised;
-    return e.attempt.command === 'PASV' && adv !== undefined && !sameAddress(adv.address, e.attempt.controlPeer) && !rewrittenInTransit(e);
+    return (
+      e.attempt.command === 'PASV' &&
+      adv !== undefined &&
+      !sameAddress(adv.address, e.attempt.controlPeer) &&
+      !rewrittenInTransit(e)
+    );
   });
   const privateOnes = odd.filter((e) => isNonRoutable(e.attempt.advertised!.addressClass));
   const publicOnes = odd.filter((e) => !isNonRoutable(e.attempt.advertised!.addressClass));
@@ -40,7 +53,11 @@ function addressFindings(log: ObservationLog, claims: Claims): Finding[] {
   ];
 }
 
-function addressFinding(claims: Claims, entries: PassiveEntry[], code: 'PASV_PRIVATE_ADDRESS' | 'PASV_ADDRESS_MISMATCH'): Finding {
+function addressFinding(
+  claims: Claims,
+  entries: PassiveEntry[],
+  code: 'PASV_PRIVATE_ADDRESS' | 'PASV_ADDRESS_MISMATCH',
+): Finding {
   const first = entries[0]!.attempt;
   const adv = first.advertised!;
   const evidence: Evidence[] = [];
@@ -48,10 +65,21 @@ function addressFinding(claims: Claims, entries: PassiveEntry[], code: 'PASV_PRI
   let workaroundTried = false;
   for (const e of entries) {
     const a = e.attempt;
-    if (a.reply) evidence.push({ ref: `${e.ref}/reply`, fact: `${a.command}: ${describeReply(a.reply)} — advertises ${a.advertised!.address} (${a.advertised!.addressClass}), but the control connection goes to ${a.controlPeer}` });
-    if (a.advertisedSkipped) evidence.push({ ref: `${e.ref}/advertisedSkipped`, fact: `did not connect to the advertised address: ${a.advertisedSkipped}` });
+    if (a.reply)
+      evidence.push({
+        ref: `${e.ref}/reply`,
+        fact: `${a.command}: ${describeReply(a.reply)} — advertises ${a.advertised!.address} (${a.advertised!.addressClass}), but the control connection goes to ${a.controlPeer}`,
+      });
+    if (a.advertisedSkipped)
+      evidence.push({
+        ref: `${e.ref}/advertisedSkipped`,
+        fact: `did not connect to the advertised address: ${a.advertisedSkipped}`,
+      });
     a.connections.forEach((c, j) => {
-      evidence.push({ ref: `${e.ref}/connections/${j}`, fact: `via ${c.via}: ${describeConnect(c.connect)}${c.transfer ? `, transfer ${c.transfer.result} (${c.transfer.bytes} bytes)` : ''}` });
+      evidence.push({
+        ref: `${e.ref}/connections/${j}`,
+        fact: `via ${c.via}: ${describeConnect(c.connect)}${c.transfer ? `, transfer ${c.transfer.result} (${c.transfer.bytes} bytes)` : ''}`,
+      });
       if (c.via === 'control-peer') {
         workaroundTried = true;
         if (a.outcome === 'ok' && c.transfer?.result === 'complete') workaroundWorked = true;
@@ -87,8 +115,14 @@ function addressFinding(claims: Claims, entries: PassiveEntry[], code: 'PASV_PRI
         : 'Use EPSV if the server supports it (it carries no address, RFC 2428 §3), or active mode if that works.',
     ],
     examples: [
-      { system: 'server', text: `# vsftpd.conf\npasv_address=${first.controlPeer}\n# proftpd.conf\nMasqueradeAddress ${first.controlPeer}\n# pure-ftpd\npure-ftpd -P ${first.controlPeer}` },
-      { system: 'client', text: `curl --ftp-skip-pasv-ip ftp://${first.controlPeer}/\nlftp -e 'set ftp:fix-pasv-address true' ${first.controlPeer}` },
+      {
+        system: 'server',
+        text: `# vsftpd.conf\npasv_address=${first.controlPeer}\n# proftpd.conf\nMasqueradeAddress ${first.controlPeer}\n# pure-ftpd\npure-ftpd -P ${first.controlPeer}`,
+      },
+      {
+        system: 'client',
+        text: `curl --ftp-skip-pasv-ip ftp://${first.controlPeer}/\nlftp -e 'set ftp:fix-pasv-address true' ${first.controlPeer}`,
+      },
     ],
   };
 }
@@ -121,15 +155,26 @@ function epsvFindings(log: ObservationLog, claims: Claims): Finding[] {
     for (const e of epsv) claims.claim(e);
     const refused = epsv.every((e) => e.attempt.outcome === 'command-refused' || e.attempt.outcome === 'bad-reply');
     // The ports EPSV named and we could not reach, so a rule of this computer's own firewall can be matched.
-    const unreachable = normalise(epsv.flatMap((e) => (e.attempt.outcome === 'connect-failed' && e.attempt.advertised ? [[e.attempt.advertised.port, e.attempt.advertised.port] as [number, number]] : [])));
+    const unreachable = normalise(
+      epsv.flatMap((e) =>
+        e.attempt.outcome === 'connect-failed' && e.attempt.advertised
+          ? [[e.attempt.advertised.port, e.attempt.advertised.port] as [number, number]]
+          : [],
+      ),
+    );
     out.push({
       code: 'EPSV_BLOCKED_PASV_OK',
       severity: refused ? 'info' : 'warning',
       channel: 'passive',
       title: refused ? 'EPSV is refused, PASV works' : 'EPSV data connections fail while PASV ones work',
       evidence: [
-        ...epsv.map((e) => ({ ref: e.ref, fact: `EPSV: ${e.attempt.reply ? describeReply(e.attempt.reply) + '; ' : ''}${failureWords(e)}` })),
-        ...pasv.slice(0, 2).map((e) => ({ ref: e.ref, fact: `PASV: data transfer complete via port ${advertisedPort(e) ?? '?'}` })),
+        ...epsv.map((e) => ({
+          ref: e.ref,
+          fact: `EPSV: ${e.attempt.reply ? describeReply(e.attempt.reply) + '; ' : ''}${failureWords(e)}`,
+        })),
+        ...pasv
+          .slice(0, 2)
+          .map((e) => ({ ref: e.ref, fact: `PASV: data transfer complete via port ${advertisedPort(e) ?? '?'}` })),
       ],
       rule: refused
         ? 'The server (or an FTP-inspecting firewall in front of it) does not accept EPSV (RFC 2428); PASV works.'
@@ -138,9 +183,15 @@ function epsvFindings(log: ObservationLog, claims: Claims): Finding[] {
       actor: refused ? 'you' : 'network-admin',
       fix: [
         'Works today: use PASV instead of EPSV (curl --disable-epsv; lftp set ftp:prefer-epsv false; most clients fall back by themselves).',
-        ...(refused ? [] : ['Ask your network admin to update the firewall\'s FTP inspection to handle EPSV, or to allow the passive range by rule.']),
+        ...(refused
+          ? []
+          : [
+              "Ask your network admin to update the firewall's FTP inspection to handle EPSV, or to allow the passive range by rule.",
+            ]),
       ],
-      examples: [{ system: 'client', text: "curl --disable-epsv ftp://HOST/\nlftp -e 'set ftp:prefer-epsv false' HOST" }],
+      examples: [
+        { system: 'client', text: "curl --disable-epsv ftp://HOST/\nlftp -e 'set ftp:prefer-epsv false' HOST" },
+      ],
       ...(unreachable.length ? { ports: unreachable } : {}),
     });
   }
@@ -155,7 +206,9 @@ interface PortBlock {
 }
 
 /** A failed data connect to a port the server had just advertised: the server listened, so even a reset is a firewall. */
-function attemptBlocks(entries: PassiveEntry[]): Array<{ connect: ConnectOutcome; ref: string; how: BlockKind; entry: PassiveEntry }> {
+function attemptBlocks(
+  entries: PassiveEntry[],
+): Array<{ connect: ConnectOutcome; ref: string; how: BlockKind; entry: PassiveEntry }> {
   return entries.flatMap((e) =>
     e.attempt.connections.flatMap((c, j) => {
       if (!sameAddress(c.connect.address, e.attempt.controlPeer)) return [];
@@ -176,7 +229,8 @@ function portBlockFindings(log: ObservationLog, claims: Claims): Finding[] {
     const fact = `${hit.entry.attempt.command} advertised port ${hit.connect.port}; ${describeConnect(hit.connect)}`;
     const inside = blocks.find((b) => hit.connect.port >= b.from && hit.connect.port <= b.to);
     if (inside) inside.evidence.push({ ref: hit.ref, fact });
-    else blocks.push({ from: hit.connect.port, to: hit.connect.port, how: hit.how, evidence: [{ ref: hit.ref, fact }] });
+    else
+      blocks.push({ from: hit.connect.port, to: hit.connect.port, how: hit.how, evidence: [{ ref: hit.ref, fact }] });
     claims.claim(hit.entry);
   }
   if (blocks.length === 0) return [];
@@ -192,7 +246,12 @@ function portBlockFinding(log: ObservationLog, how: PortBlock['how'], group: Por
   const requested = sweep?.ranges ?? log.settings.ranges;
   const whole = requested.every(([f, t]) => ports.some(([a, b]) => a <= f && b >= t));
   const reachable = sweep ? reachableRuns(sweep).map((r) => [r.from, r.to] as [number, number]) : [];
-  const helperOpened = passiveEntries(log).filter((e) => worked(e) && e.attempt.advertised && ports.some(([a, b]) => e.attempt.advertised!.port >= a && e.attempt.advertised!.port <= b));
+  const helperOpened = passiveEntries(log).filter(
+    (e) =>
+      worked(e) &&
+      e.attempt.advertised &&
+      ports.some(([a, b]) => e.attempt.advertised!.port >= a && e.attempt.advertised!.port <= b),
+  );
   const activeWorks = log.active.some((a) => a.outcome === 'ok');
   const single = ports.length === 1 && ports[0]![0] === ports[0]![1];
   const portWords = `${single ? 'port' : 'ports'} ${rangesText(ports)}${whole ? ' (the whole passive range)' : ''}`;
@@ -207,7 +266,10 @@ function portBlockFinding(log: ObservationLog, how: PortBlock['how'], group: Por
     how === 'reset' && sweep && !sweep.cooperative
       ? ' Ports where nothing listens answer with a reset too, so the sweep cannot tell whether the rest of the range is rejected the same way: only ports the server listened on prove it.'
       : '';
-  const sampled = sweep?.mode === 'sample' ? ' (sampled: boundaries are only as exact as the samples; run --sweep full to get them exactly)' : '';
+  const sampled =
+    sweep?.mode === 'sample'
+      ? ' (sampled: boundaries are only as exact as the samples; run --sweep full to get them exactly)'
+      : '';
   return {
     code: 'PASSIVE_PORTS_BLOCKED',
     severity: 'error',
@@ -222,9 +284,18 @@ function portBlockFinding(log: ObservationLog, how: PortBlock['how'], group: Por
       `Ask your network admin to allow outbound TCP to ${server} ports ${rangesText(requested)} (the server's passive range).`,
       "If your side allows all outbound traffic, the server's own firewall must admit that range: ask the server's admin.",
       ...(activeWorks ? ['Works today: active mode gets through — use it until the rule is fixed.'] : []),
-      ...(reachable.length && !whole ? [`Works meanwhile: ask the server's admin to limit its passive range to ports that get through (${rangesText(reachable)}; vsftpd pasv_min_port/pasv_max_port).`] : []),
+      ...(reachable.length && !whole
+        ? [
+            `Works meanwhile: ask the server's admin to limit its passive range to ports that get through (${rangesText(reachable)}; vsftpd pasv_min_port/pasv_max_port).`,
+          ]
+        : []),
     ],
-    examples: allowRuleExamples({ direction: 'outbound', remote: server, ports: requested, purpose: `FTP passive data to ${server}` }),
+    examples: allowRuleExamples({
+      direction: 'outbound',
+      remote: server,
+      ports: requested,
+      purpose: `FTP passive data to ${server}`,
+    }),
     ports,
   };
 }

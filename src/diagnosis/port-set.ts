@@ -4,7 +4,9 @@ export type PortSet = Array<[number, number]>;
 export const ALL_PORTS: PortSet = [[1, 65535]];
 
 export function normalise(ranges: ReadonlyArray<readonly [number, number]>): PortSet {
-  const sorted = ranges.map(([a, b]) => [Math.min(a, b), Math.max(a, b)] as [number, number]).sort((x, y) => x[0] - y[0]);
+  const sorted = ranges
+    .map(([a, b]) => [Math.min(a, b), Math.max(a, b)] as [number, number])
+    .sort((x, y) => x[0] - y[0]);
   const out: PortSet = [];
   for (const [a, b] of sorted) {
     const last = out.at(-1);
@@ -16,7 +18,8 @@ export function normalise(ranges: ReadonlyArray<readonly [number, number]>): Por
 
 export function intersect(x: PortSet, y: PortSet): PortSet {
   const out: PortSet = [];
-  for (const [a, b] of x) for (const [c, d] of y) if (Math.max(a, c) <= Math.min(b, d)) out.push([Math.max(a, c), Math.min(b, d)]);
+  for (const [a, b] of x)
+    for (const [c, d] of y) if (Math.max(a, c) <= Math.min(b, d)) out.push([Math.max(a, c), Math.min(b, d)]);
   return normalise(out);
 }
 

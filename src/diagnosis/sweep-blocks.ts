@@ -47,7 +47,9 @@ function kindOf(counts: Partial<Record<PortState, number>>): BlockedSegment['how
  */
 export function portsReached(log: ObservationLog): Set<number> {
   const reached = new Set<number>();
-  for (const p of log.passive) for (const c of p.connections) if (c.connect.state === 'open' && sameAddress(c.connect.address, p.controlPeer)) reached.add(c.connect.port);
+  for (const p of log.passive)
+    for (const c of p.connections)
+      if (c.connect.state === 'open' && sameAddress(c.connect.address, p.controlPeer)) reached.add(c.connect.port);
   return reached;
 }
 
@@ -59,7 +61,9 @@ export function sweepAsObserved(log: ObservationLog): SweepObservation | undefin
   if (!sweep) return undefined;
   const reached = portsReached(log);
   if (!sweep.runs.some((r) => r.state === 'blocked-reset' && r.from === r.to && reached.has(r.from))) return sweep;
-  const runs = sweep.runs.map((r) => (r.state === 'blocked-reset' && r.from === r.to && reached.has(r.from) ? { ...r, state: 'closed' as const } : r));
+  const runs = sweep.runs.map((r) =>
+    r.state === 'blocked-reset' && r.from === r.to && reached.has(r.from) ? { ...r, state: 'closed' as const } : r,
+  );
   return { ...sweep, runs };
 }
 
@@ -113,7 +117,8 @@ export function segmentEvidence(sweep: SweepObservation, segment: BlockedSegment
   const errnos = Object.entries(sweep.errnos)
     .filter(([state, list]) => segment.counts[state as PortState] && list && list.length > 0)
     .map(([state, list]) => `${state}: ${[...new Set(list ?? [])].slice(0, 3).join(', ')}`);
-  const refs = segment.runIndexes.length <= 3 ? segment.runIndexes : [segment.runIndexes[0]!, segment.runIndexes.at(-1)!];
+  const refs =
+    segment.runIndexes.length <= 3 ? segment.runIndexes : [segment.runIndexes[0]!, segment.runIndexes.at(-1)!];
   return refs.map((i, n) => {
     const run = sweep.runs[i]!;
     const summary =

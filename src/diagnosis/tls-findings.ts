@@ -1,6 +1,16 @@
 import type { ObservationLog } from '../probe/observation.js';
 import { describeReply, isPositiveReply, rangesText } from './connect-facts.js';
-import { Claims, dataEntries, failed, failureWords, overTls, reuseRefusal, sessionWords, worked, type DataEntry } from './data-attempts.js';
+import {
+  Claims,
+  dataEntries,
+  failed,
+  failureWords,
+  overTls,
+  reuseRefusal,
+  sessionWords,
+  worked,
+  type DataEntry,
+} from './data-attempts.js';
 import type { Evidence, Finding } from './finding.js';
 import { allowRuleExamples } from './firewall-examples.js';
 import { normalise } from './port-set.js';
@@ -13,7 +23,12 @@ import { isBlockingState, sweepAsObserved, sweepStateAt } from './sweep-blocks.j
  */
 
 export function tlsFindings(log: ObservationLog, claims: Claims): Finding[] {
-  return [...controlTlsFindings(log), ...reuseFindings(log, claims), ...breaksAlgFindings(log, claims), ...dataHandshakeFindings(log, claims)];
+  return [
+    ...controlTlsFindings(log),
+    ...reuseFindings(log, claims),
+    ...breaksAlgFindings(log, claims),
+    ...dataHandshakeFindings(log, claims),
+  ];
 }
 
 function controlTlsFindings(log: ObservationLog): Finding[] {
@@ -32,7 +47,10 @@ function controlTlsFindings(log: ObservationLog): Finding[] {
         rule: 'AUTH TLS was refused (RFC 4217 §4): usually the server has no FTPS configured; rarely an FTP-inspecting firewall in front of it refuses the command.',
         where: 'server-side',
         actor: 'server-admin',
-        fix: ["Ask the server's admin to enable explicit FTPS (vsftpd ssl_enable=YES; proftpd mod_tls TLSEngine on; pure-ftpd --tls=1).", 'If the port speaks implicit FTPS instead, run again with --implicit-tls.'],
+        fix: [
+          "Ask the server's admin to enable explicit FTPS (vsftpd ssl_enable=YES; proftpd mod_tls TLSEngine on; pure-ftpd --tls=1).",
+          'If the port speaks implicit FTPS instead, run again with --implicit-tls.',
+        ],
         examples: [],
       },
     ];
@@ -42,13 +60,21 @@ function controlTlsFindings(log: ObservationLog): Finding[] {
     ? [
         ...(tls.authorizationError ? [tls.authorizationError] : []),
         ...(cert.expired ? [`expired on ${cert.validTo}`] : []),
-        ...(!cert.hostnameMatches ? [`issued for ${cert.subjectAltNames ?? cert.subject}, not ${log.settings.host}`] : []),
+        ...(!cert.hostnameMatches
+          ? [`issued for ${cert.subjectAltNames ?? cert.subject}, not ${log.settings.host}`]
+          : []),
         ...(cert.selfSigned && !tls.authorizationError ? ['self-signed'] : []),
       ]
     : [];
   if (!tls.established && tls.error?.code === 'E_TLS_CERT') {
     // With --tls-auto and an anonymous login the check went on in plain text: the data channels were tested.
-    return [certFinding(log, certProblems.length ? certProblems : [tls.error.message], tls.fellBackToPlain ? 'warning' : 'error')];
+    return [
+      certFinding(
+        log,
+        certProblems.length ? certProblems : [tls.error.message],
+        tls.fellBackToPlain ? 'warning' : 'error',
+      ),
+    ];
   }
   // A server that died mid-handshake says nothing about TLS: the verdicts already say it went away.
   if (!tls.established && log.control.serverGone) return [];
@@ -59,13 +85,18 @@ function controlTlsFindings(log: ObservationLog): Finding[] {
         severity: 'error',
         channel: 'tls',
         title: `The TLS handshake with ${target} failed`,
-        evidence: [{ ref: '/tls/error', fact: `TLS handshake after ${tls.elapsedMs} ms: ${tls.error?.code ?? 'E_TLS'} ${tls.error?.message ?? 'failed'}` }],
+        evidence: [
+          {
+            ref: '/tls/error',
+            fact: `TLS handshake after ${tls.elapsedMs} ms: ${tls.error?.code ?? 'E_TLS'} ${tls.error?.message ?? 'failed'}`,
+          },
+        ],
         rule: 'The server accepted AUTH TLS but the handshake did not complete: no TLS version or cipher in common, or a middlebox that inspects port 21 cut the connection when it saw TLS.',
         where: 'unknown',
         actor: 'server-admin',
         fix: [
           `Test the handshake by hand: openssl s_client -connect ${target} -starttls ftp`,
-          "If openssl succeeds from another network, a firewall with FTP inspection on your side blocks encrypted FTP: ask your network admin.",
+          'If openssl succeeds from another network, a firewall with FTP inspection on your side blocks encrypted FTP: ask your network admin.',
           "Otherwise ask the server's admin to enable TLS 1.2 or 1.3 with current ciphers.",
         ],
         examples: [],
@@ -73,7 +104,11 @@ function controlTlsFindings(log: ObservationLog): Finding[] {
     ];
   }
   // Accepted with --insecure: the person chose to go on, and the TLS verdict says so; not a finding.
-  if (certProblems.length && !tls.insecureAccepted && (tls.authorizationError || cert?.expired || !cert?.hostnameMatches)) {
+  if (
+    certProblems.length &&
+    !tls.insecureAccepted &&
+    (tls.authorizationError || cert?.expired || !cert?.hostnameMatches)
+  ) {
     return [certFinding(log, certProblems, 'warning')];
   }
   return [];
@@ -109,7 +144,8 @@ function certFinding(log: ObservationLog, problems: string[], severity: Finding[
 /** How to get the rest of the check done despite the certificate. */
 function rerunAdvice(log: ObservationLog): string {
   const tls = log.tls;
-  if (tls?.fellBackToPlain) return 'The check went on in plain text (anonymous login); run it again with --insecure to test the data connections under TLS too.';
+  if (tls?.fellBackToPlain)
+    return 'The check went on in plain text (anonymous login); run it again with --insecure to test the data connections under TLS too.';
   if (tls?.established) return 'Or run the check with --insecure to test anyway.';
   if (tls?.requested === 'auto') {
     return 'The check stopped before logging in, so that your password would not cross the network unencrypted: run it again with --insecure (accept this certificate for the check) or with --no-tls (plain FTP, password unencrypted).';
@@ -130,7 +166,10 @@ function reuseFindings(log: ObservationLog, claims: Claims): Finding[] {
       severity: 'error',
       channel: 'tls',
       title: 'The server requires the data connection to resume the TLS session, and it was not resumed',
-      evidence: hits.map(({ entry, refusal }) => ({ ref: refusal.ref, fact: `${entry.attempt.command} under TLS, data transfer refused: ${describeReply(refusal.reply)}` })),
+      evidence: hits.map(({ entry, refusal }) => ({
+        ref: refusal.ref,
+        fact: `${entry.attempt.command} under TLS, data transfer refused: ${describeReply(refusal.reply)}`,
+      })),
       rule: 'Not a firewall: the data connection got through, then the server refused it because its TLS session was not a resumption of the control session (RFC 4217 §10.2).',
       where: 'server-side',
       actor: 'you',
@@ -139,7 +178,10 @@ function reuseFindings(log: ObservationLog, claims: Claims): Finding[] {
         "Or ask the server's admin to relax it: vsftpd require_ssl_reuse=NO; proftpd TLSOptions NoSessionReuseRequired.",
       ],
       examples: [
-        { system: 'server', text: '# vsftpd.conf\nrequire_ssl_reuse=NO\n# proftpd.conf (mod_tls)\nTLSOptions NoSessionReuseRequired' },
+        {
+          system: 'server',
+          text: '# vsftpd.conf\nrequire_ssl_reuse=NO\n# proftpd.conf (mod_tls)\nTLSOptions NoSessionReuseRequired',
+        },
       ],
     },
   ];
@@ -168,7 +210,9 @@ function breaksAlgFindings(log: ObservationLog, claims: Claims): Finding[] {
     const same = entries.filter((e) => e.attempt.command === command);
     const plainOk = same.filter((e) => !overTls(e) && worked(e));
     const helperSeen = plainOk.some(onSweptBlockedPort);
-    const tlsFailed = same.filter((e) => overTls(e) && failed(e) && ALG_FAILURES.has(e.attempt.outcome) && (helperSeen || !onSweptBlockedPort(e)));
+    const tlsFailed = same.filter(
+      (e) => overTls(e) && failed(e) && ALG_FAILURES.has(e.attempt.outcome) && (helperSeen || !onSweptBlockedPort(e)),
+    );
     if (plainOk.length === 0 || tlsFailed.length === 0) continue;
     if (same.some((e) => overTls(e) && worked(e))) continue;
     evidence.push({ ref: plainOk[0]!.ref, fact: `${command} ${sessionWords(plainOk[0]!)}: data transfer complete` });
@@ -183,7 +227,13 @@ function breaksAlgFindings(log: ObservationLog, claims: Claims): Finding[] {
   const passive = broken.some((e) => e.kind === 'passive');
   const active = broken.some((e) => e.kind === 'active');
   const modes = [passive ? 'passive' : '', active ? 'active' : ''].filter(Boolean).join(' and ');
-  const passivePorts = normalise(broken.flatMap((e) => (e.kind === 'passive' && e.attempt.advertised ? [[e.attempt.advertised.port, e.attempt.advertised.port] as [number, number]] : [])));
+  const passivePorts = normalise(
+    broken.flatMap((e) =>
+      e.kind === 'passive' && e.attempt.advertised
+        ? [[e.attempt.advertised.port, e.attempt.advertised.port] as [number, number]]
+        : [],
+    ),
+  );
   return [
     {
       code: 'TLS_BREAKS_ALG',
@@ -196,13 +246,35 @@ function breaksAlgFindings(log: ObservationLog, claims: Claims): Finding[] {
       where: 'path',
       actor: 'network-admin',
       fix: [
-        ...(passive ? [`Allow the passive data ports by rule instead of by helper: outbound TCP to ${server} ports ${rangesText(log.settings.ranges)} (ask the server admin for the exact passive range).`] : []),
-        ...(active ? [`Allow inbound TCP from ${server} to your active port(s) ${rangesText([log.settings.activePorts])}, or use passive mode.`] : []),
+        ...(passive
+          ? [
+              `Allow the passive data ports by rule instead of by helper: outbound TCP to ${server} ports ${rangesText(log.settings.ranges)} (ask the server admin for the exact passive range).`,
+            ]
+          : []),
+        ...(active
+          ? [
+              `Allow inbound TCP from ${server} to your active port(s) ${rangesText([log.settings.activePorts])}, or use passive mode.`,
+            ]
+          : []),
         'Works today: plain FTP gets through, but it sends the password unencrypted; prefer fixing the rule.',
       ],
       examples: [
-        ...(passive ? allowRuleExamples({ direction: 'outbound', remote: server, ports: log.settings.ranges, purpose: 'FTPS passive data' }) : []),
-        ...(active ? allowRuleExamples({ direction: 'inbound', remote: server, ports: [log.settings.activePorts], purpose: 'FTPS active data' }) : []),
+        ...(passive
+          ? allowRuleExamples({
+              direction: 'outbound',
+              remote: server,
+              ports: log.settings.ranges,
+              purpose: 'FTPS passive data',
+            })
+          : []),
+        ...(active
+          ? allowRuleExamples({
+              direction: 'inbound',
+              remote: server,
+              ports: [log.settings.activePorts],
+              purpose: 'FTPS active data',
+            })
+          : []),
       ],
       ...(passivePorts.length ? { ports: passivePorts } : {}),
     },
@@ -223,7 +295,10 @@ function dataHandshakeFindings(log: ObservationLog, claims: Claims): Finding[] {
       rule: 'The data connection got through, but its TLS handshake did not complete: the server rejects it (often a session-reuse requirement it does not name) or a middlebox interferes.',
       where: 'unknown',
       actor: 'server-admin',
-      fix: ['Try another client (lftp, FileZilla) to see whether it is this client’s TLS', "Ask the server's admin for its log of the failed data connection."],
+      fix: [
+        'Try another client (lftp, FileZilla) to see whether it is this client’s TLS',
+        "Ask the server's admin for its log of the failed data connection.",
+      ],
       examples: [],
     },
   ];

@@ -1,6 +1,14 @@
 import type { ObservationLog } from '../probe/observation.js';
 import { describeConnect, rangesText } from './connect-facts.js';
-import { activeEntries, countedAttempts, dataEntries, overTls, passiveEntries, worked, type DataEntry } from './data-attempts.js';
+import {
+  activeEntries,
+  countedAttempts,
+  dataEntries,
+  overTls,
+  passiveEntries,
+  worked,
+  type DataEntry,
+} from './data-attempts.js';
 import type { Channel, ChannelVerdict, Diagnosis, Finding, Verdicts } from './finding.js';
 import { isResourceErrno } from './local-resource.js';
 import { blockedSegments, reachableRuns, sweepAsObserved } from './sweep-blocks.js';
@@ -14,17 +22,25 @@ import { blockedSegments, reachableRuns, sweepAsObserved } from './sweep-blocks.
 const verdict = (status: ChannelVerdict['status'], summary: string): ChannelVerdict => ({ status, summary });
 
 function controlVerdict(log: ObservationLog): ChannelVerdict {
-  if (log.resolve?.error) return verdict('error', `DNS lookup of ${log.resolve.host} failed (${log.resolve.error.code})`);
+  if (log.resolve?.error)
+    return verdict('error', `DNS lookup of ${log.resolve.host} failed (${log.resolve.error.code})`);
   const c = log.control.connect;
   if (!c) return verdict('error', 'not tested: the run stopped before connecting');
   if (c.state === 'aborted') return verdict('error', 'interrupted while connecting');
-  if (c.state === 'local-error' && isResourceErrno(c.errno)) return verdict('error', `could not try: ${describeConnect(c)}`);
+  if (c.state === 'local-error' && isResourceErrno(c.errno))
+    return verdict('error', `could not try: ${describeConnect(c)}`);
   if (c.state !== 'open') return verdict('blocked', describeConnect(c));
-  if (log.control.closedEarly?.code === 'E_LOCAL_RESOURCE') return verdict('error', `could not finish: ${log.control.closedEarly.reason}`);
+  if (log.control.closedEarly?.code === 'E_LOCAL_RESOURCE')
+    return verdict('error', `could not finish: ${log.control.closedEarly.reason}`);
   const g = log.control.greeting;
   if (!g) return verdict('error', `connected in ${c.elapsedMs} ms, then the run stopped before the greeting`);
-  if (g.kind !== 'ftp') return verdict('blocked', `connected, but ${g.kind === 'ftp-busy' ? 'the server refuses service (421)' : `not an FTP server (${g.kind})`}`);
-  if (log.login && !log.login.ok) return verdict('ok', `connected in ${c.elapsedMs} ms; FTP server answers; login refused`);
+  if (g.kind !== 'ftp')
+    return verdict(
+      'blocked',
+      `connected, but ${g.kind === 'ftp-busy' ? 'the server refuses service (421)' : `not an FTP server (${g.kind})`}`,
+    );
+  if (log.login && !log.login.ok)
+    return verdict('ok', `connected in ${c.elapsedMs} ms; FTP server answers; login refused`);
   return verdict('ok', `connected in ${c.elapsedMs} ms; FTP server answers${log.login?.ok ? '; logged in' : ''}`);
 }
 
@@ -45,21 +61,35 @@ function tlsVerdict(log: ObservationLog, control: ChannelVerdict): ChannelVerdic
   const tls = log.tls;
   if (!tls) {
     if (log.settings.tls === 'off') return verdict('skipped', 'not requested (--tls, --tls-auto or --implicit-tls)');
-    return verdict('error', control.status === 'ok' ? 'not tested: the run stopped before TLS' : `not tested: control channel ${control.status}`);
+    return verdict(
+      'error',
+      control.status === 'ok'
+        ? 'not tested: the run stopped before TLS'
+        : `not tested: control channel ${control.status}`,
+    );
   }
-  if (tls.authReply && (tls.authReply.code < 200 || tls.authReply.code >= 400)) return verdict('blocked', `the server refused AUTH TLS (${tls.authReply.code})`);
+  if (tls.authReply && (tls.authReply.code < 200 || tls.authReply.code >= 400))
+    return verdict('blocked', `the server refused AUTH TLS (${tls.authReply.code})`);
   if (!tls.established) return verdict('blocked', `TLS handshake failed: ${tls.error?.message ?? 'unknown error'}`);
   const base = `${tls.protocol ?? 'TLS'} established${tls.insecureAccepted && tls.authorizationError ? ` (untrusted certificate accepted with --insecure: ${tls.authorizationError})` : ''}`;
   const protectedData = countedAttempts(dataEntries(log).filter(overTls));
   if (protectedData.length === 0) return verdict('ok', `${base}; no data connection tested over it`);
   const good = protectedData.filter(worked).length;
   if (good === protectedData.length) return verdict('ok', `${base}; data over TLS works (${good} of ${good})`);
-  if (good === 0) return verdict('blocked', `${base}, but no data connection over the TLS session worked (0 of ${protectedData.length})`);
+  if (good === 0)
+    return verdict(
+      'blocked',
+      `${base}, but no data connection over the TLS session worked (0 of ${protectedData.length})`,
+    );
   return verdict('partial', `${base}; data over the TLS session worked ${good} of ${protectedData.length} times`);
 }
 
 function passiveNeverLeftThisComputer(e: DataEntry): boolean {
-  return e.kind === 'passive' && e.attempt.connections.length > 0 && e.attempt.connections.every((c) => c.connect.state === 'local-error');
+  return (
+    e.kind === 'passive' &&
+    e.attempt.connections.length > 0 &&
+    e.attempt.connections.every((c) => c.connect.state === 'local-error')
+  );
 }
 
 /** A passive attempt that only worked by ignoring the address the server advertised. */
@@ -67,15 +97,22 @@ function onlyViaControlPeer(e: DataEntry): boolean {
   return e.kind === 'passive' && worked(e) && e.attempt.connections.at(-1)?.via === 'control-peer';
 }
 
-function dataVerdict(log: ObservationLog, control: ChannelVerdict, entries: DataEntry[], channel: 'passive' | 'active'): ChannelVerdict {
+function dataVerdict(
+  log: ObservationLog,
+  control: ChannelVerdict,
+  entries: DataEntry[],
+  channel: 'passive' | 'active',
+): ChannelVerdict {
   const tried = countedAttempts(entries);
   const sweep = channel === 'passive' ? sweepAsObserved(log) : undefined;
   const segments = sweep ? blockedSegments(sweep) : [];
   const missing = prerequisiteMissing(log, control);
-  if (channel === 'passive' && log.sweep && log.control.serverGone) return verdict('error', `not fully tested: ${log.control.serverGone}`);
+  if (channel === 'passive' && log.sweep && log.control.serverGone)
+    return verdict('error', `not fully tested: ${log.control.serverGone}`);
   // A sweep alone cannot vouch for a channel whose data connections never got the chance to run.
   if (tried.length === 0 && missing) return verdict('error', missing);
-  if (tried.length === 0 && !sweep) return entries.length > 0 ? verdict('error', 'interrupted') : verdict('skipped', 'not run');
+  if (tried.length === 0 && !sweep)
+    return entries.length > 0 ? verdict('error', 'interrupted') : verdict('skipped', 'not run');
   if (channel === 'active' && tried.every((e) => e.kind === 'active' && 'error' in e.attempt.listen)) {
     return verdict('error', 'could not listen for the server on this computer');
   }
@@ -90,12 +127,17 @@ function dataVerdict(log: ObservationLog, control: ChannelVerdict, entries: Data
       ? `; sweep: ${rangesText(segments.map((s) => [s.from, s.to]))} blocked`
       : `; sweep: all ${sweep.portsTested} ports reachable`
     : '';
-  const attempts = tried.length ? `${good.length} of ${tried.length} ${channel} data connections worked${indirect ? ` (${indirect} only via the control address)` : ''}` : 'no data connection tried';
+  const attempts = tried.length
+    ? `${good.length} of ${tried.length} ${channel} data connections worked${indirect ? ` (${indirect} only via the control address)` : ''}`
+    : 'no data connection tried';
   // Samples that all landed on blocked ports do not make a range blocked that the sweep found partly open.
   const sweepPartlyOpen = sweep !== undefined && segments.length > 0 && reachableRuns(sweep).length > 0;
-  if (tried.length > 0 && good.length === 0) return verdict(sweepPartlyOpen ? 'partial' : 'blocked', attempts + sweepText);
-  if (tried.length === 0 && sweep && reachableRuns(sweep).length === 0 && segments.length > 0) return verdict('blocked', attempts + sweepText);
-  if (good.length < tried.length || segments.length > 0 || indirect > 0) return verdict('partial', attempts + sweepText);
+  if (tried.length > 0 && good.length === 0)
+    return verdict(sweepPartlyOpen ? 'partial' : 'blocked', attempts + sweepText);
+  if (tried.length === 0 && sweep && reachableRuns(sweep).length === 0 && segments.length > 0)
+    return verdict('blocked', attempts + sweepText);
+  if (good.length < tried.length || segments.length > 0 || indirect > 0)
+    return verdict('partial', attempts + sweepText);
   return verdict('ok', attempts + sweepText);
 }
 
@@ -113,8 +155,15 @@ export function channelVerdicts(log: ObservationLog): Verdicts {
 /** The server died mid-run: what failed after that was not tested, so it is no evidence of a block. */
 function cutShort(verdicts: Verdicts, gone: string): Verdicts {
   const untested = (v: ChannelVerdict): ChannelVerdict =>
-    v.status === 'blocked' || v.status === 'partial' ? verdict('error', `not fully tested: ${gone} (before that: ${v.summary})`) : v;
-  return { control: verdicts.control, tls: untested(verdicts.tls), passive: untested(verdicts.passive), active: untested(verdicts.active) };
+    v.status === 'blocked' || v.status === 'partial'
+      ? verdict('error', `not fully tested: ${gone} (before that: ${v.summary})`)
+      : v;
+  return {
+    control: verdicts.control,
+    tls: untested(verdicts.tls),
+    passive: untested(verdicts.passive),
+    active: untested(verdicts.active),
+  };
 }
 
 export function overallVerdict(channels: Verdicts, required: Channel[]): Diagnosis['verdict'] {

@@ -151,7 +151,14 @@ export class ReplyParser {
       if (line.trim() !== '') items.push({ kind: 'garbage', line });
       return;
     }
-    const reply: OpenReply = { code: Number(m[1]), lines: [], lineCount: 0, storedChars: 0, truncated: false, bytes: lineBytes };
+    const reply: OpenReply = {
+      code: Number(m[1]),
+      lines: [],
+      lineCount: 0,
+      storedChars: 0,
+      truncated: false,
+      bytes: lineBytes,
+    };
     this.store(reply, line);
     if (m[2] === '-') this.open = reply;
     else items.push(this.finish(reply, unterminated));
@@ -161,7 +168,8 @@ export class ReplyParser {
     reply.lineCount += 1;
     if (reply.truncated) return;
     const fits =
-      reply.lines.length < this.limits.maxStoredLines && reply.storedChars + line.length + 1 <= this.limits.maxStoredChars;
+      reply.lines.length < this.limits.maxStoredLines &&
+      reply.storedChars + line.length + 1 <= this.limits.maxStoredChars;
     if (fits) {
       reply.lines.push(line);
       reply.storedChars += line.length + 1;

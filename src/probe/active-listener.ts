@@ -5,7 +5,8 @@ import { errnoOf } from './probe-error.js';
 /** Upper bound on ports tried when looking for a free one in the user's active range. */
 const MAX_PORTS_TRIED = 64;
 
-export type Listening = { server: Server; address: string; port: number } | { error: { errno?: string; message: string } };
+export type Listening =
+  { server: Server; address: string; port: number } | { error: { errno?: string; message: string } };
 
 /**
  * Listens on the first free port of [from, to] on one local address: a user's firewall typically

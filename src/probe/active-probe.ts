@@ -26,7 +26,15 @@ export async function probeActive(
   const localAddress = unmapIpv4(channel.local.address);
   const advertisedAddress = run.settings.externalIp ?? localAddress;
   const command = isIP(advertisedAddress) === 6 || run.settings.useEprt ? 'EPRT' : 'PORT';
-  const attempt: ActiveAttempt = { command, protection, controlTls: channel.isTls, listen: { address: localAddress, port: 0 }, listReplies: [], outcome: 'error', elapsedMs: 0 };
+  const attempt: ActiveAttempt = {
+    command,
+    protection,
+    controlTls: channel.isTls,
+    listen: { address: localAddress, port: 0 },
+    listReplies: [],
+    outcome: 'error',
+    elapsedMs: 0,
+  };
   const done = (outcome: ActiveOutcome): ActiveAttempt => {
     attempt.outcome = outcome;
     attempt.elapsedMs = elapsedSince(started);
@@ -44,8 +52,15 @@ export async function probeActive(
   let accept: ReturnType<typeof acceptOne> | undefined;
   try {
     await channel.send('NOOP', t, run.signal);
-    const argument = command === 'EPRT' ? encodeEprt({ address: advertisedAddress, port: listening.port }) : encodeHostPort({ address: advertisedAddress, port: listening.port });
-    attempt.advertised = { address: advertisedAddress, port: listening.port, addressClass: classifyAddress(advertisedAddress) };
+    const argument =
+      command === 'EPRT'
+        ? encodeEprt({ address: advertisedAddress, port: listening.port })
+        : encodeHostPort({ address: advertisedAddress, port: listening.port });
+    attempt.advertised = {
+      address: advertisedAddress,
+      port: listening.port,
+      addressClass: classifyAddress(advertisedAddress),
+    };
     attempt.sentArgument = argument;
     attempt.portReply = await channel.send(`${command} ${argument}`, t, run.signal);
     if (attempt.portReply.code !== 200) {
@@ -86,7 +101,11 @@ export async function probeActive(
         result: 'error',
         bytes: 0,
         totalMs: attempt.inbound?.waitedMs ?? 0,
-        error: { code: 'E_LOCAL_RESOURCE', message: `could not accept the server's connection: ${refusedLocally.message}`, ...(refusedLocally.errno ? { errno: refusedLocally.errno } : {}) },
+        error: {
+          code: 'E_LOCAL_RESOURCE',
+          message: `could not accept the server's connection: ${refusedLocally.message}`,
+          ...(refusedLocally.errno ? { errno: refusedLocally.errno } : {}),
+        },
       };
       await readLateRefusal(run, channel, attempt);
       return done('error');
@@ -104,8 +123,10 @@ export async function probeActive(
     if (data.tls && !data.tls.ok) return done('tls-failed');
     const transfer = data.transfer;
     if (!transfer) return done('error');
-    if (transfer.result === 'no-data' || transfer.result === 'stalled' || transfer.result === 'aborted') return done(transfer.result);
-    if (data.final && data.final.code >= 200 && data.final.code < 300 && transfer.result === 'complete') return done('ok');
+    if (transfer.result === 'no-data' || transfer.result === 'stalled' || transfer.result === 'aborted')
+      return done(transfer.result);
+    if (data.final && data.final.code >= 200 && data.final.code < 300 && transfer.result === 'complete')
+      return done('ok');
     if (data.final && (data.final.code === 425 || data.final.code === 426)) return done('server-connect-failed');
     return done('error');
   } catch (err) {
@@ -121,7 +142,11 @@ export async function probeActive(
 function arrival(socket: Socket | undefined, waitStarted: number): ActiveAttempt['inbound'] {
   const waitedMs = elapsedSince(waitStarted);
   if (!socket) return { arrived: false, waitedMs };
-  return { arrived: true, from: { address: unmapIpv4(socket.remoteAddress ?? ''), port: socket.remotePort ?? 0 }, waitedMs };
+  return {
+    arrived: true,
+    from: { address: unmapIpv4(socket.remoteAddress ?? ''), port: socket.remotePort ?? 0 },
+    waitedMs,
+  };
 }
 
 /** After 150 and no inbound connection: a server that gave up says so (425) soon; wait once, bounded. */
@@ -133,7 +158,12 @@ async function readLateRefusal(run: ProbeRun, channel: ControlChannel, attempt: 
   }
 }
 
-async function recordServerReceived(run: ProbeRun, channel: ControlChannel, attempt: ActiveAttempt, extensions: boolean): Promise<void> {
+async function recordServerReceived(
+  run: ProbeRun,
+  channel: ControlChannel,
+  attempt: ActiveAttempt,
+  extensions: boolean,
+): Promise<void> {
   if (!extensions || !channel.usable) return;
   const reply = await channel.send('SITE FTPDOCTOR LASTPORT', run.settings.stepTimeoutMs, run.signal);
   const received = parseLastReply(reply, 'LASTPORT');

@@ -2,7 +2,12 @@ import { checkServerIdentity, type PeerCertificate } from 'node:tls';
 import type { CertificateInfo } from './observation.js';
 
 /** The facts a person needs about the server's certificate: who, issued by whom, until when, for which names. */
-export function certificateFacts(cert: PeerCertificate, host: string, now: Date, authorizationError?: string): CertificateInfo {
+export function certificateFacts(
+  cert: PeerCertificate,
+  host: string,
+  now: Date,
+  authorizationError?: string,
+): CertificateInfo {
   const subject = distinguishedName(cert.subject);
   const issuer = distinguishedName(cert.issuer);
   const validTo = new Date(cert.valid_to);

@@ -97,7 +97,12 @@ export class ControlChannel {
       };
       const timer = setTimeout(() => {
         finish();
-        reject(new ProbeError('E_TIMEOUT', `no complete reply within ${timeoutMs} ms`, { elapsedMs: elapsed(), pendingBytes: this.parser.pendingBytes }));
+        reject(
+          new ProbeError('E_TIMEOUT', `no complete reply within ${timeoutMs} ms`, {
+            elapsedMs: elapsed(),
+            pendingBytes: this.parser.pendingBytes,
+          }),
+        );
       }, timeoutMs);
       if (signal.aborted) return onAbort();
       signal.addEventListener('abort', onAbort, { once: true });
@@ -118,13 +123,18 @@ export class ControlChannel {
     if (item.kind === 'reply') return item.reply;
     this.desynced = true;
     if (item.kind === 'garbage') throw new ProbeError('E_BAD_REPLY', `not an FTP reply: "${item.line.slice(0, 120)}"`);
-    throw new ProbeError('E_REPLY_TOO_LONG', `reply ${item.code} exceeded ${item.bytes} bytes (${item.lineCount} lines); session abandoned`, {
-      bytes: item.bytes,
-    });
+    throw new ProbeError(
+      'E_REPLY_TOO_LONG',
+      `reply ${item.code} exceeded ${item.bytes} bytes (${item.lineCount} lines); session abandoned`,
+      {
+        bytes: item.bytes,
+      },
+    );
   }
 
   write(command: string): void {
-    if (!this.usable) throw this.ended ?? new ProbeError('E_PROTOCOL', 'control channel is out of step with the server');
+    if (!this.usable)
+      throw this.ended ?? new ProbeError('E_PROTOCOL', 'control channel is out of step with the server');
     this.transcript.sent(command);
     this.socket.write(`${command}\r\n`);
   }
@@ -136,7 +146,11 @@ export class ControlChannel {
   }
 
   /** AUTH TLS accepted (RFC 4217 §4): the same TCP connection continues as a TLS client. */
-  async upgradeTls(options: Omit<ConnectionOptions, 'socket' | 'rejectUnauthorized'>, timeoutMs: number, signal: AbortSignal): Promise<TLSSocket> {
+  async upgradeTls(
+    options: Omit<ConnectionOptions, 'socket' | 'rejectUnauthorized'>,
+    timeoutMs: number,
+    signal: AbortSignal,
+  ): Promise<TLSSocket> {
     const plain = this.socket;
     this.detach(plain);
     try {
@@ -198,7 +212,8 @@ export class ControlChannel {
     for (const item of items) {
       if (item.kind === 'reply') {
         for (const line of item.lines) this.transcript.received(line);
-        if (item.lineCount > item.lines.length) this.transcript.note(`${item.lineCount - item.lines.length} more lines of this reply not kept`);
+        if (item.lineCount > item.lines.length)
+          this.transcript.note(`${item.lineCount - item.lines.length} more lines of this reply not kept`);
       } else if (item.kind === 'garbage') {
         this.transcript.received(item.line);
       } else {

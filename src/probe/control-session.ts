@@ -28,7 +28,12 @@ export interface ControlOpen {
 
 export async function openControl(run: ProbeRun, address: string): Promise<ControlOpen> {
   const { settings } = run;
-  const { outcome, socket } = await connectTcp({ address, port: settings.port, timeoutMs: settings.stepTimeoutMs, signal: run.signal });
+  const { outcome, socket } = await connectTcp({
+    address,
+    port: settings.port,
+    timeoutMs: settings.stepTimeoutMs,
+    signal: run.signal,
+  });
   if (!socket) return { connect: outcome };
   if (settings.tls !== 'implicit') return { connect: outcome, channel: new ControlChannel(socket, run.transcript) };
   const started = performance.now();
@@ -43,7 +48,13 @@ export async function openControl(run: ProbeRun, address: string): Promise<Contr
     const e = asProbeError(err, 'E_TLS');
     return {
       connect: outcome,
-      tls: { requested: 'implicit', established: false, insecureAccepted: false, error: { code: e.code, message: e.message }, elapsedMs: elapsedSince(started) },
+      tls: {
+        requested: 'implicit',
+        established: false,
+        insecureAccepted: false,
+        error: { code: e.code, message: e.message },
+        elapsedMs: elapsedSince(started),
+      },
     };
   }
 }
@@ -69,10 +80,14 @@ export function describeTls(
   if (protocol) record.protocol = protocol;
   const cipher = secure.getCipher();
   if (cipher) record.cipher = cipher.standardName ?? cipher.name;
-  if (cert && Object.keys(cert).length > 0) record.certificate = certificateFacts(cert, run.settings.host, new Date(), authorizationError);
+  if (cert && Object.keys(cert).length > 0)
+    record.certificate = certificateFacts(cert, run.settings.host, new Date(), authorizationError);
   if (authorizationError) record.authorizationError = authorizationError;
   if (!proceed) {
-    record.error = { code: 'E_TLS_CERT', message: `certificate not trusted (${authorizationError ?? 'unknown reason'}); use --insecure to go on` };
+    record.error = {
+      code: 'E_TLS_CERT',
+      message: `certificate not trusted (${authorizationError ?? 'unknown reason'}); use --insecure to go on`,
+    };
     secure.destroy();
   }
   return record;
@@ -85,7 +100,10 @@ export type Greeting = NonNullable<ControlObservation['greeting']>;
  * HTTP server answers; a port that closes on plain text gets one TLS handshake on a new connection,
  * which tells an implicit-FTPS port apart from a dead one.
  */
-export async function readGreeting(run: ProbeRun, channel: ControlChannel): Promise<{ greeting: Greeting; closedEarly?: ProbeError }> {
+export async function readGreeting(
+  run: ProbeRun,
+  channel: ControlChannel,
+): Promise<{ greeting: Greeting; closedEarly?: ProbeError }> {
   const started = performance.now();
   const timeoutMs = run.settings.stepTimeoutMs;
   let reply: Reply | undefined;
@@ -113,7 +131,10 @@ export async function readGreeting(run: ProbeRun, channel: ControlChannel): Prom
   if (kind === 'ftp') return { greeting };
   // Whatever this is, it is not an FTP session we can send commands on.
   channel.desynced = true;
-  failure ??= new ProbeError(kind === 'ftp-busy' ? 'E_CLOSED' : 'E_NOT_FTP', `the service on the control port is not ready for FTP (${kind})`);
+  failure ??= new ProbeError(
+    kind === 'ftp-busy' ? 'E_CLOSED' : 'E_NOT_FTP',
+    `the service on the control port is not ready for FTP (${kind})`,
+  );
   return { greeting, closedEarly: failure };
 }
 
@@ -127,13 +148,21 @@ async function nudge(run: ProbeRun, channel: ControlChannel, silence: ProbeError
   } catch (err) {
     const e = asProbeError(err);
     if (e.code === 'E_TIMEOUT' || e.code === 'E_ABORTED') return e.code === 'E_ABORTED' ? e : silence;
-    if (channel.firstBytesLength > 0) return new ProbeError('E_NOT_FTP', 'the server answered the nudge with something that is not FTP');
-    return (await wantsTls(run)) ? new ProbeError('E_NOT_FTP', 'the port speaks TLS first (implicit FTPS?)', { speaksTls: 'yes' }) : e;
+    if (channel.firstBytesLength > 0)
+      return new ProbeError('E_NOT_FTP', 'the server answered the nudge with something that is not FTP');
+    return (await wantsTls(run))
+      ? new ProbeError('E_NOT_FTP', 'the port speaks TLS first (implicit FTPS?)', { speaksTls: 'yes' })
+      : e;
   }
 }
 
 async function wantsTls(run: ProbeRun): Promise<boolean> {
-  const { socket } = await connectTcp({ address: run.address, port: run.settings.port, timeoutMs: run.settings.stepTimeoutMs, signal: run.signal });
+  const { socket } = await connectTcp({
+    address: run.address,
+    port: run.settings.port,
+    timeoutMs: run.settings.stepTimeoutMs,
+    signal: run.signal,
+  });
   if (!socket) return false;
   try {
     const secure = await tlsHandshake(socket, tlsOptions(run.settings.host), run.settings.stepTimeoutMs, run.signal);
@@ -155,7 +184,13 @@ export async function negotiateExplicitTls(run: ProbeRun, channel: ControlChanne
     authReply = await channel.send('AUTH TLS', run.settings.stepTimeoutMs, run.signal);
   } catch (err) {
     const e = asProbeError(err);
-    return { requested, established: false, insecureAccepted: false, error: { code: e.code, message: `AUTH TLS: ${e.message}` }, elapsedMs: elapsedSince(started) };
+    return {
+      requested,
+      established: false,
+      insecureAccepted: false,
+      error: { code: e.code, message: `AUTH TLS: ${e.message}` },
+      elapsedMs: elapsedSince(started),
+    };
   }
   if (authReply.code !== 234) {
     return {
@@ -174,7 +209,14 @@ export async function negotiateExplicitTls(run: ProbeRun, channel: ControlChanne
     return record;
   } catch (err) {
     const e = asProbeError(err, 'E_TLS');
-    return { requested, authReply, established: false, insecureAccepted: false, error: { code: e.code, message: e.message }, elapsedMs: elapsedSince(started) };
+    return {
+      requested,
+      authReply,
+      established: false,
+      insecureAccepted: false,
+      error: { code: e.code, message: e.message },
+      elapsedMs: elapsedSince(started),
+    };
   }
 }
 

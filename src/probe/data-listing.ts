@@ -13,7 +13,11 @@ export function isPreliminary(reply: Reply): boolean {
 }
 
 /** Sends LIST, or NLST when LIST is not implemented; returns the command used and its first reply. */
-export async function sendListing(run: ProbeRun, channel: ControlChannel, replies: Reply[]): Promise<{ command: 'LIST' | 'NLST'; reply: Reply }> {
+export async function sendListing(
+  run: ProbeRun,
+  channel: ControlChannel,
+  replies: Reply[],
+): Promise<{ command: 'LIST' | 'NLST'; reply: Reply }> {
   const t = run.settings.stepTimeoutMs;
   const reply = await channel.send('LIST', t, run.signal);
   replies.push(reply);
@@ -24,8 +28,13 @@ export async function sendListing(run: ProbeRun, channel: ControlChannel, replie
 }
 
 /** TLS for a protected data connection, resuming the control session. */
-export function protectDataSocket(run: ProbeRun, channel: ControlChannel, socket: Socket): ReturnType<typeof secureDataConnection> {
-  const session = channel.tlsSession ?? (channel.isTls && 'getSession' in channel.socket ? channel.socket.getSession() : undefined);
+export function protectDataSocket(
+  run: ProbeRun,
+  channel: ControlChannel,
+  socket: Socket,
+): ReturnType<typeof secureDataConnection> {
+  const session =
+    channel.tlsSession ?? (channel.isTls && 'getSession' in channel.socket ? channel.socket.getSession() : undefined);
   return secureDataConnection(socket, {
     session,
     servername: tlsOptions(run.settings.host).servername,

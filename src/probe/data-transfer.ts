@@ -10,7 +10,10 @@ import { tlsHandshake } from './tls-handshake.js';
  * points at a middlebox that lets the handshake through but not the payload, or a server that never
  * started; the second at a path that breaks mid-flow (MTU, an ALG, a state-table timeout).
  */
-export function readToEnd(socket: Socket | TLSSocket, opts: { idleMs: number; maxMs: number; signal: AbortSignal }): Promise<DataTransfer> {
+export function readToEnd(
+  socket: Socket | TLSSocket,
+  opts: { idleMs: number; maxMs: number; signal: AbortSignal },
+): Promise<DataTransfer> {
   const started = performance.now();
   const elapsed = (): number => Math.round(performance.now() - started);
   return new Promise((resolve) => {
@@ -35,11 +38,18 @@ export function readToEnd(socket: Socket | TLSSocket, opts: { idleMs: number; ma
     const armIdle = (): NodeJS.Timeout =>
       setTimeout(() => {
         const result = bytes === 0 ? 'no-data' : 'stalled';
-        finish(result, { code: 'E_TIMEOUT', message: `${result === 'no-data' ? 'no byte' : 'no further byte'} within ${opts.idleMs} ms (${bytes} bytes so far)` });
+        finish(result, {
+          code: 'E_TIMEOUT',
+          message: `${result === 'no-data' ? 'no byte' : 'no further byte'} within ${opts.idleMs} ms (${bytes} bytes so far)`,
+        });
       }, opts.idleMs);
     let idle = armIdle();
     const overall = setTimeout(
-      () => finish('stalled', { code: 'E_TIMEOUT', message: `transfer still running after ${opts.maxMs} ms (${bytes} bytes)` }),
+      () =>
+        finish('stalled', {
+          code: 'E_TIMEOUT',
+          message: `transfer still running after ${opts.maxMs} ms (${bytes} bytes)`,
+        }),
       opts.maxMs,
     );
     const onData = (chunk: Buffer): void => {
@@ -52,7 +62,11 @@ export function readToEnd(socket: Socket | TLSSocket, opts: { idleMs: number; ma
     const onError = (err: Error): void => {
       const errno = errnoOf(err);
       const e = asProbeError(err);
-      finish(e.code === 'E_RESET' ? 'reset' : 'error', { code: e.code, message: err.message, ...(errno ? { errno } : {}) });
+      finish(e.code === 'E_RESET' ? 'reset' : 'error', {
+        code: e.code,
+        message: err.message,
+        ...(errno ? { errno } : {}),
+      });
     };
     const onAbort = (): void => finish('aborted', { code: 'E_ABORTED', message: 'stopped during the transfer' });
     if (opts.signal.aborted) return onAbort();
@@ -78,7 +92,10 @@ export async function secureDataConnection(
   try {
     const secure = await tlsHandshake(
       socket,
-      { ...(opts.session ? { session: opts.session } : {}), ...(opts.servername ? { servername: opts.servername } : {}) },
+      {
+        ...(opts.session ? { session: opts.session } : {}),
+        ...(opts.servername ? { servername: opts.servername } : {}),
+      },
       opts.timeoutMs,
       opts.signal,
     );

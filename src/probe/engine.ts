@@ -1,7 +1,15 @@
 import { runSweep } from '../sweep/port-sweep.js';
 import { countPorts } from '../sweep/range-spec.js';
 import { ControlChannel } from './control-channel.js';
-import { login, loginIsPublic, negotiateExplicitTls, openControl, protectData, readGreeting, tlsOptions } from './control-session.js';
+import {
+  login,
+  loginIsPublic,
+  negotiateExplicitTls,
+  openControl,
+  protectData,
+  readGreeting,
+  tlsOptions,
+} from './control-session.js';
 import { observeEnvironment } from './environment.js';
 import type { ProbeEvent } from './events.js';
 import { EventStream } from './event-stream.js';
@@ -73,7 +81,10 @@ export function defaultSettings(host: string): ProbeSettings {
 }
 
 /** Runs the probe in the background: events as they happen, and the final log. */
-export function startProbe(settings: ProbeSettings, opts: ProbeOptions = {}): { events: AsyncIterable<ProbeEvent>; result: Promise<ObservationLog> } {
+export function startProbe(
+  settings: ProbeSettings,
+  opts: ProbeOptions = {},
+): { events: AsyncIterable<ProbeEvent>; result: Promise<ObservationLog> } {
   const events = new EventStream();
   const result = runProbe(settings, { ...opts, onEvent: (e) => events.push(e) }).finally(() => events.close());
   return { events, result };
@@ -84,7 +95,10 @@ export function startProbe(settings: ProbeSettings, opts: ProbeOptions = {}): { 
  * the network or the server does; a stopped run (signal or deadline) returns its partial log with
  * complete=false.
  */
-export async function runProbe(settings: ProbeSettings, opts: ProbeOptions & { onEvent?: (e: ProbeEvent) => void } = {}): Promise<ObservationLog> {
+export async function runProbe(
+  settings: ProbeSettings,
+  opts: ProbeOptions & { onEvent?: (e: ProbeEvent) => void } = {},
+): Promise<ObservationLog> {
   const started = performance.now();
   const controller = new AbortController();
   let abortReason: ObservationLog['abortReason'];
@@ -118,7 +132,14 @@ export async function runProbe(settings: ProbeSettings, opts: ProbeOptions & { o
     active: [],
     transcript: transcript.lines,
   };
-  const run: ProbeRun = { settings: log.settings, password: opts.password, signal: controller.signal, log, transcript, address: settings.host };
+  const run: ProbeRun = {
+    settings: log.settings,
+    password: opts.password,
+    signal: controller.signal,
+    log,
+    transcript,
+    address: settings.host,
+  };
   emit({ type: 'run-start', at: log.startedAt, host: settings.host, port: settings.port });
 
   const engine = new Engine(run, started, emit);
@@ -184,15 +205,26 @@ class Engine {
         log.control.connect = open.connect;
         if (open.tls) log.tls = open.tls;
         if (!open.channel) {
-          const why = open.connect.state === 'open' ? `TLS failed: ${open.tls?.error?.message ?? 'unknown'}` : `${open.connect.state}${open.connect.errno ? ` (${open.connect.errno})` : ''}`;
-          return { status: 'fail', summary: `${run.address}:${settings.port} ${why} after ${open.connect.elapsedMs} ms` };
+          const why =
+            open.connect.state === 'open'
+              ? `TLS failed: ${open.tls?.error?.message ?? 'unknown'}`
+              : `${open.connect.state}${open.connect.errno ? ` (${open.connect.errno})` : ''}`;
+          return {
+            status: 'fail',
+            summary: `${run.address}:${settings.port} ${why} after ${open.connect.elapsedMs} ms`,
+          };
         }
         this.channel = open.channel;
         this.sessionTls = settings.tls === 'implicit';
-        return { status: 'ok', summary: `connected in ${open.connect.elapsedMs} ms from ${open.channel.local.address}:${open.channel.local.port}` };
+        return {
+          status: 'ok',
+          summary: `connected in ${open.connect.elapsedMs} ms from ${open.channel.local.address}:${open.channel.local.port}`,
+        };
       })) === 'ok';
 
-    const sessionOk = controlOk ? await this.openSessionSteps() : this.skip(this.sessionSteps(), 'no control connection');
+    const sessionOk = controlOk
+      ? await this.openSessionSteps()
+      : this.skip(this.sessionSteps(), 'no control connection');
     if (sessionOk) {
       await this.passiveStep();
       await this.activeStep();
@@ -200,12 +232,19 @@ class Engine {
       this.skip(['passive', 'active'], 'the control session did not get far enough');
     }
     if (controlOk && settings.sweep !== 'off') await this.sweepStep();
-    else this.skip(['sweep'], settings.sweep === 'off' ? 'sweep turned off' : 'no control connection to time the sweep from');
+    else
+      this.skip(
+        ['sweep'],
+        settings.sweep === 'off' ? 'sweep turned off' : 'no control connection to time the sweep from',
+      );
     if (controlOk) await this.serverGone();
     await this.step('local-firewall', async () => {
       log.localFirewall = await readLocalFirewall(settings.stepTimeoutMs, run.signal);
       return log.localFirewall.readable
-        ? { status: 'ok', summary: `read with ${log.localFirewall.source} (${log.localFirewall.ruleset?.length ?? 0} characters)` }
+        ? {
+            status: 'ok',
+            summary: `read with ${log.localFirewall.source} (${log.localFirewall.ruleset?.length ?? 0} characters)`,
+          }
         : { status: 'skipped', summary: log.localFirewall.reason ?? 'not readable' };
     });
     await this.quit();
@@ -214,7 +253,13 @@ class Engine {
 
   /** The session steps in order (auth-tls only when TLS was asked for), or those after one of them. */
   private sessionSteps(after?: StepId): StepId[] {
-    const all: StepId[] = ['greeting', ...(this.run.settings.tls === 'off' ? [] : (['auth-tls'] as const)), 'login', 'features', 'server-view'];
+    const all: StepId[] = [
+      'greeting',
+      ...(this.run.settings.tls === 'off' ? [] : (['auth-tls'] as const)),
+      'login',
+      'features',
+      'server-view',
+    ];
     return after ? all.slice(all.indexOf(after) + 1) : all;
   }
 
@@ -226,7 +271,11 @@ class Engine {
       const { greeting, closedEarly } = await readGreeting(run, this.need());
       log.control.greeting = greeting;
       if (closedEarly) {
-        log.control.closedEarly = { reason: closedEarly.message, code: closedEarly.code, elapsedMs: elapsedSince(this.started) };
+        log.control.closedEarly = {
+          reason: closedEarly.message,
+          code: closedEarly.code,
+          elapsedMs: elapsedSince(this.started),
+        };
         return { status: 'fail', summary: `${greeting.kind}: ${closedEarly.message}` };
       }
       return { status: 'ok', summary: greeting.reply?.text.split('\n')[0] ?? greeting.kind };
@@ -239,15 +288,31 @@ class Engine {
         log.tls = tls;
         if (tls.established) {
           this.sessionTls = true;
-          return { status: tls.insecureAccepted ? 'warn' : 'ok', summary: `${tls.protocol ?? 'TLS'} ${tls.cipher ?? ''}${tls.insecureAccepted ? ' (untrusted certificate accepted)' : ''}`.trim() };
+          return {
+            status: tls.insecureAccepted ? 'warn' : 'ok',
+            summary:
+              `${tls.protocol ?? 'TLS'} ${tls.cipher ?? ''}${tls.insecureAccepted ? ' (untrusted certificate accepted)' : ''}`.trim(),
+          };
         }
-        return settings.tls === 'auto' ? this.withoutTls(tls) : { status: 'fail', summary: tls.error?.message ?? 'TLS not established' };
+        return settings.tls === 'auto'
+          ? this.withoutTls(tls)
+          : { status: 'fail', summary: tls.error?.message ?? 'TLS not established' };
       });
       if (tlsStatus === 'fail' || tlsStatus === 'aborted') {
-        return this.skip(this.sessionSteps('auth-tls'), settings.tls === 'auto' ? 'no TLS, and the check could not go on in plain text (see the TLS step)' : 'TLS was required and failed');
+        return this.skip(
+          this.sessionSteps('auth-tls'),
+          settings.tls === 'auto'
+            ? 'no TLS, and the check could not go on in plain text (see the TLS step)'
+            : 'TLS was required and failed',
+        );
       }
     } else if (settings.tls === 'implicit') {
-      this.record('auth-tls', log.tls?.established ? 'ok' : 'fail', elapsedSince(this.started), `${log.tls?.protocol ?? 'TLS'} from the first byte (implicit FTPS)`);
+      this.record(
+        'auth-tls',
+        log.tls?.established ? 'ok' : 'fail',
+        elapsedSince(this.started),
+        `${log.tls?.protocol ?? 'TLS'} from the first byte (implicit FTPS)`,
+      );
     }
 
     const loggedIn = await this.step('login', async () => {
@@ -259,7 +324,10 @@ class Engine {
       }
       if (this.sessionTls && log.tls) await protectData(run, channel, log.tls);
       this.prot = this.sessionTls && log.tls?.protReply?.code === 200 ? 'private' : 'clear';
-      return { status: 'ok', summary: log.login.passReply?.text.split('\n')[0] ?? log.login.userReply?.text.split('\n')[0] ?? 'logged in' };
+      return {
+        status: 'ok',
+        summary: log.login.passReply?.text.split('\n')[0] ?? log.login.userReply?.text.split('\n')[0] ?? 'logged in',
+      };
     });
     if (loggedIn !== 'ok') return this.skip(this.sessionSteps('login'), 'not logged in');
 
@@ -272,11 +340,16 @@ class Engine {
       const typeReply = await channel.send('TYPE I', t, run.signal);
       log.features = { featReply, features, systReply };
       this.extensions = offersExtensions(features);
-      return { status: typeReply.code === 200 ? 'ok' : 'warn', summary: `${features.length} features; ${systReply.text.split('\n')[0]}` };
+      return {
+        status: typeReply.code === 200 ? 'ok' : 'warn',
+        summary: `${features.length} features; ${systReply.text.split('\n')[0]}`,
+      };
     });
     if (!this.extensions) {
       this.skip(['server-view'], 'the server has no FTPDOCTOR probe extensions');
-      return this.channel?.usable === true || (await this.openSession(this.sessionTls, 'control channel lost after FEAT'));
+      return (
+        this.channel?.usable === true || (await this.openSession(this.sessionTls, 'control channel lost after FEAT'))
+      );
     }
     await this.step('server-view', async () => {
       const channel = this.need();
@@ -287,7 +360,10 @@ class Engine {
       const sweep = parseSweepReply(await channel.send('SITE FTPDOCTOR SWEEP', t, run.signal));
       if (sweep) view.sweep = sweep;
       log.serverView = view;
-      return { status: 'ok', summary: `the server sees ${peer ? `${peer.address}:${peer.port}` : 'an unknown peer'}${sweep ? `; sweep listeners on ${sweepSpan(sweep.ranges)}` : ''}` };
+      return {
+        status: 'ok',
+        summary: `the server sees ${peer ? `${peer.address}:${peer.port}` : 'an unknown peer'}${sweep ? `; sweep listeners on ${sweepSpan(sweep.ranges)}` : ''}`,
+      };
     });
     return true;
   }
@@ -304,12 +380,22 @@ class Engine {
     const { run } = this;
     const untrusted = tls.error?.code === 'E_TLS_CERT';
     const refusedByServer = tls.authReply !== undefined && tls.authReply.code !== 234;
-    const why = untrusted ? `certificate not trusted (${tls.authorizationError ?? tls.error?.message ?? 'unknown reason'})` : `no TLS (${tls.error?.message ?? 'refused'})`;
+    const why = untrusted
+      ? `certificate not trusted (${tls.authorizationError ?? tls.error?.message ?? 'unknown reason'})`
+      : `no TLS (${tls.error?.message ?? 'refused'})`;
     if (!refusedByServer && !loginIsPublic(run)) {
-      const remedy = untrusted ? 'run again with --insecure to accept this certificate, or --no-tls' : 'fix TLS on the server, or run again with --no-tls';
-      return { status: 'fail', summary: `${why}: not sending the password for ${run.settings.user} in plain text; ${remedy}` };
+      const remedy = untrusted
+        ? 'run again with --insecure to accept this certificate, or --no-tls'
+        : 'fix TLS on the server, or run again with --no-tls';
+      return {
+        status: 'fail',
+        summary: `${why}: not sending the password for ${run.settings.user} in plain text; ${remedy}`,
+      };
     }
-    if (!this.need().usable && !(await this.reconnect(`${why}; opening a plain-text control session, as --tls-auto allows`))) {
+    if (
+      !this.need().usable &&
+      !(await this.reconnect(`${why}; opening a plain-text control session, as --tls-auto allows`))
+    ) {
       return { status: 'fail', summary: `${why}, and no plain-text control session could be opened` };
     }
     tls.fellBackToPlain = true;
@@ -339,7 +425,12 @@ class Engine {
       for (const mode of this.modes()) {
         for (const command of ['PASV', 'EPSV'] as const) {
           if (!(await this.ready(mode))) break;
-          attempts.push(await probePassive(run, this.need(), command, mode.protection, { extensions: this.extensions, purpose: 'probe' }));
+          attempts.push(
+            await probePassive(run, this.need(), command, mode.protection, {
+              extensions: this.extensions,
+              purpose: 'probe',
+            }),
+          );
         }
       }
       // Samples repeat whichever command got a port advertised (PASV is refused on IPv6, RFC 2428 §1).
@@ -348,7 +439,13 @@ class Engine {
       const connectTimeoutMs = this.sampleConnectTimeout();
       for (let i = 1; sampler && i < run.settings.pasvSamples && !run.signal.aborted; i++) {
         if (!(await this.ready(first))) break;
-        attempts.push(await probePassive(run, this.need(), sampler, first.protection, { extensions: this.extensions, purpose: 'sample', connectTimeoutMs }));
+        attempts.push(
+          await probePassive(run, this.need(), sampler, first.protection, {
+            extensions: this.extensions,
+            purpose: 'sample',
+            connectTimeoutMs,
+          }),
+        );
       }
       return tally(
         attempts.filter((a) => a.purpose === 'probe'),
@@ -374,7 +471,10 @@ class Engine {
         if (!(await this.ready(mode))) break;
         attempts.push(await probeActive(run, this.need(), mode.protection, { extensions: this.extensions }));
       }
-      return tally(attempts, (a) => `${a.command}/${a.protection}${a.controlTls === false && this.sessionTls ? '/plain-session' : ''}`);
+      return tally(
+        attempts,
+        (a) => `${a.command}/${a.protection}${a.controlTls === false && this.sessionTls ? '/plain-session' : ''}`,
+      );
     });
   }
 
@@ -394,7 +494,8 @@ class Engine {
         knownListening: known,
         ...(settings.sweepConcurrency !== undefined ? { maxConcurrency: settings.sweepConcurrency } : {}),
         signal: run.signal,
-        onProgress: (p) => this.emit({ type: 'sweep-progress', done: p.done, total: p.total, counts: p.counts, runs: p.runs }),
+        onProgress: (p) =>
+          this.emit({ type: 'sweep-progress', done: p.done, total: p.total, counts: p.counts, runs: p.runs }),
       });
       const counts = Object.entries(log.sweep.counts)
         .map(([state, n]) => `${n} ${state}`)
@@ -402,9 +503,15 @@ class Engine {
       const gone = await this.serverGone();
       if (gone) {
         log.sweep.complete = false;
-        return { status: 'fail', summary: `${gone}; the sweep's ${log.sweep.portsTested} ports (${counts}) are no evidence` };
+        return {
+          status: 'fail',
+          summary: `${gone}; the sweep's ${log.sweep.portsTested} ports (${counts}) are no evidence`,
+        };
       }
-      return { status: log.sweep.complete ? 'ok' : 'warn', summary: `${log.sweep.portsTested} ports in ${log.sweep.elapsedMs} ms: ${counts}` };
+      return {
+        status: log.sweep.complete ? 'ok' : 'warn',
+        summary: `${log.sweep.portsTested} ports in ${log.sweep.elapsedMs} ms: ${counts}`,
+      };
     });
   }
 
@@ -420,7 +527,12 @@ class Engine {
     this.serverChecked = true;
     const closed = this.channel ? this.channel.closedReason?.message : 'no control session was left open';
     if (closed === undefined || run.signal.aborted) return undefined;
-    const probe = await connectTcp({ address: run.address, port: run.settings.port, timeoutMs: run.settings.stepTimeoutMs, signal: run.signal });
+    const probe = await connectTcp({
+      address: run.address,
+      port: run.settings.port,
+      timeoutMs: run.settings.stepTimeoutMs,
+      signal: run.signal,
+    });
     probe.socket?.destroy();
     if (probe.outcome.state === 'open' || probe.outcome.state === 'aborted') return undefined;
     const gone = `the server went away during the check (${closed}; control port ${run.settings.port} now ${probe.outcome.state}${probe.outcome.errno ? ` ${probe.outcome.errno}` : ''})`;
@@ -453,18 +565,29 @@ class Engine {
     const { run } = this;
     if (run.signal.aborted) return false;
     if (this.channel?.usable && this.channel.isTls !== tls) {
-      if (!(await this.openSession(tls, `opening a ${tls ? 'TLS' : 'plain-text'} control session for the comparison`))) return false;
+      if (!(await this.openSession(tls, `opening a ${tls ? 'TLS' : 'plain-text'} control session for the comparison`)))
+        return false;
     } else if (!this.channel?.usable) {
       if (this.reopens >= MAX_REOPENS) return false;
       this.reopens += 1;
       const lost = this.channel?.closedReason;
-      if (!(await this.openSession(tls, `control session ${lost ? `lost (${lost.code}: ${lost.message})` : 'out of step'}; opening a fresh one`))) return false;
+      if (
+        !(await this.openSession(
+          tls,
+          `control session ${lost ? `lost (${lost.code}: ${lost.message})` : 'out of step'}; opening a fresh one`,
+        ))
+      )
+        return false;
     }
     if (!tls || this.prot === protection) return true;
     const channel = this.need();
     let reply;
     try {
-      reply = await channel.send(protection === 'private' ? 'PROT P' : 'PROT C', run.settings.stepTimeoutMs, run.signal);
+      reply = await channel.send(
+        protection === 'private' ? 'PROT P' : 'PROT C',
+        run.settings.stepTimeoutMs,
+        run.signal,
+      );
     } catch (err) {
       // A server may end the session right after a final reply (vsftpd exits after its "522 … session
       // reuse required"), before we saw the close: a lost session, so a fresh one (bounded by MAX_REOPENS).
@@ -557,13 +680,21 @@ class Engine {
         run.log.control.closedEarly = { reason: e.message, code: e.code, elapsedMs: elapsedSince(this.started) };
       }
     }
-    if (run.signal.aborted && result.status !== 'ok') result = { status: 'aborted', summary: `stopped (${run.log.abortReason ?? 'signal'}): ${result.summary}` };
+    if (run.signal.aborted && result.status !== 'ok')
+      result = { status: 'aborted', summary: `stopped (${run.log.abortReason ?? 'signal'}): ${result.summary}` };
     this.record(id, result.status, startedMs, result.summary);
     return result.status;
   }
 
   private record(id: StepId, status: StepStatus, startedMs: number, summary: string): void {
-    const step = { id, label: STEP_LABELS[id], status, startedMs, elapsedMs: elapsedSince(this.started) - startedMs, summary };
+    const step = {
+      id,
+      label: STEP_LABELS[id],
+      status,
+      startedMs,
+      elapsedMs: elapsedSince(this.started) - startedMs,
+      summary,
+    };
     this.run.log.steps.push(step);
     this.emit({ type: 'step-end', step, log: structuredClone(this.run.log) });
   }

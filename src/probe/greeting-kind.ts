@@ -33,7 +33,17 @@ export function printableBytes(bytes: Uint8Array, maxChars = 256): string {
   let out = '';
   for (const b of bytes) {
     const piece =
-      b === 0x0d ? '\\r' : b === 0x0a ? '\\n' : b === 0x09 ? '\\t' : b === 0x5c ? '\\\\' : b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, '0')}`;
+      b === 0x0d
+        ? '\\r'
+        : b === 0x0a
+          ? '\\n'
+          : b === 0x09
+            ? '\\t'
+            : b === 0x5c
+              ? '\\\\'
+              : b >= 0x20 && b < 0x7f
+                ? String.fromCharCode(b)
+                : `\\x${b.toString(16).padStart(2, '0')}`;
     if (out.length + piece.length > maxChars) break;
     out += piece;
   }

@@ -22,27 +22,49 @@ const READERS: Reader[] = [
  */
 export async function readLocalFirewall(timeoutMs: number, signal: AbortSignal): Promise<LocalFirewallObservation> {
   const platform = process.platform;
-  if (platform !== 'linux') return { platform, readable: false, reason: `reading the firewall is implemented for Linux only (this is ${platform})` };
+  if (platform !== 'linux')
+    return {
+      platform,
+      readable: false,
+      reason: `reading the firewall is implemented for Linux only (this is ${platform})`,
+    };
   const reasons: string[] = [];
   for (const reader of READERS) {
     const result = await run(reader, timeoutMs, signal);
     if ('text' in result && result.text.trim() !== '') {
-      const record: LocalFirewallObservation = { platform, source: reader.source, readable: true, ruleset: result.text.slice(0, RULESET_CAP) };
+      const record: LocalFirewallObservation = {
+        platform,
+        source: reader.source,
+        readable: true,
+        ruleset: result.text.slice(0, RULESET_CAP),
+      };
       if (result.text.length > RULESET_CAP || result.cut) record.truncated = true;
       return record;
     }
-    reasons.push(`${reader.file} ${reader.args.join(' ')}: ${'reason' in result ? result.reason : 'empty ruleset'}`.trim());
+    reasons.push(
+      `${reader.file} ${reader.args.join(' ')}: ${'reason' in result ? result.reason : 'empty ruleset'}`.trim(),
+    );
     if (signal.aborted) break;
   }
   return { platform, readable: false, reason: reasons.join('; ') };
 }
 
-function run(reader: Reader, timeoutMs: number, signal: AbortSignal): Promise<{ text: string; cut?: boolean } | { reason: string }> {
+function run(
+  reader: Reader,
+  timeoutMs: number,
+  signal: AbortSignal,
+): Promise<{ text: string; cut?: boolean } | { reason: string }> {
   return new Promise((resolve) => {
     execFile(
       reader.file,
       reader.args,
-      { timeout: timeoutMs, maxBuffer: RULESET_CAP * 4, signal, encoding: 'utf8', env: { ...process.env, LC_ALL: 'C' } },
+      {
+        timeout: timeoutMs,
+        maxBuffer: RULESET_CAP * 4,
+        signal,
+        encoding: 'utf8',
+        env: { ...process.env, LC_ALL: 'C' },
+      },
       (err, stdout, stderr) => {
         if (err && 'code' in err && err.code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER') {
           resolve({ text: stdout, cut: true }); // a huge ruleset: its start is still evidence

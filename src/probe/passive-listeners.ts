@@ -11,7 +11,10 @@ export function portsStillListening(attempts: readonly PassiveAttempt[]): number
   const reachedLast = new Map<number, boolean>();
   for (const a of attempts) {
     if (!a.advertised || a.parseError !== undefined) continue;
-    reachedLast.set(a.advertised.port, a.connections.some((c) => c.connect.state === 'open'));
+    reachedLast.set(
+      a.advertised.port,
+      a.connections.some((c) => c.connect.state === 'open'),
+    );
   }
   return [...reachedLast]
     .filter(([, reached]) => !reached)

@@ -62,14 +62,20 @@ export async function probePassive(
       targets.push({ via: 'advertised', address: advertised.address });
     } else {
       if (run.settings.followPasvAddress) targets.push({ via: 'advertised', address: advertised.address });
-      else attempt.advertisedSkipped = `${advertised.address} is not the control peer ${channel.peer.address}; not connecting to a third host unless asked (followPasvAddress)`;
+      else
+        attempt.advertisedSkipped = `${advertised.address} is not the control peer ${channel.peer.address}; not connecting to a third host unless asked (followPasvAddress)`;
       targets.push({ via: 'control-peer', address: channel.peer.address });
     }
 
     let connection: DataConnectAttempt | undefined;
     let socket;
     for (const target of targets) {
-      const result = await connectTcp({ address: target.address, port: advertised.port, timeoutMs: opts.connectTimeoutMs ?? t, signal: run.signal });
+      const result = await connectTcp({
+        address: target.address,
+        port: advertised.port,
+        timeoutMs: opts.connectTimeoutMs ?? t,
+        signal: run.signal,
+      });
       const record: DataConnectAttempt = { via: target.via, connect: result.outcome };
       attempt.connections.push(record);
       if (result.socket) {
@@ -105,8 +111,10 @@ export async function probePassive(
     if (data.tls && !data.tls.ok) return done('tls-failed');
     const transfer = data.transfer;
     if (!transfer) return done('error');
-    if (transfer.result === 'no-data' || transfer.result === 'stalled' || transfer.result === 'aborted') return done(transfer.result);
-    if (data.final && data.final.code >= 200 && data.final.code < 300 && transfer.result === 'complete') return done('ok');
+    if (transfer.result === 'no-data' || transfer.result === 'stalled' || transfer.result === 'aborted')
+      return done(transfer.result);
+    if (data.final && data.final.code >= 200 && data.final.code < 300 && transfer.result === 'complete')
+      return done('ok');
     if (data.final && data.final.code >= 400) return done('transfer-refused');
     return done('error');
   } catch (err) {
@@ -122,7 +130,8 @@ export async function probePassive(
  */
 function unusableDataPort(port: number): string | undefined {
   if (port === 0) return 'the reply names port 0, which nothing can listen on';
-  if (port < 1024) return `the reply names privileged port ${port}, where no FTP server listens for data (RFC 2577 §3); not connecting`;
+  if (port < 1024)
+    return `the reply names privileged port ${port}, where no FTP server listens for data (RFC 2577 §3); not connecting`;
   return undefined;
 }
 

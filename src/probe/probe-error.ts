@@ -9,7 +9,12 @@ export class ProbeError extends Error {
   readonly errno?: string;
   readonly facts: Record<string, string | number | undefined>;
 
-  constructor(code: ErrorCode, message: string, facts: Record<string, string | number | undefined> = {}, errno?: string) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    facts: Record<string, string | number | undefined> = {},
+    errno?: string,
+  ) {
     super(message);
     this.name = 'ProbeError';
     this.code = code;

@@ -13,20 +13,34 @@ export interface TcpConnectResult {
  * One TCP connect with our own timeout: a DROP leaves the kernel retrying SYNs for about two
  * minutes, which no user waits for. Never throws; every ending is a classified ConnectOutcome.
  */
-export function connectTcp(opts: { address: string; port: number; timeoutMs: number; signal: AbortSignal }): Promise<TcpConnectResult> {
+export function connectTcp(opts: {
+  address: string;
+  port: number;
+  timeoutMs: number;
+  signal: AbortSignal;
+}): Promise<TcpConnectResult> {
   const { address, port, timeoutMs, signal } = opts;
   const started = performance.now();
   return new Promise((resolve) => {
     const socket = new Socket();
     let settled = false;
-    const finish = (result: Omit<ConnectOutcome, 'address' | 'port' | 'elapsedMs' | 'timeoutMs'>, keep: boolean): void => {
+    const finish = (
+      result: Omit<ConnectOutcome, 'address' | 'port' | 'elapsedMs' | 'timeoutMs'>,
+      keep: boolean,
+    ): void => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       signal.removeEventListener('abort', onAbort);
       socket.removeListener('error', onError);
       socket.removeListener('connect', onConnect);
-      const outcome: ConnectOutcome = { ...result, address, port, elapsedMs: Math.round(performance.now() - started), timeoutMs };
+      const outcome: ConnectOutcome = {
+        ...result,
+        address,
+        port,
+        elapsedMs: Math.round(performance.now() - started),
+        timeoutMs,
+      };
       if (keep) {
         resolve({ outcome, socket });
       } else {

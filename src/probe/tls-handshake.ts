@@ -35,9 +35,12 @@ export function tlsHandshake(
     };
     const elapsed = (): number => Math.round(performance.now() - started);
     const onSecure = (): void => done(undefined);
-    const onError = (err: Error): void => done(new ProbeError('E_TLS', err.message, { elapsedMs: elapsed() }, errnoOf(err)));
-    const onClose = (): void => done(new ProbeError('E_TLS', 'connection closed during the TLS handshake', { elapsedMs: elapsed() }));
-    const onAbort = (): void => done(new ProbeError('E_ABORTED', 'stopped during the TLS handshake', { elapsedMs: elapsed() }));
+    const onError = (err: Error): void =>
+      done(new ProbeError('E_TLS', err.message, { elapsedMs: elapsed() }, errnoOf(err)));
+    const onClose = (): void =>
+      done(new ProbeError('E_TLS', 'connection closed during the TLS handshake', { elapsedMs: elapsed() }));
+    const onAbort = (): void =>
+      done(new ProbeError('E_ABORTED', 'stopped during the TLS handshake', { elapsedMs: elapsed() }));
     const timer = setTimeout(
       () => done(new ProbeError('E_TIMEOUT', `no TLS handshake within ${timeoutMs} ms`, { elapsedMs: elapsed() })),
       timeoutMs,

@@ -35,7 +35,12 @@ export class Transcript {
   private add(dir: TranscriptLine['dir'], text: string): void {
     if (this.lines.length >= MAX_TRANSCRIPT_LINES - 1) {
       this.dropped += 1;
-      const summary: TranscriptLine = { t: this.now(), dir: 'note', text: `transcript capped: ${this.dropped} later lines not kept`, channel: 'control' };
+      const summary: TranscriptLine = {
+        t: this.now(),
+        dir: 'note',
+        text: `transcript capped: ${this.dropped} later lines not kept`,
+        channel: 'control',
+      };
       if (this.lines.length === MAX_TRANSCRIPT_LINES) this.lines[MAX_TRANSCRIPT_LINES - 1] = summary;
       else this.lines.push(summary);
       return;

@@ -1,5 +1,13 @@
 import type { Report } from './report-type.js';
-import { ACTOR_WORDS, CHANNELS, isRequired, sweepLine, targetLine, VERDICT_WORDS, WHERE_WORDS } from './report-words.js';
+import {
+  ACTOR_WORDS,
+  CHANNELS,
+  isRequired,
+  sweepLine,
+  targetLine,
+  VERDICT_WORDS,
+  WHERE_WORDS,
+} from './report-words.js';
 
 /** A paste-ready ticket summary (GitHub-flavoured Markdown). */
 
@@ -19,10 +27,13 @@ export function renderMarkdown(report: Report): string {
   const out: string[] = [];
   out.push(`## ftpdoctor: ${VERDICT_WORDS[report.verdict]} — ${targetLine(report)}`, '');
   out.push(`**${report.recommendation}**`, '');
-  out.push(`- Checked: ${report.startedAt} → ${report.endedAt} (${report.timings.totalMs} ms)${report.complete ? '' : ' — incomplete run'}`);
+  out.push(
+    `- Checked: ${report.startedAt} → ${report.endedAt} (${report.timings.totalMs} ms)${report.complete ? '' : ' — incomplete run'}`,
+  );
   out.push(`- Command: \`${report.commandLine.join(' ').replace(/`/g, "'")}\``);
   out.push(`- ftpdoctor ${report.tool.version}, ${report.environment.os}, Node ${report.environment.node}`);
-  if (report.environment.externalAddress) out.push(`- The server saw this computer as ${report.environment.externalAddress}`);
+  if (report.environment.externalAddress)
+    out.push(`- The server saw this computer as ${report.environment.externalAddress}`);
   out.push('', '| Channel | Required | Status | Why |', '|---|---|---|---|');
   for (const c of CHANNELS) {
     const v = report.channels[c];
@@ -41,8 +52,18 @@ export function renderMarkdown(report: Report): string {
     }
     for (const ex of f.examples) out.push('', `*${ex.system}:*`, '', fence(ex.text));
   }
-  const lines = report.transcript.slice(0, MAX_TRANSCRIPT).map((l) => `${String(l.t).padStart(6)} ${l.dir === 'sent' ? '>' : l.dir === 'received' ? '<' : '#'} ${l.text}`);
-  if (report.transcript.length > MAX_TRANSCRIPT) lines.push(`… ${report.transcript.length - MAX_TRANSCRIPT} more lines in the JSON report`);
-  out.push('', '<details><summary>Control connection transcript (password redacted)</summary>', '', fence(lines.join('\n') || '(empty)'), '', '</details>');
+  const lines = report.transcript
+    .slice(0, MAX_TRANSCRIPT)
+    .map((l) => `${String(l.t).padStart(6)} ${l.dir === 'sent' ? '>' : l.dir === 'received' ? '<' : '#'} ${l.text}`);
+  if (report.transcript.length > MAX_TRANSCRIPT)
+    lines.push(`… ${report.transcript.length - MAX_TRANSCRIPT} more lines in the JSON report`);
+  out.push(
+    '',
+    '<details><summary>Control connection transcript (password redacted)</summary>',
+    '',
+    fence(lines.join('\n') || '(empty)'),
+    '',
+    '</details>',
+  );
   return `${out.join('\n')}\n`;
 }

@@ -1,5 +1,13 @@
 import type { Report } from './report-type.js';
-import { ACTOR_WORDS, CHANNELS, isRequired, sweepLine, targetLine, VERDICT_WORDS, WHERE_WORDS } from './report-words.js';
+import {
+  ACTOR_WORDS,
+  CHANNELS,
+  isRequired,
+  sweepLine,
+  targetLine,
+  VERDICT_WORDS,
+  WHERE_WORDS,
+} from './report-words.js';
 
 /**
  * The human summary for pipes, logs and terminals without a live view: plain text, no ANSI codes,
@@ -9,7 +17,10 @@ import { ACTOR_WORDS, CHANNELS, isRequired, sweepLine, targetLine, VERDICT_WORDS
 const MAX_EVIDENCE = 4;
 
 function indent(text: string, pad: string): string {
-  return text.split('\n').map((l) => pad + l).join('\n');
+  return text
+    .split('\n')
+    .map((l) => pad + l)
+    .join('\n');
 }
 
 export function renderText(report: Report): string {
@@ -32,7 +43,8 @@ export function renderText(report: Report): string {
     out.push(`  Where: ${WHERE_WORDS[f.where]}. Who acts: ${ACTOR_WORDS[f.actor]}.`);
     out.push('  Evidence:');
     for (const e of f.evidence.slice(0, MAX_EVIDENCE)) out.push(`    - ${e.fact}`);
-    if (f.evidence.length > MAX_EVIDENCE) out.push(`    - … ${f.evidence.length - MAX_EVIDENCE} more in the JSON report`);
+    if (f.evidence.length > MAX_EVIDENCE)
+      out.push(`    - … ${f.evidence.length - MAX_EVIDENCE} more in the JSON report`);
     if (f.fix.length) {
       out.push('  Fix:');
       f.fix.forEach((step, i) => out.push(`    ${i + 1}. ${step}`));

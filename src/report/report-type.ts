@@ -1,5 +1,12 @@
 import type { Channel, Diagnosis, Finding, Verdicts } from '../diagnosis/finding.js';
-import type { ObservationLog, PortRun, PortState, ProbeSettings, StepRecord, TranscriptLine } from '../probe/observation.js';
+import type {
+  ObservationLog,
+  PortRun,
+  PortState,
+  ProbeSettings,
+  StepRecord,
+  TranscriptLine,
+} from '../probe/observation.js';
 
 /**
  * The JSON report: the contract support teams and tools build on (issue 5). The stable core is

@@ -43,6 +43,8 @@ export function sweepLine(report: Report, max = 12): string {
   if (!s.performed) return `not run (${s.mode === 'off' ? '--sweep off' : 'the run did not get that far'})`;
   const runs = s.runs.slice(0, max).map((r) => `${span(r.from, r.to)} ${r.state}`);
   const more = s.runs.length > max ? `, … ${s.runs.length - max} more runs` : '';
-  const counts = Object.entries(s.counts).map(([state, n]) => `${n} ${state}`).join(', ');
+  const counts = Object.entries(s.counts)
+    .map(([state, n]) => `${n} ${state}`)
+    .join(', ');
   return `${s.ranges.map(([a, b]) => span(a, b)).join(', ')} on ${s.address} (${s.mode}, ${s.portsTested} ports${counts ? `: ${counts}` : ''}${s.complete === false ? ', incomplete' : ''}): ${runs.join(', ')}${more}`;
 }

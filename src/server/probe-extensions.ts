@@ -12,7 +12,10 @@ export const probeExtensionCommands: CommandGroup = {
   SITE: command(false, 'required', (s, arg) => {
     const [family = '', sub = '', ...extra] = arg.trim().split(/\s+/);
     if (family.toUpperCase() !== 'FTPDOCTOR') {
-      return s.reply(s.loggedIn ? 504 : 530, s.loggedIn ? `SITE ${family.slice(0, 16)} not implemented.` : 'Please login with USER and PASS.');
+      return s.reply(
+        s.loggedIn ? 504 : 530,
+        s.loggedIn ? `SITE ${family.slice(0, 16)} not implemented.` : 'Please login with USER and PASS.',
+      );
     }
     if (extra.length > 0) return s.reply(501, 'SITE FTPDOCTOR takes one word: PEER, LASTPORT, LASTPASV or SWEEP.');
     switch (sub.toUpperCase()) {

@@ -16,7 +16,8 @@ export class RootFs implements VirtualFs {
 
   static async open(root: string, writable: boolean): Promise<RootFs> {
     const real = await realpath(root);
-    if (!(await stat(real)).isDirectory()) throw new FsError('not-a-directory', root, `--root ${root} is not a directory`);
+    if (!(await stat(real)).isDirectory())
+      throw new FsError('not-a-directory', root, `--root ${root} is not a directory`);
     return new RootFs(real, writable);
   }
 

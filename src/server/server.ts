@@ -38,8 +38,10 @@ export class ServerStartError extends Error {
 function checkConfig(c: ServerConfig): void {
   const [from, to] = c.pasvRange;
   const valid = (p: number): boolean => Number.isInteger(p) && p >= 1 && p <= 65535;
-  if (!valid(from) || !valid(to) || from > to) throw new ServerStartError('bad-config', `passive range ${from}-${to} is not a port range`);
-  if (!Number.isInteger(c.port) || c.port < 0 || c.port > 65535) throw new ServerStartError('bad-config', `port ${c.port} is not a TCP port`);
+  if (!valid(from) || !valid(to) || from > to)
+    throw new ServerStartError('bad-config', `passive range ${from}-${to} is not a port range`);
+  if (!Number.isInteger(c.port) || c.port < 0 || c.port > 65535)
+    throw new ServerStartError('bad-config', `port ${c.port} is not a TCP port`);
   if ((c.user === undefined) !== (c.password === undefined)) {
     throw new ServerStartError('bad-config', 'an account needs both a user name and a password');
   }
@@ -52,11 +54,15 @@ function listen(server: Server, host: string | undefined, port: number): Promise
   return new Promise((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) =>
       reject(
-        new ServerStartError('listen-failed', `cannot listen on ${host ?? '*'} port ${port}: ${err.code ?? err.message}`, {
-          address: host,
-          port,
-          errno: err.code,
-        }),
+        new ServerStartError(
+          'listen-failed',
+          `cannot listen on ${host ?? '*'} port ${port}: ${err.code ?? err.message}`,
+          {
+            address: host,
+            port,
+            errno: err.code,
+          },
+        ),
       ),
     );
     server.listen({ host, port, backlog: 1024 }, () => resolve(server.address() as AddressInfo));
@@ -79,12 +85,25 @@ export async function startServer(partial: ServerOptions): Promise<RunningServer
   const serverId = randomBytes(4).toString('hex');
   const log = config.log;
   const [fs, tls] = await Promise.all([openFs(config), createTlsIdentity(config.tlsCert, config.tlsKey)]);
-  const sweep = config.sweepMode ? await SweepListeners.start({ host: config.host, range: config.pasvRange, serverId }) : undefined;
+  const sweep = config.sweepMode
+    ? await SweepListeners.start({ host: config.host, range: config.pasvRange, serverId })
+    : undefined;
   if (sweep && sweep.skipped.size > 0) {
     const reasons = [...sweep.skipped].map(([errno, n]) => `${n} ${errno}`).join(', ');
-    log?.(`sweep mode: ${sweep.ports.length} of ${config.pasvRange[1] - config.pasvRange[0] + 1} ports listening; skipped ${reasons}${sweep.skipped.has('EMFILE') ? ' (raise the open-file limit: ulimit -n)' : ''}`);
+    log?.(
+      `sweep mode: ${sweep.ports.length} of ${config.pasvRange[1] - config.pasvRange[0] + 1} ports listening; skipped ${reasons}${sweep.skipped.has('EMFILE') ? ' (raise the open-file limit: ulimit -n)' : ''}`,
+    );
   }
-  const ctx: ServerContext = { config, serverId, fs, listings: new ListingCache(fs), tls, sweep, throttle: new LoginThrottle(config.limits.loginFailureDelayMs), log };
+  const ctx: ServerContext = {
+    config,
+    serverId,
+    fs,
+    listings: new ListingCache(fs),
+    tls,
+    sweep,
+    throttle: new LoginThrottle(config.limits.loginFailureDelayMs),
+    log,
+  };
   const limits = new SessionLimits(config.limits);
   const sessions = new Set<Session>();
 

@@ -9,7 +9,8 @@ export class SessionLimits {
 
   /** A reason to refuse, or undefined after counting the session in. */
   admit(address: string): string | undefined {
-    if (this.total >= this.limits.maxSessions) return `Too many sessions (limit ${this.limits.maxSessions}); try again later.`;
+    if (this.total >= this.limits.maxSessions)
+      return `Too many sessions (limit ${this.limits.maxSessions}); try again later.`;
     const mine = this.perIp.get(address) ?? 0;
     if (mine >= this.limits.maxSessionsPerIp) {
       return `Too many sessions from ${address} (limit ${this.limits.maxSessionsPerIp}); try again later.`;

@@ -9,8 +9,7 @@ import type { ServerContext } from './server-context.js';
 
 /** How the next data connection will be made (RFC 959 §3.2): set by PASV/EPSV or PORT/EPRT, used once. */
 export type DataSetup =
-  | { kind: 'passive'; endpoint: PassiveEndpoint }
-  | { kind: 'active'; address: string; port: number };
+  { kind: 'passive'; endpoint: PassiveEndpoint } | { kind: 'active'; address: string; port: number };
 
 /** Verbs answered even while a transfer runs (RFC 959 §4.1.3: ABOR and STAT are meant for that). */
 const DURING_TRANSFER = new Set(['ABOR', 'STAT', 'QUIT', 'NOOP']);
@@ -86,7 +85,11 @@ export class Session {
 
   private attach(socket: Socket | TLSSocket): void {
     socket.on('data', this.onData);
-    socket.on('error', (err) => this.ctx.log?.(`session ${this.peerAddress}:${this.peerPort} control error ${(err as NodeJS.ErrnoException).code ?? err.message}`));
+    socket.on('error', (err) =>
+      this.ctx.log?.(
+        `session ${this.peerAddress}:${this.peerPort} control error ${(err as NodeJS.ErrnoException).code ?? err.message}`,
+      ),
+    );
     socket.on('close', () => this.teardown());
     socket.setTimeout(this.ctx.config.limits.idleTimeoutMs, () => {
       if (this.abortTransfer) return; // the control channel is quiet during a long transfer
@@ -151,7 +154,12 @@ export class Session {
 
   private receive(chunk: Buffer): void {
     for (const event of this.splitter.push(chunk)) {
-      if (event.kind === 'line' && this.running && this.abortTransfer && DURING_TRANSFER.has(parseCommandLine(event.line).verb)) {
+      if (
+        event.kind === 'line' &&
+        this.running &&
+        this.abortTransfer &&
+        DURING_TRANSFER.has(parseCommandLine(event.line).verb)
+      ) {
         void this.execute(event.line);
       } else this.queue.push(event);
     }
@@ -164,7 +172,11 @@ export class Session {
     try {
       for (let event = this.queue.shift(); event !== undefined && !this.closed; event = this.queue.shift()) {
         if (event.kind === 'line') await this.execute(event.line);
-        else this.reply(500, `Command line too long (${event.bytes} bytes, limit ${this.ctx.config.limits.maxCommandLineBytes}).`);
+        else
+          this.reply(
+            500,
+            `Command line too long (${event.bytes} bytes, limit ${this.ctx.config.limits.maxCommandLineBytes}).`,
+          );
       }
     } finally {
       this.running = false;

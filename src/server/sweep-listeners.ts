@@ -29,12 +29,17 @@ export class SweepListeners {
 
   private constructor(private readonly serverId: string) {}
 
-  static async start(opts: { host: string | undefined; range: [number, number]; serverId: string }): Promise<SweepListeners> {
+  static async start(opts: {
+    host: string | undefined;
+    range: [number, number];
+    serverId: string;
+  }): Promise<SweepListeners> {
     const sweep = new SweepListeners(opts.serverId);
     const [from, to] = opts.range;
     for (let start = from; start <= to; start += LISTEN_BATCH) {
       const batch: Array<Promise<void>> = [];
-      for (let port = start; port <= Math.min(to, start + LISTEN_BATCH - 1); port++) batch.push(sweep.listen(opts.host, port));
+      for (let port = start; port <= Math.min(to, start + LISTEN_BATCH - 1); port++)
+        batch.push(sweep.listen(opts.host, port));
       await Promise.all(batch);
     }
     if (sweep.skipped.has('EMFILE')) await sweep.releaseHeadroom();

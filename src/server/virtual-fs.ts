@@ -14,7 +14,8 @@ export interface FileEntry {
   writable: boolean;
 }
 
-export type FsErrorCode = 'not-found' | 'outside-root' | 'not-a-directory' | 'is-a-directory' | 'read-only' | 'too-large';
+export type FsErrorCode =
+  'not-found' | 'outside-root' | 'not-a-directory' | 'is-a-directory' | 'read-only' | 'too-large';
 
 /** Every file-tree failure the commands turn into a 550/552 reply. */
 export class FsError extends Error {

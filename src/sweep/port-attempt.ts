@@ -72,7 +72,9 @@ class PortAttempt implements Expiring {
     socket.on('connect', onConnect);
     ctx.guard?.track(port, socket);
     try {
-      socket.connect(sourcePort === undefined ? { host: ctx.address, port } : { host: ctx.address, port, localPort: sourcePort });
+      socket.connect(
+        sourcePort === undefined ? { host: ctx.address, port } : { host: ctx.address, port, localPort: sourcePort },
+      );
     } catch (err) {
       // Node validates synchronously (ERR_SOCKET_BAD_PORT…): this computer refused to try. Reported on the
       // next tick like every other answer, so the sweep's launch loop never re-enters itself.
@@ -109,7 +111,8 @@ class PortAttempt implements Expiring {
     }
     const state = classifyConnectError({ errno });
     const answer = state === 'aborted' ? 'local-error' : state;
-    if (answer === 'reset' || answer === 'icmp-reject') this.finish({ kind: 'answer', connect: answer, errno, rttMs: this.elapsed() });
+    if (answer === 'reset' || answer === 'icmp-reject')
+      this.finish({ kind: 'answer', connect: answer, errno, rttMs: this.elapsed() });
     else this.finish({ kind: 'answer', connect: answer, errno });
   }
 

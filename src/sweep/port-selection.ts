@@ -13,7 +13,8 @@ export function selectPorts(ranges: ReadonlyArray<readonly [number, number]>, mo
   if (mode === 'full' || total <= SAMPLE_SPREAD + 2 * ranges.length) return allPorts(ranges);
   const chosen = new Set<number>();
   for (const [from, to] of ranges) chosen.add(from).add(to);
-  for (let i = 0; i < SAMPLE_SPREAD; i++) chosen.add(portAtIndex(ranges, Math.round((i * (total - 1)) / (SAMPLE_SPREAD - 1))));
+  for (let i = 0; i < SAMPLE_SPREAD; i++)
+    chosen.add(portAtIndex(ranges, Math.round((i * (total - 1)) / (SAMPLE_SPREAD - 1))));
   return [...chosen].sort((a, b) => a - b);
 }
 

@@ -1,7 +1,15 @@
 import { isIP } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { PortRun, PortState, SweepObservation } from '../probe/observation.js';
-import { allowed, type ConcurrencyWindow, createWindow, onAnswer, onLocalExhaustion, onNoAnswer, onProvenLoss } from './concurrency-window.js';
+import {
+  allowed,
+  type ConcurrencyWindow,
+  createWindow,
+  onAnswer,
+  onLocalExhaustion,
+  onNoAnswer,
+  onProvenLoss,
+} from './concurrency-window.js';
 import { findIcmpMixSpans } from './icmp-rate-limit.js';
 import { InFlightAttempts } from './in-flight-attempts.js';
 import { LocalPortPool, readEphemeralRange, sourcePortRanges } from './local-port-pool.js';
@@ -12,7 +20,13 @@ import { type AttemptContext, type AttemptResult, attemptPort } from './port-att
 import { compressRuns } from './port-runs.js';
 import { selectPorts } from './port-selection.js';
 import { formatRanges, parseRangeSpec, type RangeSpecError } from './range-spec.js';
-import { addRttSample, createRttEstimate, DEFAULT_RTT_BOUNDS, type RttBounds, type RttEstimate } from './rtt-estimator.js';
+import {
+  addRttSample,
+  createRttEstimate,
+  DEFAULT_RTT_BOUNDS,
+  type RttBounds,
+  type RttEstimate,
+} from './rtt-estimator.js';
 
 export interface SweepProgress {
   done: number;
@@ -81,7 +95,8 @@ const HOST_ANSWERS: ReadonlySet<PortState> = new Set(['open', 'closed', 'blocked
 export async function runSweep(opts: SweepOptions): Promise<SweepObservation> {
   const startedAt = performance.now();
   // One lookup per port would sweep whatever each answer said: the caller resolves once and passes the address.
-  if (isIP(opts.address) === 0) throw new SweepInputError('E_SWEEP_ADDRESS', `cannot sweep "${opts.address}": give an IP address, not a host name`);
+  if (isIP(opts.address) === 0)
+    throw new SweepInputError('E_SWEEP_ADDRESS', `cannot sweep "${opts.address}": give an IP address, not a host name`);
   const valid = parseRangeSpec(formatRanges(opts.ranges));
   if (!valid.ok) throw new SweepInputError(valid.code, `cannot sweep ${opts.address}: ${valid.message}`);
   const ranges = valid.ranges;
@@ -111,7 +126,11 @@ export async function runSweep(opts: SweepOptions): Promise<SweepObservation> {
     inFlight: new InFlightAttempts(),
     clock: new LoopTurnClock(),
     aborted: () => aborted,
-    ...(pinned ? { sourcePorts: new LocalPortPool(pinned) } : isOwnAddress(opts.address) ? { guard: new OwnSocketGuard() } : {}),
+    ...(pinned
+      ? { sourcePorts: new LocalPortPool(pinned) }
+      : isOwnAddress(opts.address)
+        ? { guard: new OwnSocketGuard() }
+        : {}),
   };
   const onAbort = (): void => {
     aborted = true;
@@ -149,7 +168,8 @@ export async function runSweep(opts: SweepOptions): Promise<SweepObservation> {
     switch (result.connect) {
       case 'open':
         if (result.token && !result.token.ok) {
-          if (tokenMismatches.length < MISMATCH_SAMPLES) tokenMismatches.push({ port, reason: result.token.reason, got: result.token.got });
+          if (tokenMismatches.length < MISMATCH_SAMPLES)
+            tokenMismatches.push({ port, reason: result.token.reason, got: result.token.got });
           return 'token-mismatch';
         }
         return 'open';
@@ -177,7 +197,8 @@ export async function runSweep(opts: SweepOptions): Promise<SweepObservation> {
           const tries = (localRetries.get(port) ?? 0) + 1;
           localRetries.set(port, tries);
           if (result.why === 'exhausted') window = onLocalExhaustion(window, inFlight + 1);
-          if (tries <= (result.why === 'source-port-busy' ? 4 * MAX_LOCAL_RETRIES : MAX_LOCAL_RETRIES)) again.push(port);
+          if (tries <= (result.why === 'source-port-busy' ? 4 * MAX_LOCAL_RETRIES : MAX_LOCAL_RETRIES))
+            again.push(port);
           else record(port, 'local-error', result.errno ?? 'ESELFCONNECT');
           return;
         }
@@ -231,7 +252,12 @@ export async function runSweep(opts: SweepOptions): Promise<SweepObservation> {
     let passStart = performance.now();
     // First pass: the timeout follows the estimator as samples arrive (0 = "current estimate").
     await runPass(ports, 0);
-    passes.push({ ports: ports.length, timeoutMs: round(rtt.timeoutMs), elapsedMs: round(performance.now() - passStart), answered: ports.length - (counts['no-answer'] ?? 0) });
+    passes.push({
+      ports: ports.length,
+      timeoutMs: round(rtt.timeoutMs),
+      elapsedMs: round(performance.now() - passStart),
+      answered: ports.length - (counts['no-answer'] ?? 0),
+    });
     for (let pass = 1; pass <= MAX_RETRY_PASSES && !aborted; pass++) {
       const silent = ports.filter((p) => states.get(p) === 'no-answer');
       if (silent.length === 0) break;
@@ -241,7 +267,12 @@ export async function runSweep(opts: SweepOptions): Promise<SweepObservation> {
       const timeoutMs = Math.min(bounds.maxMs, 2 ** pass * rtt.timeoutMs);
       passStart = performance.now();
       const recovered = await runPass(silent, timeoutMs);
-      passes.push({ ports: silent.length, timeoutMs: round(timeoutMs), elapsedMs: round(performance.now() - passStart), answered: silent.length - (counts['no-answer'] ?? 0) });
+      passes.push({
+        ports: silent.length,
+        timeoutMs: round(timeoutMs),
+        elapsedMs: round(performance.now() - passStart),
+        answered: silent.length - (counts['no-answer'] ?? 0),
+      });
       if (recovered === 0) break;
     }
   }
@@ -265,7 +296,11 @@ export async function runSweep(opts: SweepOptions): Promise<SweepObservation> {
       timeoutMs: round(rtt.timeoutMs),
       ...(opts.initialRttMs === undefined ? {} : { initialRttMs: opts.initialRttMs }),
     },
-    concurrency: { max: limit, final: allowed(window), ...(fd.softLimit === undefined ? {} : { fdLimit: fd.softLimit }) },
+    concurrency: {
+      max: limit,
+      final: allowed(window),
+      ...(fd.softLimit === undefined ? {} : { fdLimit: fd.softLimit }),
+    },
     errnos,
     sourcePorts: { ephemeral: ephemeral.range, ...(pinned ? { pinned } : {}) },
     ...(icmpMix.length > 0 ? { icmpMix } : {}),

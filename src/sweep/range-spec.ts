@@ -6,15 +6,10 @@
  */
 
 export type RangeSpecResult =
-  | { ok: true; ranges: Array<[number, number]> }
-  | { ok: false; code: RangeSpecError; message: string };
+  { ok: true; ranges: Array<[number, number]> } | { ok: false; code: RangeSpecError; message: string };
 
 export type RangeSpecError =
-  | 'E_RANGE_EMPTY'
-  | 'E_RANGE_SYNTAX'
-  | 'E_RANGE_PORT_ZERO'
-  | 'E_RANGE_PORT_TOO_HIGH'
-  | 'E_RANGE_REVERSED';
+  'E_RANGE_EMPTY' | 'E_RANGE_SYNTAX' | 'E_RANGE_PORT_ZERO' | 'E_RANGE_PORT_TOO_HIGH' | 'E_RANGE_REVERSED';
 
 const MAX_PORT = 65535;
 const PIECE = /^(\d{1,6})(?:\s*[-\u2013]\s*(\d{1,6}))?$/;
@@ -52,14 +47,26 @@ function parsePiece(
   const to = m[2] === undefined ? from : Number(m[2]);
   for (const port of [from, to]) {
     if (port === 0) {
-      return { ok: false, code: 'E_RANGE_PORT_ZERO', message: `"${piece}" includes port 0, which cannot be connected to: ports are 1-65535` };
+      return {
+        ok: false,
+        code: 'E_RANGE_PORT_ZERO',
+        message: `"${piece}" includes port 0, which cannot be connected to: ports are 1-65535`,
+      };
     }
     if (port > MAX_PORT) {
-      return { ok: false, code: 'E_RANGE_PORT_TOO_HIGH', message: `"${piece}" includes port ${port}, above the highest TCP port 65535` };
+      return {
+        ok: false,
+        code: 'E_RANGE_PORT_TOO_HIGH',
+        message: `"${piece}" includes port ${port}, above the highest TCP port 65535`,
+      };
     }
   }
   if (from > to) {
-    return { ok: false, code: 'E_RANGE_REVERSED', message: `"${piece}" runs backwards: write the lower port first (${to}-${from})` };
+    return {
+      ok: false,
+      code: 'E_RANGE_REVERSED',
+      message: `"${piece}" runs backwards: write the lower port first (${to}-${from})`,
+    };
   }
   return { ok: true, range: [from, to] };
 }

@@ -40,8 +40,14 @@ const QUEUEING_FACTOR = 2;
 const QUEUEING_SLACK_MS = 10;
 
 export function createRttEstimate(bounds: RttBounds = DEFAULT_RTT_BOUNDS, seedRttMs?: number): RttEstimate {
-  const empty: RttEstimate = { bounds, timeoutMs: clamp(bounds.initialTimeoutMs, bounds.minMs, bounds.maxMs), samples: 0 };
-  return seedRttMs === undefined || !Number.isFinite(seedRttMs) || seedRttMs < 0 ? empty : addRttSample(empty, seedRttMs);
+  const empty: RttEstimate = {
+    bounds,
+    timeoutMs: clamp(bounds.initialTimeoutMs, bounds.minMs, bounds.maxMs),
+    samples: 0,
+  };
+  return seedRttMs === undefined || !Number.isFinite(seedRttMs) || seedRttMs < 0
+    ? empty
+    : addRttSample(empty, seedRttMs);
 }
 
 export function addRttSample(est: RttEstimate, rawMs: number): RttEstimate {
@@ -52,13 +58,27 @@ export function addRttSample(est: RttEstimate, rawMs: number): RttEstimate {
   if (est.srttMs === undefined || est.rttvarMs === undefined) {
     const srtt = sampleMs;
     const rttvar = clamp(sampleMs, RTTVAR_FLOOR_MS, RTTVAR_CEILING_MS);
-    return { bounds, srttMs: srtt, rttvarMs: rttvar, timeoutMs: timeoutFor(srtt, rttvar, bounds), samples: 1, minRttMs };
+    return {
+      bounds,
+      srttMs: srtt,
+      rttvarMs: rttvar,
+      timeoutMs: timeoutFor(srtt, rttvar, bounds),
+      samples: 1,
+      minRttMs,
+    };
   }
   // nmap drops wild outliers; the cap above already bounds them.
   const delta = sampleMs - est.srttMs;
   const srtt = est.srttMs + delta / 8;
   const rttvar = est.rttvarMs + (Math.abs(delta) - est.rttvarMs) / 4;
-  return { bounds, srttMs: srtt, rttvarMs: rttvar, timeoutMs: timeoutFor(srtt, rttvar, bounds), samples: est.samples + 1, minRttMs };
+  return {
+    bounds,
+    srttMs: srtt,
+    rttvarMs: rttvar,
+    timeoutMs: timeoutFor(srtt, rttvar, bounds),
+    samples: est.samples + 1,
+    minRttMs,
+  };
 }
 
 function timeoutFor(srtt: number, rttvar: number, bounds: RttBounds): number {

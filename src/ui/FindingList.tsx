@@ -4,7 +4,11 @@ import type { Finding } from '../diagnosis/finding.js';
 import { SEVERITY_LOOK } from './theme.js';
 import { Tinted } from './Tinted.js';
 
-const ACTOR: Record<Finding['actor'], string> = { you: 'you', 'network-admin': 'your network admin', 'server-admin': "the server's admin" };
+const ACTOR: Record<Finding['actor'], string> = {
+  you: 'you',
+  'network-admin': 'your network admin',
+  'server-admin': "the server's admin",
+};
 
 /** A labelled block whose wrapped lines stay aligned under the first. */
 function Labelled({ label, children }: { label: string; children: ReactNode }) {

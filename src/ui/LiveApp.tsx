@@ -67,7 +67,11 @@ export function LiveApp({ state, width, colour, keys, onQuit, onToggleTranscript
           </Text>
         ))}
         {state.phase === 'done' ? null : (
-          <Text dimColor>{state.phase === 'stopping' ? 'stopping…' : `q quit · v ${state.showTranscript ? 'hide' : 'show'} control transcript`}</Text>
+          <Text dimColor>
+            {state.phase === 'stopping'
+              ? 'stopping…'
+              : `q quit · v ${state.showTranscript ? 'hide' : 'show'} control transcript`}
+          </Text>
         )}
       </Box>
     </ColourContext.Provider>

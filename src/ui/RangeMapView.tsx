@@ -11,7 +11,16 @@ export interface RangeMapViewProps {
   counts: Partial<Record<PortState, number>>;
 }
 
-const LEGEND: readonly CellState[] = ['open', 'closed', 'no-answer', 'icmp-reject', 'blocked-reset', 'token-mismatch', 'local-error', 'untested'];
+const LEGEND: readonly CellState[] = [
+  'open',
+  'closed',
+  'no-answer',
+  'icmp-reject',
+  'blocked-reset',
+  'token-mismatch',
+  'local-error',
+  'untested',
+];
 
 /** The passive range as rows of cells, filled in as the sweep runs, with a legend that counts ports per state. */
 export function RangeMapView({ map, done, counts }: RangeMapViewProps) {
@@ -25,7 +34,8 @@ export function RangeMapView({ map, done, counts }: RangeMapViewProps) {
         <Text bold>Passive range {ranges}</Text>
         <Text dimColor>
           {' '}
-          · {map.portsPerCell === 1 ? '1 port' : `${map.portsPerCell} ports`} per cell · {formatCount(done)}/{formatCount(map.ports)} tested
+          · {map.portsPerCell === 1 ? '1 port' : `${map.portsPerCell} ports`} per cell · {formatCount(done)}/
+          {formatCount(map.ports)} tested
         </Text>
       </Text>
       {rows.map((row) => (

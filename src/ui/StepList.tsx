@@ -11,7 +11,11 @@ export function StepList({ steps }: { steps: StepView[] }) {
       {steps.map((step) => (
         <Box key={step.id}>
           <Box width={2} flexShrink={0}>
-            {step.status === 'running' ? <Spinner /> : <Tinted colour={STEP_LOOK[step.status].colour}>{STEP_LOOK[step.status].symbol}</Tinted>}
+            {step.status === 'running' ? (
+              <Spinner />
+            ) : (
+              <Tinted colour={STEP_LOOK[step.status].colour}>{STEP_LOOK[step.status].symbol}</Tinted>
+            )}
           </Box>
           <Box width={30} flexShrink={0}>
             <Text wrap="truncate-end">{step.label}</Text>

@@ -1,6 +1,13 @@
 import type { Channel, ChannelStatus, Diagnosis, Finding, Severity } from '../diagnosis/finding.js';
 import type { ProbeEvent } from '../probe/events.js';
-import type { ObservationLog, PortState, ProbeSettings, StepId, StepStatus, TranscriptLine } from '../probe/observation.js';
+import type {
+  ObservationLog,
+  PortState,
+  ProbeSettings,
+  StepId,
+  StepStatus,
+  TranscriptLine,
+} from '../probe/observation.js';
 import { addRuns, createRangeMap, rangeMapFromRuns, type RangeMap } from './range-map.js';
 
 /**
@@ -64,7 +71,10 @@ const TRANSCRIPT_KEEP = 200;
 const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 
 export function initialUiState(settings: ProbeSettings): UiState {
-  const channels = Object.fromEntries(CHANNELS.map((c) => [c, { status: 'pending', summary: '' }])) as Record<Channel, ChannelView>;
+  const channels = Object.fromEntries(CHANNELS.map((c) => [c, { status: 'pending', summary: '' }])) as Record<
+    Channel,
+    ChannelView
+  >;
   const state: UiState = {
     host: settings.host,
     port: settings.port,
@@ -96,11 +106,20 @@ export function reduceUi(state: UiState, action: UiAction): UiState {
     case 'step-start':
       return withTesting({
         ...state,
-        steps: [...state.steps.filter((s) => s.id !== action.id), { id: action.id, label: action.label, status: 'running' }],
+        steps: [
+          ...state.steps.filter((s) => s.id !== action.id),
+          { id: action.id, label: action.label, status: 'running' },
+        ],
       });
     case 'step-end': {
       const { step } = action;
-      const view: StepView = { id: step.id, label: step.label, status: step.status, elapsedMs: step.elapsedMs, summary: step.summary };
+      const view: StepView = {
+        id: step.id,
+        label: step.label,
+        status: step.status,
+        elapsedMs: step.elapsedMs,
+        summary: step.summary,
+      };
       const known = state.steps.some((s) => s.id === step.id);
       const next: UiState = {
         ...state,
@@ -132,7 +151,9 @@ export function reduceUi(state: UiState, action: UiAction): UiState {
     case 'toggle-transcript':
       return { ...state, showTranscript: !state.showTranscript };
     case 'stopping':
-      return state.phase === 'running' ? { ...state, phase: 'stopping', complete: false, notices: [...state.notices, action.reason] } : state;
+      return state.phase === 'running'
+        ? { ...state, phase: 'stopping', complete: false, notices: [...state.notices, action.reason] }
+        : state;
     case 'notice':
       return { ...state, notices: [...state.notices, action.text] };
   }

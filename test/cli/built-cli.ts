@@ -15,7 +15,11 @@ const OUT_DIR = `${ROOT}.cli-test-build-${process.pid}`;
 export const CLI = `${OUT_DIR}/cli.js`;
 
 export function buildCli(): void {
-  execFileSync(`${ROOT}node_modules/.bin/tsc`, ['-p', 'tsconfig.json', '--outDir', OUT_DIR], { cwd: ROOT, timeout: 120_000, stdio: 'pipe' });
+  execFileSync(`${ROOT}node_modules/.bin/tsc`, ['-p', 'tsconfig.json', '--outDir', OUT_DIR], {
+    cwd: ROOT,
+    timeout: 120_000,
+    stdio: 'pipe',
+  });
 }
 
 export function removeCliBuild(): void {
@@ -47,7 +51,9 @@ export function runCli(
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`ftpdoctor ${args.join(' ')} did not end within ${opts.timeoutMs ?? 20_000} ms; stderr: ${stderr}`));
+      reject(
+        new Error(`ftpdoctor ${args.join(' ')} did not end within ${opts.timeoutMs ?? 20_000} ms; stderr: ${stderr}`),
+      );
     }, opts.timeoutMs ?? 20_000);
     child.on('error', reject);
     child.on('close', (code, signal) => {

@@ -38,7 +38,10 @@ describe('usage errors from the built CLI', () => {
     [['check', '127.0.0.1', '--range', 'abc'], /not a port or a port range/],
     [['check', '127.0.0.1', '--timeout'], /argument missing/],
     [['check', 'ftp://a:b@127.0.0.1'], /--password-env/],
-    [['check', '127.0.0.1', '--user', 'alice', '--password-env', 'FTPDOCTOR_TEST_UNSET_VAR'], /FTPDOCTOR_TEST_UNSET_VAR is not set/],
+    [
+      ['check', '127.0.0.1', '--user', 'alice', '--password-env', 'FTPDOCTOR_TEST_UNSET_VAR'],
+      /FTPDOCTOR_TEST_UNSET_VAR is not set/,
+    ],
     [['check', '127.0.0.1', '--user', 'alice'], /stdin is not a terminal/],
     [['explain', 'NOT_A_CODE'], /unknown finding code "NOT_A_CODE"/],
   ])('%j exits 2 with one line and no stack trace', async (args, message) => {
@@ -56,7 +59,13 @@ describe('explain', () => {
     const r = await runCli(['explain', '--list']);
     expect(r.code).toBe(0);
     const lines = r.stdout.trimEnd().split('\n');
-    for (const code of ['CONTROL_UNREACHABLE', 'PASSIVE_PORTS_BLOCKED', 'ACTIVE_NAT', 'TLS_BREAKS_ALG', 'LOCAL_RESOURCE']) {
+    for (const code of [
+      'CONTROL_UNREACHABLE',
+      'PASSIVE_PORTS_BLOCKED',
+      'ACTIVE_NAT',
+      'TLS_BREAKS_ALG',
+      'LOCAL_RESOURCE',
+    ]) {
       expect(lines.some((l) => l.startsWith(`${code} `))).toBe(true);
     }
     expect(lines.length).toBeGreaterThanOrEqual(17);
@@ -72,7 +81,17 @@ describe('explain', () => {
 
 describe('check against a reference server started by the test', () => {
   it('--json prints only the report, with every channel, and exits 0', async () => {
-    const r = await runCli(['check', '127.0.0.1', '--port', String(server.port), '--range', RANGE, '--tls', '--insecure', '--json']);
+    const r = await runCli([
+      'check',
+      '127.0.0.1',
+      '--port',
+      String(server.port),
+      '--range',
+      RANGE,
+      '--tls',
+      '--insecure',
+      '--json',
+    ]);
     expect(r.stderr).not.toMatch(STACK_LINE);
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout);
@@ -85,7 +104,18 @@ describe('check against a reference server started by the test', () => {
 
   it('--output writes the same report to a file; --format markdown prints a plain summary', async () => {
     const file = join(dir, 'report.json');
-    const r = await runCli(['127.0.0.1:' + server.port, '--range', RANGE, '--sweep', 'sample', '--insecure', '--format', 'markdown', '--output', file]);
+    const r = await runCli([
+      '127.0.0.1:' + server.port,
+      '--range',
+      RANGE,
+      '--sweep',
+      'sample',
+      '--insecure',
+      '--format',
+      'markdown',
+      '--output',
+      file,
+    ]);
     expect(r.code).toBe(0);
     expect(r.stdout).not.toContain('\x1b');
     expect(r.stdout).toMatch(/^#/m);
@@ -97,7 +127,20 @@ describe('check against a reference server started by the test', () => {
   });
 
   it('a report that cannot be written is one error line and exit 3; stdout still has the report', async () => {
-    const r = await runCli(['check', '127.0.0.1', '--port', String(server.port), '--range', RANGE, '--sweep', 'off', '--insecure', '--json', '--output', join(dir, 'missing', 'r.json')]);
+    const r = await runCli([
+      'check',
+      '127.0.0.1',
+      '--port',
+      String(server.port),
+      '--range',
+      RANGE,
+      '--sweep',
+      'off',
+      '--insecure',
+      '--json',
+      '--output',
+      join(dir, 'missing', 'r.json'),
+    ]);
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/^error: the report could not be written to .*missing\/r\.json: ENOENT$/m);
     expect(JSON.parse(r.stdout).verdict).toBe('ok');
@@ -108,9 +151,21 @@ describe('check against a reference server started by the test', () => {
     // Not in sweep mode: it binds one free port of the default range per PASV.
     const account = await startServer({ host: '127.0.0.1', port: 0, user: 'bob', password, anonymous: false });
     try {
-      const r = await runCli(['check', `ftp://bob@127.0.0.1:${account.port}`, '--password-env', 'FTPDOCTOR_TEST_PW', '--sweep', 'off', '--insecure', '--json'], {
-        env: { FTPDOCTOR_TEST_PW: password },
-      });
+      const r = await runCli(
+        [
+          'check',
+          `ftp://bob@127.0.0.1:${account.port}`,
+          '--password-env',
+          'FTPDOCTOR_TEST_PW',
+          '--sweep',
+          'off',
+          '--insecure',
+          '--json',
+        ],
+        {
+          env: { FTPDOCTOR_TEST_PW: password },
+        },
+      );
       expect(r.code).toBe(0);
       expect(JSON.parse(r.stdout).channels.control.status).toBe('ok');
       expect(r.stdout + r.stderr).not.toContain(password);
@@ -136,9 +191,20 @@ describe('check against a reference server started by the test', () => {
     const password = 'cert-stop-pw-7Qz';
     const account = await startServer({ host: '127.0.0.1', port: 0, user: 'bob', password, anonymous: false });
     try {
-      const r = await runCli(['check', `ftp://bob@127.0.0.1:${account.port}`, '--password-env', 'FTPDOCTOR_TEST_PW', '--sweep', 'off', '--json'], {
-        env: { FTPDOCTOR_TEST_PW: password },
-      });
+      const r = await runCli(
+        [
+          'check',
+          `ftp://bob@127.0.0.1:${account.port}`,
+          '--password-env',
+          'FTPDOCTOR_TEST_PW',
+          '--sweep',
+          'off',
+          '--json',
+        ],
+        {
+          env: { FTPDOCTOR_TEST_PW: password },
+        },
+      );
       expect(r.code).toBe(3);
       const report = JSON.parse(r.stdout);
       expect(schemaErrors(report)).toBe('');
@@ -168,19 +234,22 @@ describe('check against a reference server started by the test', () => {
   it('Ctrl-C stops within a second, prints the partial report marked incomplete, exits 130', async () => {
     // The silent server never greets: without the interrupt the check would wait out --step-timeout.
     let sentAt = 0;
-    const r = await runCli(['check', '127.0.0.1', '--port', String(silent?.port), '--range', RANGE, '--json', '--step-timeout', '20s'], {
-      onSpawn: (child) => {
-        let seen = '';
-        child.stderr?.on('data', (d: Buffer) => {
-          seen += d.toString();
-          // Connected: the check now waits for a greeting that never comes.
-          if (sentAt === 0 && /^\[ ok \] Connect/m.test(seen)) {
-            sentAt = performance.now();
-            child.kill('SIGINT');
-          }
-        });
+    const r = await runCli(
+      ['check', '127.0.0.1', '--port', String(silent?.port), '--range', RANGE, '--json', '--step-timeout', '20s'],
+      {
+        onSpawn: (child) => {
+          let seen = '';
+          child.stderr?.on('data', (d: Buffer) => {
+            seen += d.toString();
+            // Connected: the check now waits for a greeting that never comes.
+            if (sentAt === 0 && /^\[ ok \] Connect/m.test(seen)) {
+              sentAt = performance.now();
+              child.kill('SIGINT');
+            }
+          });
+        },
       },
-    });
+    );
     const stoppedAfterMs = performance.now() - sentAt;
     expect(sentAt).toBeGreaterThan(0);
     expect(r.code).toBe(130);

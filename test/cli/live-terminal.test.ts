@@ -29,7 +29,14 @@ function open(): TmuxSession {
 beforeAll(async () => {
   buildCli();
   dir = mkdtempSync(join(tmpdir(), 'ftpdoctor-live-'));
-  account = await startServer({ host: '127.0.0.1', port: 0, pasvRange: [PASV.from, PASV.to], user: 'alice', password: PASSWORD, anonymous: false });
+  account = await startServer({
+    host: '127.0.0.1',
+    port: 0,
+    pasvRange: [PASV.from, PASV.to],
+    user: 'alice',
+    password: PASSWORD,
+    anonymous: false,
+  });
   silent = await startScripted('127.0.0.1', () => undefined);
 }, 120_000);
 
@@ -52,7 +59,8 @@ describe('the live view in a real terminal (tmux)', () => {
     const screen = await tty.waitFor(/EXIT=\d+/, 60_000);
     expect(screen).toMatch(/EXIT=0/);
     expect(screen).toContain('ftpdoctor · 127.0.0.1:');
-    for (const channel of ['Control', 'Passive', 'Active', 'TLS']) expect(screen).toMatch(new RegExp(`${channel}\\s+✔ ok`));
+    for (const channel of ['Control', 'Passive', 'Active', 'TLS'])
+      expect(screen).toMatch(new RegExp(`${channel}\\s+✔ ok`));
     expect(screen).toMatch(/✔ Sweep the passive port range/);
     expect(screen).toContain(`Passive range ${RANGE} · 1 port per cell · 64/64 tested`);
     // A port another program holds right now is honestly shown closed, and the selftest says how many.
@@ -87,7 +95,9 @@ describe('the live view in a real terminal (tmux)', () => {
   it('asks for the password without echoing it and never shows or stores it', async () => {
     const tty = open();
     const file = join(dir, 'login.json');
-    tty.start(`${RUN} check ftp://alice@127.0.0.1:${account.port} --range ${RANGE} --sweep off --insecure --json > ${file}`);
+    tty.start(
+      `${RUN} check ftp://alice@127.0.0.1:${account.port} --range ${RANGE} --sweep off --insecure --json > ${file}`,
+    );
     await tty.waitFor(/Password for alice@127\.0\.0\.1:/, 20_000);
     tty.keys('-l', PASSWORD);
     tty.keys('Enter');

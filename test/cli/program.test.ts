@@ -89,7 +89,13 @@ describe('the check plan', () => {
     const r = await run(['ftp.example.com']);
     expect(r.code).toBe(0);
     expect(r.calls.check?.settings).toEqual(defaults('ftp.example.com'));
-    expect(r.calls.check).toMatchObject({ require: ['passive'], format: 'text', formatChosen: false, color: true, password: { from: 'none' } });
+    expect(r.calls.check).toMatchObject({
+      require: ['passive'],
+      format: 'text',
+      formatChosen: false,
+      color: true,
+      password: { from: 'none' },
+    });
   });
 
   it('every flag reaches the settings', async () => {
@@ -196,15 +202,18 @@ describe('help, version and the other commands', () => {
     expect(r).toMatchObject({ code: 0, out: '9.9.9\n', err: '' });
   });
 
-  it.each([[['--help']], [['check', '--help']], [['selftest', '--help']], [['explain', '--help']], [['help', 'check']]])(
-    '%j prints help on stdout and exits 0',
-    async (args) => {
-      const r = await run(args);
-      expect(r.code).toBe(0);
-      expect(r.out).toMatch(/^Usage: ftpdoctor/);
-      expect(r.err).toBe('');
-    },
-  );
+  it.each([
+    [['--help']],
+    [['check', '--help']],
+    [['selftest', '--help']],
+    [['explain', '--help']],
+    [['help', 'check']],
+  ])('%j prints help on stdout and exits 0', async (args) => {
+    const r = await run(args);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^Usage: ftpdoctor/);
+    expect(r.err).toBe('');
+  });
 
   it('check --help documents every engine flag and the exit codes', async () => {
     const { out } = await run(['check', '--help']);
@@ -241,7 +250,11 @@ describe('help, version and the other commands', () => {
   });
 
   it('selftest and explain reach their handlers', async () => {
-    expect((await run(['selftest', '--sweep', 'sample', '--json'])).calls.selftest).toEqual({ sweep: 'sample', json: true, color: true });
+    expect((await run(['selftest', '--sweep', 'sample', '--json'])).calls.selftest).toEqual({
+      sweep: 'sample',
+      json: true,
+      color: true,
+    });
     expect((await run(['explain', 'PASSIVE_PORTS_BLOCKED'])).calls.explain).toEqual(['PASSIVE_PORTS_BLOCKED', false]);
     expect((await run(['explain', '--list'])).calls.explain).toEqual([undefined, true]);
   });

@@ -14,7 +14,13 @@ function play(events: ProbeEvent[]): string[] {
   return out;
 }
 
-const progress = (done: number): ProbeEvent => ({ type: 'sweep-progress', done, total: 1000, counts: { open: done }, runs: [] });
+const progress = (done: number): ProbeEvent => ({
+  type: 'sweep-progress',
+  done,
+  total: 1000,
+  counts: { open: done },
+  runs: [],
+});
 
 describe('plain progress lines', () => {
   it('print one line per finished step and a sweep line per quarter', () => {
@@ -30,7 +36,11 @@ describe('plain progress lines', () => {
 
   it('report each quarter of the sweep once, whatever the event rate', () => {
     const lines = play([10, 240, 250, 260, 499, 500, 740, 760, 990, 1000].map(progress));
-    expect(lines).toEqual(['[....] sweep 250/1000 ports: open 250', '[....] sweep 500/1000 ports: open 500', '[....] sweep 760/1000 ports: open 760']);
+    expect(lines).toEqual([
+      '[....] sweep 250/1000 ports: open 250',
+      '[....] sweep 500/1000 ports: open 500',
+      '[....] sweep 760/1000 ports: open 760',
+    ]);
   });
 
   it('bracket IPv6 hosts', () => {

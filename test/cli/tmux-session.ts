@@ -24,7 +24,17 @@ export class TmuxSession {
   /** Runs a shell command in the session; "EXIT=<code>" is printed when it ends and the pane stays. */
   start(command: string): void {
     const shell = `${command}; echo "EXIT=$?"; sleep 120`;
-    this.tmux('new-session', '-d', '-s', this.name, '-x', String(this.size.columns), '-y', String(this.size.rows), shell);
+    this.tmux(
+      'new-session',
+      '-d',
+      '-s',
+      this.name,
+      '-x',
+      String(this.size.columns),
+      '-y',
+      String(this.size.rows),
+      shell,
+    );
     this.socketPath = this.tmux('display-message', '-p', '-t', this.name, '#{socket_path}').trim();
   }
 

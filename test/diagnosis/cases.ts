@@ -49,7 +49,11 @@ function hasHow(code: FindingCode, how: BlockKind | undefined, ports?: Array<[nu
   return (d: Diagnosis) => {
     const f = finding(d, code);
     expectTrue(f.how === how, `${code}.how = ${how}, got ${f.how}`);
-    if (ports) expectTrue(JSON.stringify(f.ports) === JSON.stringify(ports), `${code}.ports = ${JSON.stringify(ports)}, got ${JSON.stringify(f.ports)}`);
+    if (ports)
+      expectTrue(
+        JSON.stringify(f.ports) === JSON.stringify(ports),
+        `${code}.ports = ${JSON.stringify(ports)}, got ${JSON.stringify(f.ports)}`,
+      );
   };
 }
 
@@ -99,7 +103,18 @@ const NFT_JSON_RULESET = JSON.stringify({
   nftables: [
     { metainfo: { version: '1.0.6', json_schema_version: 1 } },
     { table: { family: 'inet', name: 'filter', handle: 1 } },
-    { chain: { family: 'inet', table: 'filter', name: 'output', handle: 2, type: 'filter', hook: 'output', prio: 0, policy: 'accept' } },
+    {
+      chain: {
+        family: 'inet',
+        table: 'filter',
+        name: 'output',
+        handle: 2,
+        type: 'filter',
+        hook: 'output',
+        prio: 0,
+        policy: 'accept',
+      },
+    },
     {
       rule: {
         family: 'inet',
@@ -107,7 +122,13 @@ const NFT_JSON_RULESET = JSON.stringify({
         chain: 'output',
         handle: 3,
         expr: [
-          { match: { op: '==', left: { payload: { protocol: 'tcp', field: 'dport' } }, right: { set: [21, { range: [60000, 65535] }] } } },
+          {
+            match: {
+              op: '==',
+              left: { payload: { protocol: 'tcp', field: 'dport' } },
+              right: { set: [21, { range: [60000, 65535] }] },
+            },
+          },
           { reject: { type: 'icmpx', expr: 'admin-prohibited' } },
         ],
       },
@@ -131,7 +152,11 @@ export const CASES: DiagnosisCase[] = [
     allClear: true,
     channels: { control: 'ok', passive: 'ok', active: 'ok', tls: 'skipped' },
     verdict: 'ok',
-    check: (d) => expectTrue(d.recommendation.startsWith('Passive and active mode both work'), 'recommendation says both modes work'),
+    check: (d) =>
+      expectTrue(
+        d.recommendation.startsWith('Passive and active mode both work'),
+        'recommendation says both modes work',
+      ),
   },
   {
     name: 'all clear under TLS, both protections: no findings',
@@ -190,7 +215,10 @@ export const CASES: DiagnosisCase[] = [
       hasHow('CONTROL_UNREACHABLE', 'drop', [[21, 21]])(d);
       const f = finding(d, 'CONTROL_UNREACHABLE');
       expectTrue(f.rule!.includes(`${SERVER} port 21`), 'rule names address and port');
-      expectTrue(['nftables', 'iptables', 'windows-firewall', 'pf'].every((s) => f.examples.some((e) => e.system === s)), 'examples for the four firewalls');
+      expectTrue(
+        ['nftables', 'iptables', 'windows-firewall', 'pf'].every((s) => f.examples.some((e) => e.system === s)),
+        'examples for the four firewalls',
+      );
     },
   },
   {
@@ -209,7 +237,12 @@ export const CASES: DiagnosisCase[] = [
     name: 'DNS failure: the check could not run',
     log: mutate(clearLog(), (l) => {
       controlOnly(l);
-      l.resolve = { host: 'ftp.example.test', addresses: [], elapsedMs: 20, error: { code: 'ENOTFOUND', message: 'getaddrinfo ENOTFOUND ftp.example.test' } };
+      l.resolve = {
+        host: 'ftp.example.test',
+        addresses: [],
+        elapsedMs: 20,
+        error: { code: 'ENOTFOUND', message: 'getaddrinfo ENOTFOUND ftp.example.test' },
+      };
       delete l.control.connect;
       delete l.control.greeting;
     }),
@@ -229,7 +262,12 @@ export const CASES: DiagnosisCase[] = [
     name: 'server answers 421 (refuses service)',
     log: mutate(clearLog(), (l) => {
       controlOnly(l);
-      l.control.greeting = { kind: 'ftp-busy', reply: reply(421, 'Too many connections from your address.'), firstBytes: '421 Too many', elapsedMs: 3 };
+      l.control.greeting = {
+        kind: 'ftp-busy',
+        reply: reply(421, 'Too many connections from your address.'),
+        firstBytes: '421 Too many',
+        elapsedMs: 3,
+      };
     }),
     codes: ['CONTROL_UNREACHABLE'],
     channels: { control: 'blocked' },
@@ -251,24 +289,42 @@ export const CASES: DiagnosisCase[] = [
       l.control.greeting = { kind: 'tls', firstBytes: '\\x16\\x03\\x01', elapsedMs: 3 };
     }),
     codes: ['CONTROL_NOT_FTP'],
-    check: (d) => expectTrue(finding(d, 'CONTROL_NOT_FTP').fix.join(' ').includes('--implicit-tls'), 'suggests --implicit-tls'),
+    check: (d) =>
+      expectTrue(finding(d, 'CONTROL_NOT_FTP').fix.join(' ').includes('--implicit-tls'), 'suggests --implicit-tls'),
   },
   {
     name: 'login refused: not a firewall problem',
     log: mutate(clearLog(), (l) => {
       controlOnly(l);
-      l.login = { user: 'alice', anonymous: false, userReply: reply(331, 'Please specify the password.'), passReply: reply(530, 'Login incorrect.'), ok: false, elapsedMs: 900 };
+      l.login = {
+        user: 'alice',
+        anonymous: false,
+        userReply: reply(331, 'Please specify the password.'),
+        passReply: reply(530, 'Login incorrect.'),
+        ok: false,
+        elapsedMs: 900,
+      };
     }),
     codes: ['LOGIN_FAILED'],
     channels: { control: 'ok', passive: 'error', active: 'error' },
     verdict: 'error',
-    check: (d) => expectTrue(/not a firewall problem/i.test(finding(d, 'LOGIN_FAILED').rule ?? ''), 'says it is not a firewall problem'),
+    check: (d) =>
+      expectTrue(
+        /not a firewall problem/i.test(finding(d, 'LOGIN_FAILED').rule ?? ''),
+        'says it is not a firewall problem',
+      ),
   },
   {
     name: 'server refuses AUTH TLS under --tls',
     log: mutate(tlsLog(), (l) => {
       l.settings.tls = 'explicit';
-      l.tls = { requested: 'explicit', authReply: reply(530, 'Please login with USER and PASS.'), established: false, insecureAccepted: false, elapsedMs: 2 };
+      l.tls = {
+        requested: 'explicit',
+        authReply: reply(530, 'Please login with USER and PASS.'),
+        established: false,
+        insecureAccepted: false,
+        elapsedMs: 2,
+      };
       controlOnly(l);
     }),
     require: ['tls'],
@@ -280,7 +336,13 @@ export const CASES: DiagnosisCase[] = [
     name: 'plain-only server under --tls-auto: an info finding, plain FTP checked and fine',
     log: mutate(clearLog(), (l) => {
       l.settings.tls = 'auto';
-      l.tls = { requested: 'auto', authReply: reply(530, 'Please login with USER and PASS.'), established: false, insecureAccepted: false, elapsedMs: 2 };
+      l.tls = {
+        requested: 'auto',
+        authReply: reply(530, 'Please login with USER and PASS.'),
+        established: false,
+        insecureAccepted: false,
+        elapsedMs: 2,
+      };
     }),
     codes: ['TLS_HANDSHAKE_FAILED'],
     channels: { tls: 'blocked', passive: 'ok', active: 'ok' },
@@ -291,7 +353,14 @@ export const CASES: DiagnosisCase[] = [
     name: 'TLS handshake cut off after AUTH TLS',
     log: mutate(tlsLog(), (l) => {
       l.settings.tls = 'explicit';
-      l.tls = { requested: 'explicit', authReply: reply(234, 'Proceed.'), established: false, insecureAccepted: false, error: { code: 'E_TLS', message: 'socket hang up during handshake' }, elapsedMs: 30 };
+      l.tls = {
+        requested: 'explicit',
+        authReply: reply(234, 'Proceed.'),
+        established: false,
+        insecureAccepted: false,
+        error: { code: 'E_TLS', message: 'socket hang up during handshake' },
+        elapsedMs: 30,
+      };
       controlOnly(l);
     }),
     codes: ['TLS_HANDSHAKE_FAILED'],
@@ -326,7 +395,10 @@ export const CASES: DiagnosisCase[] = [
     check: (d) => {
       const f = finding(d, 'TLS_CERT_UNTRUSTED');
       expectTrue(f.severity === 'error', 'error: nothing past TLS was tested');
-      expectTrue(f.fix.some((s) => s.includes('--insecure') && s.includes('--no-tls')), `fix names --insecure and --no-tls: ${f.fix.join(' | ')}`);
+      expectTrue(
+        f.fix.some((s) => s.includes('--insecure') && s.includes('--no-tls')),
+        `fix names --insecure and --no-tls: ${f.fix.join(' | ')}`,
+      );
     },
   },
   {
@@ -348,8 +420,14 @@ export const CASES: DiagnosisCase[] = [
     check: (d) => {
       const f = finding(d, 'TLS_CERT_UNTRUSTED');
       expectTrue(f.severity === 'warning', 'a warning: the check itself went on');
-      expectTrue(f.fix.some((s) => s.includes('--insecure')), 'says how to test under TLS too');
-      expectTrue(d.recommendation.includes('certificate'), `recommendation mentions the certificate: ${d.recommendation}`);
+      expectTrue(
+        f.fix.some((s) => s.includes('--insecure')),
+        'says how to test under TLS too',
+      );
+      expectTrue(
+        d.recommendation.includes('certificate'),
+        `recommendation mentions the certificate: ${d.recommendation}`,
+      );
     },
   },
   {
@@ -376,8 +454,14 @@ export const CASES: DiagnosisCase[] = [
       hasHow('PASSIVE_PORTS_BLOCKED', 'drop', [[63000, 65535]])(d);
       const f = finding(d, 'PASSIVE_PORTS_BLOCKED');
       expectTrue(f.rule!.includes(`${SERVER} ports 63000–65535 is silently dropped`), `rule in plain words: ${f.rule}`);
-      expectTrue(f.evidence.some((e) => e.ref === '/passive/1/connections/0/connect'), 'the failed EPSV sample is evidence');
-      expectTrue(f.fix.some((s) => s.includes('60000–62999')), 'suggests the ports that get through');
+      expectTrue(
+        f.evidence.some((e) => e.ref === '/passive/1/connections/0/connect'),
+        'the failed EPSV sample is evidence',
+      );
+      expectTrue(
+        f.fix.some((s) => s.includes('60000–62999')),
+        'suggests the ports that get through',
+      );
     },
   },
   {
@@ -449,7 +533,11 @@ export const CASES: DiagnosisCase[] = [
       ]);
     }),
     codes: ['PASSIVE_PORTS_BLOCKED'],
-    check: (d) => expectTrue(/other than the FTP server/.test(finding(d, 'PASSIVE_PORTS_BLOCKED').rule ?? ''), 'says something else answers'),
+    check: (d) =>
+      expectTrue(
+        /other than the FTP server/.test(finding(d, 'PASSIVE_PORTS_BLOCKED').rule ?? ''),
+        'says something else answers',
+      ),
   },
   {
     name: 'sample sweep: boundaries only as exact as the samples, and it says so',
@@ -509,7 +597,12 @@ export const CASES: DiagnosisCase[] = [
   {
     name: 'EPSV data dropped while PASV works on open ports',
     log: mutate(clearLog(), (l) => {
-      l.passive = [pasvOk(60100), pasvOk(61100), pasvBlocked(60300, 'no-answer', { command: 'EPSV' }), pasvBlocked(61300, 'no-answer', { command: 'EPSV' })];
+      l.passive = [
+        pasvOk(60100),
+        pasvOk(61100),
+        pasvBlocked(60300, 'no-answer', { command: 'EPSV' }),
+        pasvBlocked(61300, 'no-answer', { command: 'EPSV' }),
+      ];
     }),
     codes: ['EPSV_BLOCKED_PASV_OK'],
     check: (d) => expectTrue(finding(d, 'EPSV_BLOCKED_PASV_OK').severity === 'warning', 'warning'),
@@ -518,7 +611,16 @@ export const CASES: DiagnosisCase[] = [
     name: 'EPSV refused by the server, PASV works',
     log: mutate(clearLog(), (l) => {
       const epsv = pasvBlocked(60300, 'no-answer', { command: 'EPSV' });
-      l.passive = [pasvOk(60100), { ...epsv, reply: reply(500, 'Unknown command.'), advertised: undefined, connections: [], outcome: 'command-refused' }];
+      l.passive = [
+        pasvOk(60100),
+        {
+          ...epsv,
+          reply: reply(500, 'Unknown command.'),
+          advertised: undefined,
+          connections: [],
+          outcome: 'command-refused',
+        },
+      ];
     }),
     codes: ['EPSV_BLOCKED_PASV_OK'],
     channels: { passive: 'ok' },
@@ -529,12 +631,26 @@ export const CASES: DiagnosisCase[] = [
     name: 'a 227 reply nobody can parse: passive blocked, no firewall finding, the recommendation names the channel',
     log: mutate(clearLog(), (l) => {
       const bad = pasvOk(60100);
-      l.passive = [{ ...bad, reply: reply(227, 'Entering Passive Mode (203,0,113,300,234,196).'), advertised: undefined, parseError: '300 is above 255', connections: [], listReplies: [], outcome: 'bad-reply' }];
+      l.passive = [
+        {
+          ...bad,
+          reply: reply(227, 'Entering Passive Mode (203,0,113,300,234,196).'),
+          advertised: undefined,
+          parseError: '300 is above 255',
+          connections: [],
+          listReplies: [],
+          outcome: 'bad-reply',
+        },
+      ];
     }),
     codes: [],
     channels: { passive: 'blocked' },
     verdict: 'blocked',
-    check: (d) => expectTrue(d.recommendation.includes('0 of 1 passive data connections worked'), `recommendation: ${d.recommendation}`),
+    check: (d) =>
+      expectTrue(
+        d.recommendation.includes('0 of 1 passive data connections worked'),
+        `recommendation: ${d.recommendation}`,
+      ),
   },
   {
     name: 'active connection from the server never arrives',
@@ -547,7 +663,15 @@ export const CASES: DiagnosisCase[] = [
     verdict: 'blocked',
     check: (d) => {
       const f = finding(d, 'ACTIVE_INBOUND_BLOCKED');
-      expectTrue(f.examples.some((e) => e.system === 'windows-firewall' && e.text.includes('-Direction Inbound') && e.text.includes('-LocalPort 50000')), 'inbound Windows rule');
+      expectTrue(
+        f.examples.some(
+          (e) =>
+            e.system === 'windows-firewall' &&
+            e.text.includes('-Direction Inbound') &&
+            e.text.includes('-LocalPort 50000'),
+        ),
+        'inbound Windows rule',
+      );
       expectTrue(f.fix[0]!.includes('passive'), 'passive works today');
     },
   },
@@ -571,7 +695,12 @@ export const CASES: DiagnosisCase[] = [
     name: 'PORT names a private address, no server view; the connection back fails',
     log: mutate(clearLog(), (l) => {
       delete l.serverView;
-      l.active = [activeNoInbound({ address: '10.1.2.3', final: reply(425, 'Unable to build data connection: Connection refused') })];
+      l.active = [
+        activeNoInbound({
+          address: '10.1.2.3',
+          final: reply(425, 'Unable to build data connection: Connection refused'),
+        }),
+      ];
     }),
     codes: ['ACTIVE_NAT'],
   },
@@ -606,8 +735,14 @@ export const CASES: DiagnosisCase[] = [
     check: (d) => {
       const f = finding(d, 'TLS_BREAKS_ALG');
       expectTrue(f.evidence.length === 5, `plain and TLS-session evidence for both modes, got ${f.evidence.length}`);
-      expectTrue(f.evidence.some((e) => e.fact.includes('PROT C (clear data)')), 'clear data over a TLS session fails too: the control channel is what matters');
-      expectTrue(JSON.stringify(f.ports) === '[[60200,60200],[60300,60300]]', 'ports of the failed passive connections');
+      expectTrue(
+        f.evidence.some((e) => e.fact.includes('PROT C (clear data)')),
+        'clear data over a TLS session fails too: the control channel is what matters',
+      );
+      expectTrue(
+        JSON.stringify(f.ports) === '[[60200,60200],[60300,60300]]',
+        'ports of the failed passive connections',
+      );
     },
   },
   {
@@ -617,7 +752,11 @@ export const CASES: DiagnosisCase[] = [
       l.passive = [pasvOk(60100), pasvBlocked(60200, 'no-answer', { protection: 'private' })];
     }),
     codes: ['TLS_BREAKS_ALG', 'PASSIVE_PORTS_BLOCKED'],
-    check: (d) => expectTrue(/FTP helper/.test(finding(d, 'PASSIVE_PORTS_BLOCKED').rule ?? ''), 'the port finding notes the helper'),
+    check: (d) =>
+      expectTrue(
+        /FTP helper/.test(finding(d, 'PASSIVE_PORTS_BLOCKED').rule ?? ''),
+        'the port finding notes the helper',
+      ),
   },
   {
     name: 'part of the range blocked by rule: TLS attempts that happened to land on blocked ports are not a helper',
@@ -630,7 +769,11 @@ export const CASES: DiagnosisCase[] = [
       l.passive = [pasvOk(60100), pasvBlocked(61500, 'no-answer', { protection: 'private' })];
     }),
     codes: ['PASSIVE_PORTS_BLOCKED'],
-    check: (d) => expectTrue(JSON.stringify(finding(d, 'PASSIVE_PORTS_BLOCKED').ports) === '[[61234,61999]]', 'exactly the dropped run'),
+    check: (d) =>
+      expectTrue(
+        JSON.stringify(finding(d, 'PASSIVE_PORTS_BLOCKED').ports) === '[[61234,61999]]',
+        'exactly the dropped run',
+      ),
   },
   {
     name: 'vsftpd requires TLS session reuse (522)',
@@ -638,12 +781,20 @@ export const CASES: DiagnosisCase[] = [
       const p = pasvOk(60200, { protection: 'private' });
       p.connections[0]!.tls = { ok: true, sessionReused: false, protocol: 'TLSv1.3', elapsedMs: 4 };
       p.connections[0]!.transfer = { result: 'error', bytes: 0, totalMs: 5 };
-      l.passive = [pasvOk(60100), { ...p, listReplies: [reply(522, 'SSL connection failed: session reuse required')], outcome: 'transfer-refused' }];
+      l.passive = [
+        pasvOk(60100),
+        {
+          ...p,
+          listReplies: [reply(522, 'SSL connection failed: session reuse required')],
+          outcome: 'transfer-refused',
+        },
+      ];
       l.active = [activeOk()];
     }),
     codes: ['TLS_SESSION_REUSE_REQUIRED'],
     channels: { tls: 'blocked' },
-    check: (d) => expectTrue(/not a firewall/i.test(finding(d, 'TLS_SESSION_REUSE_REQUIRED').rule ?? ''), 'not a firewall'),
+    check: (d) =>
+      expectTrue(/not a firewall/i.test(finding(d, 'TLS_SESSION_REUSE_REQUIRED').rule ?? ''), 'not a firewall'),
   },
   {
     name: 'TLS handshake on the data connection fails without a reuse message',
@@ -683,18 +834,28 @@ export const CASES: DiagnosisCase[] = [
     codes: ['PASSIVE_PORTS_BLOCKED', 'LOCAL_FIREWALL'],
     check: (d) => {
       const f = finding(d, 'LOCAL_FIREWALL');
-      expectTrue(f.evidence.some((e) => e.fact.includes(`ip daddr ${SERVER} tcp dport 63000-65535 drop`)), 'quotes the rule');
-      expectTrue(finding(d, 'PASSIVE_PORTS_BLOCKED').where === 'this-computer', 'the port finding now points at this computer');
+      expectTrue(
+        f.evidence.some((e) => e.fact.includes(`ip daddr ${SERVER} tcp dport 63000-65535 drop`)),
+        'quotes the rule',
+      );
+      expectTrue(
+        finding(d, 'PASSIVE_PORTS_BLOCKED').where === 'this-computer',
+        'the port finding now points at this computer',
+      );
     },
   },
   {
-    name: "iptables INPUT policy DROP stops active mode: the policy is quoted",
+    name: 'iptables INPUT policy DROP stops active mode: the policy is quoted',
     log: mutate(clearLog(), (l) => {
       l.active = [activeNoInbound()];
       l.localFirewall = { platform: 'linux', source: 'iptables-save', readable: true, ruleset: IPTABLES_RULESET };
     }),
     codes: ['ACTIVE_INBOUND_BLOCKED', 'LOCAL_FIREWALL'],
-    check: (d) => expectTrue(finding(d, 'LOCAL_FIREWALL').evidence.some((e) => e.fact.includes(':INPUT DROP')), 'quotes the policy'),
+    check: (d) =>
+      expectTrue(
+        finding(d, 'LOCAL_FIREWALL').evidence.some((e) => e.fact.includes(':INPUT DROP')),
+        'quotes the policy',
+      ),
   },
   {
     name: 'nft -j ruleset rejecting the passive range and port 21',
@@ -704,7 +865,11 @@ export const CASES: DiagnosisCase[] = [
       l.localFirewall = { platform: 'linux', source: 'nft', readable: true, ruleset: NFT_JSON_RULESET };
     }),
     codes: ['PASSIVE_PORTS_BLOCKED', 'LOCAL_FIREWALL'],
-    check: (d) => expectTrue(finding(d, 'LOCAL_FIREWALL').evidence.some((e) => e.fact.includes('reject')), 'quotes the JSON rule'),
+    check: (d) =>
+      expectTrue(
+        finding(d, 'LOCAL_FIREWALL').evidence.some((e) => e.fact.includes('reject')),
+        'quotes the JSON rule',
+      ),
   },
   {
     name: 'ruleset not readable: the blocking finding says how to look, no LOCAL_FIREWALL without evidence',
@@ -713,7 +878,11 @@ export const CASES: DiagnosisCase[] = [
       l.localFirewall = { platform: 'linux', readable: false, reason: 'not root' };
     }),
     codes: ['PASSIVE_PORTS_BLOCKED'],
-    check: (d) => expectTrue(finding(d, 'PASSIVE_PORTS_BLOCKED').fix.some((s) => s.includes('nft list ruleset')), 'says how to check'),
+    check: (d) =>
+      expectTrue(
+        finding(d, 'PASSIVE_PORTS_BLOCKED').fix.some((s) => s.includes('nft list ruleset')),
+        'says how to check',
+      ),
   },
   {
     name: 'out of file descriptors on the control connect: the check could not run, not a firewall',
@@ -731,7 +900,23 @@ export const CASES: DiagnosisCase[] = [
     name: 'active port already in use: active could not be tested',
     log: mutate(clearLog(), (l) => {
       const a = activeOk();
-      l.active = [{ ...a, listen: { error: { code: 'E_LOCAL_RESOURCE', errno: 'EADDRINUSE', message: 'listen EADDRINUSE: address already in use 0.0.0.0:50000' } }, portReply: undefined, listReplies: [], inbound: undefined, transfer: undefined, outcome: 'listen-failed' }];
+      l.active = [
+        {
+          ...a,
+          listen: {
+            error: {
+              code: 'E_LOCAL_RESOURCE',
+              errno: 'EADDRINUSE',
+              message: 'listen EADDRINUSE: address already in use 0.0.0.0:50000',
+            },
+          },
+          portReply: undefined,
+          listReplies: [],
+          inbound: undefined,
+          transfer: undefined,
+          outcome: 'listen-failed',
+        },
+      ];
     }),
     require: ['passive', 'active'],
     codes: ['LOCAL_RESOURCE'],

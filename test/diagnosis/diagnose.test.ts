@@ -14,7 +14,8 @@ describe('diagnose over the case table', () => {
     if (c.verdict) expect(d.verdict).toBe(c.verdict);
     for (const f of d.findings) {
       expect(f.evidence.length, `${f.code} has evidence`).toBeGreaterThan(0);
-      for (const e of f.evidence) expect(resolvePointer(c.log, e.ref), `${f.code} evidence ${e.ref} points into the log`).not.toBeUndefined();
+      for (const e of f.evidence)
+        expect(resolvePointer(c.log, e.ref), `${f.code} evidence ${e.ref} points into the log`).not.toBeUndefined();
       expect(f.fix.length, `${f.code} says how to fix`).toBeGreaterThan(0);
       expect(f.title.length).toBeGreaterThan(0);
     }
@@ -28,7 +29,9 @@ describe('diagnose over the case table', () => {
   it('produces every finding code in at least one case, and none in an all-clear case', () => {
     const produced = new Set(CASES.flatMap((c) => c.codes));
     expect(FINDING_CODES.filter((code) => !produced.has(code))).toEqual([]);
-    const inAllClear = CASES.filter((c) => c.allClear).flatMap((c) => diagnose(c.log, { require: c.require ?? ['passive'] }).findings);
+    const inAllClear = CASES.filter((c) => c.allClear).flatMap(
+      (c) => diagnose(c.log, { require: c.require ?? ['passive'] }).findings,
+    );
     expect(inAllClear).toEqual([]);
   });
 

@@ -41,21 +41,30 @@ describe('recorded fixtures', () => {
 
   // Issue 5, "done when": every finding code comes out of at least one recorded run, and none out of an all-clear one.
   it('produces every finding code from some recorded run, and none from an all-clear run', () => {
-    const produced = new Set(fixtures.flatMap(([, log, expected]) => diagnose(log, { require: expected.require }).findings.map((f) => f.code)));
+    const produced = new Set(
+      fixtures.flatMap(([, log, expected]) => diagnose(log, { require: expected.require }).findings.map((f) => f.code)),
+    );
     expect(FINDING_CODES.filter((code) => !produced.has(code))).toEqual([]);
     const allClear = fixtures.filter(([, , expected]) => expected.allClear);
     expect(allClear.length).toBeGreaterThan(0);
-    for (const [name, log, expected] of allClear) expect(diagnose(log, { require: expected.require }).findings, name).toEqual([]);
+    for (const [name, log, expected] of allClear)
+      expect(diagnose(log, { require: expected.require }).findings, name).toEqual([]);
   });
 
   it.each(fixtures)('%s', (_name, log, expected) => {
     const d = diagnose(log, { require: expected.require });
     expect(d.findings.map((f) => f.code).sort()).toEqual([...expected.findings].sort());
-    for (const [channel, status] of Object.entries(expected.channels ?? {})) expect(`${channel}:${d.channels[channel as Channel].status}`).toBe(`${channel}:${status}`);
+    for (const [channel, status] of Object.entries(expected.channels ?? {}))
+      expect(`${channel}:${d.channels[channel as Channel].status}`).toBe(`${channel}:${status}`);
     if (expected.verdict) expect(d.verdict).toBe(expected.verdict);
     if (expected.allClear) expect(d.findings).toEqual([]);
-    for (const [code, want] of Object.entries(expected.details ?? {})) expect(d.findings.find((f) => f.code === code), code).toMatchObject(want);
-    for (const f of d.findings) for (const e of f.evidence) expect(resolvePointer(log, e.ref), e.ref).not.toBeUndefined();
+    for (const [code, want] of Object.entries(expected.details ?? {}))
+      expect(
+        d.findings.find((f) => f.code === code),
+        code,
+      ).toMatchObject(want);
+    for (const f of d.findings)
+      for (const e of f.evidence) expect(resolvePointer(log, e.ref), e.ref).not.toBeUndefined();
     const report = buildReport(log, d, { argv: ['check', log.settings.host, '--json'], version: '0.1.0' });
     expect(schemaErrors(report)).toBe('');
   });

@@ -22,7 +22,11 @@ import type {
 export const SERVER = '203.0.113.10';
 export const CLIENT = '198.51.100.7';
 
-const ERRNO: Partial<Record<ConnectState, string>> = { reset: 'ECONNREFUSED', 'icmp-reject': 'EHOSTUNREACH', 'local-error': 'EMFILE' };
+const ERRNO: Partial<Record<ConnectState, string>> = {
+  reset: 'ECONNREFUSED',
+  'icmp-reject': 'EHOSTUNREACH',
+  'local-error': 'EMFILE',
+};
 
 export function connect(address: string, port: number, state: ConnectState = 'open', errno?: string): ConnectOutcome {
   return {
@@ -42,7 +46,10 @@ export function reply(code: number, text: string): Reply {
 
 const transferOk = { result: 'complete' as const, bytes: 512, firstByteMs: 4, totalMs: 6 };
 
-export function pasvOk(port: number, opts: { command?: 'PASV' | 'EPSV'; protection?: Protection; address?: string } = {}): PassiveAttempt {
+export function pasvOk(
+  port: number,
+  opts: { command?: 'PASV' | 'EPSV'; protection?: Protection; address?: string } = {},
+): PassiveAttempt {
   const command = opts.command ?? 'PASV';
   const address = opts.address ?? SERVER;
   const protection = opts.protection ?? 'clear';
@@ -61,7 +68,9 @@ export function pasvOk(port: number, opts: { command?: 'PASV' | 'EPSV'; protecti
       {
         via: 'advertised',
         connect: connect(address, port),
-        ...(protection === 'private' ? { tls: { ok: true, sessionReused: true, protocol: 'TLSv1.3', elapsedMs: 5 } } : {}),
+        ...(protection === 'private'
+          ? { tls: { ok: true, sessionReused: true, protocol: 'TLSv1.3', elapsedMs: 5 } }
+          : {}),
         transfer: transferOk,
       },
     ],
@@ -73,7 +82,11 @@ export function pasvOk(port: number, opts: { command?: 'PASV' | 'EPSV'; protecti
 }
 
 /** A passive attempt whose data connect failed with `state`. */
-export function pasvBlocked(port: number, state: ConnectState, opts: { command?: 'PASV' | 'EPSV'; protection?: Protection } = {}): PassiveAttempt {
+export function pasvBlocked(
+  port: number,
+  state: ConnectState,
+  opts: { command?: 'PASV' | 'EPSV'; protection?: Protection } = {},
+): PassiveAttempt {
   const base = pasvOk(port, opts);
   return {
     ...base,
@@ -84,7 +97,11 @@ export function pasvBlocked(port: number, state: ConnectState, opts: { command?:
 }
 
 /** The server advertises `advertised` (behind NAT); we then try the control address. */
-export function pasvElsewhere(advertised: string, port: number, controlPeerState: ConnectState | 'skipped-advertised'): PassiveAttempt {
+export function pasvElsewhere(
+  advertised: string,
+  port: number,
+  controlPeerState: ConnectState | 'skipped-advertised',
+): PassiveAttempt {
   const base = pasvOk(port, { address: advertised });
   const connections: DataConnectAttempt[] = [];
   const thirdParty = classifyAddress(advertised) === 'public' || classifyAddress(advertised) === 'documentation';
@@ -98,17 +115,24 @@ export function pasvElsewhere(advertised: string, port: number, controlPeerState
   return {
     ...base,
     connections,
-    ...(thirdParty ? { advertisedSkipped: `${advertised} is not the server's address; connecting to a third host needs --follow-pasv-address` } : {}),
+    ...(thirdParty
+      ? {
+          advertisedSkipped: `${advertised} is not the server's address; connecting to a third host needs --follow-pasv-address`,
+        }
+      : {}),
     listReplies: peerState === 'open' ? base.listReplies : [],
     outcome: peerState === 'open' ? 'ok' : 'connect-failed',
   };
 }
 
-export function activeOk(opts: { command?: 'PORT' | 'EPRT'; protection?: Protection; address?: string; port?: number } = {}): ActiveAttempt {
+export function activeOk(
+  opts: { command?: 'PORT' | 'EPRT'; protection?: Protection; address?: string; port?: number } = {},
+): ActiveAttempt {
   const address = opts.address ?? CLIENT;
   const port = opts.port ?? 50000;
   const command = opts.command ?? 'PORT';
-  const argument = command === 'PORT' ? `${address.split('.').join(',')},${port >> 8},${port & 255}` : `|1|${address}|${port}|`;
+  const argument =
+    command === 'PORT' ? `${address.split('.').join(',')},${port >> 8},${port & 255}` : `|1|${address}|${port}|`;
   return {
     command,
     protection: opts.protection ?? 'clear',
@@ -120,7 +144,9 @@ export function activeOk(opts: { command?: 'PORT' | 'EPRT'; protection?: Protect
     portReply: reply(200, `${command} command successful.`),
     listReplies: [reply(150, 'Here comes the directory listing.'), reply(226, 'Directory send OK.')],
     inbound: { arrived: true, from: { address: SERVER, port: 20 }, waitedMs: 5 },
-    ...(opts.protection === 'private' ? { tls: { ok: true, sessionReused: true, protocol: 'TLSv1.3', elapsedMs: 5 } } : {}),
+    ...(opts.protection === 'private'
+      ? { tls: { ok: true, sessionReused: true, protocol: 'TLSv1.3', elapsedMs: 5 } }
+      : {}),
     transfer: transferOk,
     outcome: 'ok',
     elapsedMs: 25,
@@ -128,7 +154,9 @@ export function activeOk(opts: { command?: 'PORT' | 'EPRT'; protection?: Protect
 }
 
 /** The server accepted PORT but its connection never arrived; it then answered `final`. */
-export function activeNoInbound(opts: { address?: string; protection?: Protection; final?: Reply } = {}): ActiveAttempt {
+export function activeNoInbound(
+  opts: { address?: string; protection?: Protection; final?: Reply } = {},
+): ActiveAttempt {
   const base = activeOk(opts);
   const final = opts.final ?? reply(425, 'Failed to establish connection.');
   return {
@@ -143,10 +171,21 @@ export function activeNoInbound(opts: { address?: string; protection?: Protectio
 
 export function activeRefused(text: string, opts: { address?: string; protection?: Protection } = {}): ActiveAttempt {
   const base = activeOk(opts);
-  return { ...base, portReply: reply(500, text), listReplies: [], inbound: undefined, transfer: undefined, tls: undefined, outcome: 'command-refused' };
+  return {
+    ...base,
+    portReply: reply(500, text),
+    listReplies: [],
+    inbound: undefined,
+    transfer: undefined,
+    tls: undefined,
+    outcome: 'command-refused',
+  };
 }
 
-export function sweepOf(runs: Array<[number, number, PortState]>, opts: { mode?: 'full' | 'sample'; ranges?: Array<[number, number]>; cooperative?: boolean } = {}): SweepObservation {
+export function sweepOf(
+  runs: Array<[number, number, PortState]>,
+  opts: { mode?: 'full' | 'sample'; ranges?: Array<[number, number]>; cooperative?: boolean } = {},
+): SweepObservation {
   const portRuns: PortRun[] = runs.map(([from, to, state]) => ({ from, to, state }));
   const counts: Partial<Record<PortState, number>> = {};
   for (const r of portRuns) counts[r.state] = (counts[r.state] ?? 0) + r.to - r.from + 1;
@@ -176,8 +215,20 @@ export function clearLog(): ObservationLog {
     startedAt: '2026-11-25T16:00:00.000Z',
     endedAt: '2026-11-25T16:00:02.500Z',
     complete: true,
-    settings: { ...defaultSettings('ftp.example.test'), activePorts: [50000, 50000], pasvSamples: 2, timeoutMs: 60000, stepTimeoutMs: 5000 },
-    environment: { os: 'linux', node: 'v24.21.0', localAddresses: [CLIENT], ephemeralPorts: [32768, 60999], fdLimit: 1024 },
+    settings: {
+      ...defaultSettings('ftp.example.test'),
+      activePorts: [50000, 50000],
+      pasvSamples: 2,
+      timeoutMs: 60000,
+      stepTimeoutMs: 5000,
+    },
+    environment: {
+      os: 'linux',
+      node: 'v24.21.0',
+      localAddresses: [CLIENT],
+      ephemeralPorts: [32768, 60999],
+      fdLimit: 1024,
+    },
     steps: [
       { id: 'resolve', label: 'Resolve', status: 'ok', startedMs: 0, elapsedMs: 2, summary: SERVER },
       { id: 'control-connect', label: 'Control connection', status: 'ok', startedMs: 2, elapsedMs: 3, summary: 'open' },
@@ -186,9 +237,21 @@ export function clearLog(): ObservationLog {
     control: {
       connect: connect(SERVER, 21),
       implicitTls: false,
-      greeting: { kind: 'ftp', reply: reply(220, 'ftpdoctor reference server'), firstBytes: '220 ftpdoctor reference server\\r\\n', elapsedMs: 4 },
+      greeting: {
+        kind: 'ftp',
+        reply: reply(220, 'ftpdoctor reference server'),
+        firstBytes: '220 ftpdoctor reference server\\r\\n',
+        elapsedMs: 4,
+      },
     },
-    login: { user: 'anonymous', anonymous: true, userReply: reply(331, 'Please specify the password.'), passReply: reply(230, 'Login successful.'), ok: true, elapsedMs: 5 },
+    login: {
+      user: 'anonymous',
+      anonymous: true,
+      userReply: reply(331, 'Please specify the password.'),
+      passReply: reply(230, 'Login successful.'),
+      ok: true,
+      elapsedMs: 5,
+    },
     features: { features: ['EPSV', 'PASV', 'AUTH TLS'] },
     serverView: { peer: { address: CLIENT, port: 40021 } },
     passive: [pasvOk(60100), pasvOk(61200, { command: 'EPSV' })],

@@ -15,16 +15,25 @@ export interface DescriptorLimit {
 
 export function prepareDescriptorLimit(): DescriptorLimit {
   const pid = String(process.pid);
-  const current = spawnSync('prlimit', ['--pid', pid, '--nofile', '--raw', '--noheadings', '--output=SOFT,HARD'], { encoding: 'utf8', timeout: 10_000 });
+  const current = spawnSync('prlimit', ['--pid', pid, '--nofile', '--raw', '--noheadings', '--output=SOFT,HARD'], {
+    encoding: 'utf8',
+    timeout: 10_000,
+  });
   const [soft, hard] = current.stdout.trim().split(/\s+/);
-  if (current.status !== 0 || !soft || !hard) throw new Error(`prlimit could not read the open-file limit: ${current.stderr}`);
-  const restorer = spawn('sh', ['-c', `read _ ; exec prlimit --pid ${pid} --nofile=${soft}:${hard}`], { stdio: ['pipe', 'ignore', 'ignore'] });
+  if (current.status !== 0 || !soft || !hard)
+    throw new Error(`prlimit could not read the open-file limit: ${current.stderr}`);
+  const restorer = spawn('sh', ['-c', `read _ ; exec prlimit --pid ${pid} --nofile=${soft}:${hard}`], {
+    stdio: ['pipe', 'ignore', 'ignore'],
+  });
   const exited = new Promise<number | null>((resolve) => restorer.once('exit', (code) => resolve(code)));
   let lowered = false;
   return {
     exhaust() {
       const limit = lowestFreeDescriptor();
-      const set = spawnSync('prlimit', ['--pid', pid, `--nofile=${limit}:${hard}`], { encoding: 'utf8', timeout: 10_000 });
+      const set = spawnSync('prlimit', ['--pid', pid, `--nofile=${limit}:${hard}`], {
+        encoding: 'utf8',
+        timeout: 10_000,
+      });
       if (set.status !== 0) throw new Error(`prlimit could not lower the open-file limit to ${limit}: ${set.stderr}`);
       lowered = true;
     },

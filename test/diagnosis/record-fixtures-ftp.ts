@@ -2,7 +2,14 @@ import { createServer, Socket, type Server } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { generate } from 'selfsigned';
 import { classifyAddress } from '../../src/ftp/address-class.js';
-import { decodeEprt, decodeHostPort, encodeEpsvReply, encodePasvReply, type Decoded, type HostPort } from '../../src/ftp/host-port.js';
+import {
+  decodeEprt,
+  decodeHostPort,
+  encodeEpsvReply,
+  encodePasvReply,
+  type Decoded,
+  type HostPort,
+} from '../../src/ftp/host-port.js';
 import { createTlsIdentity, type TlsIdentity } from '../../src/server/tls-identity.js';
 import { converse, startScripted, type ScriptedServer } from '../probe/scripted-server.js';
 
@@ -27,7 +34,8 @@ export interface ScriptedFtpOptions {
   data: 'listing' | 'stall' | 'reuse-required';
 }
 
-const LISTING = '-rw-r--r--    1 ftp      ftp           120 Nov 25 17:00 readme.txt\r\ndrwxr-xr-x    2 ftp      ftp          4096 Nov 25 17:00 pub\r\n';
+const LISTING =
+  '-rw-r--r--    1 ftp      ftp           120 Nov 25 17:00 readme.txt\r\ndrwxr-xr-x    2 ftp      ftp          4096 Nov 25 17:00 pub\r\n';
 /** A partial listing: then silence. Fewer bytes than one line, so nothing could pass as a complete reply. */
 const STALL_BYTES = '-rw-r--r--    1 ftp';
 const DATA_WAIT_MS = 3000;
@@ -44,7 +52,9 @@ export async function startScriptedFtp(host: string, opts: ScriptedFtpOptions): 
     },
     close: async () => {
       for (const x of extra) if (x instanceof Socket) x.destroy();
-      await Promise.all([...extra].map((x) => (x instanceof Socket ? undefined : new Promise<void>((r) => x.close(() => r())))));
+      await Promise.all(
+        [...extra].map((x) => (x instanceof Socket ? undefined : new Promise<void>((r) => x.close(() => r())))),
+      );
       await control.close();
     },
   };
@@ -52,7 +62,10 @@ export async function startScriptedFtp(host: string, opts: ScriptedFtpOptions): 
 
 /** One certificate; a context for the control connection and, for 'reuse-required', a separate one for data. */
 async function tlsIdentities(): Promise<{ control: TlsIdentity; data: TlsIdentity; dataResumes: TlsIdentity }> {
-  const pem = await generate([{ name: 'commonName', value: 'ftpdoctor scripted fixture server' }], { keyType: 'ec', algorithm: 'sha256' });
+  const pem = await generate([{ name: 'commonName', value: 'ftpdoctor scripted fixture server' }], {
+    keyType: 'ec',
+    algorithm: 'sha256',
+  });
   const control = await createTlsIdentity(pem.cert, pem.private);
   return { control, dataResumes: control, data: await createTlsIdentity(pem.cert, pem.private) };
 }
@@ -73,7 +86,9 @@ class Session {
   ) {}
 
   start(socket: Socket): void {
-    const tls = this.identities ? { wrap: (s: Socket) => ((this.controlTls = true), this.identities!.control.wrap(s)) } : undefined;
+    const tls = this.identities
+      ? { wrap: (s: Socket) => ((this.controlTls = true), this.identities!.control.wrap(s)) }
+      : undefined;
     converse(socket, '220 ftpdoctor scripted fixture server\r\n', (line, current) => this.answer(line, current), tls);
   }
 
@@ -148,7 +163,11 @@ class Session {
     listener.once('error', () => current.write('425 Cannot open data port.\r\n'));
     listener.listen({ host: this.host, port: port ?? 0 }, () => {
       const { port: bound } = listener.address() as { port: number };
-      current.write(command === 'PASV' ? `227 ${encodePasvReply({ address: this.host, port: bound })}\r\n` : `229 ${encodeEpsvReply(bound)}\r\n`);
+      current.write(
+        command === 'PASV'
+          ? `227 ${encodePasvReply({ address: this.host, port: bound })}\r\n`
+          : `229 ${encodeEpsvReply(bound)}\r\n`,
+      );
     });
     this.dataSource = { kind: 'passive', socket: accepted };
     return undefined;

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { decodeEprt, decodeEpsvReply, decodeHostPort, decodePasvReply, encodeEprt, encodeHostPort } from '../../src/ftp/host-port.js';
+import {
+  decodeEprt,
+  decodeEpsvReply,
+  decodeHostPort,
+  decodePasvReply,
+  encodeEprt,
+  encodeHostPort,
+} from '../../src/ftp/host-port.js';
 import { classifyAddress } from '../../src/ftp/address-class.js';
 
 describe('RFC 959 host-port', () => {
@@ -42,9 +49,12 @@ describe('RFC 2428 EPRT and 229', () => {
   ])('decodes EPRT %s', (text, value) => {
     expect(decodeEprt(text)).toEqual({ ok: true, value });
   });
-  it.each(['|3|1.2.3.4|5|', '|1|::1|5|', '|1|1.2.3.4|0|', '|1|1.2.3.4|70000|', '1|1.2.3.4|5|'])('refuses EPRT %s', (t) => {
-    expect(decodeEprt(t).ok).toBe(false);
-  });
+  it.each(['|3|1.2.3.4|5|', '|1|::1|5|', '|1|1.2.3.4|0|', '|1|1.2.3.4|70000|', '1|1.2.3.4|5|'])(
+    'refuses EPRT %s',
+    (t) => {
+      expect(decodeEprt(t).ok).toBe(false);
+    },
+  );
   it('encodes EPRT for both families', () => {
     expect(encodeEprt({ address: '::1', port: 50000 })).toBe('|2|::1|50000|');
   });

@@ -4,7 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { schemaErrors } from '../report/report-schema.js';
-import { converse, hostPortNumbers, pasvReply, startDataListener, startScripted, type ScriptedServer } from '../probe/scripted-server.js';
+import {
+  converse,
+  hostPortNumbers,
+  pasvReply,
+  startDataListener,
+  startScripted,
+  type ScriptedServer,
+} from '../probe/scripted-server.js';
 import { runCli, startServerProcess, type CliRun, type ServerProcess } from './reference-process.js';
 
 /**
@@ -30,28 +37,50 @@ interface ReportView {
   channels: Record<string, { status: string; summary: string }>;
   findings: Array<{ code: string; channel: string }>;
   sweep: { performed: boolean; complete?: boolean };
-  observations: { control: { serverGone?: string; closedEarly?: { code: string } }; passive: Array<{ outcome: string }> };
+  observations: {
+    control: { serverGone?: string; closedEarly?: { code: string } };
+    passive: Array<{ outcome: string }>;
+  };
 }
 
 /** Runs a check against a reference server process and kills it (SIGKILL, by PID) when stderr shows `when`. */
-async function checkAndKill(when: string, args: string[], range: string): Promise<{ run: CliRun; report: ReportView; written: ReportView }> {
+async function checkAndKill(
+  when: string,
+  args: string[],
+  range: string,
+): Promise<{ run: CliRun; report: ReportView; written: ReportView }> {
   const server = await startServerProcess(['--pasv-range', range, '--sweep-mode']);
   servers.push(server);
   const output = join(dir, `report-${server.port}.json`);
   let killed = false;
-  const run = await runCli(['check', `127.0.0.1:${server.port}`, '--range', range, '--step-timeout', '2s', '--timeout', '60s', '--output', output, ...args], {
-    timeoutMs: 60_000,
-    onSpawn: (child) => {
-      let err = '';
-      child.stderr!.on('data', (c: Buffer) => {
-        err += c.toString();
-        if (!killed && err.includes(when)) {
-          killed = true;
-          void server.kill();
-        }
-      });
+  const run = await runCli(
+    [
+      'check',
+      `127.0.0.1:${server.port}`,
+      '--range',
+      range,
+      '--step-timeout',
+      '2s',
+      '--timeout',
+      '60s',
+      '--output',
+      output,
+      ...args,
+    ],
+    {
+      timeoutMs: 60_000,
+      onSpawn: (child) => {
+        let err = '';
+        child.stderr!.on('data', (c: Buffer) => {
+          err += c.toString();
+          if (!killed && err.includes(when)) {
+            killed = true;
+            void server.kill();
+          }
+        });
+      },
     },
-  });
+  );
   expect(killed, run.stderr).toBe(true);
   expect(run.signal).toBeNull();
   expect(run.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
@@ -65,7 +94,11 @@ const FIREWALL_BLAME = /PASSIVE_PORTS_BLOCKED|PASSIVE_.*REJECT|ACTIVE_INBOUND_BL
 
 describe('the reference server killed mid-run', () => {
   it('during the sweep: report written, sweep marked incomplete, no port blamed on a firewall, exit 3', async () => {
-    const { run, report, written } = await checkAndKill('Active data connections', ['--json', '--insecure'], '27000-27535');
+    const { run, report, written } = await checkAndKill(
+      'Active data connections',
+      ['--json', '--insecure'],
+      '27000-27535',
+    );
     expect(report).toEqual(written);
     expect(report.sweep).toMatchObject({ performed: true, complete: false });
     expect(report.observations.control.serverGone).toMatch(/went away/);
@@ -77,15 +110,24 @@ describe('the reference server killed mid-run', () => {
   });
 
   it('during the data probes: report written, nothing after the death counted as blocked, exit 3', async () => {
-    const { run, report } = await checkAndKill('Ask the reference server what it sees', ['--json', '--insecure'], '27000-27535');
+    const { run, report } = await checkAndKill(
+      'Ask the reference server what it sees',
+      ['--json', '--insecure'],
+      '27000-27535',
+    );
     expect(report.observations.control.serverGone).toMatch(/went away/);
-    for (const channel of ['tls', 'passive', 'active']) expect(['ok', 'error', 'skipped']).toContain(report.channels[channel]?.status);
+    for (const channel of ['tls', 'passive', 'active'])
+      expect(['ok', 'error', 'skipped']).toContain(report.channels[channel]?.status);
     expect(report.findings.filter((f) => FIREWALL_BLAME.test(f.code))).toEqual([]);
     expect(run.code).toBe(3);
   });
 
   it('during TLS negotiation: text report on stdout says the run could not finish, JSON written, exit 3', async () => {
-    const { run, written } = await checkAndKill('Read the server greeting', ['--tls', '--insecure', '--format', 'text'], '27000-27535');
+    const { run, written } = await checkAndKill(
+      'Read the server greeting',
+      ['--tls', '--insecure', '--format', 'text'],
+      '27000-27535',
+    );
     expect(written.observations.control.serverGone).toMatch(/went away/);
     expect(written.channels.tls?.status).not.toBe('ok');
     expect(written.channels.passive?.status).toBe('error');
@@ -122,7 +164,24 @@ describe('a control connection reset mid-transfer', () => {
     );
     scripted.push(server);
     const output = join(dir, 'reset.json');
-    const run = await runCli(['check', `127.0.0.1:${server.port}`, '--no-tls', '--sweep', 'off', '--step-timeout', '1s', '--timeout', '30s', '--output', output, '--format', 'markdown'], { timeoutMs: 45_000 });
+    const run = await runCli(
+      [
+        'check',
+        `127.0.0.1:${server.port}`,
+        '--no-tls',
+        '--sweep',
+        'off',
+        '--step-timeout',
+        '1s',
+        '--timeout',
+        '30s',
+        '--output',
+        output,
+        '--format',
+        'markdown',
+      ],
+      { timeoutMs: 45_000 },
+    );
     const report = JSON.parse(readFileSync(output, 'utf8')) as ReportView;
     expect(schemaErrors(report)).toBe('');
     expect(report.observations.control.serverGone).toBeUndefined();

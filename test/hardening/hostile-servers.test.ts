@@ -6,7 +6,13 @@ import { diagnose } from '../../src/diagnosis/diagnose.js';
 import { runProbe } from '../../src/probe/engine.js';
 import type { ObservationLog, ProbeSettings } from '../../src/probe/observation.js';
 import { loginAnyone, SCRIPTED_HOST as HOST, scriptedProbeSettings, scriptedServers } from '../probe/scripted-ftp.js';
-import { hostPortNumbers, pasvReply, startDataListener, startScripted, type ScriptedServer } from '../probe/scripted-server.js';
+import {
+  hostPortNumbers,
+  pasvReply,
+  startDataListener,
+  startScripted,
+  type ScriptedServer,
+} from '../probe/scripted-server.js';
 
 /**
  * Hostile servers on real loopback sockets, through the real engine with short step timeouts.
@@ -90,7 +96,13 @@ describe('PASV to a port a data connection must not go to', () => {
     ['port 0, which no one can listen on', '127,0,0,1,0,0', 0],
     ['port 25 (SMTP), a privileged port a bounce would aim at (RFC 2577 §3)', '127,0,0,1,0,25', 25],
   ])('%s: recorded as a bad reply, never connected to, never blamed on a firewall', async (_name, numbers, port) => {
-    const server = await servers.ftp(loginAnyone({ PASV: () => pasvReply(numbers), EPSV: () => `229 Entering Extended Passive Mode (|||${port}|)\r\n`, PORT: () => '500 no\r\n' }));
+    const server = await servers.ftp(
+      loginAnyone({
+        PASV: () => pasvReply(numbers),
+        EPSV: () => `229 Entering Extended Passive Mode (|||${port}|)\r\n`,
+        PORT: () => '500 no\r\n',
+      }),
+    );
     const log = await runProbe(settings(server.port), {});
     for (const attempt of log.passive) {
       expect(attempt.outcome, attempt.command).toBe('bad-reply');
@@ -98,7 +110,9 @@ describe('PASV to a port a data connection must not go to', () => {
       expect(attempt.connections).toEqual([]);
     }
     const diagnosis = diagnose(log, { require: ['passive'] });
-    const passiveBlame = diagnosis.findings.filter((f) => f.channel === 'passive' && /BLOCKED|FIREWALL|REJECT/.test(f.code));
+    const passiveBlame = diagnosis.findings.filter(
+      (f) => f.channel === 'passive' && /BLOCKED|FIREWALL|REJECT/.test(f.code),
+    );
     expect(passiveBlame.map((f) => f.code)).toEqual([]);
   });
 });
@@ -125,7 +139,11 @@ describe('a server that accepts and then never reads', () => {
 describe('a data connection that the server closes mid-transfer', () => {
   it.each([
     // The bytes go out once LIST has been answered, as a real server's would; then the server dies.
-    ['with a reset after some bytes', (s: Socket) => setTimeout(() => s.write('x'.repeat(5000), () => setTimeout(() => s.resetAndDestroy(), 20)), 50), 'reset'],
+    [
+      'with a reset after some bytes',
+      (s: Socket) => setTimeout(() => s.write('x'.repeat(5000), () => setTimeout(() => s.resetAndDestroy(), 20)), 50),
+      'reset',
+    ],
     ['half-way, then 426 on the control connection', (s: Socket) => s.end('y'.repeat(3000)), 'transfer-refused'],
   ])('%s', async (_name, behaviour, outcome) => {
     const data = await track(startDataListener(HOST, behaviour));
@@ -161,7 +179,13 @@ interface Pem {
 let ca: Pem;
 const originalCas = getCACertificates('default');
 
-async function certificate(opts: { names: string[]; ips: string[]; signedBy?: Pem; notBefore?: Date; notAfter?: Date }): Promise<Pem> {
+async function certificate(opts: {
+  names: string[];
+  ips: string[];
+  signedBy?: Pem;
+  notBefore?: Date;
+  notAfter?: Date;
+}): Promise<Pem> {
   const generated = await generate([{ name: 'commonName', value: opts.names[0] ?? 'ftpdoctor test' }], {
     keyType: 'ec',
     algorithm: 'sha256',
@@ -172,7 +196,13 @@ async function certificate(opts: { names: string[]; ips: string[]; signedBy?: Pe
       { name: 'basicConstraints', cA: false },
       { name: 'keyUsage', digitalSignature: true, keyEncipherment: true },
       { name: 'extKeyUsage', serverAuth: true },
-      { name: 'subjectAltName', altNames: [...opts.names.map((value) => ({ type: 2 as const, value })), ...opts.ips.map((ip) => ({ type: 7 as const, ip }))] },
+      {
+        name: 'subjectAltName',
+        altNames: [
+          ...opts.names.map((value) => ({ type: 2 as const, value })),
+          ...opts.ips.map((ip) => ({ type: 7 as const, ip })),
+        ],
+      },
     ],
   });
   return { cert: generated.cert, key: generated.private };
@@ -214,26 +244,48 @@ describe('TLS certificates that must not be trusted (RFC 4217 §4)', () => {
   it.each<[string, () => Promise<Pem>, RegExp, Record<string, boolean>]>([
     [
       'expired (notAfter in the past)',
-      () => certificate({ names: ['localhost'], ips: [HOST], signedBy: ca, notBefore: new Date(Date.now() - 30 * DAY), notAfter: new Date(Date.now() - DAY) }),
+      () =>
+        certificate({
+          names: ['localhost'],
+          ips: [HOST],
+          signedBy: ca,
+          notBefore: new Date(Date.now() - 30 * DAY),
+          notAfter: new Date(Date.now() - DAY),
+        }),
       /CERT_HAS_EXPIRED/,
       { expired: true, hostnameMatches: true },
     ],
-    ['issued for another host', () => certificate({ names: ['ftp.other.example'], ips: ['192.0.2.1'], signedBy: ca }), /ALTNAME|Hostname|IP/i, { expired: false, hostnameMatches: false }],
-    ['self-signed', () => certificate({ names: ['localhost'], ips: [HOST] }), /SELF_SIGNED/, { selfSigned: true, expired: false }],
-  ])('%s: recorded with its facts, the run stops before USER/PASS, also under --tls-auto', async (_name, make, why, facts) => {
-    const server = await ftpsServer(await make());
-    for (const tls of ['explicit', 'auto'] as const) {
-      const log = await runProbe(settings(server.port, { tls, user: 'alice' }), { password: 'never-sent-over-bad-tls' });
-      expect(log.tls?.established).toBe(false);
-      expect(log.tls?.error?.code).toBe('E_TLS_CERT');
-      expect(log.tls?.authorizationError).toMatch(why);
-      expect(log.tls?.certificate).toMatchObject(facts);
-      expect(stepOf(log, 'auth-tls')?.status).toBe('fail');
-      // No downgrade to plain text and no credentials to a server that could not prove who it is.
-      expect(log.transcript.filter((l) => l.dir === 'sent').map((l) => l.text.split(' ')[0])).not.toContain('USER');
-      expect(JSON.stringify(log)).not.toContain('never-sent-over-bad-tls');
-      expect(diagnose(log, { require: ['tls'] }).findings.map((f) => f.code)).toContain('TLS_CERT_UNTRUSTED');
-      expectStepsBounded(log, STEP_MS + 500);
-    }
-  });
+    [
+      'issued for another host',
+      () => certificate({ names: ['ftp.other.example'], ips: ['192.0.2.1'], signedBy: ca }),
+      /ALTNAME|Hostname|IP/i,
+      { expired: false, hostnameMatches: false },
+    ],
+    [
+      'self-signed',
+      () => certificate({ names: ['localhost'], ips: [HOST] }),
+      /SELF_SIGNED/,
+      { selfSigned: true, expired: false },
+    ],
+  ])(
+    '%s: recorded with its facts, the run stops before USER/PASS, also under --tls-auto',
+    async (_name, make, why, facts) => {
+      const server = await ftpsServer(await make());
+      for (const tls of ['explicit', 'auto'] as const) {
+        const log = await runProbe(settings(server.port, { tls, user: 'alice' }), {
+          password: 'never-sent-over-bad-tls',
+        });
+        expect(log.tls?.established).toBe(false);
+        expect(log.tls?.error?.code).toBe('E_TLS_CERT');
+        expect(log.tls?.authorizationError).toMatch(why);
+        expect(log.tls?.certificate).toMatchObject(facts);
+        expect(stepOf(log, 'auth-tls')?.status).toBe('fail');
+        // No downgrade to plain text and no credentials to a server that could not prove who it is.
+        expect(log.transcript.filter((l) => l.dir === 'sent').map((l) => l.text.split(' ')[0])).not.toContain('USER');
+        expect(JSON.stringify(log)).not.toContain('never-sent-over-bad-tls');
+        expect(diagnose(log, { require: ['tls'] }).findings.map((f) => f.code)).toContain('TLS_CERT_UNTRUSTED');
+        expectStepsBounded(log, STEP_MS + 500);
+      }
+    },
+  );
 });

@@ -24,7 +24,10 @@ export interface ServerProcess {
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
-export async function startServerProcess(args: string[], opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<ServerProcess> {
+export async function startServerProcess(
+  args: string[],
+  opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+): Promise<ServerProcess> {
   const child = spawn(NODE, [CLI, 'serve', '--host', '127.0.0.1', '--port', '0', ...args], {
     env: { ...process.env, ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -91,11 +94,22 @@ export interface CliRun {
 }
 
 /** Runs the built CLI (optionally under a shell prefix such as `ulimit -n 256;`), bounded in time. */
-export function runCli(args: string[], opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number; shellPrefix?: string; onSpawn?: (child: ChildProcess) => void } = {}): Promise<CliRun> {
+export function runCli(
+  args: string[],
+  opts: {
+    env?: NodeJS.ProcessEnv;
+    timeoutMs?: number;
+    shellPrefix?: string;
+    onSpawn?: (child: ChildProcess) => void;
+  } = {},
+): Promise<CliRun> {
   const started = Date.now();
   const quoted = [NODE, CLI, ...args].map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(' ');
   const child = opts.shellPrefix
-    ? spawn('bash', ['-c', `${opts.shellPrefix} exec ${quoted}`], { env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] })
+    ? spawn('bash', ['-c', `${opts.shellPrefix} exec ${quoted}`], {
+        env: { ...process.env, ...opts.env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      })
     : spawn(NODE, [CLI, ...args], { env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
   opts.onSpawn?.(child);
   let stdout = '';

@@ -29,14 +29,31 @@ interface ReportView {
   complete: boolean;
   sweep: { counts: Record<string, number>; portsTested: number };
   findings: Array<{ code: string; channel: string }>;
-  observations: { sweep?: { concurrency: { max: number; fdLimit?: number } }; serverView?: { sweep?: { ranges: Array<[number, number]> } } };
+  observations: {
+    sweep?: { concurrency: { max: number; fdLimit?: number } };
+    serverView?: { sweep?: { ranges: Array<[number, number]> } };
+  };
 }
 
 async function checkUnder(limit: number): Promise<{ code: number | null; report: ReportView; stderr: string }> {
-  const run = await runCli(['check', `127.0.0.1:${server.port}`, '--no-tls', '--range', RANGE, '--json', '--step-timeout', '2s', '--timeout', '60s'], {
-    shellPrefix: `ulimit -n ${limit};`,
-    timeoutMs: 90_000,
-  });
+  const run = await runCli(
+    [
+      'check',
+      `127.0.0.1:${server.port}`,
+      '--no-tls',
+      '--range',
+      RANGE,
+      '--json',
+      '--step-timeout',
+      '2s',
+      '--timeout',
+      '60s',
+    ],
+    {
+      shellPrefix: `ulimit -n ${limit};`,
+      timeoutMs: 90_000,
+    },
+  );
   expect(run.stderr).not.toMatch(/EMFILE.*\n\s+at |Segmentation|Assertion failed/);
   const report = JSON.parse(run.stdout) as ReportView;
   expect(schemaErrors(report)).toBe('');
@@ -54,7 +71,10 @@ describe('a check under a low open-file limit', () => {
     // programs) are honestly closed; no other state is allowed.
     const listening = countPorts(report.observations.serverView?.sweep?.ranges ?? []);
     expect(listening).toBeGreaterThan(0);
-    expect(report.sweep.counts).toEqual({ open: listening, ...(listening < PORTS ? { closed: PORTS - listening } : {}) });
+    expect(report.sweep.counts).toEqual({
+      open: listening,
+      ...(listening < PORTS ? { closed: PORTS - listening } : {}),
+    });
     expect(report.findings.map((f) => f.code)).toEqual([]);
     expect(report.complete).toBe(true);
     expect(code).toBe(0);
@@ -87,13 +107,19 @@ async function expectNoFirewallBlame(limit: number): Promise<void> {
   expect(blamed, `ulimit -n ${limit}: ${JSON.stringify(report.findings)}`).toEqual([]);
   // Either everything worked, or this computer's shortage is named as such (and the exit code says so).
   if (report.findings.length > 0) expect(report.findings.map((f) => f.code)).toContain('LOCAL_RESOURCE');
-  expect(code === 0 || report.findings.some((f) => f.code === 'LOCAL_RESOURCE'), `ulimit -n ${limit}: exit ${code}`).toBe(true);
+  expect(
+    code === 0 || report.findings.some((f) => f.code === 'LOCAL_RESOURCE'),
+    `ulimit -n ${limit}: exit ${code}`,
+  ).toBe(true);
 }
 
 describe('the self-test under a low open-file limit', () => {
   // The server and the client share one process there: every sweep connect costs two descriptors.
   it('with ulimit -n 256 sweeps a range that fits, every channel green, exit 0', async () => {
-    const run = await runCli(['selftest', '--json', '--timeout', '60s'], { shellPrefix: 'ulimit -n 256;', timeoutMs: 90_000 });
+    const run = await runCli(['selftest', '--json', '--timeout', '60s'], {
+      shellPrefix: 'ulimit -n 256;',
+      timeoutMs: 90_000,
+    });
     const report = JSON.parse(run.stdout) as ReportView & { channels: Record<string, { status: string }> };
     expect(schemaErrors(report)).toBe('');
     expect(run.stderr).toMatch(/the open-file limit is 256; sweeping 60000-\d+ instead of 60000-65535/);

@@ -22,15 +22,19 @@ let echo: ScriptedServer;
 const outputs: Array<{ name: string; text: string }> = [];
 
 beforeAll(async () => {
-  server = await startServerProcess(['--pasv-range', '26000-26099', '--user', 'alice', '--password-env', 'FTPDOCTOR_TEST_SERVER_PW'], {
-    env: { FTPDOCTOR_TEST_SERVER_PW: PASSWORD },
-  });
+  server = await startServerProcess(
+    ['--pasv-range', '26000-26099', '--user', 'alice', '--password-env', 'FTPDOCTOR_TEST_SERVER_PW'],
+    {
+      env: { FTPDOCTOR_TEST_SERVER_PW: PASSWORD },
+    },
+  );
   // A hostile server that repeats whatever PASS carried, in its reply and in a multi-line banner.
   echo = await startScripted('127.0.0.1', (socket: Socket) =>
     converse(socket, '220 echo server\r\n', (command) => {
       const [verb, ...rest] = command.split(' ');
       if (verb?.toUpperCase() === 'USER') return `331 Password for ${rest.join(' ')} please\r\n`;
-      if (verb?.toUpperCase() === 'PASS') return `530-Your password ${rest.join(' ')} is wrong\r\n 530-${rest.join(' ')}\r\n530 Login incorrect: ${rest.join(' ')}\r\n`;
+      if (verb?.toUpperCase() === 'PASS')
+        return `530-Your password ${rest.join(' ')} is wrong\r\n 530-${rest.join(' ')}\r\n530 Login incorrect: ${rest.join(' ')}\r\n`;
       return '500 no\r\n';
     }),
   );
@@ -46,7 +50,12 @@ function record(name: string, run: CliRun): CliRun {
   return run;
 }
 
-function check(name: string, args: string[], password = PASSWORD, extra: { onSpawn?: (child: ChildProcess) => void } = {}): Promise<CliRun> {
+function check(
+  name: string,
+  args: string[],
+  password = PASSWORD,
+  extra: { onSpawn?: (child: ChildProcess) => void } = {},
+): Promise<CliRun> {
   return runCli(['check', ...args, '--sweep', 'off', '--step-timeout', '2s', '--timeout', '30s'], {
     env: { FTPDOCTOR_TEST_PW: password, FTPDOCTOR_DEBUG: '1' },
     timeoutMs: 45_000,
@@ -65,21 +74,59 @@ describe('the password never leaves the process', () => {
   });
 
   it('a successful login rendered as Markdown and as text', async () => {
-    expect((await check('success markdown', [...common(), '--format', 'markdown', '--output', join(dir, 'md.json')])).stdout).toMatch(/^#/m);
+    expect(
+      (await check('success markdown', [...common(), '--format', 'markdown', '--output', join(dir, 'md.json')])).stdout,
+    ).toMatch(/^#/m);
     expect((await check('success text', [...common(), '--format', 'text'])).code).toBe(0);
   });
 
   it('a wrong password, over TLS and in plain text', async () => {
-    const tls = await check('wrong tls', [target(), '-u', 'alice', '--password-env', 'FTPDOCTOR_TEST_PW', '--tls', '--insecure', '--json'], WRONG);
+    const tls = await check(
+      'wrong tls',
+      [target(), '-u', 'alice', '--password-env', 'FTPDOCTOR_TEST_PW', '--tls', '--insecure', '--json'],
+      WRONG,
+    );
     expect(JSON.parse(tls.stdout).observations.login.ok).toBe(false);
-    await check('wrong plain', [target(), '-u', 'alice', '--password-env', 'FTPDOCTOR_TEST_PW', '--no-tls', '--output', join(dir, 'wrong.json')], WRONG);
+    await check(
+      'wrong plain',
+      [target(), '-u', 'alice', '--password-env', 'FTPDOCTOR_TEST_PW', '--no-tls', '--output', join(dir, 'wrong.json')],
+      WRONG,
+    );
   });
 
   it('a server that echoes the password back in its replies', async () => {
-    const run = await check('echo json', [`127.0.0.1:${echo.port}`, '-u', 'bob', '--password-env', 'FTPDOCTOR_TEST_PW', '--no-tls', '--json', '--output', join(dir, 'echo.json')]);
+    const run = await check('echo json', [
+      `127.0.0.1:${echo.port}`,
+      '-u',
+      'bob',
+      '--password-env',
+      'FTPDOCTOR_TEST_PW',
+      '--no-tls',
+      '--json',
+      '--output',
+      join(dir, 'echo.json'),
+    ]);
     expect(JSON.parse(run.stdout).observations.login.ok).toBe(false);
-    await check('echo text', [`127.0.0.1:${echo.port}`, '-u', 'bob', '--password-env', 'FTPDOCTOR_TEST_PW', '--no-tls', '--format', 'text']);
-    await check('echo markdown', [`127.0.0.1:${echo.port}`, '-u', 'bob', '--password-env', 'FTPDOCTOR_TEST_PW', '--no-tls', '--format', 'markdown']);
+    await check('echo text', [
+      `127.0.0.1:${echo.port}`,
+      '-u',
+      'bob',
+      '--password-env',
+      'FTPDOCTOR_TEST_PW',
+      '--no-tls',
+      '--format',
+      'text',
+    ]);
+    await check('echo markdown', [
+      `127.0.0.1:${echo.port}`,
+      '-u',
+      'bob',
+      '--password-env',
+      'FTPDOCTOR_TEST_PW',
+      '--no-tls',
+      '--format',
+      'markdown',
+    ]);
   });
 
   it('error paths: an unwritable --output, an interrupted run, a password typed into the URL', async () => {
@@ -100,13 +147,16 @@ describe('the password never leaves the process', () => {
       record(`password in ${scheme} URL`, url);
       expect(url.code).toBe(2);
     }
-    const bare = await runCli(['check', `ftp://alice:${PASSWORD}@127.0.0.1:${server.port}/`, '--json'], { timeoutMs: 20_000 });
+    const bare = await runCli(['check', `ftp://alice:${PASSWORD}@127.0.0.1:${server.port}/`, '--json'], {
+      timeoutMs: 20_000,
+    });
     record('password in a valid URL', bare);
     expect(bare.code).toBe(2);
   });
 
   it('appears in no output, no written file and not in the server log', () => {
-    for (const file of readdirSync(dir)) outputs.push({ name: `file ${file}`, text: readFileSync(join(dir, file), 'utf8') });
+    for (const file of readdirSync(dir))
+      outputs.push({ name: `file ${file}`, text: readFileSync(join(dir, file), 'utf8') });
     outputs.push({ name: 'server log', text: server.output() });
     expect(outputs.length).toBeGreaterThan(20);
     const leaks = outputs.filter((o) => o.text.includes(PASSWORD) || o.text.includes(WRONG)).map((o) => o.name);

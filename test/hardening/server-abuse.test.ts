@@ -4,7 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { decodePasvReply } from '../../src/ftp/host-port.js';
-import { DEFAULT_LIMITS, startServer, type RunningServer, type ServerConfig, type ServerLimits } from '../../src/server/index.js';
+import {
+  DEFAULT_LIMITS,
+  startServer,
+  type RunningServer,
+  type ServerConfig,
+  type ServerLimits,
+} from '../../src/server/index.js';
 import { ControlClient, connectData } from '../server/control-client.js';
 import { listeningSockets, openFds, startServerProcess } from './reference-process.js';
 
@@ -24,14 +30,23 @@ afterAll(async () => {
   await Promise.all(started.map((s) => s.close()));
 });
 
-async function start(config: Omit<Partial<ServerConfig>, 'limits'> & { limits?: Partial<ServerLimits> } = {}): Promise<RunningServer> {
+async function start(
+  config: Omit<Partial<ServerConfig>, 'limits'> & { limits?: Partial<ServerLimits> } = {},
+): Promise<RunningServer> {
   const server = await startServer({
     host: HOST,
     port: 0,
     pasvRange: [24000, 24999],
     log: (line) => logs.push(line),
     ...config,
-    limits: { ...DEFAULT_LIMITS, idleTimeoutMs: 5000, dataConnectTimeoutMs: 1500, dataIdleTimeoutMs: 1500, loginFailureDelayMs: 10, ...config.limits },
+    limits: {
+      ...DEFAULT_LIMITS,
+      idleTimeoutMs: 5000,
+      dataConnectTimeoutMs: 1500,
+      dataIdleTimeoutMs: 1500,
+      loginFailureDelayMs: 10,
+      ...config.limits,
+    },
   });
   started.push(server);
   return server;
@@ -86,7 +101,15 @@ const ESCAPES = [
   '../outside/secret.txt',
 ];
 /** Encodings an FTP server must not decode (RFC 959 paths are literal): they name files that do not exist. */
-const ENCODED = ['%2e%2e/secret.txt', '%2E%2E%2Fsecret.txt', '..%2fsecret.txt', '..\\secret.txt', '..%c0%af..%c0%afsecret.txt', '.../secret.txt', 'dir-out\u0000/secret.txt'];
+const ENCODED = [
+  '%2e%2e/secret.txt',
+  '%2E%2E%2Fsecret.txt',
+  '..%2fsecret.txt',
+  '..\\secret.txt',
+  '..%c0%af..%c0%afsecret.txt',
+  '.../secret.txt',
+  'dir-out\u0000/secret.txt',
+];
 
 describe('path traversal through every path-taking command', () => {
   const tree = makeTree();
@@ -139,7 +162,14 @@ describe('path traversal through every path-taking command', () => {
   it('refuses uploads that would land outside the root, also through a dangling link', async () => {
     const s = await start({ root: tree.root, writable: true });
     const client = await loggedIn(s.port);
-    for (const path of ['../planted.txt', '/../planted.txt', 'dir-out/planted.txt', 'dangling-out.txt', 'link-out.txt', 'sub/../../planted.txt']) {
+    for (const path of [
+      '../planted.txt',
+      '/../planted.txt',
+      'dir-out/planted.txt',
+      'dangling-out.txt',
+      'link-out.txt',
+      'sub/../../planted.txt',
+    ]) {
       const pasv = decodePasvReply((await client.send('PASV')).text);
       if (!pasv.ok) throw new Error(pasv.reason);
       const data = await connectData(HOST, pasv.value.port);
@@ -242,7 +272,9 @@ describe('limits against many and slow clients', () => {
     const codes = opened.map((o) => o.greeting.code);
     expect(codes.filter((c) => c === 220)).toHaveLength(8);
     expect(codes.filter((c) => c === 421)).toHaveLength(52);
-    expect(logs.filter((l) => /refused 127\.0\.0\.1:\d+: Too many sessions from 127\.0\.0\.1/.test(l)).length).toBeGreaterThanOrEqual(52);
+    expect(
+      logs.filter((l) => /refused 127\.0\.0\.1:\d+: Too many sessions from 127\.0\.0\.1/.test(l)).length,
+    ).toBeGreaterThanOrEqual(52);
     for (const o of opened) o.client.close();
     await new Promise((r) => setTimeout(r, 200));
     const again = await Promise.all(Array.from({ length: 8 }, () => ControlClient.open(HOST, s.port, 4000)));
@@ -256,7 +288,10 @@ describe('limits against many and slow clients', () => {
     const text = Buffer.from('USER anonymous-but-very-slowly-typed\r\n');
     let i = 0;
     // One byte every 300 ms: never idle long enough for the idle timeout, never a complete login.
-    const timer = setInterval(() => (i < text.length && !client.closed ? client.writeRaw(text.subarray(i, ++i)) : clearInterval(timer)), 300);
+    const timer = setInterval(
+      () => (i < text.length && !client.closed ? client.writeRaw(text.subarray(i, ++i)) : clearInterval(timer)),
+      300,
+    );
     const startedAt = Date.now();
     try {
       const reply = await client.next();

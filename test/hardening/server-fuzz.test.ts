@@ -33,16 +33,114 @@ function rng(seed: number): () => number {
 }
 
 const VERBS = [
-  'USER', 'PASS', 'ACCT', 'QUIT', 'PWD', 'XPWD', 'CWD', 'XCWD', 'CDUP', 'XCUP', 'TYPE', 'MODE', 'STRU', 'REST', 'PASV', 'EPSV',
-  'PORT', 'EPRT', 'LIST', 'NLST', 'MLSD', 'MLST', 'RETR', 'STOR', 'ABOR', 'SIZE', 'MDTM', 'STAT', 'SYST', 'NOOP', 'FEAT', 'OPTS',
-  'HELP', 'PBSZ', 'PROT', 'SITE', 'APPE', 'DELE', 'MKD', 'RNFR', 'RNTO', 'REIN', 'LPRT', 'SMNT', 'XYZZY', '', 'list', 'Retr',
+  'USER',
+  'PASS',
+  'ACCT',
+  'QUIT',
+  'PWD',
+  'XPWD',
+  'CWD',
+  'XCWD',
+  'CDUP',
+  'XCUP',
+  'TYPE',
+  'MODE',
+  'STRU',
+  'REST',
+  'PASV',
+  'EPSV',
+  'PORT',
+  'EPRT',
+  'LIST',
+  'NLST',
+  'MLSD',
+  'MLST',
+  'RETR',
+  'STOR',
+  'ABOR',
+  'SIZE',
+  'MDTM',
+  'STAT',
+  'SYST',
+  'NOOP',
+  'FEAT',
+  'OPTS',
+  'HELP',
+  'PBSZ',
+  'PROT',
+  'SITE',
+  'APPE',
+  'DELE',
+  'MKD',
+  'RNFR',
+  'RNTO',
+  'REIN',
+  'LPRT',
+  'SMNT',
+  'XYZZY',
+  '',
+  'list',
+  'Retr',
 ];
 const SEED_ARGS = [
-  '', '/', '..', '../..', '/pub', 'pub/hello.txt', '/README.txt', 'A', 'I', 'L 8', 'E N', 'S', 'B', 'F', 'R', '0', '100', '-1',
-  '99999999999999999999', 'ALL', '1', '2', '7', 'UTF8 ON', 'MLST type;', 'FTPDOCTOR PEER', 'FTPDOCTOR SWEEP', 'FTPDOCTOR LASTPORT',
-  'FTPDOCTOR LASTPASV', 'CHMOD 777 x', 'anonymous', 'ftp', 'x@y', 'C', 'P', '-la', '-la /pub', '%2e%2e', '\\..\\..', '*', '?',
+  '',
+  '/',
+  '..',
+  '../..',
+  '/pub',
+  'pub/hello.txt',
+  '/README.txt',
+  'A',
+  'I',
+  'L 8',
+  'E N',
+  'S',
+  'B',
+  'F',
+  'R',
+  '0',
+  '100',
+  '-1',
+  '99999999999999999999',
+  'ALL',
+  '1',
+  '2',
+  '7',
+  'UTF8 ON',
+  'MLST type;',
+  'FTPDOCTOR PEER',
+  'FTPDOCTOR SWEEP',
+  'FTPDOCTOR LASTPORT',
+  'FTPDOCTOR LASTPASV',
+  'CHMOD 777 x',
+  'anonymous',
+  'ftp',
+  'x@y',
+  'C',
+  'P',
+  '-la',
+  '-la /pub',
+  '%2e%2e',
+  '\\..\\..',
+  '*',
+  '?',
 ];
-const NOISE = ['\u0000', '\u00ff\u00f4\u00ff\u00f2', '\u00ff\u00ff', '\r', '\t', ' ', '|', ',', '%s%n', '\u00e9', '\ud83d\ude00', '"', "'", '\u001b[2J'];
+const NOISE = [
+  '\u0000',
+  '\u00ff\u00f4\u00ff\u00f2',
+  '\u00ff\u00ff',
+  '\r',
+  '\t',
+  ' ',
+  '|',
+  ',',
+  '%s%n',
+  '\u00e9',
+  '\ud83d\ude00',
+  '"',
+  "'",
+  '\u001b[2J',
+];
 
 interface Fuzzer {
   next(): number;
@@ -76,7 +174,10 @@ function mutate(f: Fuzzer, text: string): string {
 /** One fuzzed command line (no line end); PORT/EPRT point at the test's own sink or are garbage. */
 function fuzzLine(f: Fuzzer, sinkPort: number): string {
   const r = f.next();
-  if (r < 0.05) return Buffer.from(Array.from({ length: Math.floor(f.next() * 80) }, () => Math.floor(f.next() * 256)).filter((b) => b !== 0x0a)).toString('latin1');
+  if (r < 0.05)
+    return Buffer.from(
+      Array.from({ length: Math.floor(f.next() * 80) }, () => Math.floor(f.next() * 256)).filter((b) => b !== 0x0a),
+    ).toString('latin1');
   if (r < 0.07) return 'A'.repeat(4000 + Math.floor(f.next() * 300));
   const verb = f.next() < 0.9 ? f.pick(VERBS) : mutate(f, f.pick(VERBS));
   if (verb === 'PORT' || verb === 'EPRT') {
@@ -157,7 +258,8 @@ class FuzzSession {
     for (;;) {
       const item = this.items.shift();
       if (item) {
-        if (item.kind !== 'reply') throw new Error(`malformed reply from the server: ${JSON.stringify(item).slice(0, 200)}`);
+        if (item.kind !== 'reply')
+          throw new Error(`malformed reply from the server: ${JSON.stringify(item).slice(0, 200)}`);
         return { code: item.reply.code, text: item.reply.text };
       }
       if (this.closed) return undefined;
@@ -183,7 +285,14 @@ class FuzzSession {
   }
 }
 
-async function fuzzSession(port: number, sinkPort: number, f: Fuzzer, until: number, stats: Stats, budget: { lines: number }): Promise<void> {
+async function fuzzSession(
+  port: number,
+  sinkPort: number,
+  f: Fuzzer,
+  until: number,
+  stats: Stats,
+  budget: { lines: number },
+): Promise<void> {
   let session = await FuzzSession.open(port);
   stats.sessions++;
   const greeting = await session.reply();
@@ -238,7 +347,8 @@ async function fuzzSession(port: number, sinkPort: number, f: Fuzzer, until: num
 
 /** Passive replies get their data connection, so transfers end instead of waiting for it. */
 function dataFollowUp(reply: { code: number; text: string }): void {
-  const port = reply.code === 227 ? decodePasvReply(reply.text) : reply.code === 229 ? decodeEpsvReply(reply.text) : undefined;
+  const port =
+    reply.code === 227 ? decodePasvReply(reply.text) : reply.code === 229 ? decodeEpsvReply(reply.text) : undefined;
   if (port?.ok && port.value.port >= 1024) drain(connect({ host: HOST, port: port.value.port }));
 }
 
@@ -287,16 +397,25 @@ describe(`the server's command parser under random and mutated input (seed ${SEE
       // A fresh session still gets the whole normal service.
       const check = await FuzzSession.open(target.port);
       expect((await check.reply())?.code).toBe(220);
-      for (const [line, code] of [['USER anonymous', 331], ['PASS x@y', 230], ['PWD', 257], ['NOOP', 200]] as const) {
+      for (const [line, code] of [
+        ['USER anonymous', 331],
+        ['PASS x@y', 230],
+        ['PWD', 257],
+        ['NOOP', 200],
+      ] as const) {
         check.write(line);
         expect((await check.reply())?.code).toBe(code);
       }
       check.close();
-      const summary = [...stats.codes].sort((a, b) => a[0] - b[0]).map(([c, n]) => `${c}:${n}`).join(' ');
-      console.log(`fuzz seed ${SEED}: ${stats.lines} lines, ${stats.replies} replies, ${stats.sessions} sessions; codes ${summary}; server RSS ${rssBefore} -> ${rssKb(pid)} kB, fds ${openFds(pid)}`);
+      const summary = [...stats.codes]
+        .sort((a, b) => a[0] - b[0])
+        .map(([c, n]) => `${c}:${n}`)
+        .join(' ');
+      console.log(
+        `fuzz seed ${SEED}: ${stats.lines} lines, ${stats.replies} replies, ${stats.sessions} sessions; codes ${summary}; server RSS ${rssBefore} -> ${rssKb(pid)} kB, fds ${openFds(pid)}`,
+      );
       expect(rssKb(pid)).toBeLessThan(rssBefore + 200 * 1024);
     },
     BUDGET_MS + 60_000,
   );
 });
-

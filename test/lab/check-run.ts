@@ -59,14 +59,24 @@ export async function runCheck(lab: Lab, server: LabServer | undefined, extra: s
       ? []
       : ['--user', account.user, '--password-env', PASSWORD_ENV];
   const argv = [
-    process.execPath, CLI, 'check', lab.target, '--json',
-    '--tls-auto', '--insecure',
-    '--active-port', String(ACTIVE_PORT),
+    process.execPath,
+    CLI,
+    'check',
+    lab.target,
+    '--json',
+    '--tls-auto',
+    '--insecure',
+    '--active-port',
+    String(ACTIVE_PORT),
     ...LAB_TIMEOUTS,
     ...login,
     ...extra,
   ];
-  const env = { ...process.env, NO_COLOR: '1', ...(account?.password === undefined ? {} : { [PASSWORD_ENV]: account.password }) };
+  const env = {
+    ...process.env,
+    NO_COLOR: '1',
+    ...(account?.password === undefined ? {} : { [PASSWORD_ENV]: account.password }),
+  };
   const raw = await lab.exec('client', argv, { allowFailure: true, timeoutMs: 90_000, env });
   let report: LabReport;
   try {
@@ -88,7 +98,9 @@ export function describeRun(run: CheckRun): string {
     .map(([k, v]) => `${k}=${v?.status}`)
     .join(' ');
   const runs = (r.sweep?.runs ?? []).map((x) => `${x.from}-${x.to}:${x.state}`).join(' ');
-  const findings = (r.findings ?? []).map((f) => `${f.code}/${f.severity}/${f.channel}${f.how === undefined ? '' : `/${f.how}`}`).join(' ');
+  const findings = (r.findings ?? [])
+    .map((f) => `${f.code}/${f.severity}/${f.channel}${f.how === undefined ? '' : `/${f.how}`}`)
+    .join(' ');
   return `exit ${run.exitCode} in ${run.raw.elapsedMs} ms; verdict ${r.verdict}; ${channels}\nruns: ${runs}\nfindings: ${findings}\nstderr: ${run.raw.stderr.slice(-800)}`;
 }
 

@@ -25,9 +25,16 @@ export interface CurlOptions {
 export function curlFtp(lab: Lab, server: LabServer, opts: CurlOptions = {}): Promise<RunResult> {
   const { account } = server;
   const argv = [
-    'curl', '--silent', '--show-error', '--connect-timeout', String(opts.connectTimeout ?? 4), '--max-time', String(opts.maxTime ?? 10),
+    'curl',
+    '--silent',
+    '--show-error',
+    '--connect-timeout',
+    String(opts.connectTimeout ?? 4),
+    '--max-time',
+    String(opts.maxTime ?? 10),
     ...(opts.verbose === true ? ['--verbose'] : []),
-    '--user', `${account.user}:${account.password ?? 'lab@example.com'}`,
+    '--user',
+    `${account.user}:${account.password ?? 'lab@example.com'}`,
     ...(opts.tls === true ? ['--ssl-reqd', '--insecure'] : []),
     ...(opts.pasv === true ? ['--disable-epsv'] : []),
     ...(opts.activePort === undefined ? [] : ['--ftp-port', `${lab.clientAddress}:${opts.activePort}`]),

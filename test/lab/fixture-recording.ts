@@ -19,7 +19,9 @@ export function recordFixture(server: string, scenario: Scenario, run: CheckRun)
   const findings = expectedFindings(expected, server as ScenarioContext['kind']);
   const log = run.report?.observations;
   if (findings === undefined || log === undefined) return;
-  const channels = Object.fromEntries(Object.entries(expected.channels).filter(([, status]) => typeof status === 'string'));
+  const channels = Object.fromEntries(
+    Object.entries(expected.channels).filter(([, status]) => typeof status === 'string'),
+  );
   const requireAt = scenario.args?.indexOf('--require') ?? -1;
   const sidecar = {
     description: `${scenario.title} (${server})`,

@@ -45,7 +45,8 @@ export function run(argv: string[], opts: RunOptions = {}): Promise<RunResult> {
       args,
       { timeout: timeoutMs, killSignal: 'SIGKILL', env: opts.env ?? process.env, maxBuffer: 64 * 1024 * 1024 },
       (err, stdout, stderr) => {
-        const e = err as (NodeJS.ErrnoException & { code?: number | string; killed?: boolean; signal?: NodeJS.Signals }) | null;
+        const e = err as
+          (NodeJS.ErrnoException & { code?: number | string; killed?: boolean; signal?: NodeJS.Signals }) | null;
         const elapsedMs = Date.now() - started;
         const result: RunResult = {
           argv,

@@ -77,7 +77,8 @@ export interface Lab {
 export type Availability = { ok: true } | { ok: false; reason: string };
 
 export function labAvailability(): Availability {
-  if (process.platform !== 'linux') return { ok: false, reason: `the namespace lab needs Linux (this is ${process.platform})` };
+  if (process.platform !== 'linux')
+    return { ok: false, reason: `the namespace lab needs Linux (this is ${process.platform})` };
   if (process.getuid?.() !== 0) return { ok: false, reason: 'the namespace lab needs root (ip netns, nft)' };
   const missing = ['ip', 'nft'].filter((tool) => findExecutable(tool) === undefined);
   if (missing.length > 0) return { ok: false, reason: `the namespace lab needs ${missing.join(' and ')} on PATH` };
@@ -241,12 +242,16 @@ class LabImpl implements Lab {
       const ss = await this.exec(role, ['ss', '-Hltn', `sport = :${port}`], { allowFailure: true });
       if (ss.stdout.trim() !== '') return;
       if (proc !== undefined && !proc.running) {
-        throw new Error(`${proc.name} ${proc.describeExit()} before listening on port ${port}:\n${proc.log.slice(-2000)}`);
+        throw new Error(
+          `${proc.name} ${proc.describeExit()} before listening on port ${port}:\n${proc.log.slice(-2000)}`,
+        );
       }
       if (Date.now() >= deadline) break;
       await delay(50);
     }
-    throw new Error(`nothing listens on port ${port} in ${this.nsOf(role)} after ${timeoutMs} ms${proc === undefined ? '' : `:\n${proc.log.slice(-2000)}`}`);
+    throw new Error(
+      `nothing listens on port ${port} in ${this.nsOf(role)} after ${timeoutMs} ms${proc === undefined ? '' : `:\n${proc.log.slice(-2000)}`}`,
+    );
   }
 
   async destroy(): Promise<void> {

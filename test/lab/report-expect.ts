@@ -1,5 +1,12 @@
 import { expect } from 'vitest';
-import { describeRun, type Channel, type ChannelStatus, type CheckRun, type LabReport, type ReportFinding } from './check-run.js';
+import {
+  describeRun,
+  type Channel,
+  type ChannelStatus,
+  type CheckRun,
+  type LabReport,
+  type ReportFinding,
+} from './check-run.js';
 
 /**
  * Assertions on the report's stable shape (issue 5): channels.*.status, sweep.runs, findings[].code.
@@ -12,7 +19,10 @@ export function reportOf(run: CheckRun): LabReport {
   return run.report!;
 }
 
-export function expectChannels(run: CheckRun, expected: Partial<Record<Channel, ChannelStatus | ChannelStatus[]>>): void {
+export function expectChannels(
+  run: CheckRun,
+  expected: Partial<Record<Channel, ChannelStatus | ChannelStatus[]>>,
+): void {
   const report = reportOf(run);
   for (const [channel, want] of Object.entries(expected) as Array<[Channel, ChannelStatus | ChannelStatus[]]>) {
     const allowed = Array.isArray(want) ? want : [want];
@@ -24,13 +34,18 @@ export function findingsOf(run: CheckRun, code: string): ReportFinding[] {
   return (reportOf(run).findings ?? []).filter((f) => f.code === code);
 }
 
-export function expectFinding(run: CheckRun, code: string, props: Partial<Pick<ReportFinding, 'channel' | 'severity' | 'where'>> & { how?: string | string[] } = {}): ReportFinding {
+export function expectFinding(
+  run: CheckRun,
+  code: string,
+  props: Partial<Pick<ReportFinding, 'channel' | 'severity' | 'where'>> & { how?: string | string[] } = {},
+): ReportFinding {
   const found = findingsOf(run, code);
   expect(found.length, `finding ${code}\n${describeRun(run)}`).toBeGreaterThan(0);
   const finding = found[0]!;
   const { how, ...rest } = props;
   expect(finding, `finding ${code}\n${describeRun(run)}`).toMatchObject(rest);
-  if (how !== undefined) expect(Array.isArray(how) ? how : [how], `finding ${code}.how\n${describeRun(run)}`).toContain(finding.how);
+  if (how !== undefined)
+    expect(Array.isArray(how) ? how : [how], `finding ${code}.how\n${describeRun(run)}`).toContain(finding.how);
   return finding;
 }
 

@@ -44,7 +44,10 @@ labDescribe('lab firewall rules as curl sees them', () => {
       ['reset', /Connection refused|Couldn't connect/i],
       ['icmp-admin', /No route to host|Couldn't connect/i],
     ] as const)('the passive range %s on the router fails the data connection only', async (action, message) => {
-      await lab().loadRules('router', blockRuleset('forward', [{ ports: [PASSIVE_RANGE], action, daddr: lab().target }]));
+      await lab().loadRules(
+        'router',
+        blockRuleset('forward', [{ ports: [PASSIVE_RANGE], action, daddr: lab().target }]),
+      );
       const r = await curlFtp(lab(), server(), { connectTimeout: 2, verbose: true });
       expect(r.code).not.toBe(0);
       expect(r.stderr).toMatch(/< 230 /);
@@ -52,20 +55,31 @@ labDescribe('lab firewall rules as curl sees them', () => {
     });
 
     it("the client's own OUTPUT rule dropping the range fails the data connection", async () => {
-      await lab().loadRules('client', blockRuleset('output', [{ ports: [PASSIVE_RANGE], action: 'drop', daddr: lab().target }]));
+      await lab().loadRules(
+        'client',
+        blockRuleset('output', [{ ports: [PASSIVE_RANGE], action: 'drop', daddr: lab().target }]),
+      );
       const r = await curlFtp(lab(), server(), { connectTimeout: 2, verbose: true });
       expect(r.code).not.toBe(0);
       expect(r.stderr).toMatch(/< 230 /);
     });
 
     it('the control port dropped on the router fails the control connection', async () => {
-      await lab().loadRules('router', blockRuleset('forward', [{ ports: [[21, 21]], action: 'drop', daddr: lab().target }]));
+      await lab().loadRules(
+        'router',
+        blockRuleset('forward', [{ ports: [[21, 21]], action: 'drop', daddr: lab().target }]),
+      );
       const r = await curlFtp(lab(), server(), { connectTimeout: 2 });
       expect(r.code).toBe(28);
     });
 
     it('an inbound active port dropped on the router fails active mode, passive still works', async () => {
-      await lab().loadRules('router', blockRuleset('forward', [{ ports: [[50000, 50000]], action: 'drop', daddr: LAB_ADDRESSES.client, newOnly: true }]));
+      await lab().loadRules(
+        'router',
+        blockRuleset('forward', [
+          { ports: [[50000, 50000]], action: 'drop', daddr: LAB_ADDRESSES.client, newOnly: true },
+        ]),
+      );
       expect((await curlFtp(lab(), server(), { activePort: 50000, connectTimeout: 2, maxTime: 3 })).code).not.toBe(0);
       expect((await curlFtp(lab(), server())).stdout).toContain(server().file.name);
     });

@@ -23,26 +23,43 @@ export const REPORTS_DIR = join(LAB_TMP, 'reports');
 /** A check bounded by its own --timeout (runCheck), plus server start and stop; set here so any vitest config honours it. */
 const SCENARIO_TIMEOUT_MS = 120_000;
 
-async function startFarSide(lab: Lab, kind: ServerKind | 'non-ftp', scenario: Scenario, tls: TlsFiles): Promise<{ server?: LabServer; proc: LabProcess }> {
+async function startFarSide(
+  lab: Lab,
+  kind: ServerKind | 'non-ftp',
+  scenario: Scenario,
+  tls: TlsFiles,
+): Promise<{ server?: LabServer; proc: LabProcess }> {
   if (!Array.isArray(scenario.servers)) return { proc: await startNonFtpService(lab, scenario.servers.nonFtp) };
-  const server = await launchers[kind as ServerKind](lab, { tls, sweepMode: kind === 'reference', ...scenario.server?.(lab) });
+  const server = await launchers[kind as ServerKind](lab, {
+    tls,
+    sweepMode: kind === 'reference',
+    ...scenario.server?.(lab),
+  });
   return { server, proc: server.process };
 }
 
 function keepReport(kind: string, scenario: Scenario, run: CheckRun): void {
   mkdirSync(REPORTS_DIR, { recursive: true });
-  const body = run.report === undefined ? { exitCode: run.exitCode, stdout: run.raw.stdout, stderr: run.raw.stderr } : run.report;
+  const body =
+    run.report === undefined ? { exitCode: run.exitCode, stdout: run.raw.stdout, stderr: run.raw.stderr } : run.report;
   writeFileSync(join(REPORTS_DIR, `${kind}-${scenario.id}.json`), `${JSON.stringify(body, null, 2)}\n`);
 }
 
 export function scenarioSuite(kind: ServerKind | 'non-ftp'): void {
   const missing = serverMissing(kind === 'non-ftp' ? 'reference' : kind);
-  const describeIfReady = missing === undefined ? labDescribe : (name: string, fn: () => void) => describe.skip(`${name} (skipped: ${missing})`, fn);
+  const describeIfReady =
+    missing === undefined
+      ? labDescribe
+      : (name: string, fn: () => void) => describe.skip(`${name} (skipped: ${missing})`, fn);
   for (const topology of TOPOLOGIES) {
     const list = scenariosFor(kind, topology);
     if (list.length === 0) continue;
     describeIfReady(`${kind} scenarios, ${topology}`, () => {
-      const lab = useLab({ label: topology, clientNat: topology === 'client-nat', serverNat: topology === 'server-nat' });
+      const lab = useLab({
+        label: topology,
+        clientNat: topology === 'client-nat',
+        serverNat: topology === 'server-nat',
+      });
       let tls: TlsFiles;
       beforeAll(async () => {
         tls = await makeSelfSignedCert(lab().dir, lab().target);
@@ -52,25 +69,32 @@ export function scenarioSuite(kind: ServerKind | 'non-ftp'): void {
         await lab().clearRules('client');
       });
       for (const scenario of list) {
-        it(scenario.title, async () => {
-          for (const { role, ruleset } of scenario.rules?.(lab()) ?? []) await lab().loadRules(role, ruleset);
-          const far = await startFarSide(lab(), kind, scenario, tls);
-          let run: CheckRun;
-          try {
-            run = await runCheck(lab(), far.server, scenario.args);
-          } finally {
-            await far.proc.stop();
-          }
-          keepReport(kind, scenario, run);
-          const password = far.server?.account.password;
-          if (password !== undefined) {
-            expect(run.raw.stdout.includes(password) || run.raw.stderr.includes(password), `password in output\n${describeRun(run)}`).toBe(false);
-          }
-          const farKind = Array.isArray(scenario.servers) ? (kind as ServerKind) : scenario.servers.nonFtp;
-          verifyExpectation(run, scenario.expected, farKind);
-          scenario.verify?.(run, { lab: lab(), kind: farKind });
-          if (RECORD) recordFixture(farKind, scenario, run);
-        }, SCENARIO_TIMEOUT_MS);
+        it(
+          scenario.title,
+          async () => {
+            for (const { role, ruleset } of scenario.rules?.(lab()) ?? []) await lab().loadRules(role, ruleset);
+            const far = await startFarSide(lab(), kind, scenario, tls);
+            let run: CheckRun;
+            try {
+              run = await runCheck(lab(), far.server, scenario.args);
+            } finally {
+              await far.proc.stop();
+            }
+            keepReport(kind, scenario, run);
+            const password = far.server?.account.password;
+            if (password !== undefined) {
+              expect(
+                run.raw.stdout.includes(password) || run.raw.stderr.includes(password),
+                `password in output\n${describeRun(run)}`,
+              ).toBe(false);
+            }
+            const farKind = Array.isArray(scenario.servers) ? (kind as ServerKind) : scenario.servers.nonFtp;
+            verifyExpectation(run, scenario.expected, farKind);
+            scenario.verify?.(run, { lab: lab(), kind: farKind });
+            if (RECORD) recordFixture(farKind, scenario, run);
+          },
+          SCENARIO_TIMEOUT_MS,
+        );
       }
     });
   }

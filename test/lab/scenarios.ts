@@ -1,5 +1,12 @@
 import { expect } from 'vitest';
-import { ACTIVE_PORT, blockedRanges, describeRun, type Channel, type ChannelStatus, type CheckRun } from './check-run.js';
+import {
+  ACTIVE_PORT,
+  blockedRanges,
+  describeRun,
+  type Channel,
+  type ChannelStatus,
+  type CheckRun,
+} from './check-run.js';
 import { PASSIVE_RANGE, type ServerKind, type ServerOptions } from './lab-server.js';
 import { LAB_ADDRESSES, type Lab } from './netns.js';
 import type { NonFtpKind } from './non-ftp-service.js';
@@ -65,7 +72,12 @@ export function verifyExpectation(run: CheckRun, e: ScenarioExpectation, kind: S
 
 const TLS_REUSE_SERVERS: ServerKind[] = ['reference', 'vsftpd', 'proftpd']; // pure-ftpd has no such switch
 
-function toServer(lab: Lab, action: BlockRule['action'], ports: Array<[number, number]>, hook: 'forward' | 'output' = 'forward'): string {
+function toServer(
+  lab: Lab,
+  action: BlockRule['action'],
+  ports: Array<[number, number]>,
+  hook: 'forward' | 'output' = 'forward',
+): string {
   return blockRuleset(hook, [{ ports, action, daddr: lab.target }]);
 }
 
@@ -78,7 +90,8 @@ function expectBlockedRuns(run: CheckRun, ctx: ScenarioContext, blocked: Array<[
   const runs = reportOf(run).sweep?.runs ?? [];
   expect(blockedRanges(runs), `blocked sweep runs\n${describeRun(run)}`).toEqual(blocked);
   const reachable = runs.filter((r) => !blocked.some(([from, to]) => r.from >= from && r.to <= to));
-  for (const r of reachable) expect(reachableStates(ctx.kind), `state of run ${r.from}-${r.to}\n${describeRun(run)}`).toContain(r.state);
+  for (const r of reachable)
+    expect(reachableStates(ctx.kind), `state of run ${r.from}-${r.to}\n${describeRun(run)}`).toContain(r.state);
   const covered = runs.reduce((n, r) => n + (r.to - r.from + 1), 0);
   expect(covered, `ports covered by sweep runs\n${describeRun(run)}`).toBe(PASSIVE_RANGE[1] - PASSIVE_RANGE[0] + 1);
 }
@@ -89,7 +102,13 @@ export const scenarios: Scenario[] = [
     title: 'open path: every channel works',
     topology: 'routed',
     servers: ALL_SERVERS,
-    expected: { channels: { control: 'ok', passive: 'ok', active: 'ok', tls: 'ok' }, findings: [], verdict: 'ok', allClear: true, exit: 0 },
+    expected: {
+      channels: { control: 'ok', passive: 'ok', active: 'ok', tls: 'ok' },
+      findings: [],
+      verdict: 'ok',
+      allClear: true,
+      exit: 0,
+    },
     verify: (run, ctx) => expectBlockedRuns(run, ctx, []),
   },
   {
@@ -98,7 +117,12 @@ export const scenarios: Scenario[] = [
     topology: 'routed',
     servers: ALL_SERVERS,
     rules: (lab) => [{ role: 'router', ruleset: toServer(lab, 'drop', [PASSIVE_RANGE]) }],
-    expected: { channels: { control: 'ok', passive: 'blocked', active: 'ok' }, findings: ['PASSIVE_PORTS_BLOCKED'], verdict: 'blocked', exit: 1 },
+    expected: {
+      channels: { control: 'ok', passive: 'blocked', active: 'ok' },
+      findings: ['PASSIVE_PORTS_BLOCKED'],
+      verdict: 'blocked',
+      exit: 1,
+    },
     verify(run, ctx) {
       const f = expectFinding(run, 'PASSIVE_PORTS_BLOCKED', { channel: 'passive', severity: 'error', how: 'drop' });
       expect(f.ports, describeRun(run)).toEqual([PASSIVE_RANGE]);
@@ -111,7 +135,12 @@ export const scenarios: Scenario[] = [
     topology: 'routed',
     servers: ['reference'],
     rules: (lab) => [{ role: 'router', ruleset: toServer(lab, 'reset', [PASSIVE_RANGE]) }],
-    expected: { channels: { control: 'ok', passive: 'blocked', active: 'ok' }, findings: ['PASSIVE_PORTS_BLOCKED'], verdict: 'blocked', exit: 1 },
+    expected: {
+      channels: { control: 'ok', passive: 'blocked', active: 'ok' },
+      findings: ['PASSIVE_PORTS_BLOCKED'],
+      verdict: 'blocked',
+      exit: 1,
+    },
     verify(run, ctx) {
       const f = expectFinding(run, 'PASSIVE_PORTS_BLOCKED', { channel: 'passive', how: 'reset' });
       expect(f.ports, describeRun(run)).toEqual([PASSIVE_RANGE]);
@@ -124,12 +153,23 @@ export const scenarios: Scenario[] = [
     topology: 'routed',
     servers: ['reference'],
     rules: (lab) => [{ role: 'router', ruleset: toServer(lab, 'icmp-admin', [PASSIVE_RANGE]) }],
-    expected: { channels: { control: 'ok', passive: 'blocked', active: 'ok' }, findings: ['PASSIVE_PORTS_BLOCKED'], verdict: 'blocked', exit: 1 },
+    expected: {
+      channels: { control: 'ok', passive: 'blocked', active: 'ok' },
+      findings: ['PASSIVE_PORTS_BLOCKED'],
+      verdict: 'blocked',
+      exit: 1,
+    },
     verify(run, ctx) {
-      const f = expectFinding(run, 'PASSIVE_PORTS_BLOCKED', { channel: 'passive', how: ['icmp-reject', 'rate-limited-reject'] });
+      const f = expectFinding(run, 'PASSIVE_PORTS_BLOCKED', {
+        channel: 'passive',
+        how: ['icmp-reject', 'rate-limited-reject'],
+      });
       expect(f.ports, describeRun(run)).toEqual([PASSIVE_RANGE]);
       expectBlockedRuns(run, ctx, [PASSIVE_RANGE]);
-      expect(reportOf(run).sweep?.runs.some((r) => r.state === 'icmp-reject'), describeRun(run)).toBe(true);
+      expect(
+        reportOf(run).sweep?.runs.some((r) => r.state === 'icmp-reject'),
+        describeRun(run),
+      ).toBe(true);
     },
   },
   {
@@ -138,7 +178,12 @@ export const scenarios: Scenario[] = [
     topology: 'routed',
     servers: ALL_SERVERS,
     rules: (lab) => [{ role: 'router', ruleset: toServer(lab, 'drop', PARTLY_DROPPED) }],
-    expected: { channels: { control: 'ok', passive: 'partial' }, findings: ['PASSIVE_PORTS_BLOCKED'], verdict: 'problems', exit: 1 },
+    expected: {
+      channels: { control: 'ok', passive: 'partial' },
+      findings: ['PASSIVE_PORTS_BLOCKED'],
+      verdict: 'problems',
+      exit: 1,
+    },
     verify(run, ctx) {
       const f = expectFinding(run, 'PASSIVE_PORTS_BLOCKED', { channel: 'passive', how: 'drop' });
       expect(f.ports, describeRun(run)).toEqual(PARTLY_DROPPED);
@@ -151,7 +196,12 @@ export const scenarios: Scenario[] = [
     topology: 'routed',
     servers: ['reference'],
     rules: (lab) => [{ role: 'client', ruleset: toServer(lab, 'drop', [PASSIVE_RANGE], 'output') }],
-    expected: { channels: { control: 'ok', passive: 'blocked' }, findings: ['PASSIVE_PORTS_BLOCKED', 'LOCAL_FIREWALL'], verdict: 'blocked', exit: 1 },
+    expected: {
+      channels: { control: 'ok', passive: 'blocked' },
+      findings: ['PASSIVE_PORTS_BLOCKED', 'LOCAL_FIREWALL'],
+      verdict: 'blocked',
+      exit: 1,
+    },
     verify(run, ctx) {
       expectFinding(run, 'LOCAL_FIREWALL', { channel: 'passive', where: 'this-computer' });
       expectBlockedRuns(run, ctx, [PASSIVE_RANGE]);
@@ -169,7 +219,8 @@ export const scenarios: Scenario[] = [
       verdict: 'blocked',
       exit: 1,
     },
-    verify: (run) => void expectFinding(run, 'CONTROL_UNREACHABLE', { channel: 'control', severity: 'error', how: 'drop' }),
+    verify: (run) =>
+      void expectFinding(run, 'CONTROL_UNREACHABLE', { channel: 'control', severity: 'error', how: 'drop' }),
   },
   {
     id: 'not-ftp-http',
@@ -177,14 +228,24 @@ export const scenarios: Scenario[] = [
     topology: 'routed',
     servers: { nonFtp: 'http' },
     // Nothing FTP answered, so no data channel could be tested: passive is not "ok" whatever a sweep found.
-    expected: { channels: { control: 'blocked', passive: ['error', 'skipped'], active: ['error', 'skipped'] }, findings: ['CONTROL_NOT_FTP'], verdict: 'blocked', exit: 1 },
+    expected: {
+      channels: { control: 'blocked', passive: ['error', 'skipped'], active: ['error', 'skipped'] },
+      findings: ['CONTROL_NOT_FTP'],
+      verdict: 'blocked',
+      exit: 1,
+    },
   },
   {
     id: 'not-ftp-ssh',
     title: 'an SSH-like service on port 21',
     topology: 'routed',
     servers: { nonFtp: 'ssh' },
-    expected: { channels: { control: 'blocked', passive: ['error', 'skipped'], active: ['error', 'skipped'] }, findings: ['CONTROL_NOT_FTP'], verdict: 'blocked', exit: 1 },
+    expected: {
+      channels: { control: 'blocked', passive: ['error', 'skipped'], active: ['error', 'skipped'] },
+      findings: ['CONTROL_NOT_FTP'],
+      verdict: 'blocked',
+      exit: 1,
+    },
   },
   {
     id: 'active-inbound-blocked',
@@ -194,10 +255,17 @@ export const scenarios: Scenario[] = [
     rules: () => [
       {
         role: 'router',
-        ruleset: blockRuleset('forward', [{ ports: [[ACTIVE_PORT, ACTIVE_PORT]], action: 'drop', daddr: LAB_ADDRESSES.client, newOnly: true }]),
+        ruleset: blockRuleset('forward', [
+          { ports: [[ACTIVE_PORT, ACTIVE_PORT]], action: 'drop', daddr: LAB_ADDRESSES.client, newOnly: true },
+        ]),
       },
     ],
-    expected: { channels: { control: 'ok', passive: 'ok', active: 'blocked' }, findings: ['ACTIVE_INBOUND_BLOCKED'], verdict: 'ok', exit: 0 },
+    expected: {
+      channels: { control: 'ok', passive: 'ok', active: 'blocked' },
+      findings: ['ACTIVE_INBOUND_BLOCKED'],
+      verdict: 'ok',
+      exit: 0,
+    },
     verify: (run) => void expectFinding(run, 'ACTIVE_INBOUND_BLOCKED', { channel: 'active' }),
   },
   {
@@ -205,12 +273,18 @@ export const scenarios: Scenario[] = [
     title: 'client behind NAT without an FTP helper: active breaks, passive works',
     topology: 'client-nat',
     servers: ALL_SERVERS,
-    expected: { channels: { control: 'ok', passive: 'ok', active: 'blocked' }, findings: ['ACTIVE_NAT'], verdict: 'ok', exit: 0 },
+    expected: {
+      channels: { control: 'ok', passive: 'ok', active: 'blocked' },
+      findings: ['ACTIVE_NAT'],
+      verdict: 'ok',
+      exit: 0,
+    },
     verify: (run) => void expectFinding(run, 'ACTIVE_NAT', { channel: 'active' }),
   },
   {
     id: 'client-nat-ftp-helper',
-    title: 'client behind NAT with the ftp conntrack helper and a related-only policy: plain data works, TLS data fails',
+    title:
+      'client behind NAT with the ftp conntrack helper and a related-only policy: plain data works, TLS data fails',
     topology: 'client-nat',
     // Anonymous: the engine opens its extra plain-text control session (the only one an ALG can read)
     // only when no real password would cross the network unencrypted.
@@ -230,7 +304,10 @@ export const scenarios: Scenario[] = [
     title: 'server behind NAT advertising its private address',
     topology: 'server-nat',
     servers: ALL_SERVERS,
-    expected: { channels: { control: 'ok', passive: ['ok', 'partial'], active: 'ok' }, findings: ['PASV_PRIVATE_ADDRESS'] },
+    expected: {
+      channels: { control: 'ok', passive: ['ok', 'partial'], active: 'ok' },
+      findings: ['PASV_PRIVATE_ADDRESS'],
+    },
     verify: (run) => void expectFinding(run, 'PASV_PRIVATE_ADDRESS', { channel: 'passive', where: 'server-side' }),
   },
   {
@@ -239,7 +316,13 @@ export const scenarios: Scenario[] = [
     topology: 'server-nat',
     servers: ALL_SERVERS,
     server: () => ({ pasvAddress: LAB_ADDRESSES.target }),
-    expected: { channels: { control: 'ok', passive: 'ok', active: 'ok', tls: 'ok' }, findings: [], verdict: 'ok', allClear: true, exit: 0 },
+    expected: {
+      channels: { control: 'ok', passive: 'ok', active: 'ok', tls: 'ok' },
+      findings: [],
+      verdict: 'ok',
+      allClear: true,
+      exit: 0,
+    },
     verify: (run, ctx) => expectBlockedRuns(run, ctx, []),
   },
   {
@@ -261,6 +344,8 @@ const PARTLY_DROPPED: Array<[number, number]> = [
 
 export function scenariosFor(kind: ServerKind | 'non-ftp', topology: Topology): Scenario[] {
   return scenarios.filter(
-    (s) => s.topology === topology && (Array.isArray(s.servers) ? s.servers.includes(kind as ServerKind) : kind === 'non-ftp'),
+    (s) =>
+      s.topology === topology &&
+      (Array.isArray(s.servers) ? s.servers.includes(kind as ServerKind) : kind === 'non-ftp'),
   );
 }

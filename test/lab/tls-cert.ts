@@ -17,9 +17,22 @@ export async function makeSelfSignedCert(dir: string, address: string): Promise<
   const keyFile = join(dir, 'lab-key.pem');
   const combinedFile = join(dir, 'lab-combined.pem');
   await run([
-    'openssl', 'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2',
-    '-keyout', keyFile, '-out', certFile,
-    '-subj', '/CN=ftpdoctor-lab', '-addext', `subjectAltName=IP:${address}`,
+    'openssl',
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-days',
+    '2',
+    '-keyout',
+    keyFile,
+    '-out',
+    certFile,
+    '-subj',
+    '/CN=ftpdoctor-lab',
+    '-addext',
+    `subjectAltName=IP:${address}`,
   ]);
   await run(['sh', '-c', 'cat "$1" "$2" > "$3" && chmod 600 "$1" "$3"', 'sh', keyFile, certFile, combinedFile]);
   return { certFile, keyFile, combinedFile };

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { classifyConnectError } from '../../src/probe/connect-outcome.js';
 import type { ConnectState } from '../../src/probe/observation.js';
 
-const nodeError = (code: string): Error => Object.assign(new Error(`connect ${code}`), { code, errno: -1, syscall: 'connect' });
+const nodeError = (code: string): Error =>
+  Object.assign(new Error(`connect ${code}`), { code, errno: -1, syscall: 'connect' });
 
 describe('classifyConnectError: what Linux returns for each firewall action', () => {
   it.each<[string, unknown, ConnectState]>([

@@ -10,6 +10,13 @@ export function dataPath(a: PassiveAttempt | ActiveAttempt): string {
  * control session (RFC 4217 §9), then clear data on a plain-text one, which is all an FTP ALG can read.
  */
 export const EVERY_PATH_OPEN_UNDER_TLS_AUTO = {
-  passive: ['PASV/private/tls:ok', 'EPSV/private/tls:ok', 'PASV/clear/tls:ok', 'EPSV/clear/tls:ok', 'PASV/clear/plain:ok', 'EPSV/clear/plain:ok'],
+  passive: [
+    'PASV/private/tls:ok',
+    'EPSV/private/tls:ok',
+    'PASV/clear/tls:ok',
+    'EPSV/clear/tls:ok',
+    'PASV/clear/plain:ok',
+    'EPSV/clear/plain:ok',
+  ],
   active: ['PORT/private/tls:ok', 'PORT/clear/tls:ok', 'PORT/clear/plain:ok'],
 };

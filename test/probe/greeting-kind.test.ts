@@ -8,8 +8,20 @@ const reply = (code: number, text: string): Reply => ({ code, text });
 describe('what answered on the control port', () => {
   it.each<[string, Buffer, Reply | undefined, boolean, GreetingKind]>([
     ['an FTP server', bytes('220 ProFTPD Server\r\n'), reply(220, '220 ProFTPD Server'), false, 'ftp'],
-    ['an FTP server that is full', bytes('421 Too many users\r\n'), reply(421, '421 Too many users'), false, 'ftp-busy'],
-    ['a mail server', bytes('220 mx.example.org ESMTP Postfix\r\n'), reply(220, '220 mx.example.org ESMTP Postfix'), false, 'smtp'],
+    [
+      'an FTP server that is full',
+      bytes('421 Too many users\r\n'),
+      reply(421, '421 Too many users'),
+      false,
+      'ftp-busy',
+    ],
+    [
+      'a mail server',
+      bytes('220 mx.example.org ESMTP Postfix\r\n'),
+      reply(220, '220 mx.example.org ESMTP Postfix'),
+      false,
+      'smtp',
+    ],
     ['an SSH server', bytes('SSH-2.0-OpenSSH_9.2p1\r\n'), undefined, false, 'ssh'],
     ['an HTTP server answering the nudge', bytes('HTTP/1.1 400 Bad Request\r\n'), undefined, false, 'http'],
     ['a TLS handshake record', Buffer.from([0x16, 0x03, 0x01, 0x00, 0x5a]), undefined, false, 'tls'],

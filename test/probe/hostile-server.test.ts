@@ -4,8 +4,21 @@ import { diagnose } from '../../src/diagnosis/diagnose.js';
 import { runProbe } from '../../src/probe/engine.js';
 import type { ObservationLog, ProbeSettings } from '../../src/probe/observation.js';
 import { freePortBlock } from './free-ports.js';
-import { listThenDone, loginAnyone, SCRIPTED_HOST as HOST, scriptedProbeSettings, scriptedServers } from './scripted-ftp.js';
-import { converse, hostPortNumbers, pasvReply, startDataListener, startScripted, type ScriptedServer } from './scripted-server.js';
+import {
+  listThenDone,
+  loginAnyone,
+  SCRIPTED_HOST as HOST,
+  scriptedProbeSettings,
+  scriptedServers,
+} from './scripted-ftp.js';
+import {
+  converse,
+  hostPortNumbers,
+  pasvReply,
+  startDataListener,
+  startScripted,
+  type ScriptedServer,
+} from './scripted-server.js';
 
 const STEP_MS = 1200;
 const servers = scriptedServers();
@@ -169,7 +182,12 @@ describe('probe against a scripted misbehaving server', () => {
       'ftp',
       220,
     ],
-    ['421 at once is an FTP server refusing service', (socket) => socket.end('421 Too many connections\r\n'), 'ftp-busy', 421],
+    [
+      '421 at once is an FTP server refusing service',
+      (socket) => socket.end('421 Too many connections\r\n'),
+      'ftp-busy',
+      421,
+    ],
     ['an SSH banner', (socket) => socket.write('SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n'), 'ssh', 0],
     ['a mail server greeting with 220', (socket) => socket.write('220 mx.example.org ESMTP Postfix\r\n'), 'smtp', 220],
     [
@@ -200,7 +218,11 @@ describe('probe against a scripted misbehaving server', () => {
   it('goes on in plain text when AUTH TLS is refused and TLS is only wanted if available', async () => {
     const server = await servers.ftp(loginAnyone({ AUTH: () => '502 AUTH not supported\r\n' }));
     const log = await runProbe(settings(server.port, { tls: 'auto' }), {});
-    expect(log.tls).toMatchObject({ requested: 'auto', established: false, authReply: { code: 502, text: '502 AUTH not supported' } });
+    expect(log.tls).toMatchObject({
+      requested: 'auto',
+      established: false,
+      authReply: { code: 502, text: '502 AUTH not supported' },
+    });
     expect(stepStatus(log, 'auth-tls')).toBe('warn');
     expect(log.login?.ok).toBe(true);
     expect(log.passive.every((a) => a.protection === 'clear' && a.controlTls === false)).toBe(true);
@@ -208,7 +230,9 @@ describe('probe against a scripted misbehaving server', () => {
 
   it('logs in with a password in plain text when the server itself refuses AUTH TLS', async () => {
     const server = await servers.ftp(loginAnyone({ AUTH: () => '504 AUTH not supported\r\n' }));
-    const log = await runProbe(settings(server.port, { tls: 'auto', user: 'alice', passwordSupplied: true }), { password: 's3cret-auto' });
+    const log = await runProbe(settings(server.port, { tls: 'auto', user: 'alice', passwordSupplied: true }), {
+      password: 's3cret-auto',
+    });
     expect(log.tls?.fellBackToPlain).toBe(true);
     expect(log.login?.ok).toBe(true);
   });
@@ -231,7 +255,9 @@ describe('probe against a scripted misbehaving server', () => {
         },
       }),
     );
-    const log = await runProbe(settings(server.port, { tls: 'auto', user: 'alice', passwordSupplied: true }), { password: 's3cret-auto' });
+    const log = await runProbe(settings(server.port, { tls: 'auto', user: 'alice', passwordSupplied: true }), {
+      password: 's3cret-auto',
+    });
     expect(log.tls?.established).toBe(false);
     expect(stepStatus(log, 'auth-tls')).toBe('fail');
     expect(log.login).toBeUndefined();
@@ -249,7 +275,9 @@ describe('probe against a scripted misbehaving server', () => {
   it('records the server refusing the data connection verbatim', async () => {
     const data = await track(startDataListener(HOST, () => undefined));
     const refusal = '425 Unable to build data connection: Operation not permitted';
-    const server = await servers.ftp(loginAnyone({ PASV: () => pasvReply(hostPortNumbers(HOST, data.port)), LIST: () => `${refusal}\r\n` }));
+    const server = await servers.ftp(
+      loginAnyone({ PASV: () => pasvReply(hostPortNumbers(HOST, data.port)), LIST: () => `${refusal}\r\n` }),
+    );
     const log = await runProbe(settings(server.port), {});
     const pasv = log.passive.find((a) => a.command === 'PASV');
     expect(pasv?.outcome).toBe('transfer-refused');
@@ -276,7 +304,9 @@ describe('probe against a scripted misbehaving server', () => {
   });
 
   it('records a server that says 150 after PORT but never connects back', async () => {
-    const server = await servers.ftp(loginAnyone({ PORT: () => '200 PORT command successful.\r\n', LIST: () => '150 Opening data connection\r\n' }));
+    const server = await servers.ftp(
+      loginAnyone({ PORT: () => '200 PORT command successful.\r\n', LIST: () => '150 Opening data connection\r\n' }),
+    );
     const log = await runProbe(settings(server.port), {});
     const [first] = log.active;
     expect(first?.outcome).toBe('no-inbound');
@@ -289,7 +319,9 @@ describe('probe against a scripted misbehaving server', () => {
   it('records a server still connecting back when the wait ends (no 150 yet) as no inbound connection', async () => {
     // vsftpd's way: connect first, 150 once connected. Its connection is dropped on the way and its
     // own connect timeout (and 425) lies beyond the probe's wait: the server says nothing meanwhile.
-    const server = await servers.ftp(loginAnyone({ PORT: () => '200 PORT command successful.\r\n', LIST: () => undefined }));
+    const server = await servers.ftp(
+      loginAnyone({ PORT: () => '200 PORT command successful.\r\n', LIST: () => undefined }),
+    );
     const log = await runProbe(settings(server.port), {});
     const [first] = log.active;
     expect(first?.outcome).toBe('no-inbound');
@@ -317,8 +349,16 @@ describe('probe against a scripted misbehaving server', () => {
   });
 
   it.each([
-    ['by default it skips the other loopback address and uses the control peer', false, ['control-peer:127.0.0.1:open']],
-    ['when asked it tries the advertised address first, then the control peer', true, ['advertised:127.0.0.2:reset', 'control-peer:127.0.0.1:open']],
+    [
+      'by default it skips the other loopback address and uses the control peer',
+      false,
+      ['control-peer:127.0.0.1:open'],
+    ],
+    [
+      'when asked it tries the advertised address first, then the control peer',
+      true,
+      ['advertised:127.0.0.2:reset', 'control-peer:127.0.0.1:open'],
+    ],
   ])('a 227 naming another address: %s', async (_name, followPasvAddress, expected) => {
     const data = await listingListener('x\r\n');
     const server = await servers.ftp(
@@ -368,7 +408,10 @@ describe('probe against a scripted misbehaving server', () => {
         }),
       );
       const log = await runProbe(settings(server.port, { sweep: 'full', ranges: [[reachedPort, unreachedPort]] }), {});
-      expect(log.passive.map((a) => `${a.command}:${a.advertised?.port}:${a.outcome}`)).toEqual([`PASV:${reachedPort}:ok`, `EPSV:${unreachedPort}:connect-failed`]);
+      expect(log.passive.map((a) => `${a.command}:${a.advertised?.port}:${a.outcome}`)).toEqual([
+        `PASV:${reachedPort}:ok`,
+        `EPSV:${unreachedPort}:connect-failed`,
+      ]);
       expect(log.sweep?.runs).toEqual([
         { from: reachedPort, to: reachedPort, state: 'closed' },
         { from: unreachedPort, to: unreachedPort, state: 'blocked-reset' },
@@ -379,14 +422,21 @@ describe('probe against a scripted misbehaving server', () => {
   });
 
   it.each([
-    ['the reference server (cooperative sweep) is told ABOR, so its pending port answers the sweep with a token', true, ['ABOR']],
+    [
+      'the reference server (cooperative sweep) is told ABOR, so its pending port answers the sweep with a token',
+      true,
+      ['ABOR'],
+    ],
     ['any other server keeps its pending port listening, where a reset counts as a firewall', false, []],
   ])('before the sweep, with an advertised port nobody reached: %s', async (_name, cooperative, expected) => {
     const [pending] = await freePortBlock(1);
     const received: string[] = [];
     const server = await servers.ftp(
       loginAnyone({
-        FEAT: () => (cooperative ? '211-Features:\r\n FTPDOCTOR PEER;LASTPORT;LASTPASV;SWEEP\r\n211 End\r\n' : '211 no features\r\n'),
+        FEAT: () =>
+          cooperative
+            ? '211-Features:\r\n FTPDOCTOR PEER;LASTPORT;LASTPASV;SWEEP\r\n211 End\r\n'
+            : '211 no features\r\n',
         SITE: (c) => (/ SWEEP$/i.test(c) ? `200 SWEEP scripted ${pending}-${pending}\r\n` : '550 Not here.\r\n'),
         PASV: () => pasvReply(hostPortNumbers(HOST, pending)),
         ABOR: () => {
@@ -400,7 +450,9 @@ describe('probe against a scripted misbehaving server', () => {
     expect(log.sweep?.cooperative).toBe(cooperative);
     expect(received).toEqual(expected);
     const sweepStarted = log.steps.find((st) => st.id === 'sweep')?.startedMs ?? Infinity;
-    expect(log.transcript.filter((l) => l.dir === 'sent' && l.text === 'ABOR').every((l) => l.t >= sweepStarted)).toBe(true);
+    expect(log.transcript.filter((l) => l.dir === 'sent' && l.text === 'ABOR').every((l) => l.t >= sweepStarted)).toBe(
+      true,
+    );
     expect(log.sweep?.runs).toEqual([{ from: pending, to: pending, state: 'blocked-reset' }]);
   });
 

@@ -2,7 +2,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createTlsIdentity, type TlsIdentity } from '../../src/server/tls-identity.js';
 import { runProbe } from '../../src/probe/engine.js';
 import type { ProbeSettings } from '../../src/probe/observation.js';
-import { type Answer, loginAnyone, SCRIPTED_HOST as HOST, scriptedProbeSettings, scriptedServers } from './scripted-ftp.js';
+import {
+  type Answer,
+  loginAnyone,
+  SCRIPTED_HOST as HOST,
+  scriptedProbeSettings,
+  scriptedServers,
+} from './scripted-ftp.js';
 import { hostPortNumbers, pasvReply, startDataListener, type ScriptedServer } from './scripted-server.js';
 
 const servers = scriptedServers();
@@ -33,7 +39,10 @@ describe('FTPS data-channel refusals from a scripted server', () => {
   it('records a 522 session-reuse refusal verbatim', async () => {
     const data = await track(startDataListener(HOST, () => undefined));
     const refusal = '522 SSL connection failed: session reuse required';
-    const server = await ftpsServer({ PASV: () => pasvReply(hostPortNumbers(HOST, data.port)), LIST: () => `${refusal}\r\n` });
+    const server = await ftpsServer({
+      PASV: () => pasvReply(hostPortNumbers(HOST, data.port)),
+      LIST: () => `${refusal}\r\n`,
+    });
     const log = await runProbe(settings(server.port), {});
     expect(log.tls?.established).toBe(true);
     const pasv = log.passive.find((a) => a.command === 'PASV' && a.protection === 'private');
@@ -63,7 +72,10 @@ describe('FTPS data-channel refusals from a scripted server', () => {
     const log = await runProbe(settings(server.port), {});
     expect(log.tls?.protReply?.code).toBe(200);
     expect(log.tls?.protClearReply).toEqual({ code: 536, text: '536 PROT C not allowed' });
-    expect(log.passive.map((a) => `${a.command}/${a.protection}:${a.outcome}`)).toEqual(['PASV/private:command-refused', 'EPSV/private:command-refused']);
+    expect(log.passive.map((a) => `${a.command}/${a.protection}:${a.outcome}`)).toEqual([
+      'PASV/private:command-refused',
+      'EPSV/private:command-refused',
+    ]);
     expect(log.active.map((a) => a.protection)).toEqual(['private']);
   });
 });

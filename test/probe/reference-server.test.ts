@@ -63,7 +63,10 @@ describe.each([
     expect(log.features?.features).toContainEqual(expect.stringMatching(/^FTPDOCTOR/));
     expect(log.serverView?.peer?.address).toBe(host);
     // RFC 2428 §1: PASV cannot name an IPv6 address, so the server refuses it on ::1.
-    expect(passiveOutcomes(log)).toEqual([host === '127.0.0.1' ? 'PASV/clear:ok' : 'PASV/clear:command-refused', 'EPSV/clear:ok']);
+    expect(passiveOutcomes(log)).toEqual([
+      host === '127.0.0.1' ? 'PASV/clear:ok' : 'PASV/clear:command-refused',
+      'EPSV/clear:ok',
+    ]);
     expect(activeOutcomes(log)).toEqual([host === '127.0.0.1' ? 'PORT/clear:ok' : 'EPRT/clear:ok']);
     const transfer = log.passive.find((a) => a.outcome === 'ok')?.connections[0]?.transfer;
     expect(transfer?.bytes).toBeGreaterThan(0);
@@ -74,7 +77,9 @@ describe.each([
   });
 
   it('runs passive and active both protected and clear under explicit TLS, resuming the TLS session', async () => {
-    const log = await runProbe(settingsFor(server, host, { user: 'alice', tls: 'explicit', insecure: true }), { password: PASSWORD });
+    const log = await runProbe(settingsFor(server, host, { user: 'alice', tls: 'explicit', insecure: true }), {
+      password: PASSWORD,
+    });
     expect(log.tls?.established).toBe(true);
     expect(log.tls?.insecureAccepted).toBe(true);
     expect(log.tls?.certificate?.selfSigned).toBe(true);
@@ -89,7 +94,9 @@ describe.each([
   });
 
   it('with TLS only if available, keeps a real password off the wire: no plain-text comparison session', async () => {
-    const log = await runProbe(settingsFor(server, host, { user: 'alice', tls: 'auto', insecure: true }), { password: PASSWORD });
+    const log = await runProbe(settingsFor(server, host, { user: 'alice', tls: 'auto', insecure: true }), {
+      password: PASSWORD,
+    });
     expect(log.tls?.established).toBe(true);
     expect(log.passive.every((a) => a.controlTls === true)).toBe(true);
     expect(log.active.every((a) => a.controlTls === true)).toBe(true);
@@ -110,7 +117,11 @@ describe.each([
     expect(log.tls?.fellBackToPlain).toBeUndefined();
     expect(log.login).toBeUndefined();
     expect(log.steps.find((s) => s.id === 'auth-tls')?.summary).toMatch(/--insecure.*--no-tls/);
-    expect(log.steps.filter((s) => ['login', 'passive', 'active'].includes(s.id)).map((s) => s.status)).toEqual(['skipped', 'skipped', 'skipped']);
+    expect(log.steps.filter((s) => ['login', 'passive', 'active'].includes(s.id)).map((s) => s.status)).toEqual([
+      'skipped',
+      'skipped',
+      'skipped',
+    ]);
     expect(log.transcript.filter((l) => l.dir === 'sent').map((l) => l.text)).toEqual(['AUTH TLS']);
     const cert = diagnose(log, { require: ['passive'] }).findings.find((f) => f.code === 'TLS_CERT_UNTRUSTED');
     expect(cert?.severity).toBe('error');
@@ -130,7 +141,14 @@ describe.each([
 describe('probe against the reference server speaking implicit FTPS', () => {
   let server: RunningServer;
   beforeAll(async () => {
-    server = await startServer({ host: '127.0.0.1', port: 0, implicitPort: 0, pasvRange: await freePortBlock(21), activeSourcePort: 0, requireTlsReuse: true });
+    server = await startServer({
+      host: '127.0.0.1',
+      port: 0,
+      implicitPort: 0,
+      pasvRange: await freePortBlock(21),
+      activeSourcePort: 0,
+      requireTlsReuse: true,
+    });
   });
   afterAll(async () => {
     await server?.close();
@@ -145,7 +163,9 @@ describe('probe against the reference server speaking implicit FTPS', () => {
     expect(log.steps.find((s) => s.id === 'auth-tls')?.status).toBe('ok');
     expect(passiveOutcomes(log)).toEqual(['PASV/private:ok', 'EPSV/private:ok', 'PASV/clear:ok', 'EPSV/clear:ok']);
     expect(activeOutcomes(log)).toEqual(['PORT/private:ok', 'PORT/clear:ok']);
-    expect(log.passive.filter((a) => a.protection === 'private').every((a) => a.connections[0]?.tls?.sessionReused === true)).toBe(true);
+    expect(
+      log.passive.filter((a) => a.protection === 'private').every((a) => a.connections[0]?.tls?.sessionReused === true),
+    ).toBe(true);
   });
 
   it('recognises a TLS-first port when probed in plain text', async () => {
@@ -167,15 +187,25 @@ describe('TLS if available, anonymous', () => {
 
   it('compares data under a TLS control session with a plain-text one (what an FTP ALG can see)', async () => {
     const log = await runProbe({ ...settingsFor(server, '127.0.0.1'), tls: 'auto', insecure: true }, {});
-    expect(log.passive.filter((a) => a.purpose === 'probe').map(dataPath)).toEqual(EVERY_PATH_OPEN_UNDER_TLS_AUTO.passive);
+    expect(log.passive.filter((a) => a.purpose === 'probe').map(dataPath)).toEqual(
+      EVERY_PATH_OPEN_UNDER_TLS_AUTO.passive,
+    );
     expect(log.active.map(dataPath)).toEqual(EVERY_PATH_OPEN_UNDER_TLS_AUTO.active);
     expect(log.transcript.filter((l) => l.dir === 'sent' && l.text === 'AUTH TLS').length).toBeGreaterThanOrEqual(2);
   });
 
   it('records an untrusted certificate, then checks everything in plain text on a fresh session', async () => {
     const range = server.config.pasvRange;
-    const log = await runProbe({ ...settingsFor(server, '127.0.0.1'), tls: 'auto', sweep: 'full', ranges: [range] }, {});
-    expect(log.tls).toMatchObject({ requested: 'auto', established: false, fellBackToPlain: true, error: { code: 'E_TLS_CERT' } });
+    const log = await runProbe(
+      { ...settingsFor(server, '127.0.0.1'), tls: 'auto', sweep: 'full', ranges: [range] },
+      {},
+    );
+    expect(log.tls).toMatchObject({
+      requested: 'auto',
+      established: false,
+      fellBackToPlain: true,
+      error: { code: 'E_TLS_CERT' },
+    });
     expect(log.tls?.certificate?.selfSigned).toBe(true);
     expect(log.steps.find((s) => s.id === 'auth-tls')?.status).toBe('warn');
     expect(log.login?.ok).toBe(true);
@@ -206,7 +236,13 @@ describe('TLS if available, anonymous', () => {
 describe('sweep wiring against the reference server in sweep mode', () => {
   let server: RunningServer;
   beforeAll(async () => {
-    server = await startServer({ host: '127.0.0.1', port: 0, pasvRange: await freePortBlock(31), activeSourcePort: 0, sweepMode: true });
+    server = await startServer({
+      host: '127.0.0.1',
+      port: 0,
+      pasvRange: await freePortBlock(31),
+      activeSourcePort: 0,
+      sweepMode: true,
+    });
   });
   afterAll(async () => {
     await server?.close();
@@ -230,14 +266,19 @@ describe('sweep wiring against the reference server in sweep mode', () => {
     expect(log.sweep?.counts.open).toBe(listeningCount);
     expect(log.sweep?.runs[0]?.from).toBe(from);
     expect(log.sweep?.runs.at(-1)?.to).toBe(to);
-    expect(log.passive.filter((a) => a.advertised).every((a) => a.advertised!.port >= from && a.advertised!.port <= to)).toBe(true);
+    expect(
+      log.passive.filter((a) => a.advertised).every((a) => a.advertised!.port >= from && a.advertised!.port <= to),
+    ).toBe(true);
     expect(log.sweep?.timing.initialRttMs).toBe(Math.max(1, log.control.connect?.elapsedMs ?? 0));
     expect(progress.at(-1)).toBe(31);
   });
 
   it('takes a connection to a pending PASV port as data, and after ABOR answers it with a token (why the engine sends ABOR before sweeping)', async () => {
     const signal = new AbortController().signal;
-    const channel = new ControlChannel(await openSocket(server.port), new Transcript(performance.now(), () => undefined));
+    const channel = new ControlChannel(
+      await openSocket(server.port),
+      new Transcript(performance.now(), () => undefined),
+    );
     const opened: Socket[] = [];
     try {
       await channel.read(3000, signal);
@@ -272,7 +313,13 @@ describe('sweep wiring against the reference server in sweep mode', () => {
 describe('probe against a reference server that advertises a private PASV address', () => {
   let server: RunningServer;
   beforeAll(async () => {
-    server = await startServer({ host: '127.0.0.1', port: 0, pasvRange: await freePortBlock(21), pasvAddress: '10.1.2.3', activeSourcePort: 0 });
+    server = await startServer({
+      host: '127.0.0.1',
+      port: 0,
+      pasvRange: await freePortBlock(21),
+      pasvAddress: '10.1.2.3',
+      activeSourcePort: 0,
+    });
   });
   afterAll(async () => {
     await server?.close();
@@ -311,7 +358,10 @@ describe('environment and this computer', () => {
   it('listens for active mode on the first free port of the given range', async () => {
     const taken = await occupyPort('127.0.0.1');
     try {
-      const log = await runProbe({ ...settingsFor(server, '127.0.0.1'), activePorts: [taken.port, taken.port + 10] }, {});
+      const log = await runProbe(
+        { ...settingsFor(server, '127.0.0.1'), activePorts: [taken.port, taken.port + 10] },
+        {},
+      );
       const listen = log.active[0]?.listen;
       expect(listen && 'port' in listen ? listen.port : 0).toBeGreaterThan(taken.port);
       expect(listen && 'port' in listen ? listen.port : 0).toBeLessThanOrEqual(taken.port + 10);
@@ -321,15 +371,18 @@ describe('environment and this computer', () => {
     }
   });
 
-  it.runIf(process.platform === 'linux' && process.getuid?.() === 0)('records the environment and reads the local nftables ruleset read-only', async () => {
-    const log = await runProbe({ ...settingsFor(server, '127.0.0.1'), pasvSamples: 1 }, {});
-    expect(log.environment.node).toBe(process.version);
-    expect(log.environment.localAddresses).toContain('127.0.0.1');
-    expect(log.environment.ephemeralPorts?.[0]).toBeGreaterThan(1023);
-    expect(log.environment.fdLimit).toBeGreaterThan(0);
-    expect(log.localFirewall).toMatchObject({ platform: 'linux', readable: true, source: 'nft' });
-    expect(log.localFirewall?.ruleset).toContain('nftables');
-  });
+  it.runIf(process.platform === 'linux' && process.getuid?.() === 0)(
+    'records the environment and reads the local nftables ruleset read-only',
+    async () => {
+      const log = await runProbe({ ...settingsFor(server, '127.0.0.1'), pasvSamples: 1 }, {});
+      expect(log.environment.node).toBe(process.version);
+      expect(log.environment.localAddresses).toContain('127.0.0.1');
+      expect(log.environment.ephemeralPorts?.[0]).toBeGreaterThan(1023);
+      expect(log.environment.fdLimit).toBeGreaterThan(0);
+      expect(log.localFirewall).toMatchObject({ platform: 'linux', readable: true, source: 'nft' });
+      expect(log.localFirewall?.ruleset).toContain('nftables');
+    },
+  );
 });
 
 describe('choosing the address', () => {
@@ -421,7 +474,10 @@ function openSocket(port: number): Promise<Socket> {
 function firstLine(socket: Socket, timeoutMs = 5000): Promise<string> {
   return new Promise((resolve, reject) => {
     let text = '';
-    const timer = setTimeout(() => reject(new Error(`no line within ${timeoutMs} ms (got ${JSON.stringify(text)})`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`no line within ${timeoutMs} ms (got ${JSON.stringify(text)})`)),
+      timeoutMs,
+    );
     socket.on('data', (chunk: Buffer) => {
       text += chunk.toString('latin1');
       const end = text.indexOf('\r\n');

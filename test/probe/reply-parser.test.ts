@@ -7,7 +7,9 @@ type Summary = string;
 function summarize(items: ParsedItem[]): Summary[] {
   return items.map((item) => {
     if (item.kind === 'reply') {
-      const flags = [item.reply.truncated ? 'truncated' : '', item.unterminated ? 'unterminated' : ''].filter(Boolean).join(',');
+      const flags = [item.reply.truncated ? 'truncated' : '', item.unterminated ? 'unterminated' : '']
+        .filter(Boolean)
+        .join(',');
       return `reply ${item.reply.code} |${item.reply.text}|${flags ? ` ${flags}` : ''}`;
     }
     if (item.kind === 'garbage') return `garbage |${item.line}|`;
@@ -15,10 +17,14 @@ function summarize(items: ParsedItem[]): Summary[] {
   });
 }
 
-function parse(chunks: Array<string | Buffer>, opts: { end?: boolean; limits?: Partial<ReplyParserLimits> } = {}): Summary[] {
+function parse(
+  chunks: Array<string | Buffer>,
+  opts: { end?: boolean; limits?: Partial<ReplyParserLimits> } = {},
+): Summary[] {
   const parser = new ReplyParser(opts.limits);
   const items: ParsedItem[] = [];
-  for (const chunk of chunks) items.push(...parser.push(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk));
+  for (const chunk of chunks)
+    items.push(...parser.push(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk));
   if (opts.end) items.push(...parser.end());
   return summarize(items);
 }
@@ -35,15 +41,28 @@ describe('reply parser (RFC 959 §4.2)', () => {
       ['211-Features:\r\n MDTM\r\n200-not the end\r\n211-still not\r\n211 End\r\n'],
       ['reply 211 |211-Features:\n MDTM\n200-not the end\n211-still not\n211 End|'],
     ],
-    ['a multi-line reply split line by line', ['230-Welcome\r\n', 'to the\r\n', '230 server\r\n'], ['reply 230 |230-Welcome\nto the\n230 server|']],
+    [
+      'a multi-line reply split line by line',
+      ['230-Welcome\r\n', 'to the\r\n', '230 server\r\n'],
+      ['reply 230 |230-Welcome\nto the\n230 server|'],
+    ],
     ['nothing until the multi-line reply ends', ['220-one\r\n220-two\r\n'], []],
     ['a last line without terminator at close', ['221 Bye'], ['reply 221 |221 Bye| unterminated'], { end: true }],
     ['an unterminated line before close is held back', ['221 Bye'], []],
     ['a line that is not a reply outside any reply', ['SSH-2.0-OpenSSH_9.2\r\n'], ['garbage |SSH-2.0-OpenSSH_9.2|']],
     ['blank lines between replies are ignored', ['\r\n220 hi\r\n'], ['reply 220 |220 hi|']],
     ['UTF-8 text kept (RFC 2640)', ['257 "/dir/été" created\r\n'], ['reply 257 |257 "/dir/été" created|']],
-    ['non-UTF-8 bytes read as Latin-1', [Buffer.from([0x32, 0x32, 0x30, 0x20, 0xe9, 0x74, 0xe9, 0x0d, 0x0a])], ['reply 220 |220 été|']],
-    ['an over-long line keeps its start', ['220 ' + 'x'.repeat(50) + '\r\n'], ['reply 220 |220 xxxxxx […]|'], { limits: { maxLineBytes: 10 } }],
+    [
+      'non-UTF-8 bytes read as Latin-1',
+      [Buffer.from([0x32, 0x32, 0x30, 0x20, 0xe9, 0x74, 0xe9, 0x0d, 0x0a])],
+      ['reply 220 |220 été|'],
+    ],
+    [
+      'an over-long line keeps its start',
+      ['220 ' + 'x'.repeat(50) + '\r\n'],
+      ['reply 220 |220 xxxxxx […]|'],
+      { limits: { maxLineBytes: 10 } },
+    ],
     [
       'stored text is capped and marked truncated',
       ['211-a\r\n', 'bbbbbbbbbb\r\n', 'cccccccccc\r\n', '211 end\r\n'],

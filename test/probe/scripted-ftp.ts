@@ -49,7 +49,16 @@ export function listThenDone(eol = '\r\n'): Answer {
 
 /** One scripted server per scenario, no sweep, one PASV sample, ephemeral active ports, short steps. */
 export function scriptedProbeSettings(port: number, extra: Partial<ProbeSettings> = {}): ProbeSettings {
-  return { ...defaultSettings(SCRIPTED_HOST), port, sweep: 'off', pasvSamples: 1, activePorts: [0, 0], stepTimeoutMs: 1200, timeoutMs: 20_000, ...extra };
+  return {
+    ...defaultSettings(SCRIPTED_HOST),
+    port,
+    sweep: 'off',
+    pasvSamples: 1,
+    activePorts: [0, 0],
+    stepTimeoutMs: 1200,
+    timeoutMs: 20_000,
+    ...extra,
+  };
 }
 
 export interface ScriptedServers {
@@ -72,6 +81,9 @@ export function scriptedServers(): ScriptedServers {
   };
   return {
     track,
-    ftp: (answer, opts = {}) => track(startScripted(SCRIPTED_HOST, (socket) => converse(socket, opts.greeting ?? '220 hi\r\n', answer, opts.tls))),
+    ftp: (answer, opts = {}) =>
+      track(
+        startScripted(SCRIPTED_HOST, (socket) => converse(socket, opts.greeting ?? '220 hi\r\n', answer, opts.tls)),
+      ),
   };
 }

@@ -72,7 +72,17 @@ describe.runIf(canRun)('probe against a real vsftpd on loopback', () => {
 
   it('finds every data path working, in plain text and under TLS with session reuse', async () => {
     const log = await runProbe(
-      { ...defaultSettings('127.0.0.1'), port, tls: 'auto', insecure: true, sweep: 'off', pasvSamples: 1, activePorts: [0, 0], stepTimeoutMs: 3000, timeoutMs: 30_000 },
+      {
+        ...defaultSettings('127.0.0.1'),
+        port,
+        tls: 'auto',
+        insecure: true,
+        sweep: 'off',
+        pasvSamples: 1,
+        activePorts: [0, 0],
+        stepTimeoutMs: 3000,
+        timeoutMs: 30_000,
+      },
       {},
     );
     expect(log.control.greeting?.reply?.text).toMatch(/vsFTPd/);

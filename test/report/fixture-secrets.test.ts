@@ -4,7 +4,10 @@ import { describe, expect, it } from 'vitest';
 
 /** The recorder's passwords (test/diagnosis/record-fixtures.record.ts) must appear in no fixture file. */
 const DIR = fileURLToPath(new URL('../../fixtures/', import.meta.url));
-const RECORDER = readFileSync(fileURLToPath(new URL('../diagnosis/record-fixtures.record.ts', import.meta.url)), 'utf8');
+const RECORDER = readFileSync(
+  fileURLToPath(new URL('../diagnosis/record-fixtures.record.ts', import.meta.url)),
+  'utf8',
+);
 const passwords = [...RECORDER.matchAll(/(?:PASSWORD = |password: )'([^']{6,})'/g)].map((m) => m[1]!);
 
 describe('fixtures', () => {

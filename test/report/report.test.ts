@@ -21,7 +21,10 @@ function reportFor(log = clearLog(), argv = ['check', 'ftp.example.test']): Repo
 
 describe('buildReport', () => {
   it.each(CASES.map((c) => [c.name, c] as const))('builds a schema-valid report: %s', (_name, c) => {
-    const report = buildReport(c.log, diagnose(c.log, { require: c.require ?? ['passive'] }), { argv: ['check', 'ftp.example.test', '--json'], version: '0.1.0' });
+    const report = buildReport(c.log, diagnose(c.log, { require: c.require ?? ['passive'] }), {
+      argv: ['check', 'ftp.example.test', '--json'],
+      version: '0.1.0',
+    });
     expect(schemaErrors(report)).toBe('');
     expect(report.findings.map((f) => f.code).sort()).toEqual([...c.codes].sort());
   });
@@ -46,11 +49,16 @@ describe('buildReport', () => {
   });
 
   it('reports a sweep that did not run with the configured range and no runs', () => {
-    const report = reportFor(mutate(clearLog(), (l) => {
-      delete l.sweep;
-      l.settings.sweep = 'off';
-      l.settings.ranges = [[50000, 50100], [60000, 60100]];
-    }));
+    const report = reportFor(
+      mutate(clearLog(), (l) => {
+        delete l.sweep;
+        l.settings.sweep = 'off';
+        l.settings.ranges = [
+          [50000, 50100],
+          [60000, 60100],
+        ];
+      }),
+    );
     expect(report.sweep).toMatchObject({ performed: false, mode: 'off', range: [50000, 60100], runs: [] });
     expect(schemaErrors(report)).toBe('');
   });
@@ -60,15 +68,43 @@ describe('buildReport', () => {
       l.settings.user = 'alice';
       l.settings.passwordSupplied = true;
       l.transcript.push({ t: 8, dir: 'sent', text: `PASS ${PASSWORD}`, channel: 'control' });
-      l.transcript.push({ t: 9, dir: 'received', text: `530 user alice with password ${PASSWORD} refused`, channel: 'control' });
-      l.steps.push({ id: 'login', label: 'Login', status: 'fail', startedMs: 8, elapsedMs: 1, summary: `echo ${encodeURIComponent(PASSWORD)}` });
+      l.transcript.push({
+        t: 9,
+        dir: 'received',
+        text: `530 user alice with password ${PASSWORD} refused`,
+        channel: 'control',
+      });
+      l.steps.push({
+        id: 'login',
+        label: 'Login',
+        status: 'fail',
+        startedMs: 8,
+        elapsedMs: 1,
+        summary: `echo ${encodeURIComponent(PASSWORD)}`,
+      });
     });
-    const argv = ['check', `ftp://alice:${encodeURIComponent(PASSWORD)}@ftp.example.test/`, '--password', PASSWORD, `--password=${PASSWORD}`];
-    const report = buildReport(log, diagnose(log, { require: ['passive'] }), { argv, version: '0.1.0', secrets: [PASSWORD] });
+    const argv = [
+      'check',
+      `ftp://alice:${encodeURIComponent(PASSWORD)}@ftp.example.test/`,
+      '--password',
+      PASSWORD,
+      `--password=${PASSWORD}`,
+    ];
+    const report = buildReport(log, diagnose(log, { require: ['passive'] }), {
+      argv,
+      version: '0.1.0',
+      secrets: [PASSWORD],
+    });
     const everything = [JSON.stringify(report), renderText(report), renderMarkdown(report)].join('\n');
     expect(everything).not.toContain(PASSWORD);
     expect(everything).not.toContain(encodeURIComponent(PASSWORD));
-    expect(report.commandLine).toEqual(['check', 'ftp://alice:***@ftp.example.test/', '--password', '***', '--password=***']);
+    expect(report.commandLine).toEqual([
+      'check',
+      'ftp://alice:***@ftp.example.test/',
+      '--password',
+      '***',
+      '--password=***',
+    ]);
     expect(report.transcript.find((l) => l.text.startsWith('PASS'))?.text).toBe('PASS ***');
     expect(schemaErrors(report)).toBe('');
     const dir = await mkdtemp(join(tmpdir(), 'ftpdoctor-secret-'));
@@ -96,7 +132,10 @@ describe('redactArgv', () => {
 describe('renderings', () => {
   it('plain text has no ANSI codes and lists findings most severe first with rule and fix', () => {
     for (const c of CASES) {
-      const report = buildReport(c.log, diagnose(c.log, { require: c.require ?? ['passive'] }), { argv: ['check', 'h'], version: '0.1.0' });
+      const report = buildReport(c.log, diagnose(c.log, { require: c.require ?? ['passive'] }), {
+        argv: ['check', 'h'],
+        version: '0.1.0',
+      });
       const text = renderText(report);
       expect(text).not.toMatch(/\u001b\[/);
       let at = 0;
@@ -107,7 +146,8 @@ describe('renderings', () => {
         if (f.rule) expect(text).toContain(f.rule);
         expect(text).toContain(f.fix[0]!);
       }
-      for (const ch of ['control', 'tls', 'passive', 'active'] as const) expect(text).toContain(`${ch.padEnd(8)} ${report.channels[ch].status}`);
+      for (const ch of ['control', 'tls', 'passive', 'active'] as const)
+        expect(text).toContain(`${ch.padEnd(8)} ${report.channels[ch].status}`);
     }
   });
 
@@ -131,7 +171,11 @@ describe('exitCodeFor', () => {
     ['passive partial', 1, CASES.find((c) => c.name.startsWith('passive sub-range dropped'))!],
     ['DNS failure', 3, CASES.find((c) => c.name.startsWith('DNS failure'))!],
     ['local resource on control', 3, CASES.find((c) => c.name.startsWith('out of file descriptors'))!],
-    ['active blocked but only passive required', 0, CASES.find((c) => c.name.startsWith('PORT names a private address behind NAT'))!],
+    [
+      'active blocked but only passive required',
+      0,
+      CASES.find((c) => c.name.startsWith('PORT names a private address behind NAT'))!,
+    ],
   ])('%s → %d', (_name, code, c) => {
     expect(exitCodeFor(diagnose(c.log, { require: ['passive'] }))).toBe(code);
   });
@@ -163,12 +207,16 @@ describe('writeReport', () => {
     const target = join(dir, 'is-a-directory');
     await writeFile(join(dir, 'keep.json'), 'old');
     await import('node:fs/promises').then((fs) => fs.mkdir(join(target, 'child'), { recursive: true }));
-    await expect(writeFileAtomic(target, 'new')).rejects.toMatchObject({ code: expect.stringMatching(/EISDIR|ENOTEMPTY|EEXIST/) });
+    await expect(writeFileAtomic(target, 'new')).rejects.toMatchObject({
+      code: expect.stringMatching(/EISDIR|ENOTEMPTY|EEXIST/),
+    });
     expect((await readdir(dir)).sort()).toEqual(['is-a-directory', 'keep.json']);
     expect(await readFile(join(dir, 'keep.json'), 'utf8')).toBe('old');
   });
 
   it('refuses a directory that does not exist with ENOENT', async () => {
-    await expect(writeFileAtomic(join(tmpdir(), 'ftpdoctor-no-such-dir-xyz', 'r.json'), 'x')).rejects.toMatchObject({ code: 'ENOENT' });
+    await expect(writeFileAtomic(join(tmpdir(), 'ftpdoctor-no-such-dir-xyz', 'r.json'), 'x')).rejects.toMatchObject({
+      code: 'ENOENT',
+    });
   });
 });

@@ -26,7 +26,12 @@ export class ControlClient {
     this.attach(socket);
   }
 
-  static async open(host: string, port: number, timeoutMs = 3000, localAddress?: string): Promise<{ client: ControlClient; greeting: FtpReply }> {
+  static async open(
+    host: string,
+    port: number,
+    timeoutMs = 3000,
+    localAddress?: string,
+  ): Promise<{ client: ControlClient; greeting: FtpReply }> {
     const socket = connect({ host, port, ...(localAddress ? { localAddress } : {}) });
     await new Promise<void>((resolve, reject) => {
       socket.once('connect', resolve);

@@ -22,7 +22,11 @@ describe('LineSplitter', () => {
     { name: 'a bare LF', chunks: ['NOOP\nPWD\n'], lines: ['NOOP', 'PWD'] },
     { name: 'a line split across chunks', chunks: ['NO', 'OP\r', '\nPW', 'D\r\n'], lines: ['NOOP', 'PWD'] },
     { name: 'an unfinished line', chunks: ['NOOP\r\nPW'], lines: ['NOOP'] },
-    { name: 'UTF-8 split inside a character', chunks: [Buffer.from('CWD grü'), Buffer.from('ße\r\n')], lines: ['CWD grüße'] },
+    {
+      name: 'UTF-8 split inside a character',
+      chunks: [Buffer.from('CWD grü'), Buffer.from('ße\r\n')],
+      lines: ['CWD grüße'],
+    },
   ])('splits $name', ({ chunks, lines }) => {
     const s = new LineSplitter(64);
     const out = chunks.flatMap((c) => s.push(Buffer.from(c)));
@@ -32,7 +36,10 @@ describe('LineSplitter', () => {
   it('reports an over-long line once and resumes at the next line', () => {
     const s = new LineSplitter(8);
     const events = [...s.push(Buffer.from('NOOP 123456789')), ...s.push(Buffer.from('0123456789\r\nPWD\r\n'))];
-    expect(events).toEqual([{ kind: 'too-long', bytes: 14 }, { kind: 'line', line: 'PWD' }]);
+    expect(events).toEqual([
+      { kind: 'too-long', bytes: 14 },
+      { kind: 'line', line: 'PWD' },
+    ]);
   });
 
   it('reports an over-long line that arrives complete', () => {
@@ -64,7 +71,13 @@ describe('formatReply (RFC 959 §4.2)', () => {
 });
 
 describe('listing formats', () => {
-  const file: FileEntry = { name: 'a b.txt', type: 'file', size: 1234, mtime: new Date('2024-01-02T03:04:05Z'), writable: false };
+  const file: FileEntry = {
+    name: 'a b.txt',
+    type: 'file',
+    size: 1234,
+    mtime: new Date('2024-01-02T03:04:05Z'),
+    writable: false,
+  };
   const dir: FileEntry = { name: 'sub', type: 'dir', size: 0, mtime: new Date('2026-11-20T10:30:00Z'), writable: true };
   const now = new Date('2026-11-25T00:00:00Z');
 

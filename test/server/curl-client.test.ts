@@ -56,18 +56,37 @@ describe('curl against the reference server', () => {
     const list = await runTool('curl', [...CURL_BASE, '-k', '--ssl-reqd', `ftp://127.0.0.1:${s.port}/pub/`]);
     expect(list.code).toBe(0);
     expect(list.stdout.toString()).toContain('hello.txt');
-    const tls12 = await runTool('curl', [...CURL_BASE, '-k', '--ssl-reqd', '--tls-max', '1.2', `ftp://127.0.0.1:${s.port}/pub/sample-1MiB.bin`]);
+    const tls12 = await runTool('curl', [
+      ...CURL_BASE,
+      '-k',
+      '--ssl-reqd',
+      '--tls-max',
+      '1.2',
+      `ftp://127.0.0.1:${s.port}/pub/sample-1MiB.bin`,
+    ]);
     expect(tls12.code).toBe(0);
     expect(md5(tls12.stdout)).toBe(md5(demoBinary()));
   });
 
   it('gets no data without TLS session reuse when reuse is required (curl --no-sessionid)', async () => {
     const s = await start({ requireTlsReuse: true });
-    const r = await runTool('curl', [...CURL_BASE, '-k', '--ssl-reqd', '--no-sessionid', `ftp://127.0.0.1:${s.port}/pub/hello.txt`]);
+    const r = await runTool('curl', [
+      ...CURL_BASE,
+      '-k',
+      '--ssl-reqd',
+      '--no-sessionid',
+      `ftp://127.0.0.1:${s.port}/pub/hello.txt`,
+    ]);
     expect(r.code).not.toBe(0);
     expect(r.stdout.length).toBe(0);
     const optional = await start({ requireTlsReuse: false });
-    const ok = await runTool('curl', [...CURL_BASE, '-k', '--ssl-reqd', '--no-sessionid', `ftp://127.0.0.1:${optional.port}/pub/hello.txt`]);
+    const ok = await runTool('curl', [
+      ...CURL_BASE,
+      '-k',
+      '--ssl-reqd',
+      '--no-sessionid',
+      `ftp://127.0.0.1:${optional.port}/pub/hello.txt`,
+    ]);
     expect(ok.code).toBe(0);
   });
 
@@ -81,11 +100,22 @@ describe('curl against the reference server', () => {
 
   it('uploads only when writable', async () => {
     const readOnly = await start();
-    const refused = await runTool('curl', [...CURL_BASE, '-v', '-T', '-', `ftp://127.0.0.1:${readOnly.port}/upload/x.txt`]);
+    const refused = await runTool('curl', [
+      ...CURL_BASE,
+      '-v',
+      '-T',
+      '-',
+      `ftp://127.0.0.1:${readOnly.port}/upload/x.txt`,
+    ]);
     expect(refused.code).not.toBe(0);
     expect(refused.stderr).toMatch(/< 550 /);
     const writable = await start({ writable: true });
-    const put = await runTool('curl', [...CURL_BASE, '-T', '/etc/hostname', `ftp://127.0.0.1:${writable.port}/upload/x.txt`]);
+    const put = await runTool('curl', [
+      ...CURL_BASE,
+      '-T',
+      '/etc/hostname',
+      `ftp://127.0.0.1:${writable.port}/upload/x.txt`,
+    ]);
     expect(put.code).toBe(0);
     const get = await runTool('curl', [...CURL_BASE, `ftp://127.0.0.1:${writable.port}/upload/x.txt`]);
     const { readFileSync } = await import('node:fs');

@@ -12,10 +12,20 @@ const BASE = ['set net:max-retries 1', 'set net:timeout 5', 'set net:reconnect-i
 const PASSIVE = ['set ftp:passive-mode on', 'set ftp:ssl-allow no'];
 // auto-passive-mode would silently fall back to passive after a refused PORT (field notes)
 const ACTIVE = ['set ftp:passive-mode off', 'set ftp:auto-passive-mode off', 'set ftp:ssl-allow no'];
-const TLS = ['set ftp:ssl-force yes', 'set ftp:ssl-protect-data yes', 'set ftp:ssl-protect-list yes', 'set ssl:verify-certificate no'];
+const TLS = [
+  'set ftp:ssl-force yes',
+  'set ftp:ssl-protect-data yes',
+  'set ftp:ssl-protect-list yes',
+  'set ssl:verify-certificate no',
+];
 
 function lftp(port: number, settings: string[], commands: string[]) {
-  const script = [...BASE, ...settings, `open -u anonymous,probe@example.org ftp://127.0.0.1:${port}`, ...commands].join('; ');
+  const script = [
+    ...BASE,
+    ...settings,
+    `open -u anonymous,probe@example.org ftp://127.0.0.1:${port}`,
+    ...commands,
+  ].join('; ');
   return runTool('lftp', ['-c', script], 20_000);
 }
 
@@ -45,7 +55,11 @@ describe('lftp against the reference server', () => {
     expect(passive.stderr).toBe('');
     expect(passive.code).toBe(0);
     expect(passive.stdout.toString()).toContain('hello from ftpdoctor\n');
-    const active = await lftp(s.port, [...TLS, 'set ftp:passive-mode off', 'set ftp:auto-passive-mode off'], ['cat /pub/hello.txt']);
+    const active = await lftp(
+      s.port,
+      [...TLS, 'set ftp:passive-mode off', 'set ftp:auto-passive-mode off'],
+      ['cat /pub/hello.txt'],
+    );
     expect(active.stderr).toBe('');
     expect(active.stdout.toString()).toBe('hello from ftpdoctor\n');
   });

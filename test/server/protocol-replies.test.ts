@@ -94,7 +94,18 @@ describe('RFC 959 replies', () => {
     const feat = await client.send('FEAT');
     expect(feat.lines[0]).toBe('211-Features:');
     expect(feat.lines.at(-1)).toBe('211 End');
-    for (const f of [' EPSV', ' EPRT', ' UTF8', ' AUTH TLS', ' PBSZ', ' PROT', ' REST STREAM', ' SIZE', ' MDTM', ' FTPDOCTOR PEER;LASTPORT;LASTPASV;SWEEP']) {
+    for (const f of [
+      ' EPSV',
+      ' EPRT',
+      ' UTF8',
+      ' AUTH TLS',
+      ' PBSZ',
+      ' PROT',
+      ' REST STREAM',
+      ' SIZE',
+      ' MDTM',
+      ' FTPDOCTOR PEER;LASTPORT;LASTPASV;SWEEP',
+    ]) {
       expect(feat.lines).toContain(f);
     }
     expect(feat.lines.find((l) => l.startsWith(' MLST'))).toBeDefined();
@@ -105,7 +116,11 @@ describe('RFC 959 replies', () => {
     const s = await start();
     const client = await loggedIn(s.port);
     const mlst = await client.send('MLST /pub/hello.txt');
-    expect(mlst.lines).toEqual(['250-Listing /pub/hello.txt', ' type=file;size=21;modify=20240101000000;perm=r; /pub/hello.txt', '250 End']);
+    expect(mlst.lines).toEqual([
+      '250-Listing /pub/hello.txt',
+      ' type=file;size=21;modify=20240101000000;perm=r; /pub/hello.txt',
+      '250 End',
+    ]);
     const epsv = decodeEpsvReply((await client.send('EPSV')).text);
     if (!epsv.ok) throw new Error(epsv.reason);
     const data = await connectData('127.0.0.1', epsv.value.port);
@@ -241,7 +256,10 @@ describe('active mode (RFC 959 PORT, RFC 2428 EPRT)', () => {
     await new Promise<void>((r) => listener.listen(0, '127.0.0.1', () => r()));
     const port = (listener.address() as { port: number }).port;
     const accepted = new Promise<{ remotePort: number; content: Buffer }>((resolve) =>
-      listener.once('connection', (sock) => void readAll(sock).then((content) => resolve({ remotePort: sock.remotePort ?? 0, content }))),
+      listener.once(
+        'connection',
+        (sock) => void readAll(sock).then((content) => resolve({ remotePort: sock.remotePort ?? 0, content })),
+      ),
     );
     const arg = verb === 'PORT' ? `127,0,0,1,${port >> 8},${port & 255}` : `|1|127.0.0.1|${port}|`;
     expect((await client.send(`${verb} ${arg}`)).code).toBe(200);
@@ -315,7 +333,11 @@ describe('limits', () => {
   });
 
   it('slows down failed logins and closes after too many (421)', async () => {
-    const s = await start({ user: 'alice', password: 'correct horse', limits: { loginFailureDelayMs: 40, maxLoginFailures: 3 } as never });
+    const s = await start({
+      user: 'alice',
+      password: 'correct horse',
+      limits: { loginFailureDelayMs: 40, maxLoginFailures: 3 } as never,
+    });
     const { client } = await ControlClient.open('127.0.0.1', s.port);
     const times: number[] = [];
     for (let i = 0; i < 2; i++) {
@@ -421,7 +443,10 @@ describe('passive ports and addresses', () => {
       expect((await client.send('ABOR')).code).toBe(226); // frees base+1, held by the last PASV
       blockers.push(await occupy(base + 1));
       const r = await client.send('EPSV');
-      expect([r.code, r.text]).toEqual([425, `425 Can't open passive connection: no free port in ${base}-${base + 2}.`]);
+      expect([r.code, r.text]).toEqual([
+        425,
+        `425 Can't open passive connection: no free port in ${base}-${base + 2}.`,
+      ]);
       expect((await client.send('NOOP')).code).toBe(200);
       client.close();
     } finally {

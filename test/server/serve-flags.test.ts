@@ -51,7 +51,10 @@ describe('parseServeFlags', () => {
   });
 
   it('says a listener port may be 0 when it refuses one', () => {
-    expect(parseServeFlags({ port: '70000' }, {})).toEqual({ ok: false, message: '--port: port 70000 is out of range (0-65535; 0 = any free port)' });
+    expect(parseServeFlags({ port: '70000' }, {})).toEqual({
+      ok: false,
+      message: '--port: port 70000 is out of range (0-65535; 0 = any free port)',
+    });
   });
 
   it.each([
@@ -88,7 +91,10 @@ describe('registerServe', () => {
   });
 
   it('throws a usage error for an unreadable certificate file', async () => {
-    const run = program().parseAsync(['serve', '--port', '0', '--tls-cert', '/nonexistent.pem', '--tls-key', '/nonexistent.key'], { from: 'user' });
+    const run = program().parseAsync(
+      ['serve', '--port', '0', '--tls-cert', '/nonexistent.pem', '--tls-key', '/nonexistent.key'],
+      { from: 'user' },
+    );
     await expect(run).rejects.toThrow(/--tls-cert: cannot read \/nonexistent\.pem: ENOENT/);
   });
 
@@ -97,7 +103,10 @@ describe('registerServe', () => {
     const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => (out.push(String(chunk)), true));
     const errSpy = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
     try {
-      const running = program().parseAsync(['serve', '--host', '127.0.0.1', '--port', '0', '--pasv-range', '41000-41099'], { from: 'user' });
+      const running = program().parseAsync(
+        ['serve', '--host', '127.0.0.1', '--port', '0', '--pasv-range', '41000-41099'],
+        { from: 'user' },
+      );
       let port: number | undefined;
       for (let i = 0; i < 100 && port === undefined; i++) {
         await new Promise((r) => setTimeout(r, 20));

@@ -26,9 +26,12 @@ export async function listenBlock(
     const base = within[0] + Math.floor(Math.random() * (within[1] - within[0] - size));
     const servers: Server[] = [];
     const ok = await Promise.all(
-      [...behaviours].map(([offset, behave]) => listenOne(base + offset, behave).then((s) => (s ? (servers.push(s), true) : false))),
+      [...behaviours].map(([offset, behave]) =>
+        listenOne(base + offset, behave).then((s) => (s ? (servers.push(s), true) : false)),
+      ),
     );
-    const close = () => Promise.all(servers.map((s) => new Promise<void>((r) => s.close(() => r())))).then(() => undefined);
+    const close = () =>
+      Promise.all(servers.map((s) => new Promise<void>((r) => s.close(() => r())))).then(() => undefined);
     if (ok.every(Boolean)) return { base, close };
     await close();
   }

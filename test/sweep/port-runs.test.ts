@@ -29,12 +29,19 @@ describe('compressRuns keeps boundaries exact', () => {
     ],
     [
       'unsorted input',
-      [{ port: 3, state: 'open' }, { port: 1, state: 'open' }, { port: 2, state: 'open' }],
+      [
+        { port: 3, state: 'open' },
+        { port: 1, state: 'open' },
+        { port: 2, state: 'open' },
+      ],
       [{ from: 1, to: 3, state: 'open' }],
     ],
     [
       'an untested gap ends a run even with the same state',
-      [{ port: 1, state: 'open' }, { port: 3, state: 'open' }],
+      [
+        { port: 1, state: 'open' },
+        { port: 3, state: 'open' },
+      ],
       [
         { from: 1, to: 1, state: 'open' },
         { from: 3, to: 3, state: 'open' },
@@ -51,7 +58,10 @@ describe('compressRuns keeps boundaries exact', () => {
     ],
     [
       'range edges 1 and 65535',
-      [{ port: 1, state: 'icmp-reject' }, { port: 65535, state: 'icmp-reject' }],
+      [
+        { port: 1, state: 'icmp-reject' },
+        { port: 65535, state: 'icmp-reject' },
+      ],
       [
         { from: 1, to: 1, state: 'icmp-reject' },
         { from: 65535, to: 65535, state: 'icmp-reject' },

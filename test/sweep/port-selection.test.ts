@@ -4,7 +4,14 @@ import { SAMPLE_SPREAD, selectPorts } from '../../src/sweep/port-selection.js';
 describe('selectPorts', () => {
   it.each<[string, Array<[number, number]>, number]>([
     ['full 60000-65535 tries all 5536 ports', [[60000, 65535]], 5536],
-    ['full two ranges', [[1000, 1010], [2000, 2000]], 12],
+    [
+      'full two ranges',
+      [
+        [1000, 1010],
+        [2000, 2000],
+      ],
+      12,
+    ],
   ])('%s', (_name, ranges, n) => {
     const ports = selectPorts(ranges, 'full');
     expect(ports).toHaveLength(n);
@@ -14,7 +21,14 @@ describe('selectPorts', () => {
 
   it.each<[string, Array<[number, number]>]>([
     ['one range', [[60000, 65535]]],
-    ['three ranges of different sizes', [[1000, 1999], [5000, 5001], [60000, 65535]]],
+    [
+      'three ranges of different sizes',
+      [
+        [1000, 1999],
+        [5000, 5001],
+        [60000, 65535],
+      ],
+    ],
     ['the whole port space', [[1, 65535]]],
   ])('sample of %s: about 64 spread ports plus every range edge, sorted, unique', (_name, ranges) => {
     const ports = selectPorts(ranges, 'sample');

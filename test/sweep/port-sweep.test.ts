@@ -10,14 +10,19 @@ afterEach(async () => {
   for (const c of cleanups.splice(0)) await c();
 });
 
-async function block(size: number, behaviours: Array<[number, PeerBehaviour]>, within?: [number, number]): Promise<PeerBlock> {
+async function block(
+  size: number,
+  behaviours: Array<[number, PeerBehaviour]>,
+  within?: [number, number],
+): Promise<PeerBlock> {
   const b = await listenBlock(size, new Map(behaviours), within);
   cleanups.push(b.close);
   return b;
 }
 
 /** The runs shifted back to offsets from the block's base, to compare with the script. */
-const offsets = (runs: PortRun[], base: number) => runs.map((r) => ({ from: r.from - base, to: r.to - base, state: r.state }));
+const offsets = (runs: PortRun[], base: number) =>
+  runs.map((r) => ({ from: r.from - base, to: r.to - base, state: r.state }));
 const fast = { rttBounds: { minMs: 100, maxMs: 500 }, initialRttMs: 1, tokenWaitMs: 300 };
 
 describe('runSweep against any server (connect only)', () => {
@@ -32,7 +37,13 @@ describe('runSweep against any server (connect only)', () => {
       { from: 11, to: 28, state: 'closed' },
       { from: 29, to: 29, state: 'open' },
     ]);
-    expect(sweep).toMatchObject({ cooperative: false, portsTested: 30, counts: { open: 5, closed: 25 }, retries: 0, complete: true });
+    expect(sweep).toMatchObject({
+      cooperative: false,
+      portsTested: 30,
+      counts: { open: 5, closed: 25 },
+      retries: 0,
+      complete: true,
+    });
     expect(sweep.errnos.closed?.[0]).toBe('ECONNREFUSED');
     expect(sweep.timing.initialRttMs).toBe(1);
   });
@@ -44,7 +55,11 @@ describe('runSweep against any server (connect only)', () => {
       socket.destroy();
     };
     const size = 200;
-    const b = await block(size, Array.from({ length: size / 2 }, (_, i) => [2 * i, record] as [number, PeerBehaviour]), [55000, 60999]);
+    const b = await block(
+      size,
+      Array.from({ length: size / 2 }, (_, i) => [2 * i, record] as [number, PeerBehaviour]),
+      [55000, 60999],
+    );
     const range: [number, number] = [b.base, b.base + size - 1];
     const sweep = await runSweep({ address: '127.0.0.1', ranges: [range], mode: 'full', ...fast });
     expect(sweep.counts).toEqual({ open: 100, closed: 100 });
@@ -71,7 +86,10 @@ describe('runSweep against any server (connect only)', () => {
   });
 
   it('sample mode tries about 64 ports including both edges', async () => {
-    const b = await block(400, [[0, silentAccept], [399, silentAccept]]);
+    const b = await block(400, [
+      [0, silentAccept],
+      [399, silentAccept],
+    ]);
     const sweep = await runSweep({ address: '127.0.0.1', ranges: [[b.base, b.base + 399]], mode: 'sample', ...fast });
     const states = expandRuns(sweep.runs);
     expect(sweep.mode).toBe('sample');
@@ -127,11 +145,16 @@ describe('runSweep against any server (connect only)', () => {
     ['above 65535', [[65000, 70000]], 'E_RANGE_PORT_TOO_HIGH'],
     ['no range at all', [], 'E_RANGE_EMPTY'],
   ])('refuses %s ranges with a coded error', async (_name, ranges, code) => {
-    await expect(runSweep({ address: '127.0.0.1', ranges, mode: 'full' })).rejects.toMatchObject({ name: 'SweepInputError', code });
+    await expect(runSweep({ address: '127.0.0.1', ranges, mode: 'full' })).rejects.toMatchObject({
+      name: 'SweepInputError',
+      code,
+    });
   });
 
   it('refuses a host name: the caller resolves once', async () => {
-    await expect(runSweep({ address: 'localhost', ranges: [[20000, 20001]], mode: 'full' })).rejects.toMatchObject({ code: 'E_SWEEP_ADDRESS' });
+    await expect(runSweep({ address: 'localhost', ranges: [[20000, 20001]], mode: 'full' })).rejects.toMatchObject({
+      code: 'E_SWEEP_ADDRESS',
+    });
   });
 
   it('a progress consumer that throws does not stall the sweep', async () => {
@@ -150,13 +173,24 @@ describe('runSweep against any server (connect only)', () => {
   });
 
   it('an already aborted signal tests nothing', async () => {
-    const sweep = await runSweep({ address: '127.0.0.1', ranges: [[20000, 20010]], mode: 'full', signal: AbortSignal.abort() });
+    const sweep = await runSweep({
+      address: '127.0.0.1',
+      ranges: [[20000, 20010]],
+      mode: 'full',
+      signal: AbortSignal.abort(),
+    });
     expect(sweep).toMatchObject({ portsTested: 0, complete: false, runs: [] });
   });
 
   it('respects maxConcurrency and the open-file limit in what it reports', async () => {
     const b = await block(20, [[0, silentAccept]]);
-    const sweep = await runSweep({ address: '127.0.0.1', ranges: [[b.base, b.base + 19]], mode: 'full', maxConcurrency: 3, ...fast });
+    const sweep = await runSweep({
+      address: '127.0.0.1',
+      ranges: [[b.base, b.base + 19]],
+      mode: 'full',
+      maxConcurrency: 3,
+      ...fast,
+    });
     expect(sweep.concurrency.max).toBe(3);
     expect(sweep.concurrency.fdLimit).toBeGreaterThan(0);
   });
@@ -174,7 +208,13 @@ describe('runSweep in cooperative mode (token checked)', () => {
       [5, silentAccept],
       [7, token(id)],
     ]);
-    const sweep = await runSweep({ address: '127.0.0.1', ranges: [[b.base, b.base + 7]], mode: 'full', token: { serverId: id }, ...fast });
+    const sweep = await runSweep({
+      address: '127.0.0.1',
+      ranges: [[b.base, b.base + 7]],
+      mode: 'full',
+      token: { serverId: id },
+      ...fast,
+    });
     expect(offsets(sweep.runs, b.base)).toEqual([
       { from: 0, to: 1, state: 'open' },
       { from: 2, to: 5, state: 'token-mismatch' },
@@ -193,7 +233,10 @@ describe('runSweep in cooperative mode (token checked)', () => {
 
   it('a reset outside the ports the server says it listens on is an ordinary closed port', async () => {
     const id = 'srv-1';
-    const b = await block(4, [[0, token(id)], [1, token(id)]]);
+    const b = await block(4, [
+      [0, token(id)],
+      [1, token(id)],
+    ]);
     const sweep = await runSweep({
       address: '127.0.0.1',
       ranges: [[b.base, b.base + 3]],
@@ -224,9 +267,21 @@ describe('runSweep against the reference server in sweep mode', () => {
     const server = await sweepServer();
     cleanups.push(() => server.close());
     const range = server.config.pasvRange;
-    const ok = await runSweep({ address: '127.0.0.1', ranges: [range], mode: 'full', token: { serverId: server.serverId }, ...fast });
+    const ok = await runSweep({
+      address: '127.0.0.1',
+      ranges: [range],
+      mode: 'full',
+      token: { serverId: server.serverId },
+      ...fast,
+    });
     expect(ok.runs).toEqual([{ from: range[0], to: range[1], state: 'open' }]);
-    const wrong = await runSweep({ address: '127.0.0.1', ranges: [range], mode: 'full', token: { serverId: 'not-this-one' }, ...fast });
+    const wrong = await runSweep({
+      address: '127.0.0.1',
+      ranges: [range],
+      mode: 'full',
+      token: { serverId: 'not-this-one' },
+      ...fast,
+    });
     expect(wrong.runs).toEqual([{ from: range[0], to: range[1], state: 'token-mismatch' }]);
     expect(wrong.tokenMismatches?.[0]?.reason).toBe('wrong-server');
   });

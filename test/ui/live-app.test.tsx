@@ -50,7 +50,9 @@ describe('the live view at each stage of a check', () => {
   });
 
   it('mid-sweep: marks and times, the control verdict, the map half filled with counts', () => {
-    const { frame } = view(play([...startEvents, ...midEvents, { type: 'diagnosis', diagnosis: midDiagnosis, final: false }]));
+    const { frame } = view(
+      play([...startEvents, ...midEvents, { type: 'diagnosis', diagnosis: midDiagnosis, final: false }]),
+    );
     const text = frame();
     expect(text).toMatch(/✔ Resolve ftp.example.com\s+4 ms 203\.0\.113\.10/);
     expect(text).toMatch(/✔ Connect to port 21\s+31 ms connected from 192\.168\.1\.20/);
@@ -65,7 +67,9 @@ describe('the live view at each stage of a check', () => {
   });
 
   it('at the end: verdict, channels, the full map and findings most severe first with rule and fix', () => {
-    const { frame } = view(play([...startEvents, ...midEvents, ...endEvents, { type: 'diagnosis', diagnosis: finalDiagnosis, final: true }]));
+    const { frame } = view(
+      play([...startEvents, ...midEvents, ...endEvents, { type: 'diagnosis', diagnosis: finalDiagnosis, final: true }]),
+    );
     const text = frame();
     expect(text).toContain('▲ PROBLEMS Passive mode works only on ports 60000-62999');
     expect(text).toMatch(/Passive\s+◐ partial\s+3,000 of 5,536 passive ports reachable/);
@@ -84,7 +88,13 @@ describe('the live view at each stage of a check', () => {
   });
 
   it('a sample sweep counts the ports it left untested', () => {
-    const sample: UiAction = { type: 'sweep-progress', done: 64, total: 64, counts: { open: 64 }, runs: [{ from: 60000, to: 60063, state: 'open' }] };
+    const sample: UiAction = {
+      type: 'sweep-progress',
+      done: 64,
+      total: 64,
+      counts: { open: 64 },
+      runs: [{ from: 60000, to: 60063, state: 'open' }],
+    };
     const { frame } = view(play([...startEvents, sample]));
     expect(frame()).toContain('64/5,536 tested');
     expect(frame()).toContain('■ open 64');
@@ -93,7 +103,11 @@ describe('the live view at each stage of a check', () => {
   });
 
   it('fits 80 columns at every stage', () => {
-    const stages = [play(startEvents), play([...startEvents, ...midEvents]), play([...startEvents, ...midEvents, ...endEvents, { type: 'diagnosis', diagnosis: finalDiagnosis, final: true }])];
+    const stages = [
+      play(startEvents),
+      play([...startEvents, ...midEvents]),
+      play([...startEvents, ...midEvents, ...endEvents, { type: 'diagnosis', diagnosis: finalDiagnosis, final: true }]),
+    ];
     for (const state of stages) {
       const { frame } = view({ ...state, showTranscript: true });
       for (const line of frame().split('\n')) expect([...line].length).toBeLessThanOrEqual(80);
@@ -123,7 +137,12 @@ describe('keys and colour', () => {
   });
 
   it('uses colours only when allowed, and keeps every symbol without them', () => {
-    const state = play([...startEvents, ...midEvents, ...endEvents, { type: 'diagnosis', diagnosis: finalDiagnosis, final: true }]);
+    const state = play([
+      ...startEvents,
+      ...midEvents,
+      ...endEvents,
+      { type: 'diagnosis', diagnosis: finalDiagnosis, final: true },
+    ]);
     const coloured = view(state).app.lastFrame() ?? '';
     ink.cleanup();
     const plain = view(state, { colour: false }).app.lastFrame() ?? '';

@@ -6,7 +6,14 @@ describe('the range map groups ports into cells', () => {
     [[[60000, 65535]], 32, 173],
     [[[60000, 60099]], 1, 100],
     [[[1, 65535]], 512, 128],
-    [[[50000, 50100], [60000, 60050]], 1, 152],
+    [
+      [
+        [50000, 50100],
+        [60000, 60050],
+      ],
+      1,
+      152,
+    ],
     [[[60000, 60255]], 2, 128],
   ])('%j: %i ports per cell, %i cells', (ranges, perCell, cells) => {
     const map = createRangeMap(ranges);
@@ -16,8 +23,18 @@ describe('the range map groups ports into cells', () => {
   });
 
   it('never lets a cell span two ranges', () => {
-    const map = createRangeMap([[100, 102], [200, 202]]);
-    expect(map.cells.map((c) => [c.from, c.to])).toEqual([[100, 100], [101, 101], [102, 102], [200, 200], [201, 201], [202, 202]]);
+    const map = createRangeMap([
+      [100, 102],
+      [200, 202],
+    ]);
+    expect(map.cells.map((c) => [c.from, c.to])).toEqual([
+      [100, 100],
+      [101, 101],
+      [102, 102],
+      [200, 200],
+      [201, 201],
+      [202, 202],
+    ]);
   });
 });
 
@@ -33,11 +50,14 @@ describe('cells fill in from runs', () => {
   });
 
   it('shows the most alarming state of a cell, so one blocked port is not hidden', () => {
-    const map = rangeMapFromRuns([[60000, 65535]], [
-      { from: 60000, to: 60030, state: 'open' },
-      { from: 60031, to: 60031, state: 'blocked-reset' },
-      { from: 60032, to: 60063, state: 'closed' },
-    ]);
+    const map = rangeMapFromRuns(
+      [[60000, 65535]],
+      [
+        { from: 60000, to: 60030, state: 'open' },
+        { from: 60031, to: 60031, state: 'blocked-reset' },
+        { from: 60032, to: 60063, state: 'closed' },
+      ],
+    );
     expect(map.cells.slice(0, 3).map(cellState)).toEqual(['blocked-reset', 'closed', 'untested']);
   });
 
@@ -49,7 +69,10 @@ describe('cells fill in from runs', () => {
   });
 
   it('ignores runs outside the range', () => {
-    const map = addRuns(createRangeMap([[1000, 1010]]), [{ from: 1, to: 999, state: 'open' }, { from: 1011, to: 2000, state: 'open' }]);
+    const map = addRuns(createRangeMap([[1000, 1010]]), [
+      { from: 1, to: 999, state: 'open' },
+      { from: 1011, to: 2000, state: 'open' },
+    ]);
     expect(map.cells.every((c) => cellState(c) === 'untested')).toBe(true);
   });
 });

@@ -1,7 +1,13 @@
 import type { Diagnosis, Finding } from '../../src/diagnosis/finding.js';
 import { defaultSettings } from '../../src/probe/engine.js';
 import type { ProbeEvent } from '../../src/probe/events.js';
-import type { ObservationLog, ProbeSettings, StepId, StepRecord, SweepObservation } from '../../src/probe/observation.js';
+import type {
+  ObservationLog,
+  ProbeSettings,
+  StepId,
+  StepRecord,
+  SweepObservation,
+} from '../../src/probe/observation.js';
 
 /**
  * A scripted check of ftp.example.com where the firewall drops passive ports 63000-65535: the
@@ -27,7 +33,13 @@ export function log(steps: StepRecord[], sweep?: SweepObservation): ObservationL
   return l;
 }
 
-export function step(id: StepId, label: string, elapsedMs: number, summary: string, status: StepRecord['status'] = 'ok'): StepRecord {
+export function step(
+  id: StepId,
+  label: string,
+  elapsedMs: number,
+  summary: string,
+  status: StepRecord['status'] = 'ok',
+): StepRecord {
   return { id, label, status, startedMs: 0, elapsedMs, summary };
 }
 
@@ -81,7 +93,10 @@ const blocked: Finding = {
   rule: 'outbound TCP to 203.0.113.10 ports 63000-65535 is silently dropped between you and the server',
   where: 'path',
   actor: 'network-admin',
-  fix: ['Allow outbound TCP to 203.0.113.10 ports 60000-65535', 'Until then, retry transfers: 54% of passive ports work'],
+  fix: [
+    'Allow outbound TCP to 203.0.113.10 ports 60000-65535',
+    'Until then, retry transfers: 54% of passive ports work',
+  ],
   examples: [],
   ports: [[63000, 65535]],
 };

@@ -18,7 +18,9 @@ describe('the UI reducer', () => {
 
   it('marks a step running, then ended with its time', () => {
     const s = play([...startEvents, midEvents[0]!]);
-    expect(s.steps).toEqual([{ id: 'resolve', label: 'Resolve ftp.example.com', status: 'ok', elapsedMs: 4, summary: '203.0.113.10' }]);
+    expect(s.steps).toEqual([
+      { id: 'resolve', label: 'Resolve ftp.example.com', status: 'ok', elapsedMs: 4, summary: '203.0.113.10' },
+    ]);
   });
 
   it('shows a channel as testing while its step runs', () => {
@@ -28,7 +30,11 @@ describe('the UI reducer', () => {
   });
 
   it('takes verdicts only for channels whose steps have ended', () => {
-    const s = play([...startEvents, ...midEvents.slice(0, 6), { type: 'diagnosis', diagnosis: midDiagnosis, final: false }]);
+    const s = play([
+      ...startEvents,
+      ...midEvents.slice(0, 6),
+      { type: 'diagnosis', diagnosis: midDiagnosis, final: false },
+    ]);
     expect(s.channels.control).toEqual({ status: 'ok', summary: 'connected and logged in as anonymous' });
     expect(s.channels.passive.status).toBe('pending');
     expect(s.channels.active.status).toBe('pending');
@@ -51,7 +57,12 @@ describe('the UI reducer', () => {
   });
 
   it('lists the final findings most severe first and keeps the verdict', () => {
-    const s = play([...startEvents, ...midEvents, ...endEvents, { type: 'diagnosis', diagnosis: finalDiagnosis, final: true }]);
+    const s = play([
+      ...startEvents,
+      ...midEvents,
+      ...endEvents,
+      { type: 'diagnosis', diagnosis: finalDiagnosis, final: true },
+    ]);
     expect(s.findings.map((f) => f.code)).toEqual(['PASSIVE_PORTS_BLOCKED', 'PASV_PRIVATE_ADDRESS']);
     expect(s.result).toEqual({ verdict: 'problems', recommendation: finalDiagnosis.recommendation, complete: true });
     expect(s.channels.passive.status).toBe('partial');
@@ -71,12 +82,19 @@ describe('the UI reducer', () => {
   });
 
   it('marks a run whose log did not finish incomplete', () => {
-    const s = play([...startEvents, { type: 'run-end', log: { ...log([]), complete: false } }, { type: 'diagnosis', diagnosis: finalDiagnosis, final: true }]);
+    const s = play([
+      ...startEvents,
+      { type: 'run-end', log: { ...log([]), complete: false } },
+      { type: 'diagnosis', diagnosis: finalDiagnosis, final: true },
+    ]);
     expect(s.result?.complete).toBe(false);
   });
 
   it('keeps a bounded transcript and toggles its view', () => {
-    const lines: UiAction[] = Array.from({ length: 250 }, (_, i) => ({ type: 'transcript', line: { t: i, dir: 'note', text: `line ${i}`, channel: 'control' } }));
+    const lines: UiAction[] = Array.from({ length: 250 }, (_, i) => ({
+      type: 'transcript',
+      line: { t: i, dir: 'note', text: `line ${i}`, channel: 'control' },
+    }));
     const s = play([...lines, { type: 'toggle-transcript' }]);
     expect(s.transcript).toHaveLength(200);
     expect(s.transcript.at(-1)?.text).toBe('line 249');

@@ -13,7 +13,12 @@ function secretEquals(a: string, b: string): boolean {
 function accepts(session: Session, user: string, password: string): boolean {
   const { config } = session.ctx;
   if (ANONYMOUS_NAMES.has(user.toLowerCase())) return config.anonymous;
-  return config.user !== undefined && config.password !== undefined && user === config.user && secretEquals(password, config.password);
+  return (
+    config.user !== undefined &&
+    config.password !== undefined &&
+    user === config.user &&
+    secretEquals(password, config.password)
+  );
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -37,7 +42,9 @@ export const accessCommands: CommandGroup = {
     if (accepts(s, user, password)) {
       s.completeLogin();
       s.ctx.throttle.succeed(s.peerAddress);
-      s.ctx.log?.(`${s.peerAddress}:${s.peerPort} logged in as ${ANONYMOUS_NAMES.has(user.toLowerCase()) ? 'anonymous' : user}`);
+      s.ctx.log?.(
+        `${s.peerAddress}:${s.peerPort} logged in as ${ANONYMOUS_NAMES.has(user.toLowerCase()) ? 'anonymous' : user}`,
+      );
       return s.reply(230, 'Login successful.');
     }
     s.loginFailures++;

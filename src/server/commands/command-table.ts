@@ -9,7 +9,26 @@ import { securityCommands } from './security.js';
 import { transferCommands } from './transfer.js';
 
 /** RFC 959 and extension verbs this server knows but does not offer: 502 rather than 500 (RFC 959 §4.2). */
-const NOT_IMPLEMENTED = ['APPE', 'STOU', 'DELE', 'MKD', 'XMKD', 'RMD', 'XRMD', 'RNFR', 'RNTO', 'SMNT', 'REIN', 'CCC', 'LPRT', 'LPSV', 'ADAT', 'MIC', 'CONF', 'ENC'];
+const NOT_IMPLEMENTED = [
+  'APPE',
+  'STOU',
+  'DELE',
+  'MKD',
+  'XMKD',
+  'RMD',
+  'XRMD',
+  'RNFR',
+  'RNTO',
+  'SMNT',
+  'REIN',
+  'CCC',
+  'LPRT',
+  'LPSV',
+  'ADAT',
+  'MIC',
+  'CONF',
+  'ENC',
+];
 const notImplemented = command(false, 'optional', (s) => s.reply(502, 'Command not implemented.'));
 
 export const COMMANDS: ReadonlyMap<string, Command> = new Map<string, Command>([

@@ -10,8 +10,8 @@ export interface Command {
 
 export type CommandGroup = Record<string, Command>;
 
-export const command = (
-  needsLogin: boolean,
-  argument: Command['argument'],
-  run: Command['run'],
-): Command => ({ needsLogin, argument, run });
+export const command = (needsLogin: boolean, argument: Command['argument'], run: Command['run']): Command => ({
+  needsLogin,
+  argument,
+  run,
+});

@@ -31,7 +31,10 @@ function refuseAfterEpsvAll(s: Session, verb: string): boolean {
 /** The checks of RFC 2577 before the server connects anywhere on a client's word. */
 function acceptActive(s: Session, verb: string, target: HostPort): void {
   if (!sameAddress(target.address, s.peerAddress)) {
-    return s.reply(504, `${verb} refused: ${target.address} is not the client's address ${s.peerAddress} (RFC 2577 bounce protection).`);
+    return s.reply(
+      504,
+      `${verb} refused: ${target.address} is not the client's address ${s.peerAddress} (RFC 2577 bounce protection).`,
+    );
   }
   if (target.port < FIRST_UNPRIVILEGED_PORT) {
     return s.reply(504, `${verb} refused: port ${target.port} is privileged (RFC 2577).`);
@@ -61,7 +64,8 @@ export const dataSetupCommands: CommandGroup = {
       s.epsvAll = true;
       return s.reply(200, 'EPSV ALL ok.');
     }
-    if (a !== '' && a !== '1' && a !== '2') return s.reply(501, `EPSV: unknown argument ${JSON.stringify(arg.slice(0, 16))}.`);
+    if (a !== '' && a !== '1' && a !== '2')
+      return s.reply(501, `EPSV: unknown argument ${JSON.stringify(arg.slice(0, 16))}.`);
     const family = controlFamily(s);
     if (a !== '' && Number(a) !== (family === 4 ? 1 : 2)) {
       return s.reply(522, `Network protocol not supported, use (${family === 4 ? 1 : 2})`);
@@ -85,7 +89,8 @@ export const dataSetupCommands: CommandGroup = {
     const decoded = decodeEprt(arg);
     if (!decoded.ok) {
       // RFC 2428 §2: an unsupported family gets 522 with the families this server speaks
-      if (decoded.reason.startsWith('unknown address family')) return s.reply(522, 'Network protocol not supported, use (1,2)');
+      if (decoded.reason.startsWith('unknown address family'))
+        return s.reply(522, 'Network protocol not supported, use (1,2)');
       return s.reply(501, `EPRT: ${decoded.reason}.`);
     }
     acceptActive(s, 'EPRT', decoded.value);

@@ -21,7 +21,12 @@ async function fileEntry(s: Session, arg: string) {
 }
 
 function statusLines(s: Session): string[] {
-  const setup = s.data?.kind === 'passive' ? `passive on port ${s.data.endpoint.port}` : s.data ? `active to ${s.data.address} port ${s.data.port}` : 'none';
+  const setup =
+    s.data?.kind === 'passive'
+      ? `passive on port ${s.data.endpoint.port}`
+      : s.data
+        ? `active to ${s.data.address} port ${s.data.port}`
+        : 'none';
   return [
     'ftpdoctor reference server status:',
     `Connected from ${s.peerAddress} port ${s.peerPort}`,

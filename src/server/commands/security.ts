@@ -6,7 +6,8 @@ const AUTH_MECHANISMS = new Set(['TLS', 'TLS-C', 'SSL', 'TLS-P']);
 export const securityCommands: CommandGroup = {
   AUTH: command(false, 'required', (s, arg) => {
     const mechanism = arg.trim().toUpperCase();
-    if (!AUTH_MECHANISMS.has(mechanism)) return s.reply(504, `AUTH ${mechanism.slice(0, 16)} not supported; use AUTH TLS.`);
+    if (!AUTH_MECHANISMS.has(mechanism))
+      return s.reply(504, `AUTH ${mechanism.slice(0, 16)} not supported; use AUTH TLS.`);
     if (s.tlsActive) return s.reply(503, 'Already using TLS.');
     s.upgradeToTls();
   }),

@@ -71,7 +71,12 @@ export const startProftpd: ServerLauncher = async (lab, options) => {
   writeFileSync(groupFile, `nogroup:x:${NOBODY}:\n`, { mode: 0o644 });
   const confFile = join(conf, 'proftpd.conf');
   writeFileSync(confFile, proftpdConfig({ ...options, conf, userFile, groupFile }), { mode: 0o644 });
-  const proc = lab.start('server', 'proftpd', [unpackedPath(PROFTPD_BINARY), '--nodaemon', '--config', confFile], unpackedEnv);
+  const proc = lab.start(
+    'server',
+    'proftpd',
+    [unpackedPath(PROFTPD_BINARY), '--nodaemon', '--config', confFile],
+    unpackedEnv,
+  );
   await lab.waitListening('server', CONTROL_PORT, 5_000, proc);
   return { kind: 'proftpd', process: proc, account, file: SERVED_FILE, stop: () => proc.stop() };
 };

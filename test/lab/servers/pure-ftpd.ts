@@ -23,17 +23,23 @@ const NOBODY = '65534';
  */
 export function pureFtpdArgs(options: ServerOptions & { puredb: string }): string[] {
   return [
-    '--bind', `0.0.0.0,${CONTROL_PORT}`,
+    '--bind',
+    `0.0.0.0,${CONTROL_PORT}`,
     '--ipv4only',
     '--noanonymous',
-    '--login', `puredb:${options.puredb}`,
+    '--login',
+    `puredb:${options.puredb}`,
     '--chrooteveryone',
-    '--minuid', '1',
+    '--minuid',
+    '1',
     '--dontresolve',
-    '--passiveportrange', `${PASSIVE_RANGE[0]}:${PASSIVE_RANGE[1]}`,
+    '--passiveportrange',
+    `${PASSIVE_RANGE[0]}:${PASSIVE_RANGE[1]}`,
     ...(options.pasvAddress === undefined ? [] : ['--forcepassiveip', options.pasvAddress]),
-    '--tls', '1',
-    '--certfile', `${options.tls.certFile},${options.tls.keyFile}`,
+    '--tls',
+    '1',
+    '--certfile',
+    `${options.tls.certFile},${options.tls.keyFile}`,
   ];
 }
 
@@ -49,7 +55,12 @@ export const startPureFtpd: ServerLauncher = async (lab, options) => {
   const hash = (await run(['openssl', 'passwd', '-6', '-stdin'], { input: `${account.password}\n` })).stdout.trim();
   writeFileSync(passwd, `${account.user}:${hash}:${NOBODY}:${NOBODY}::${home}/./::::::::::::\n`, { mode: 0o600 });
   await run([unpackedPath('usr/bin/pure-pw'), 'mkdb', puredb, '-f', passwd], { env: unpackedEnv });
-  const proc = lab.start('server', 'pure-ftpd', [unpackedPath(PURE_FTPD_BINARY), ...pureFtpdArgs({ ...options, puredb })], unpackedEnv);
+  const proc = lab.start(
+    'server',
+    'pure-ftpd',
+    [unpackedPath(PURE_FTPD_BINARY), ...pureFtpdArgs({ ...options, puredb })],
+    unpackedEnv,
+  );
   await lab.waitListening('server', CONTROL_PORT, 5_000, proc);
   return { kind: 'pure-ftpd', process: proc, account, file: SERVED_FILE, stop: () => proc.stop() };
 };

@@ -10,7 +10,9 @@ export const UNPACKED_ROOT = join(process.env.FTPDOCTOR_LAB_SERVERS ?? join(LAB_
 
 export const unpackedEnv: NodeJS.ProcessEnv = {
   ...process.env,
-  LD_LIBRARY_PATH: [join(UNPACKED_ROOT, 'usr/lib/x86_64-linux-gnu'), join(UNPACKED_ROOT, 'lib/x86_64-linux-gnu')].join(':'),
+  LD_LIBRARY_PATH: [join(UNPACKED_ROOT, 'usr/lib/x86_64-linux-gnu'), join(UNPACKED_ROOT, 'lib/x86_64-linux-gnu')].join(
+    ':',
+  ),
 };
 
 export function unpackedPath(relative: string): string {

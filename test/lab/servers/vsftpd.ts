@@ -1,6 +1,14 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CONTROL_PORT, PASSIVE_RANGE, SERVED_FILE, makeConfigDir, makeContentDir, type ServerLauncher, type ServerOptions } from '../lab-server.js';
+import {
+  CONTROL_PORT,
+  PASSIVE_RANGE,
+  SERVED_FILE,
+  makeConfigDir,
+  makeContentDir,
+  type ServerLauncher,
+  type ServerOptions,
+} from '../lab-server.js';
 
 export const VSFTPD_BINARY = '/usr/sbin/vsftpd';
 
