@@ -6,7 +6,7 @@ import { runProgram } from './cli/program.js';
 import { EXIT_COULD_NOT_RUN, runCheck, type CheckIo } from './cli/check-run.js';
 import { runSelftest } from './cli/selftest-run.js';
 import { packageVersion } from './cli/version.js';
-import type { ProbeSettings } from './probe/observation.js';
+import type { ProbeSettings } from './observation/index.js';
 
 /** Lingering sockets must not keep a finished run alive. */
 const EXIT_GRACE_MS = 1000;

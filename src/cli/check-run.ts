@@ -1,7 +1,7 @@
 import type { Diagnosis } from '../diagnosis/finding.js';
 import { diagnose } from '../diagnosis/diagnose.js';
 import { startProbe } from '../probe/engine.js';
-import type { ObservationLog } from '../probe/observation.js';
+import type { ObservationLog } from '../observation/index.js';
 import { buildReport } from '../report/report.js';
 import { exitCodeFor } from '../report/exit-code.js';
 import { renderMarkdown } from '../report/markdown.js';

@@ -1,5 +1,5 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import type { ProbeSettings } from '../probe/observation.js';
+import type { ProbeSettings } from '../observation/index.js';
 import { parseRangeSpec } from '../sweep/range-spec.js';
 import { planCheck, noColorRequested, type CheckFlags, type CheckPlan, type OutputFormat } from './check-plan.js';
 import {

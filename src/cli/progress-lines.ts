@@ -1,5 +1,5 @@
-import type { ProbeEvent } from '../probe/events.js';
-import type { PortState, StepStatus } from '../probe/observation.js';
+import type { ProbeEvent } from '../observation/index.js';
+import type { PortState, StepStatus } from '../observation/index.js';
 
 /**
  * The plain progress view for pipes, CI and `--json`/`--format`: one line per finished step and a

@@ -1,5 +1,5 @@
 import { classifyAddress, isNonRoutable, sameAddress } from '../ftp/address-class.js';
-import type { ObservationLog } from '../probe/observation.js';
+import type { ObservationLog } from '../observation/index.js';
 import { describeReply, endpoint, isPositiveReply, rangesText } from './connect-facts.js';
 import { activeEntries, Claims, failureWords, type ActiveEntry } from './data-attempts.js';
 import type { Evidence, Finding } from './finding.js';

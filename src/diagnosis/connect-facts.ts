@@ -1,4 +1,4 @@
-import type { ConnectOutcome, ConnectState, Reply } from '../probe/observation.js';
+import type { ConnectOutcome, ConnectState, Reply } from '../observation/index.js';
 import type { BlockKind } from './finding.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { ConnectOutcome, GreetingKind, ObservationLog } from '../probe/observation.js';
+import type { ConnectOutcome, GreetingKind, ObservationLog } from '../observation/index.js';
 import { blockKindOfConnect, blockVerb, describeConnect, describeReply, endpoint } from './connect-facts.js';
 import type { BlockKind, Finding } from './finding.js';
 import { allowRuleExamples } from './firewall-examples.js';

@@ -1,4 +1,4 @@
-import type { ActiveAttempt, ObservationLog, PassiveAttempt, Reply } from '../probe/observation.js';
+import type { ActiveAttempt, ObservationLog, PassiveAttempt, Reply } from '../observation/index.js';
 import { describeConnect, describeReply, isPositiveReply } from './connect-facts.js';
 
 /**

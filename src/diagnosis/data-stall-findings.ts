@@ -1,4 +1,4 @@
-import type { ObservationLog } from '../probe/observation.js';
+import type { ObservationLog } from '../observation/index.js';
 import { Claims, dataEntries, type DataEntry } from './data-attempts.js';
 import type { Finding } from './finding.js';
 

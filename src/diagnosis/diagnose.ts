@@ -1,4 +1,4 @@
-import type { ObservationLog } from '../probe/observation.js';
+import type { ObservationLog } from '../observation/index.js';
 import { activeFindings } from './active-findings.js';
 import { algFindings } from './alg-findings.js';
 import { controlFindings } from './control-findings.js';

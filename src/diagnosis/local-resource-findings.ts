@@ -1,4 +1,4 @@
-import type { ObservationLog } from '../probe/observation.js';
+import type { ObservationLog } from '../observation/index.js';
 import { describeConnect } from './connect-facts.js';
 import { activeEntries, Claims, passiveEntries } from './data-attempts.js';
 import type { Channel, Evidence, Finding } from './finding.js';

@@ -1,6 +1,6 @@
 import { isNonRoutable, sameAddress } from '../ftp/address-class.js';
 import { decodePasvReply } from '../ftp/host-port.js';
-import type { ConnectOutcome, ObservationLog, SweepObservation } from '../probe/observation.js';
+import type { ConnectOutcome, ObservationLog, SweepObservation } from '../observation/index.js';
 import { blockKindOfConnect, blockVerb, describeConnect, describeReply, rangesText } from './connect-facts.js';
 import { Claims, failed, failureWords, passiveEntries, worked, type PassiveEntry } from './data-attempts.js';
 import type { BlockKind, Evidence, Finding } from './finding.js';

@@ -1,5 +1,5 @@
 import { sameAddress } from '../ftp/address-class.js';
-import type { ObservationLog, PortRun, PortState, SweepObservation } from '../probe/observation.js';
+import type { ObservationLog, PortRun, PortState, SweepObservation } from '../observation/index.js';
 import type { BlockKind, Evidence } from './finding.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { ObservationLog } from '../probe/observation.js';
+import type { ObservationLog } from '../observation/index.js';
 import { describeConnect, rangesText } from './connect-facts.js';
 import {
   activeEntries,

@@ -4,8 +4,8 @@ import { encodeEprt, encodeHostPort } from '../ftp/host-port.js';
 import { acceptOne, listenInRange } from './active-listener.js';
 import type { ControlChannel } from './control-channel.js';
 import { completeTransfer, isPreliminary, sendListing } from './data-listing.js';
-import type { ActiveAttempt, ActiveOutcome, Protection, Reply } from './observation.js';
-import { asProbeError } from './probe-error.js';
+import type { ActiveAttempt, ActiveOutcome, Protection, Reply } from '../observation/index.js';
+import { asProbeError } from '../net/probe-error.js';
 import { elapsedSince, type ProbeRun } from './probe-run.js';
 import { parseLastReply } from './server-view.js';
 

@@ -3,11 +3,11 @@ import type { ConnectionOptions } from 'node:tls';
 import { certificateFacts } from './certificate-facts.js';
 import { ControlChannel } from './control-channel.js';
 import { classifyGreeting, printableBytes } from './greeting-kind.js';
-import type { ConnectOutcome, ControlObservation, LoginObservation, Reply, TlsObservation } from './observation.js';
-import { ProbeError, asProbeError } from './probe-error.js';
+import type { ConnectOutcome, ControlObservation, LoginObservation, Reply, TlsObservation } from '../observation/index.js';
+import { ProbeError, asProbeError } from '../net/probe-error.js';
 import { elapsedSince, type ProbeRun } from './probe-run.js';
-import { connectTcp } from './tcp-connect.js';
-import { tlsHandshake } from './tls-handshake.js';
+import { connectTcp } from '../net/tcp-connect.js';
+import { tlsHandshake } from '../net/tls-handshake.js';
 
 /**
  * The control session: connect, greeting, TLS, login. Each function records what it saw and

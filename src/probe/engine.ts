@@ -11,7 +11,7 @@ import {
   tlsOptions,
 } from './control-session.js';
 import { observeEnvironment } from './environment.js';
-import type { ProbeEvent } from './events.js';
+import type { ProbeEvent } from '../observation/index.js';
 import { EventStream } from './event-stream.js';
 import { readLocalFirewall } from './local-firewall.js';
 import {
@@ -24,14 +24,14 @@ import {
   type StepId,
   type StepStatus,
   type TlsObservation,
-} from './observation.js';
+} from '../observation/index.js';
 import { probeActive } from './active-probe.js';
 import { portsStillListening } from './passive-listeners.js';
 import { probePassive } from './passive-probe.js';
-import { ProbeError, asProbeError } from './probe-error.js';
+import { ProbeError, asProbeError } from '../net/probe-error.js';
 import { elapsedSince, type ProbeRun } from './probe-run.js';
 import { resolveTarget } from './resolve.js';
-import { connectTcp } from './tcp-connect.js';
+import { connectTcp } from '../net/tcp-connect.js';
 import { offersExtensions, parseFeatures, parsePeerReply, parseSweepReply } from './server-view.js';
 import { Transcript } from './transcript.js';
 

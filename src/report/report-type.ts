@@ -6,7 +6,7 @@ import type {
   ProbeSettings,
   StepRecord,
   TranscriptLine,
-} from '../probe/observation.js';
+} from '../observation/index.js';
 
 /**
  * The JSON report: the contract support teams and tools build on (issue 5). The stable core is

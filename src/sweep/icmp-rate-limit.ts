@@ -1,4 +1,4 @@
-import type { PortRun } from '../probe/observation.js';
+import type { PortRun } from '../observation/index.js';
 
 /**
  * Linux rate-limits the ICMP errors it sends to one peer (net.ipv4.icmp_ratelimit: a burst of ~6,

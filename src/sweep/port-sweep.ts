@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import type { PortRun, PortState, SweepObservation } from '../probe/observation.js';
+import type { PortRun, PortState, SweepObservation } from '../observation/index.js';
 import {
   allowed,
   type ConcurrencyWindow,

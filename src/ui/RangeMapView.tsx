@@ -1,5 +1,5 @@
 import { Box, Text } from 'ink';
-import type { PortState } from '../probe/observation.js';
+import type { PortState } from '../observation/index.js';
 import { CELLS_PER_ROW, cellState, type CellState, type RangeMap } from './range-map.js';
 import { CELL_LOOK, formatCount } from './theme.js';
 import { Tinted } from './Tinted.js';

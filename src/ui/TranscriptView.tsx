@@ -1,5 +1,5 @@
 import { Box, Text } from 'ink';
-import type { TranscriptLine } from '../probe/observation.js';
+import type { TranscriptLine } from '../observation/index.js';
 
 const SHOWN = 12;
 const ARROW: Record<TranscriptLine['dir'], string> = { sent: '→', received: '←', note: '·' };

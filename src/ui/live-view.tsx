@@ -1,7 +1,7 @@
 import { render, type Instance } from 'ink';
 import type { Diagnosis } from '../diagnosis/finding.js';
-import type { ProbeEvent } from '../probe/events.js';
-import type { ObservationLog, ProbeSettings } from '../probe/observation.js';
+import type { ProbeEvent } from '../observation/index.js';
+import type { ObservationLog, ProbeSettings } from '../observation/index.js';
 import { LiveApp } from './LiveApp.js';
 import { initialUiState, reduceUi, type UiAction, type UiState } from './ui-state.js';
 

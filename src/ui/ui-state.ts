@@ -1,5 +1,5 @@
 import type { Channel, ChannelStatus, Diagnosis, Finding, Severity } from '../diagnosis/finding.js';
-import type { ProbeEvent } from '../probe/events.js';
+import type { ProbeEvent } from '../observation/index.js';
 import type {
   ObservationLog,
   PortState,
@@ -7,7 +7,7 @@ import type {
   StepId,
   StepStatus,
   TranscriptLine,
-} from '../probe/observation.js';
+} from '../observation/index.js';
 import { addRuns, createRangeMap, rangeMapFromRuns, type RangeMap } from './range-map.js';
 
 /**

@@ -12,7 +12,7 @@ import type {
   Protection,
   Reply,
   SweepObservation,
-} from '../../src/probe/observation.js';
+} from '../../src/observation/index.js';
 
 /**
  * Small factories for observation logs, shaped as the engine records them. `clearLog()` is a run

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ConnectState, PassiveAttempt } from '../../src/probe/observation.js';
+import type { ConnectState, PassiveAttempt } from '../../src/observation/index.js';
 import { portsStillListening } from '../../src/probe/passive-listeners.js';
 
 /** A passive attempt advertising `port`, with one data connect per state given. */

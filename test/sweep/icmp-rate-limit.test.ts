@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { PortRun } from '../../src/probe/observation.js';
+import type { PortRun } from '../../src/observation/index.js';
 import { findIcmpMixSpans, type IcmpMixSpan } from '../../src/sweep/icmp-rate-limit.js';
 
 describe('findIcmpMixSpans', () => {

@@ -1,13 +1,13 @@
 import type { Diagnosis, Finding } from '../../src/diagnosis/finding.js';
 import { defaultSettings } from '../../src/probe/engine.js';
-import type { ProbeEvent } from '../../src/probe/events.js';
+import type { ProbeEvent } from '../../src/observation/index.js';
 import type {
   ObservationLog,
   ProbeSettings,
   StepId,
   StepRecord,
   SweepObservation,
-} from '../../src/probe/observation.js';
+} from '../../src/observation/index.js';
 
 /**
  * A scripted check of ftp.example.com where the firewall drops passive ports 63000-65535: the
