@@ -1,6 +1,6 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { ProbeSettings } from '../observation/index.js';
-import { parseRangeSpec } from '../sweep/range-spec.js';
+import { formatRanges, parseRangeSpec } from '../ftp/port-ranges.js';
 import { planCheck, noColorRequested, type CheckFlags, type CheckPlan, type OutputFormat } from './check-plan.js';
 import {
   parseCount,
@@ -109,7 +109,6 @@ export function createProgram(handlers: ProgramHandlers, onExitCode: (code: numb
 
   // Defaults shown in --help come from the engine's own, so the help cannot drift from them.
   const d = handlers.defaultSettings('HOST');
-  const portsText = ([from, to]: [number, number]): string => (from === to ? `${from}` : `${from}-${to}`);
   const check = program
     .command('check', { isDefault: true })
     .description('check the control, passive, active and TLS channels to an FTP server (the default command)')
@@ -135,7 +134,7 @@ export function createProgram(handlers: ProgramHandlers, onExitCode: (code: numb
     .addOption(
       new Option(
         '--active-port <port|from-to>',
-        `local port or range to listen on for active mode (PORT/EPRT; default ${portsText(d.activePorts)})`,
+        `local port or range to listen on for active mode (PORT/EPRT; default ${formatRanges([d.activePorts])})`,
       ).argParser(flagParser(parsePortOrRange)),
     )
     .addOption(
@@ -147,7 +146,7 @@ export function createProgram(handlers: ProgramHandlers, onExitCode: (code: numb
     .addOption(
       new Option(
         '--range <ranges>',
-        `passive port range(s) to sweep, e.g. 50000-50100,60000-60100 (default ${d.ranges.map(portsText).join(',')})`,
+        `passive port range(s) to sweep, e.g. 50000-50100,60000-60100 (default ${formatRanges(d.ranges)})`,
       ).argParser(rangeParser),
     )
     .addOption(

@@ -1,3 +1,4 @@
+import { endpoint } from '../ftp/host-port.js';
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { startServer, ServerStartError, type RunningServer, type ServerConfig } from '../server/index.js';
@@ -93,8 +94,7 @@ function readPem(flag: string, path: string): string {
 
 function describe(server: RunningServer): string[] {
   const c = server.config;
-  const where = (port: number): string =>
-    server.host.includes(':') ? `[${server.host}]:${port}` : `${server.host}:${port}`;
+  const where = (port: number): string => endpoint(server.host, port);
   return [
     `ftpdoctor reference server ${server.serverId} listening on ${where(server.port)} (FTP, AUTH TLS)`,
     ...(server.implicitPort !== undefined ? [`implicit FTPS on ${where(server.implicitPort)}`] : []),

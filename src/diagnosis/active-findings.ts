@@ -1,6 +1,8 @@
+import { rangesText } from '../ftp/port-ranges.js';
 import { classifyAddress, isNonRoutable, sameAddress } from '../ftp/address-class.js';
 import type { ObservationLog } from '../observation/index.js';
-import { describeReply, endpoint, isPositiveReply, rangesText } from './connect-facts.js';
+import { endpoint } from '../ftp/host-port.js';
+import { describeReply, isPositiveReply } from './connect-facts.js';
 import { activeEntries, Claims, failureWords, type ActiveEntry } from './data-attempts.js';
 import type { Evidence, Finding } from './finding.js';
 import { allowRuleExamples } from './firewall-examples.js';

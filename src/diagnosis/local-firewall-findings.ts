@@ -1,5 +1,6 @@
+import { rangesText } from '../ftp/port-ranges.js';
 import type { ObservationLog } from '../observation/index.js';
-import { rangesText } from './connect-facts.js';
+
 import type { Finding } from './finding.js';
 import { allowRuleExamples, type BlockedFlow } from './firewall-examples.js';
 import { parseRuleset } from './firewall-ruleset.js';

@@ -1,11 +1,11 @@
 import { isNonRoutable, sameAddress } from '../ftp/address-class.js';
 import { decodePasvReply } from '../ftp/host-port.js';
 import type { ConnectOutcome, ObservationLog, SweepObservation } from '../observation/index.js';
-import { blockKindOfConnect, blockVerb, describeConnect, describeReply, rangesText } from './connect-facts.js';
+import { blockKindOfConnect, blockVerb, describeConnect, describeReply } from './connect-facts.js';
 import { Claims, failed, failureWords, passiveEntries, worked, type PassiveEntry } from './data-attempts.js';
 import type { BlockKind, Evidence, Finding } from './finding.js';
 import { allowRuleExamples } from './firewall-examples.js';
-import { normalise } from './port-set.js';
+import { mergeRanges, rangesText } from '../ftp/port-ranges.js';
 import {
   blockedSegments,
   isBlockingState,
@@ -155,7 +155,7 @@ function epsvFindings(log: ObservationLog, claims: Claims): Finding[] {
     for (const e of epsv) claims.claim(e);
     const refused = epsv.every((e) => e.attempt.outcome === 'command-refused' || e.attempt.outcome === 'bad-reply');
     // The ports EPSV named and we could not reach, so a rule of this computer's own firewall can be matched.
-    const unreachable = normalise(
+    const unreachable = mergeRanges(
       epsv.flatMap((e) =>
         e.attempt.outcome === 'connect-failed' && e.attempt.advertised
           ? [[e.attempt.advertised.port, e.attempt.advertised.port] as [number, number]]

@@ -1,5 +1,5 @@
 import type { ObservationLog } from '../observation/index.js';
-import { describeReply, isPositiveReply, rangesText } from './connect-facts.js';
+import { describeReply, isPositiveReply } from './connect-facts.js';
 import {
   Claims,
   dataEntries,
@@ -13,7 +13,7 @@ import {
 } from './data-attempts.js';
 import type { Evidence, Finding } from './finding.js';
 import { allowRuleExamples } from './firewall-examples.js';
-import { normalise } from './port-set.js';
+import { mergeRanges, rangesText } from '../ftp/port-ranges.js';
 import { isBlockingState, sweepAsObserved, sweepStateAt } from './sweep-blocks.js';
 
 /**
@@ -227,7 +227,7 @@ function breaksAlgFindings(log: ObservationLog, claims: Claims): Finding[] {
   const passive = broken.some((e) => e.kind === 'passive');
   const active = broken.some((e) => e.kind === 'active');
   const modes = [passive ? 'passive' : '', active ? 'active' : ''].filter(Boolean).join(' and ');
-  const passivePorts = normalise(
+  const passivePorts = mergeRanges(
     broken.flatMap((e) =>
       e.kind === 'passive' && e.attempt.advertised
         ? [[e.attempt.advertised.port, e.attempt.advertised.port] as [number, number]]

@@ -1,5 +1,6 @@
+import { rangesText } from '../ftp/port-ranges.js';
 import type { ObservationLog } from '../observation/index.js';
-import { describeConnect, rangesText } from './connect-facts.js';
+import { describeConnect } from './connect-facts.js';
 import {
   activeEntries,
   countedAttempts,

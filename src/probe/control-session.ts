@@ -3,7 +3,13 @@ import type { ConnectionOptions } from 'node:tls';
 import { certificateFacts } from './certificate-facts.js';
 import { ControlChannel } from './control-channel.js';
 import { classifyGreeting, printableBytes } from './greeting-kind.js';
-import type { ConnectOutcome, ControlObservation, LoginObservation, Reply, TlsObservation } from '../observation/index.js';
+import type {
+  ConnectOutcome,
+  ControlObservation,
+  LoginObservation,
+  Reply,
+  TlsObservation,
+} from '../observation/index.js';
 import { ProbeError, asProbeError } from '../net/probe-error.js';
 import { elapsedSince, type ProbeRun } from './probe-run.js';
 import { connectTcp } from '../net/tcp-connect.js';

@@ -1,5 +1,5 @@
 import { runSweep } from '../sweep/port-sweep.js';
-import { countPorts } from '../sweep/range-spec.js';
+import { countPorts } from '../ftp/port-ranges.js';
 import { ControlChannel } from './control-channel.js';
 import {
   login,

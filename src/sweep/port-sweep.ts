@@ -19,7 +19,7 @@ import { isOwnAddress, OwnSocketGuard } from './own-socket-guard.js';
 import { type AttemptContext, type AttemptResult, attemptPort } from './port-attempt.js';
 import { compressRuns } from './port-runs.js';
 import { selectPorts } from './port-selection.js';
-import { formatRanges, parseRangeSpec, type RangeSpecError } from './range-spec.js';
+import { formatRanges, parseRangeSpec, type RangeSpecError } from '../ftp/port-ranges.js';
 import {
   addRttSample,
   createRttEstimate,
