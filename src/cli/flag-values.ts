@@ -1,5 +1,5 @@
+import type { Channel } from '../diagnosis/index.js';
 import { isIP } from 'node:net';
-import type { Channel } from '../diagnosis/finding.js';
 import { parsePort } from './target.js';
 
 /**

@@ -1,6 +1,7 @@
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { formatRanges, parseRangeSpec } from '../ftp/index.js';
 import type { ProbeSettings } from '../observation/index.js';
-import { formatRanges, parseRangeSpec } from '../ftp/port-ranges.js';
+import { EXIT, EXIT_MEANINGS } from '../report/index.js';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { planCheck, noColorRequested, type CheckFlags, type CheckPlan, type OutputFormat } from './check-plan.js';
 import {
   parseCount,
@@ -39,9 +40,6 @@ export interface SelftestFlags {
   timeout?: number;
 }
 
-/** Exit codes (documented in the README and in `--help`). */
-export const EXIT_USAGE = 2;
-
 function flagParser<T>(parse: (text: string) => Parsed<T>): (text: string) => T {
   return (text) => {
     const r = parse(text);
@@ -58,11 +56,7 @@ const durationParser = flagParser((text) => parseDuration(text));
 
 const EXIT_CODES_HELP = `
 Exit codes:
-  0    every required channel works
-  1    a required channel is blocked or only partly works
-  2    usage error (unknown option, bad port or range, missing value)
-  3    the check could not run (DNS failure, local resource error)
-  130  interrupted (Ctrl-C or q): the partial report is still printed and written`;
+${EXIT_MEANINGS.map(({ code, meaning }) => `  ${String(code).padEnd(5)}${meaning}`).join('\n')}`;
 
 const CHECK_EXAMPLES = `
 Examples:
@@ -252,12 +246,12 @@ export async function runProgram(argv: string[], handlers: ProgramHandlers): Pro
   } catch (err) {
     if (err instanceof CommanderError) {
       return err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help'
-        ? 0
-        : EXIT_USAGE;
+        ? EXIT.ok
+        : EXIT.usage;
     }
     if (err instanceof UsageError) {
       handlers.writeErr(`error: ${err.message}${/see ftpdoctor/.test(err.message) ? '' : ' (see ftpdoctor --help)'}\n`);
-      return EXIT_USAGE;
+      return EXIT.usage;
     }
     throw err;
   }

@@ -1,6 +1,5 @@
-import { endpoint } from '../ftp/host-port.js';
-import type { ProbeEvent } from '../observation/index.js';
-import type { PortState, StepStatus } from '../observation/index.js';
+import { endpoint } from '../ftp/index.js';
+import type { PortState, ProbeEvent, StepStatus } from '../observation/index.js';
 
 /**
  * The plain progress view for pipes, CI and `--json`/`--format`: one line per finished step and a

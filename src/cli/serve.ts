@@ -1,8 +1,7 @@
-import { endpoint } from '../ftp/host-port.js';
+import { endpoint } from '../ftp/index.js';
+import { type RunningServer, type ServerConfig, ServerStartError, isPrivileged, startServer } from '../server/index.js';
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { startServer, ServerStartError, type RunningServer, type ServerConfig } from '../server/index.js';
-import { isPrivileged } from '../server/config.js';
 import { parseIpAddress, parsePortFlag, parsePortOrRange, type Parsed } from './flag-values.js';
 import { UsageError } from './usage-error.js';
 

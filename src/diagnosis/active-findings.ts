@@ -1,7 +1,5 @@
-import { rangesText } from '../ftp/port-ranges.js';
-import { classifyAddress, isNonRoutable, sameAddress } from '../ftp/address-class.js';
+import { classifyAddress, endpoint, isNonRoutable, rangesText, sameAddress } from '../ftp/index.js';
 import type { ObservationLog } from '../observation/index.js';
-import { endpoint } from '../ftp/host-port.js';
 import { describeReply, isPositiveReply } from './connect-facts.js';
 import { activeEntries, Claims, failureWords, type ActiveEntry } from './data-attempts.js';
 import type { Evidence, Finding } from './finding.js';

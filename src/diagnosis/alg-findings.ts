@@ -1,4 +1,4 @@
-import { decodeEprt, decodeHostPort, decodePasvReply, type HostPort } from '../ftp/host-port.js';
+import { type HostPort, decodeEprt, decodeHostPort, decodePasvReply } from '../ftp/index.js';
 import type { ObservationLog } from '../observation/index.js';
 import { describeReply } from './connect-facts.js';
 import { activeEntries, passiveEntries } from './data-attempts.js';

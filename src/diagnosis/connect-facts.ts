@@ -1,4 +1,4 @@
-import { endpoint } from '../ftp/host-port.js';
+import { endpoint } from '../ftp/index.js';
 import type { ConnectOutcome, ConnectState, Reply } from '../observation/index.js';
 import type { BlockKind } from './finding.js';
 

@@ -1,5 +1,5 @@
+import { endpoint } from '../ftp/index.js';
 import type { ConnectOutcome, GreetingKind, ObservationLog } from '../observation/index.js';
-import { endpoint } from '../ftp/host-port.js';
 import { blockKindOfConnect, blockVerb, describeConnect, describeReply } from './connect-facts.js';
 import type { BlockKind, Finding } from './finding.js';
 import { allowRuleExamples } from './firewall-examples.js';

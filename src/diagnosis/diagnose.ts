@@ -10,7 +10,8 @@ import { localResourceFindings } from './local-resource-findings.js';
 import { passiveFindings } from './passive-findings.js';
 import { recommendation } from './recommendation.js';
 import { tlsFindings } from './tls-findings.js';
-import { bySeverity, channelVerdicts, overallVerdict } from './verdicts.js';
+import { bySeverity } from './order.js';
+import { channelVerdicts, overallVerdict } from './verdicts.js';
 
 export interface DiagnoseOptions {
   /** Channels that must work (--require, default passive); control is always required. */

@@ -1,5 +1,4 @@
-import type { PortSet } from '../ftp/port-ranges.js';
-import { mergeRanges } from '../ftp/port-ranges.js';
+import { type PortSet, mergeRanges } from '../ftp/index.js';
 
 /**
  * This computer's firewall ruleset, read-only text as captured by the engine (`nft list ruleset`,

@@ -1,4 +1,4 @@
-import { rangesText } from '../ftp/port-ranges.js';
+import { rangesText } from '../ftp/index.js';
 import type { ObservationLog } from '../observation/index.js';
 
 import type { Finding } from './finding.js';

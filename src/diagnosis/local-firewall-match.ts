@@ -1,8 +1,7 @@
+import { ALL_PORTS, type PortSet, intersect, mergeRanges, subtract, unmapIpv4 } from '../ftp/index.js';
 import { BlockList, isIP } from 'node:net';
-import { unmapIpv4 } from '../ftp/address-class.js';
 import type { BlockedFlow } from './firewall-examples.js';
 import type { FirewallRule, Hook, Ruleset } from './firewall-ruleset.js';
-import { ALL_PORTS, intersect, mergeRanges, subtract, type PortSet } from '../ftp/port-ranges.js';
 
 /**
  * Which rule of this computer's own firewall stops a blocked flow: walk each filter chain of the

@@ -1,11 +1,9 @@
-import { isNonRoutable, sameAddress } from '../ftp/address-class.js';
-import { decodePasvReply } from '../ftp/host-port.js';
+import { decodePasvReply, isNonRoutable, mergeRanges, rangesText, sameAddress } from '../ftp/index.js';
 import type { ConnectOutcome, ObservationLog, SweepObservation } from '../observation/index.js';
 import { blockKindOfConnect, blockVerb, describeConnect, describeReply } from './connect-facts.js';
 import { Claims, failed, failureWords, passiveEntries, worked, type PassiveEntry } from './data-attempts.js';
 import type { BlockKind, Evidence, Finding } from './finding.js';
 import { allowRuleExamples } from './firewall-examples.js';
-import { mergeRanges, rangesText } from '../ftp/port-ranges.js';
 import {
   blockedSegments,
   isBlockingState,

@@ -1,4 +1,4 @@
-import { sameAddress } from '../ftp/address-class.js';
+import { sameAddress } from '../ftp/index.js';
 import type { ObservationLog, PortRun, PortState, SweepObservation } from '../observation/index.js';
 import type { BlockKind, Evidence } from './finding.js';
 

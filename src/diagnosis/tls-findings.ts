@@ -1,3 +1,4 @@
+import { mergeRanges, rangesText } from '../ftp/index.js';
 import type { ObservationLog } from '../observation/index.js';
 import { describeReply, isPositiveReply } from './connect-facts.js';
 import {
@@ -13,7 +14,6 @@ import {
 } from './data-attempts.js';
 import type { Evidence, Finding } from './finding.js';
 import { allowRuleExamples } from './firewall-examples.js';
-import { mergeRanges, rangesText } from '../ftp/port-ranges.js';
 import { isBlockingState, sweepAsObserved, sweepStateAt } from './sweep-blocks.js';
 
 /**

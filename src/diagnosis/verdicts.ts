@@ -1,4 +1,4 @@
-import { rangesText } from '../ftp/port-ranges.js';
+import { rangesText } from '../ftp/index.js';
 import type { ObservationLog } from '../observation/index.js';
 import { describeConnect } from './connect-facts.js';
 import {
@@ -174,12 +174,4 @@ export function overallVerdict(channels: Verdicts, required: Channel[]): Diagnos
   if (needed.includes('partial')) return 'problems';
   if (needed.includes('error') || needed.includes('skipped')) return 'error';
   return 'ok';
-}
-
-const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const;
-const CHANNEL_ORDER: Record<Channel, number> = { control: 0, tls: 1, passive: 2, active: 3 };
-
-/** Most severe first; within a severity, in the order a connection is made. */
-export function bySeverity(a: Finding, b: Finding): number {
-  return SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || CHANNEL_ORDER[a.channel] - CHANNEL_ORDER[b.channel];
 }

@@ -1,6 +1,6 @@
+import type { ConnectOutcome } from '../observation/index.js';
 import { Socket } from 'node:net';
 import { classifyConnectError } from './connect-outcome.js';
-import type { ConnectOutcome } from '../observation/index.js';
 import { errnoOf } from './probe-error.js';
 
 export interface TcpConnectResult {

@@ -1,4 +1,4 @@
-import type { Reply } from '../ftp/reply.js';
+import type { Reply } from '../ftp/index.js';
 import type { ConnectOutcome } from './connect.js';
 import type { ErrorCode } from './errors.js';
 

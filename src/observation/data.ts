@@ -1,5 +1,4 @@
-import type { AddressClass } from '../ftp/address-class.js';
-import type { Reply } from '../ftp/reply.js';
+import type { AddressClass, Reply } from '../ftp/index.js';
 import type { ConnectOutcome } from './connect.js';
 import type { ErrorCode } from './errors.js';
 

@@ -2,7 +2,7 @@
  * The program's vocabulary: the observation log the probe engine fills and everything below the
  * diagnosis reads, one file per section of the log, and the events the engine emits while it fills it.
  */
-export type { Reply } from '../ftp/reply.js';
+export type { Reply } from '../ftp/index.js';
 export * from './connect.js';
 export * from './control.js';
 export * from './data.js';

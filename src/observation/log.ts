@@ -1,4 +1,4 @@
-import type { Reply } from '../ftp/reply.js';
+import type { Reply } from '../ftp/index.js';
 import type { ControlObservation, LoginObservation, ResolveObservation, ServerView } from './control.js';
 import type { ActiveAttempt, PassiveAttempt } from './data.js';
 import type { EnvironmentObservation, LocalFirewallObservation } from './environment.js';

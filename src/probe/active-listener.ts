@@ -1,6 +1,6 @@
+import { errnoOf } from '../net/index.js';
 import { closeSync, openSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
-import { errnoOf } from '../net/probe-error.js';
 
 /** Upper bound on ports tried when looking for a free one in the user's active range. */
 const MAX_PORTS_TRIED = 64;

@@ -1,10 +1,8 @@
+import { type ParsedItem, ReplyParser, type ReplyParserLimits, unmapIpv4 } from '../ftp/index.js';
+import { ProbeError, errnoOf, tlsHandshake } from '../net/index.js';
+import type { Reply } from '../observation/index.js';
 import type { Socket } from 'node:net';
 import type { ConnectionOptions, TLSSocket } from 'node:tls';
-import { unmapIpv4 } from '../ftp/address-class.js';
-import { ReplyParser, type ParsedItem, type ReplyParserLimits } from '../ftp/reply-parser.js';
-import type { Reply } from '../observation/index.js';
-import { ProbeError, errnoOf } from '../net/probe-error.js';
-import { tlsHandshake } from '../net/tls-handshake.js';
 import type { Transcript } from './transcript.js';
 
 /** How many raw bytes of what the server sent first we keep (greeting evidence). */

@@ -1,8 +1,4 @@
-import { isIP } from 'node:net';
-import type { ConnectionOptions } from 'node:tls';
-import { certificateFacts } from './certificate-facts.js';
-import { ControlChannel } from './control-channel.js';
-import { classifyGreeting, printableBytes } from './greeting-kind.js';
+import { ProbeError, asProbeError, connectTcp, tlsHandshake } from '../net/index.js';
 import type {
   ConnectOutcome,
   ControlObservation,
@@ -10,10 +6,12 @@ import type {
   Reply,
   TlsObservation,
 } from '../observation/index.js';
-import { ProbeError, asProbeError } from '../net/probe-error.js';
+import { isIP } from 'node:net';
+import type { ConnectionOptions } from 'node:tls';
+import { certificateFacts } from './certificate-facts.js';
+import { ControlChannel } from './control-channel.js';
+import { classifyGreeting, printableBytes } from './greeting-kind.js';
 import { elapsedSince, type ProbeRun } from './probe-run.js';
-import { connectTcp } from '../net/tcp-connect.js';
-import { tlsHandshake } from '../net/tls-handshake.js';
 
 /**
  * The control session: connect, greeting, TLS, login. Each function records what it saw and

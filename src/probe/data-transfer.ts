@@ -1,8 +1,7 @@
+import { ProbeError, asProbeError, errnoOf, tlsHandshake } from '../net/index.js';
+import type { DataTls, DataTransfer } from '../observation/index.js';
 import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
-import type { DataTls, DataTransfer } from '../observation/index.js';
-import { ProbeError, asProbeError, errnoOf } from '../net/probe-error.js';
-import { tlsHandshake } from '../net/tls-handshake.js';
 
 /**
  * Reads a data connection to its end, counting bytes without keeping them. "No data" (connected,

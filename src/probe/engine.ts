@@ -1,5 +1,18 @@
-import { runSweep } from '../sweep/port-sweep.js';
-import { countPorts } from '../ftp/port-ranges.js';
+import { countPorts } from '../ftp/index.js';
+import { ProbeError, asProbeError, connectTcp } from '../net/index.js';
+import {
+  type ActiveAttempt,
+  OBSERVATION_VERSION,
+  type ObservationLog,
+  type PassiveAttempt,
+  type ProbeEvent,
+  type ProbeSettings,
+  type Protection,
+  type StepId,
+  type StepStatus,
+  type TlsObservation,
+} from '../observation/index.js';
+import { runSweep } from '../sweep/index.js';
 import { ControlChannel } from './control-channel.js';
 import {
   login,
@@ -11,27 +24,13 @@ import {
   tlsOptions,
 } from './control-session.js';
 import { observeEnvironment } from './environment.js';
-import type { ProbeEvent } from '../observation/index.js';
 import { EventStream } from './event-stream.js';
 import { readLocalFirewall } from './local-firewall.js';
-import {
-  OBSERVATION_VERSION,
-  type ActiveAttempt,
-  type ObservationLog,
-  type PassiveAttempt,
-  type ProbeSettings,
-  type Protection,
-  type StepId,
-  type StepStatus,
-  type TlsObservation,
-} from '../observation/index.js';
 import { probeActive } from './active-probe.js';
 import { portsStillListening } from './passive-listeners.js';
 import { probePassive } from './passive-probe.js';
-import { ProbeError, asProbeError } from '../net/probe-error.js';
 import { elapsedSince, type ProbeRun } from './probe-run.js';
 import { resolveTarget } from './resolve.js';
-import { connectTcp } from '../net/tcp-connect.js';
 import { offersExtensions, parseFeatures, parsePeerReply, parseSweepReply } from './server-view.js';
 import { Transcript } from './transcript.js';
 

@@ -1,5 +1,5 @@
-import { execFile } from 'node:child_process';
 import type { LocalFirewallObservation } from '../observation/index.js';
+import { execFile } from 'node:child_process';
 
 export const RULESET_CAP = 256 * 1024;
 

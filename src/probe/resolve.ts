@@ -1,7 +1,7 @@
+import { errnoOf } from '../net/index.js';
+import type { ResolveObservation } from '../observation/index.js';
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
-import type { ResolveObservation } from '../observation/index.js';
-import { errnoOf } from '../net/probe-error.js';
 
 /**
  * Every A/AAAA address of the target (getaddrinfo, so /etc/hosts counts as it does for other

@@ -1,4 +1,4 @@
-import type { Channel, Diagnosis, Finding, Verdicts } from '../diagnosis/finding.js';
+import type { Channel, Diagnosis, Finding, Verdicts } from '../diagnosis/index.js';
 import type {
   ObservationLog,
   PortRun,

@@ -1,11 +1,8 @@
-import { endpoint } from '../ftp/host-port.js';
-import { rangeText, rangesText } from '../ftp/port-ranges.js';
-import type { Actor, Channel, Where } from '../diagnosis/finding.js';
+import type { Actor, Channel, Where } from '../diagnosis/index.js';
+import { endpoint, rangeText, rangesText } from '../ftp/index.js';
 import type { Report } from './report-type.js';
 
 /** Words shared by the text and markdown renderings, so both say the same thing. */
-
-export const CHANNELS: readonly Channel[] = ['control', 'tls', 'passive', 'active'];
 
 export const WHERE_WORDS: Record<Where, string> = {
   'this-computer': 'this computer',

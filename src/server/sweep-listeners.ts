@@ -1,6 +1,5 @@
-import { formatRanges, mergeRanges } from '../ftp/port-ranges.js';
+import { formatRanges, mergeRanges, sameAddress, unmapIpv4 } from '../ftp/index.js';
 import { createServer, type Server, type Socket } from 'node:net';
-import { sameAddress, unmapIpv4 } from '../ftp/address-class.js';
 import { DataSocketSlot, type PassiveEndpoint } from './passive-ports.js';
 
 /**

@@ -1,6 +1,7 @@
+import { type RangeSpecError, formatRanges, parseRangeSpec } from '../ftp/index.js';
+import type { PortRun, PortState, SweepObservation } from '../observation/index.js';
 import { isIP } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import type { PortRun, PortState, SweepObservation } from '../observation/index.js';
 import {
   allowed,
   type ConcurrencyWindow,
@@ -19,7 +20,6 @@ import { isOwnAddress, OwnSocketGuard } from './own-socket-guard.js';
 import { type AttemptContext, type AttemptResult, attemptPort } from './port-attempt.js';
 import { compressRuns } from './port-runs.js';
 import { selectPorts } from './port-selection.js';
-import { formatRanges, parseRangeSpec, type RangeSpecError } from '../ftp/port-ranges.js';
 import {
   addRttSample,
   createRttEstimate,

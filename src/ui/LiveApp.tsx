@@ -1,4 +1,4 @@
-import { endpoint } from '../ftp/host-port.js';
+import { endpoint } from '../ftp/index.js';
 import { Box, Text, useInput } from 'ink';
 import { ChannelTable } from './ChannelTable.js';
 import { FindingList } from './FindingList.js';

@@ -1,6 +1,6 @@
-import { formatRanges } from '../ftp/port-ranges.js';
-import { Box, Text } from 'ink';
+import { formatRanges } from '../ftp/index.js';
 import type { PortState } from '../observation/index.js';
+import { Box, Text } from 'ink';
 import { CELLS_PER_ROW, cellState, type CellState, type RangeMap } from './range-map.js';
 import { CELL_LOOK, formatCount } from './theme.js';
 import { Tinted } from './Tinted.js';

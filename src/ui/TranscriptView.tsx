@@ -1,5 +1,5 @@
-import { Box, Text } from 'ink';
 import type { TranscriptLine } from '../observation/index.js';
+import { Box, Text } from 'ink';
 
 const SHOWN = 12;
 const ARROW: Record<TranscriptLine['dir'], string> = { sent: '→', received: '←', note: '·' };

@@ -1,7 +1,6 @@
+import type { Diagnosis } from '../diagnosis/index.js';
+import type { ObservationLog, ProbeEvent, ProbeSettings } from '../observation/index.js';
 import { render, type Instance } from 'ink';
-import type { Diagnosis } from '../diagnosis/finding.js';
-import type { ProbeEvent } from '../observation/index.js';
-import type { ObservationLog, ProbeSettings } from '../observation/index.js';
 import { LiveApp } from './LiveApp.js';
 import { initialUiState, reduceUi, type UiAction, type UiState } from './ui-state.js';
 
