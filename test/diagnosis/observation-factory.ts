@@ -1,5 +1,5 @@
 import { classifyAddress } from '../../src/ftp/address-class.js';
-import { defaultSettings } from '../../src/probe/engine.js';
+import { defaultSettings } from '../../src/probe/index.js';
 import type {
   ActiveAttempt,
   ConnectOutcome,

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { diagnose } from '../../src/diagnosis/diagnose.js';
 import type { BlockKind, Channel, ChannelStatus, Diagnosis, FindingCode } from '../../src/diagnosis/finding.js';
-import { defaultSettings, runProbe } from '../../src/probe/engine.js';
+import { defaultSettings, runProbe } from '../../src/probe/index.js';
 import type { ObservationLog, ProbeSettings, StepId } from '../../src/observation/index.js';
 import { DEFAULT_LIMITS, startServer, type ServerConfig } from '../../src/server/index.js';
 import { prepareDescriptorLimit } from './record-fixtures-fd-limit.js';

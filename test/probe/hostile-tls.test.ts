@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createTlsIdentity, type TlsIdentity } from '../../src/server/tls-identity.js';
-import { runProbe } from '../../src/probe/engine.js';
+import { runProbe } from '../../src/probe/index.js';
 import type { ProbeSettings } from '../../src/observation/index.js';
 import {
   type Answer,

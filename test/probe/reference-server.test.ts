@@ -1,7 +1,7 @@
 import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS, startServer, type RunningServer } from '../../src/server/index.js';
-import { defaultSettings, runProbe, startProbe } from '../../src/probe/engine.js';
+import { defaultSettings, runProbe, startProbe } from '../../src/probe/index.js';
 import type { ObservationLog, ProbeSettings } from '../../src/observation/index.js';
 import type { ProbeEvent } from '../../src/observation/index.js';
 import { diagnose } from '../../src/diagnosis/diagnose.js';

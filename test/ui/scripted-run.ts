@@ -1,5 +1,5 @@
 import type { Diagnosis, Finding } from '../../src/diagnosis/finding.js';
-import { defaultSettings } from '../../src/probe/engine.js';
+import { defaultSettings } from '../../src/probe/index.js';
 import type { ProbeEvent } from '../../src/observation/index.js';
 import type {
   ObservationLog,
@@ -116,7 +116,7 @@ const info: Finding = {
 export const finalDiagnosis: Diagnosis = {
   required: ['passive'],
   channels: verdicts({ status: 'partial', summary: '3,000 of 5,536 passive ports reachable' }),
-  findings: [info, blocked],
+  findings: [blocked, info],
   verdict: 'problems',
   recommendation: 'Passive mode works only on ports 60000-62999: ask for 63000-65535 to be allowed.',
 };
