@@ -1,7 +1,8 @@
+import type { ClaimRecorder } from './claims.js';
 import { decodePasvReply, isNonRoutable, mergeRanges, rangesText, sameAddress } from '../ftp/index.js';
 import type { ConnectOutcome, ObservationLog, SweepObservation } from '../observation/index.js';
 import { blockKindOfConnect, blockVerb, describeConnect, describeReply } from './connect-facts.js';
-import { Claims, failed, failureWords, passiveEntries, worked, type PassiveEntry } from './data-attempts.js';
+import { failed, failureWords, passiveEntries, worked, type PassiveEntry } from './data-attempts.js';
 import type { BlockKind, Evidence, Finding } from './finding.js';
 import { allowRuleExamples } from './firewall-examples.js';
 import {
@@ -9,7 +10,7 @@ import {
   isBlockingState,
   reachableRuns,
   segmentEvidence,
-  sweepAsObserved,
+  sweepEvidence,
   sweepStateAt,
   type BlockedSegment,
 } from './sweep-blocks.js';
@@ -20,7 +21,7 @@ import {
  * PASV samples and the port sweep together.
  */
 
-export function passiveFindings(log: ObservationLog, claims: Claims): Finding[] {
+export function passiveFindings(log: ObservationLog, claims: ClaimRecorder): Finding[] {
   return [...addressFindings(log, claims), ...epsvFindings(log, claims), ...portBlockFindings(log, claims)];
 }
 
@@ -33,7 +34,7 @@ function rewrittenInTransit(entry: PassiveEntry): boolean {
   return sent.ok && got.ok && (sent.value.address !== got.value.address || sent.value.port !== got.value.port);
 }
 
-function addressFindings(log: ObservationLog, claims: Claims): Finding[] {
+function addressFindings(log: ObservationLog, claims: ClaimRecorder): Finding[] {
   const odd = passiveEntries(log).filter((e) => {
     const adv = e.attempt.advertised;
     return (
@@ -52,7 +53,7 @@ function addressFindings(log: ObservationLog, claims: Claims): Finding[] {
 }
 
 function addressFinding(
-  claims: Claims,
+  claims: ClaimRecorder,
   entries: PassiveEntry[],
   code: 'PASV_PRIVATE_ADDRESS' | 'PASV_ADDRESS_MISMATCH',
 ): Finding {
@@ -141,7 +142,7 @@ function sweepExplains(sweep: SweepObservation | undefined, epsv: PassiveEntry[]
 
 const EPSV_FAILURES = new Set(['command-refused', 'bad-reply', 'connect-failed']);
 
-function epsvFindings(log: ObservationLog, claims: Claims): Finding[] {
+function epsvFindings(log: ObservationLog, claims: ClaimRecorder): Finding[] {
   const out: Finding[] = [];
   for (const protection of ['clear', 'private'] as const) {
     const entries = passiveEntries(log).filter((e) => e.attempt.protection === protection && !claims.has(e));
@@ -149,7 +150,7 @@ function epsvFindings(log: ObservationLog, claims: Claims): Finding[] {
     const pasv = entries.filter((e) => e.attempt.command === 'PASV');
     if (epsv.length === 0 || pasv.length === 0) continue;
     if (!epsv.every((e) => failed(e) && EPSV_FAILURES.has(e.attempt.outcome)) || !pasv.every(worked)) continue;
-    if (sweepExplains(sweepAsObserved(log), epsv, pasv)) continue;
+    if (sweepExplains(sweepEvidence(log), epsv, pasv)) continue;
     for (const e of epsv) claims.claim(e);
     const refused = epsv.every((e) => e.attempt.outcome === 'command-refused' || e.attempt.outcome === 'bad-reply');
     // The ports EPSV named and we could not reach, so a rule of this computer's own firewall can be matched.
@@ -216,9 +217,9 @@ function attemptBlocks(
   );
 }
 
-function portBlockFindings(log: ObservationLog, claims: Claims): Finding[] {
+function portBlockFindings(log: ObservationLog, claims: ClaimRecorder): Finding[] {
   const entries = passiveEntries(log).filter((e) => !claims.has(e) && e.attempt.outcome === 'connect-failed');
-  const sweep = sweepAsObserved(log);
+  const sweep = sweepEvidence(log);
   const segments: Array<BlockedSegment & { evidence: Evidence[] }> = sweep
     ? blockedSegments(sweep).map((s) => ({ ...s, evidence: segmentEvidence(sweep, s) }))
     : [];
@@ -238,7 +239,7 @@ function portBlockFindings(log: ObservationLog, claims: Claims): Finding[] {
 }
 
 function portBlockFinding(log: ObservationLog, how: PortBlock['how'], group: PortBlock[]): Finding {
-  const sweep = sweepAsObserved(log);
+  const sweep = sweepEvidence(log);
   const server = sweep?.address ?? log.control.connect?.address ?? log.settings.host;
   const ports = group.map((b) => [b.from, b.to] as [number, number]);
   const requested = sweep?.ranges ?? log.settings.ranges;

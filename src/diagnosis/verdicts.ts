@@ -12,7 +12,7 @@ import {
 } from './data-attempts.js';
 import type { Channel, ChannelVerdict, Diagnosis, Finding, Verdicts } from './finding.js';
 import { isResourceErrno } from './local-resource.js';
-import { blockedSegments, reachableRuns, sweepAsObserved } from './sweep-blocks.js';
+import { blockedSegments, reachableRuns, sweepEvidence } from './sweep-blocks.js';
 
 /**
  * Per-channel verdicts from what was observed: ok, partial (some of it works), blocked (none of it
@@ -105,7 +105,7 @@ function dataVerdict(
   channel: 'passive' | 'active',
 ): ChannelVerdict {
   const tried = countedAttempts(entries);
-  const sweep = channel === 'passive' ? sweepAsObserved(log) : undefined;
+  const sweep = channel === 'passive' ? sweepEvidence(log) : undefined;
   const segments = sweep ? blockedSegments(sweep) : [];
   const missing = prerequisiteMissing(log, control);
   if (channel === 'passive' && log.sweep && log.control.serverGone)

@@ -10,6 +10,7 @@ export * from './environment.js';
 export * from './errors.js';
 export * from './events.js';
 export * from './log.js';
+export * from './passive-listeners.js';
 export * from './settings.js';
 export * from './steps.js';
 export * from './sweep.js';

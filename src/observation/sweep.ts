@@ -30,11 +30,6 @@ export interface SweepObservation {
   concurrency: { max: number; final: number; fdLimit?: number };
   /** Samples of an errno per state, for evidence (e.g. "EHOSTUNREACH" for icmp-reject). */
   errnos: Partial<Record<PortState, string[]>>;
-  /**
-   * Stretches of consecutive ports mixing icmp-reject and no-answer: one REJECT-with-ICMP rule seen
-   * through Linux's ICMP rate limit (a burst of ~6, then ~1/s) looks like this (src/sweep/icmp-rate-limit.ts).
-   */
-  icmpMix?: Array<{ from: number; to: number; icmpReject: number; noAnswer: number }>;
   /** Each pass over the ports: the first, then retries of the ports that got no answer. */
   passes?: Array<{ ports: number; timeoutMs: number; elapsedMs: number; answered: number }>;
   /**

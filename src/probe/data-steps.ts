@@ -1,8 +1,8 @@
 import { runSweep } from '../sweep/index.js';
 import { probeActive } from './active-probe.js';
+import { portsStillListening } from '../observation/index.js';
 import type { CheckContext } from './check-context.js';
 import { dataModes, sampleConnectTimeout } from './data-plan.js';
-import { portsStillListening } from './passive-listeners.js';
 import { probePassive } from './passive-probe.js';
 import { serverGoneReason } from './server-liveness.js';
 import { attemptsSummary, sweepCounts } from './step-summaries.js';

@@ -11,7 +11,6 @@ import {
   onNoAnswer,
   onProvenLoss,
 } from './concurrency-window.js';
-import { findIcmpMixSpans } from './icmp-rate-limit.js';
 import { InFlightAttempts } from './in-flight-attempts.js';
 import { LocalPortPool, readEphemeralRange, sourcePortRanges } from './local-port-pool.js';
 import { LoopTurnClock } from './loop-turn-clock.js';
@@ -280,7 +279,6 @@ export async function runSweep(opts: SweepOptions): Promise<SweepObservation> {
   progress(true);
 
   const runs = compressRuns(ports.filter((p) => states.has(p)).map((port) => ({ port, state: states.get(port)! })));
-  const icmpMix = findIcmpMixSpans(runs);
   return {
     mode: opts.mode,
     address: opts.address,
@@ -303,7 +301,6 @@ export async function runSweep(opts: SweepOptions): Promise<SweepObservation> {
     },
     errnos,
     sourcePorts: { ephemeral: ephemeral.range, ...(pinned ? { pinned } : {}) },
-    ...(icmpMix.length > 0 ? { icmpMix } : {}),
     passes,
     ...(tokenMismatches.length > 0 ? { tokenMismatches } : {}),
     elapsedMs: round(performance.now() - startedAt),
