@@ -6,3 +6,4 @@ export { classifyConnectError } from './connect-outcome.js';
 export { ProbeError, asProbeError, errnoOf } from './probe-error.js';
 export { connectTcp } from './tcp-connect.js';
 export { tlsHandshake } from './tls-handshake.js';
+export { waitFor, type Waiter } from './wait.js';
