@@ -64,7 +64,7 @@ export async function runCheck(plan: CheckPlan, io: CheckIo): Promise<CheckOutco
   process.on('SIGTERM', onSignal);
 
   try {
-    const mode = chooseView(plan, { stdoutIsTTY: io.stdout.isTTY === true, env: io.env });
+    const mode = chooseView(plan, { stdoutIsTTY: io.stdout.isTTY, env: io.env });
     if (mode === 'live') {
       view = startLiveView({
         settings: plan.settings,

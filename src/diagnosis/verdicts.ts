@@ -10,7 +10,7 @@ import {
   worked,
   type DataEntry,
 } from './data-attempts.js';
-import type { Channel, ChannelVerdict, Diagnosis, Finding, Verdicts } from './finding.js';
+import type { Channel, ChannelVerdict, Diagnosis, Verdicts } from './finding.js';
 import { isResourceErrno } from './local-resource.js';
 import { blockedSegments, reachableRuns, sweepEvidence } from './sweep-blocks.js';
 

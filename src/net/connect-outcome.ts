@@ -39,7 +39,7 @@ export interface ConnectFailure {
  * Classifies how a connect attempt failed. Accepts the thrown error itself (anything with a string
  * `code`) or the facts; an errno nobody listed is a local error, since it is not evidence of a firewall.
  */
-export function classifyConnectError(err: ConnectFailure | unknown): ConnectState {
+export function classifyConnectError(err: unknown): ConnectState {
   if (typeof err !== 'object' || err === null) return 'local-error';
   const facts = err as ConnectFailure & { code?: unknown };
   if (facts.aborted === true) return 'aborted';
