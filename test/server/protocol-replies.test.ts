@@ -1,3 +1,4 @@
+import { itIf, missing } from '../requirements.js';
 import { mkdtempSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -278,7 +279,7 @@ describe('active mode (RFC 959 PORT, RFC 2428 EPRT)', () => {
     expect(r.content.toString()).toBe('hello from ftpdoctor\r\n');
   });
 
-  it.runIf(process.getuid?.() === 0)('connects from port 20 by default when running as root', async () => {
+  itIf(missing({ root: true }))('connects from port 20 by default when running as root', async () => {
     const r = await activeFrom({}, 'PORT');
     expect(r.remotePort).toBe(20);
   });
