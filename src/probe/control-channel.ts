@@ -212,20 +212,23 @@ export class ControlChannel {
     if (items.length > 0) this.wake?.();
   }
 
+  /** The socket events the channel follows, for attaching and detaching them as one set. */
+  private get handlers(): Array<[string, (...args: any[]) => void]> {
+    return [
+      ['data', this.onData],
+      ['end', this.onEnd],
+      ['error', this.onError],
+      ['close', this.onClose],
+      ['session', this.onSession],
+    ];
+  }
+
   private attach(socket: Socket | TLSSocket): void {
-    socket.on('data', this.onData);
-    socket.on('end', this.onEnd);
-    socket.on('error', this.onError);
-    socket.on('close', this.onClose);
-    socket.on('session', this.onSession);
+    for (const [event, handler] of this.handlers) socket.on(event, handler);
   }
 
   private detach(socket: Socket | TLSSocket): void {
-    socket.removeListener('data', this.onData);
-    socket.removeListener('end', this.onEnd);
-    socket.removeListener('error', this.onError);
-    socket.removeListener('close', this.onClose);
-    socket.removeListener('session', this.onSession);
+    for (const [event, handler] of this.handlers) socket.removeListener(event, handler);
   }
 
   private readonly onSession = (session: Buffer): void => {
