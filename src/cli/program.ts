@@ -11,6 +11,7 @@ import {
   parseRequire,
   type Parsed,
 } from './flag-values.js';
+import { registerFirewall } from './firewall-command.js';
 import { parseTarget } from './target.js';
 import { UsageError } from './usage-error.js';
 
@@ -42,7 +43,7 @@ export interface SelftestFlags {
 /** Exit codes (documented in the README and in `--help`). */
 export const EXIT_USAGE = 2;
 
-function flagParser<T>(parse: (text: string) => Parsed<T>): (text: string) => T {
+export function flagParser<T>(parse: (text: string) => Parsed<T>): (text: string) => T {
   return (text) => {
     const r = parse(text);
     if (!r.ok) throw new InvalidArgumentError(r.message);
@@ -234,6 +235,7 @@ export function createProgram(handlers: ProgramHandlers, onExitCode: (code: numb
       onExitCode(handlers.explain(code, { list: flags.list === true }));
     });
 
+  registerFirewall(program, handlers, onExitCode);
   handlers.registerMore?.(program);
   return program;
 }

@@ -1,0 +1,168 @@
+import { normalise, type PortSet } from '../diagnosis/port-set.js';
+import { isObject, parseJsonDump, type Json, type JsonObject } from './json-text.js';
+import { parsePortList } from './port-text.js';
+import { DumpParseError, type Chain, type ChainDump, type Rule } from './rule-model.js';
+
+/**
+ * `nft -j list ruleset` (libnftables-json(5)): a flat list of table, chain and rule objects; a
+ * rule's `expr` is its statements in order, ending in a verdict.
+ */
+
+function jsonPorts(right: Json | undefined): PortSet | undefined {
+  if (typeof right === 'number') return [[right, right]];
+  if (typeof right === 'string') return parsePortList(right);
+  if (isObject(right)) {
+    if (Array.isArray(right.range) && typeof right.range[0] === 'number' && typeof right.range[1] === 'number')
+      return [[right.range[0], right.range[1]]];
+    if (Array.isArray(right.set)) {
+      const parts = right.set.map(jsonPorts);
+      return parts.every((p) => p !== undefined) ? normalise(parts.flat()) : undefined;
+    }
+  }
+  return undefined;
+}
+
+function jsonAddresses(right: Json | undefined): string[] | undefined {
+  if (typeof right === 'string') return right.startsWith('@') ? undefined : [right];
+  if (isObject(right)) {
+    const prefix = right.prefix;
+    if (isObject(prefix)) return [`${String(prefix.addr)}/${String(prefix.len)}`];
+    if (Array.isArray(right.range)) return [`${String(right.range[0])}-${String(right.range[1])}`];
+    if (Array.isArray(right.set)) {
+      const parts = right.set.map(jsonAddresses);
+      return parts.every((p) => p !== undefined) ? parts.flat() : undefined;
+    }
+  }
+  return undefined;
+}
+
+/** A JSON expression value written the way `nft list ruleset` prints it. */
+function valueText(v: Json | undefined): string {
+  if (v === undefined || v === null || typeof v !== 'object') return String(v);
+  if (Array.isArray(v)) return `{ ${v.map(valueText).join(', ')} }`;
+  if (Array.isArray(v.range)) return `${valueText(v.range[0])}-${valueText(v.range[1])}`;
+  if (Array.isArray(v.set)) return `{ ${v.set.map(valueText).join(', ')} }`;
+  if (isObject(v.prefix)) return `${String(v.prefix.addr)}/${String(v.prefix.len)}`;
+  return JSON.stringify(v);
+}
+
+const VERDICTS: Readonly<Record<string, Rule['action']>> = {
+  accept: 'allow',
+  drop: 'block',
+  reject: 'block',
+  jump: 'jump',
+  goto: 'goto',
+  return: 'return',
+};
+
+function ruleFromJson(r: JsonObject, position: number): Rule {
+  const rule: Rule = { line: 1, position, text: '', action: 'none', newConnections: true, unknown: [], enabled: true };
+  const words: string[] = [];
+  for (const e of Array.isArray(r.expr) ? r.expr : []) {
+    if (!isObject(e)) continue;
+    const verdict = Object.keys(VERDICTS).find((k) => k in e);
+    if (verdict) {
+      rule.action = VERDICTS[verdict]!;
+      const target = isObject(e[verdict]) ? (e[verdict] as JsonObject).target : undefined;
+      if (typeof target === 'string') rule.target = target;
+      words.push(target ? `${verdict} ${String(target)}` : verdict);
+      continue;
+    }
+    const m = e.match;
+    if (!isObject(m)) {
+      if ('queue' in e) {
+        rule.action = 'block';
+        rule.unknown.push('sent to a userspace program (queue)');
+      } else if (!('counter' in e) && !('log' in e) && !('comment' in e)) rule.unknown.push(Object.keys(e)[0] ?? '?');
+      continue;
+    }
+    const left = isObject(m.left) ? m.left : undefined;
+    const payload = isObject(left?.payload) ? left.payload : undefined;
+    const ct = isObject(left?.ct) ? left.ct : undefined;
+    const meta = isObject(left?.meta) ? left.meta : undefined;
+    const op = typeof m.op === 'string' ? m.op : '==';
+    const leftText = payload
+      ? `${String(payload.protocol)} ${String(payload.field)}`
+      : ct
+        ? `ct ${String(ct.key)}`
+        : meta
+          ? `meta ${String(meta.key)}`
+          : valueText(left ?? null);
+    words.push(`${leftText} ${op === '==' || op === 'in' ? '' : `${op} `}${valueText(m.right)}`);
+    if (op !== '==' && op !== 'in') {
+      rule.unknown.push('negation or comparison');
+      continue;
+    }
+    if (payload && (payload.field === 'dport' || payload.field === 'sport')) {
+      if (payload.protocol === 'tcp') rule.proto = 'tcp';
+      else if (payload.protocol !== 'th') rule.proto = 'other';
+      const ports = jsonPorts(m.right);
+      if (ports) rule[payload.field === 'dport' ? 'dstPorts' : 'srcPorts'] = ports;
+      else rule.unknown.push(`${String(payload.field)} ${valueText(m.right)}`);
+    } else if (payload && (payload.field === 'daddr' || payload.field === 'saddr')) {
+      rule.family = payload.protocol === 'ip6' ? 6 : 4;
+      const addrs = jsonAddresses(m.right);
+      if (addrs) rule[payload.field === 'daddr' ? 'dst' : 'src'] = addrs;
+      else rule.unknown.push(`${String(payload.field)} ${valueText(m.right)}`);
+    } else if (ct && ct.key === 'state') {
+      const states = (Array.isArray(m.right) ? m.right : [m.right]).map(String);
+      rule.newConnections = states.includes('new') || states.includes('untracked');
+    } else if (meta && meta.key === 'l4proto') {
+      const protos = (
+        Array.isArray(m.right) ? m.right : isObject(m.right) && Array.isArray(m.right.set) ? m.right.set : [m.right]
+      ).map(String);
+      rule.proto = protos.includes('tcp') || protos.includes('6') ? 'tcp' : 'other';
+    } else if (meta && (meta.key === 'oifname' || meta.key === 'iifname') && m.right === 'lo') {
+      rule.loopbackOnly = true;
+    } else if (payload && payload.field === 'protocol') {
+      rule.proto = m.right === 'tcp' ? 'tcp' : 'other';
+    } else if (payload && payload.protocol !== 'tcp') {
+      rule.proto = 'other';
+    } else {
+      rule.unknown.push(leftText);
+    }
+  }
+  rule.text = `${String(r.family)} ${String(r.table)} ${String(r.chain)}: ${words.join(' ').replace(/\s+/g, ' ')}`;
+  return rule;
+}
+
+export function parseNftJson(text: string): ChainDump {
+  const data = parseJsonDump(text, 'nft-json');
+  if (!isObject(data) || !Array.isArray(data.nftables))
+    throw new DumpParseError('nft-json', 1, 'JSON without an "nftables" list: not nft -j list ruleset output');
+  const chains = new Map<string, Chain>();
+  for (const item of data.nftables) {
+    if (!isObject(item)) continue;
+    const c = item.chain;
+    if (isObject(c)) {
+      const family = String(c.family);
+      const hook = typeof c.hook === 'string' ? c.hook : undefined;
+      chains.set(`${family} ${String(c.table)} ${String(c.name)}`, {
+        name: String(c.name),
+        table: `${family} ${String(c.table)}`,
+        family: family === 'ip' ? 4 : family === 'ip6' ? 6 : 'both',
+        hook:
+          hook === undefined
+            ? undefined
+            : (family === 'ip' || family === 'ip6' || family === 'inet') &&
+                (hook === 'input' || hook === 'output' || hook === 'forward')
+              ? hook
+              : 'other',
+        filter: c.type === 'filter' || c.type === 'route',
+        priority: typeof c.prio === 'number' ? c.prio : 0,
+        policy: c.policy === 'accept' || c.policy === 'drop' ? c.policy : undefined,
+        header: hook
+          ? `chain ${String(c.name)} { type ${String(c.type)} hook ${hook} priority ${String(c.prio)}; policy ${String(c.policy)}; }`
+          : `chain ${String(c.name)}`,
+        line: 1,
+        rules: [],
+      });
+    }
+    const r = item.rule;
+    if (isObject(r)) {
+      const chain = chains.get(`${String(r.family)} ${String(r.table)} ${String(r.chain)}`);
+      if (chain) chain.rules.push(ruleFromJson(r, chain.rules.length + 1));
+    }
+  }
+  return { format: 'nft-json', model: 'chains', chains: [...chains.values()] };
+}
