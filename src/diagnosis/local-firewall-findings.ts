@@ -2,7 +2,8 @@ import type { ObservationLog } from '../probe/observation.js';
 import { rangesText } from './connect-facts.js';
 import type { Finding } from './finding.js';
 import { allowRuleExamples, type BlockedFlow } from './firewall-examples.js';
-import { parseRuleset } from './firewall-ruleset.js';
+import { readDump } from '../firewall/detect.js';
+import { DumpParseError, type FirewallDump } from '../firewall/rule-model.js';
 import { matchBlockedFlow } from './local-firewall-match.js';
 
 /**
@@ -53,7 +54,15 @@ export function localFirewallFindings(log: ObservationLog, findings: Finding[]):
     for (const { f } of blocking) f.fix.push(step);
     return [];
   }
-  const ruleset = parseRuleset(local.ruleset);
+  let ruleset: FirewallDump;
+  try {
+    ruleset = readDump(local.ruleset, local.source === 'nft' || local.source === undefined ? undefined : local.source);
+  } catch (err) {
+    if (!(err instanceof DumpParseError)) throw err;
+    const step = `${howToCheck(local.platform)} (ftpdoctor could not read its listing: ${err.message})`;
+    for (const { f } of blocking) f.fix.push(step);
+    return [];
+  }
   const out: Finding[] = [];
   for (const { f, flow, allow } of blocking) {
     const matches = matchBlockedFlow(ruleset, flow);
@@ -84,11 +93,18 @@ export function localFirewallFindings(log: ObservationLog, findings: Finding[]):
       where: 'this-computer',
       actor: 'you',
       fix: [
-        `Change or remove the quoted rule${matches.length > 1 ? 's' : ''}, or add an accept rule before ${matches.length > 1 ? 'them' : 'it'} (examples below).`,
+        ruleset.model === 'windows' && matches.some((m) => m.by === 'rule')
+          ? // Windows Firewall lets a block rule win over every allow rule (MS-FASP 2.2.34).
+            `Disable or narrow the quoted block rule${matches.length > 1 ? 's' : ''}: in Windows Firewall a block rule wins over any allow rule.`
+          : `Change or remove the quoted rule${matches.length > 1 ? 's' : ''}, or add an accept rule before ${matches.length > 1 ? 'them' : 'it'} (examples below).`,
         `Re-run the check to confirm (${f.code} should disappear).`,
       ],
-      examples: allowRuleExamples({ ...flow, ports: allow }).filter(
-        (e) => e.system === 'nftables' || e.system === 'iptables',
+      examples: allowRuleExamples({ ...flow, ports: allow }).filter((e) =>
+        ruleset.model === 'windows'
+          ? e.system === 'windows-firewall'
+          : ruleset.model === 'pf'
+            ? e.system === 'pf'
+            : e.system === 'nftables' || e.system === 'iptables',
       ),
       ports: flow.ports,
     });

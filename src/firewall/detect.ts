@@ -4,7 +4,7 @@ import { parseNftJson } from './nft-json.js';
 import { parseNftText } from './nft-text.js';
 import { parsePfctl } from './pfctl.js';
 import { parsePowershellJson } from './powershell-json.js';
-import type { DumpFormat, FirewallDump } from './rule-model.js';
+import { DumpParseError, type DumpFormat, type FirewallDump } from './rule-model.js';
 
 /** Which tool printed a dump, from the marks each format always has; undefined when none fits. */
 export function detectFormat(text: string): DumpFormat | undefined {
@@ -33,4 +33,11 @@ const PARSERS: Readonly<Record<DumpFormat, (text: string) => FirewallDump>> = {
 /** Parses a dump of a known format; throws DumpParseError naming the line it cannot read. */
 export function parseDump(text: string, format: DumpFormat): FirewallDump {
   return PARSERS[format](text);
+}
+
+/** Parses a dump, detecting its format unless given; throws DumpParseError when neither works. */
+export function readDump(text: string, format?: DumpFormat): FirewallDump {
+  const f = format ?? detectFormat(text);
+  if (!f) throw new DumpParseError('nft', 1, 'cannot tell which tool printed this dump');
+  return parseDump(text, f);
 }

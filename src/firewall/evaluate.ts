@@ -44,6 +44,7 @@ export interface Decider {
   table?: string;
   by: 'rule' | 'default';
   action: 'allow' | 'block';
+  how?: 'drop' | 'reject';
 }
 
 export interface Segment {
@@ -116,9 +117,9 @@ export function matchRule(rule: Rule, flow: Flow, ports: PortSet): { sure: PortS
     else if (!inList(address, list)) return none;
   }
   if (rule.loopbackOnly) {
+    // An FTP peer of unknown address is another computer, whose traffic never crosses loopback.
     const remote = flow.direction === 'outbound' ? flow.dst : flow.src;
-    if (remote === undefined) uncertain = true;
-    else if (!isLoopback(remote)) return none;
+    if (remote === undefined || !isLoopback(remote)) return none;
   }
   // The source port of a connection is the client's choice: a rule on it may or may not match.
   if (rule.srcPorts) uncertain = true;
@@ -154,6 +155,7 @@ function ruleDecider(rule: Rule, action: 'allow' | 'block', chain?: Chain): Deci
     table: chain?.table,
     by: 'rule',
     action,
+    ...(action === 'block' && rule.blockHow ? { how: rule.blockHow } : {}),
   };
 }
 

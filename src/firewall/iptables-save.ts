@@ -82,8 +82,10 @@ function ruleFromArgs(args: string[], line: number, position: number, text: stri
       case '-g':
       case '--goto':
         if (value === 'ACCEPT') rule.action = 'allow';
-        else if (value === 'DROP' || value === 'REJECT') rule.action = 'block';
-        else if (value === 'RETURN') rule.action = 'return';
+        else if (value === 'DROP' || value === 'REJECT') {
+          rule.action = 'block';
+          rule.blockHow = value === 'DROP' ? 'drop' : 'reject';
+        } else if (value === 'RETURN') rule.action = 'return';
         else if (userChains.has(value)) {
           rule.action = flag === '-g' || flag === '--goto' ? 'goto' : 'jump';
           rule.target = value;

@@ -63,6 +63,7 @@ function ruleFromJson(r: JsonObject, position: number): Rule {
     const verdict = Object.keys(VERDICTS).find((k) => k in e);
     if (verdict) {
       rule.action = VERDICTS[verdict]!;
+      if (verdict === 'drop' || verdict === 'reject') rule.blockHow = verdict;
       const target = isObject(e[verdict]) ? (e[verdict] as JsonObject).target : undefined;
       if (typeof target === 'string') rule.target = target;
       words.push(target ? `${verdict} ${String(target)}` : verdict);

@@ -63,6 +63,7 @@ export function nftRuleFromText(text: string, line: number, position: number): R
             ? 'return'
             : (word as 'jump' | 'goto');
     if (verdict[2]) rule.target = verdict[2];
+    if (word === 'drop' || word === 'reject') rule.blockHow = word;
   } else if (/\bqueue\b/.test(text)) {
     rule.action = 'block';
     unknown.push('sent to a userspace program (queue)');

@@ -87,7 +87,11 @@ function pfRule(text: string, line: number, position: number): Rule {
   const rule: Rule = { line, position, text, action: 'none', newConnections: true, unknown: [], enabled: true };
   const verb = w[0];
   if (verb === 'pass') rule.action = 'allow';
-  else if (verb === 'block') rule.action = 'block';
+  else if (verb === 'block') {
+    rule.action = 'block';
+    // `block` alone follows `set block-policy`, whose default is drop (pf.conf(5)).
+    rule.blockHow = /^block\s+return/.test(text) ? 'reject' : 'drop';
+  }
   let side: 'src' | 'dst' | undefined;
   for (let i = 1; i < w.length; i++) {
     const word = w[i]!;
@@ -177,7 +181,8 @@ export function parsePfctl(text: string): PfDump {
       return;
     }
     if (/^(No ALTQ support in kernel|ALTQ related functions disabled|pfctl: )/.test(line)) return;
-    if (!RULE_START.test(line)) {
+    // `pfctl -s info` counter lines ("match   0   0.0/s") start like rules but carry only numbers.
+    if (!RULE_START.test(line) || /^[\w-]+\s{2,}\d/.test(line)) {
       if (inInfo) return;
       throw new DumpParseError('pfctl', n, `"${line.slice(0, 80)}" is not a pf rule`);
     }

@@ -25,6 +25,8 @@ export interface Rule {
   /** Windows: the rule's display name, which the fix commands refer to. */
   name?: string;
   action: RuleAction;
+  /** How a block answers: silently (drop) or with a reset or ICMP error (reject, block return). */
+  blockHow?: 'drop' | 'reject';
   /** Chain a jump or goto enters. */
   target?: string;
   /** Windows and pf rules carry their direction; chain rules get it from the chain's hook. */

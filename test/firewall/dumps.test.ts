@@ -1,0 +1,179 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { detectFormat, parseDump } from '../../src/firewall/detect.js';
+import { ftpVerdicts, type FlowVerdict } from '../../src/firewall/ftp-verdicts.js';
+import type { DumpFormat } from '../../src/firewall/rule-model.js';
+
+/**
+ * The six situations of issue 15 for every dump format, over the fixtures in fixtures/firewall
+ * (Linux ones recorded from real rulesets in a namespace, the others in the layout the vendors
+ * document; see fixtures/firewall/README.md).
+ */
+
+const SERVER = '203.0.113.10';
+const fixture = (name: string): string =>
+  readFileSync(new URL(`../../fixtures/firewall/${name}`, import.meta.url), 'utf8');
+
+interface Want {
+  control: FlowVerdict['verdict'];
+  passive: FlowVerdict['verdict'];
+  blocked?: Array<[number, number]>;
+  /** A piece of the text of the rule that decides the passive flow. */
+  decidedBy?: string;
+  host?: string;
+}
+
+const FILES: Record<DumpFormat, (scenario: string) => string> = {
+  nft: (s) => `${s}.nft`,
+  'nft-json': (s) => `${s}.nft.json`,
+  'iptables-save': (s) => `${s}.iptables`,
+  netsh: (s) => `netsh-${s}.txt`,
+  powershell: (s) => `powershell-${s}.json`,
+  pfctl: (s) => `pfctl-${s}.txt`,
+};
+
+const allow: Want = { control: 'allow', passive: 'allow' };
+const wholeRange = (decidedBy: string): Want => ({
+  control: 'allow',
+  passive: 'block',
+  blocked: [[60000, 65535]],
+  decidedBy,
+});
+const subRange = (decidedBy: string): Want => ({
+  control: 'allow',
+  passive: 'block',
+  blocked: [[63000, 65535]],
+  decidedBy,
+});
+
+const linux = (format: 'nft' | 'nft-json' | 'iptables-save'): Array<[string, string, Want]> => [
+  ['allow', 'allow', allow],
+  [
+    'block-range',
+    'block of the whole range',
+    wholeRange(format === 'iptables-save' ? '--dport 60000:65535 -j DROP' : '60000-65535'),
+  ],
+  ['block-subrange', 'block of a sub-range', subRange(format === 'iptables-save' ? 'REJECT' : 'reject')],
+  ['rule-order', 'the first match (an accept reached by jump) decides', { ...allow, decidedBy: '203.0.113.0/24' }],
+  [
+    'rule-order',
+    'for another server the later drop decides',
+    { control: 'allow', passive: 'block', blocked: [[60000, 65535]], decidedBy: '1024', host: '198.51.100.7' },
+  ],
+  ['default-deny', 'default-deny policy', wholeRange(format === 'iptables-save' ? ':OUTPUT DROP' : 'policy drop')],
+  ['unused-chain', 'a drop in a chain nothing jumps to is never evaluated', allow],
+];
+
+const windows: Array<[string, string, Want]> = [
+  ['allow', 'allow', allow],
+  ['block-range', 'block of the whole range', wholeRange('Block FTP data to 203.0.113.10')],
+  ['block-subrange', 'block of a sub-range', subRange('Block high ports')],
+  ['rule-order', 'a block rule beats an allow rule listed before it', wholeRange('Block unprivileged outbound')],
+  ['default-deny', 'default-deny profile', wholeRange('Block')],
+  ['disabled', 'a disabled block rule is ignored', allow],
+];
+
+const pf: Array<[string, string, Want]> = [
+  ['allow', 'allow', allow],
+  ['block-range', 'block of the whole range (quick)', wholeRange('block drop out quick')],
+  ['block-subrange', 'block of a sub-range (last match)', subRange('block return out')],
+  ['rule-order', 'the last matching rule decides', { ...allow, decidedBy: 'port 60000:65535' }],
+  ['default-deny', 'default-deny ruleset', wholeRange('block drop out all')],
+  ['disabled', 'pf disabled (pfctl -s info): its rules do not apply', { ...allow, decidedBy: 'Status: Disabled' }],
+];
+
+const CASES: Array<[DumpFormat, string, string, Want]> = [
+  ...(['nft', 'nft-json', 'iptables-save'] as const).flatMap((f) =>
+    linux(f).map(([s, n, w]) => [f, s, n, w] as [DumpFormat, string, string, Want]),
+  ),
+  ...(['netsh', 'powershell'] as const).flatMap((f) =>
+    windows.map(([s, n, w]) => [f, s, n, w] as [DumpFormat, string, string, Want]),
+  ),
+  ...pf.map(([s, n, w]) => ['pfctl', s, n, w] as [DumpFormat, string, string, Want]),
+];
+
+describe('ftpdoctor firewall over the fixtures', () => {
+  it.each(CASES)('%s %s: %s', (format, scenario, _name, want) => {
+    const text = fixture(FILES[format](scenario));
+    expect(detectFormat(text)).toBe(format);
+    const v = ftpVerdicts(parseDump(text, format), {
+      host: want.host ?? SERVER,
+      controlPort: 21,
+      passive: [[60000, 65535]],
+      side: 'client',
+    });
+    const [control, passive] = v.flows;
+    expect(control?.verdict).toBe(want.control);
+    expect(passive?.verdict).toBe(want.passive);
+    expect(passive?.blockedPorts).toEqual(want.blocked ?? []);
+    if (want.decidedBy) {
+      const deciding = passive!.rules.filter((r) => r.action === (want.passive === 'block' ? 'block' : 'allow'));
+      expect(deciding.map((r) => r.text).join('\n')).toContain(want.decidedBy);
+      expect(deciding.every((r) => r.line >= 1)).toBe(true);
+    }
+    if (want.passive === 'block') expect(passive!.fix.length).toBeGreaterThan(0);
+  });
+
+  it('active mode: an ip6tables INPUT policy DROP blocks the client port unless a rule admits the server', () => {
+    const dump = parseDump(fixture('active-inbound.ip6tables'), 'iptables-save');
+    const run = (host: string) =>
+      ftpVerdicts(dump, {
+        host,
+        controlPort: 21,
+        passive: [[60000, 65535]],
+        activePorts: [[50000, 50009]],
+        side: 'client',
+      }).flows[2]!;
+    expect(run('2001:db8::10')).toMatchObject({ flow: 'active', direction: 'inbound', verdict: 'allow' });
+    expect(run('2001:db8::99')).toMatchObject({ verdict: 'block', blockedPorts: [[50000, 50009]] });
+  });
+
+  it('the server side: control and passive arrive, so input chains and inbound rules decide', () => {
+    const v = ftpVerdicts(parseDump(fixture('allow.nft'), 'nft'), {
+      host: SERVER,
+      controlPort: 21,
+      passive: [[60000, 65535]],
+      side: 'server',
+    });
+    expect(v.flows.map((f) => [f.flow, f.direction, f.verdict])).toEqual([
+      ['control', 'inbound', 'block'],
+      ['passive', 'inbound', 'block'],
+    ]);
+  });
+
+  it('a rule on an interface other than loopback makes the verdict unknown, not a guess', () => {
+    const text = fixture('block-range.nft').replace(
+      'ip daddr 203.0.113.10 tcp dport',
+      'oifname "wg0" ip daddr 203.0.113.10 tcp dport',
+    );
+    const passive = ftpVerdicts(parseDump(text, 'nft'), {
+      host: SERVER,
+      controlPort: 21,
+      passive: [[60000, 65535]],
+      side: 'client',
+    }).flows[1]!;
+    expect(passive).toMatchObject({ verdict: 'unknown', blockedPorts: [], unknownPorts: [[60000, 65535]] });
+    expect(passive.rules.find((r) => r.action === 'block')?.certain).toBe(false);
+  });
+
+  it('Windows: a profile-limited rule decides only when --profile names that profile', () => {
+    const text = fixture('powershell-block-subrange.json').replace('"Profile": "Any"', '"Profile": "Public"');
+    const run = (profile?: 'public' | 'domain') =>
+      ftpVerdicts(parseDump(text, 'powershell'), {
+        host: SERVER,
+        controlPort: 21,
+        passive: [[60000, 65535]],
+        side: 'client',
+        profile,
+      }).flows[1]!.verdict;
+    expect([run('public'), run('domain'), run()]).toEqual(['block', 'allow', 'unknown']);
+  });
+
+  it('an unreadable line is named', () => {
+    expect(() => parseDump('*filter\n:INPUT ACCEPT [0:0]\n-X INPUT\nCOMMIT\n', 'iptables-save')).toThrow(/line 3/);
+    expect(() => parseDump('table inet f {\n  chain c {\n', 'nft')).toThrow(/never closed/);
+    expect(() => parseDump('{"nftables": [\n  {"chain": }\n]}', 'nft-json')).toThrow(/line 2/);
+    expect(() => parseDump('pass out all\nfrobnicate everything\n', 'pfctl')).toThrow(/line 2/);
+    expect(() => parseDump('Rule Name: x\n@@@\n', 'netsh')).toThrow(/line 2/);
+  });
+});
