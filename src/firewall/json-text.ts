@@ -5,6 +5,11 @@ import { DumpParseError, type DumpFormat } from './rule-model.js';
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
 
+/** A JSON value as text: scalars as they are, anything else as JSON. */
+export function scalar(v: Json | undefined): string {
+  return v !== null && typeof v === 'object' ? JSON.stringify(v) : String(v);
+}
+
 export function isObject(v: Json | undefined): v is JsonObject {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

@@ -1,5 +1,5 @@
 import { normalise, type PortSet } from '../diagnosis/port-set.js';
-import { isObject, parseJsonDump, type Json, type JsonObject } from './json-text.js';
+import { isObject, parseJsonDump, scalar, type Json, type JsonObject } from './json-text.js';
 import { parsePortList } from './port-text.js';
 import { DumpParseError, type Chain, type ChainDump, type Rule } from './rule-model.js';
 
@@ -26,8 +26,8 @@ function jsonAddresses(right: Json | undefined): string[] | undefined {
   if (typeof right === 'string') return right.startsWith('@') ? undefined : [right];
   if (isObject(right)) {
     const prefix = right.prefix;
-    if (isObject(prefix)) return [`${String(prefix.addr)}/${String(prefix.len)}`];
-    if (Array.isArray(right.range)) return [`${String(right.range[0])}-${String(right.range[1])}`];
+    if (isObject(prefix)) return [`${scalar(prefix.addr)}/${scalar(prefix.len)}`];
+    if (Array.isArray(right.range)) return [`${scalar(right.range[0])}-${scalar(right.range[1])}`];
     if (Array.isArray(right.set)) {
       const parts = right.set.map(jsonAddresses);
       return parts.every((p) => p !== undefined) ? parts.flat() : undefined;
@@ -38,11 +38,11 @@ function jsonAddresses(right: Json | undefined): string[] | undefined {
 
 /** A JSON expression value written the way `nft list ruleset` prints it. */
 function valueText(v: Json | undefined): string {
-  if (v === undefined || v === null || typeof v !== 'object') return String(v);
+  if (v === undefined || v === null || typeof v !== 'object') return scalar(v);
   if (Array.isArray(v)) return `{ ${v.map(valueText).join(', ')} }`;
   if (Array.isArray(v.range)) return `${valueText(v.range[0])}-${valueText(v.range[1])}`;
   if (Array.isArray(v.set)) return `{ ${v.set.map(valueText).join(', ')} }`;
-  if (isObject(v.prefix)) return `${String(v.prefix.addr)}/${String(v.prefix.len)}`;
+  if (isObject(v.prefix)) return `${scalar(v.prefix.addr)}/${scalar(v.prefix.len)}`;
   return JSON.stringify(v);
 }
 
@@ -66,7 +66,7 @@ function ruleFromJson(r: JsonObject, position: number): Rule {
       if (verdict === 'drop' || verdict === 'reject') rule.blockHow = verdict;
       const target = isObject(e[verdict]) ? (e[verdict] as JsonObject).target : undefined;
       if (typeof target === 'string') rule.target = target;
-      words.push(target ? `${verdict} ${String(target)}` : verdict);
+      words.push(target ? `${verdict} ${scalar(target)}` : verdict);
       continue;
     }
     const m = e.match;
@@ -83,11 +83,11 @@ function ruleFromJson(r: JsonObject, position: number): Rule {
     const meta = isObject(left?.meta) ? left.meta : undefined;
     const op = typeof m.op === 'string' ? m.op : '==';
     const leftText = payload
-      ? `${String(payload.protocol)} ${String(payload.field)}`
+      ? `${scalar(payload.protocol)} ${scalar(payload.field)}`
       : ct
-        ? `ct ${String(ct.key)}`
+        ? `ct ${scalar(ct.key)}`
         : meta
-          ? `meta ${String(meta.key)}`
+          ? `meta ${scalar(meta.key)}`
           : valueText(left ?? null);
     words.push(`${leftText} ${op === '==' || op === 'in' ? '' : `${op} `}${valueText(m.right)}`);
     if (op !== '==' && op !== 'in') {
@@ -99,19 +99,19 @@ function ruleFromJson(r: JsonObject, position: number): Rule {
       else if (payload.protocol !== 'th') rule.proto = 'other';
       const ports = jsonPorts(m.right);
       if (ports) rule[payload.field === 'dport' ? 'dstPorts' : 'srcPorts'] = ports;
-      else rule.unknown.push(`${String(payload.field)} ${valueText(m.right)}`);
+      else rule.unknown.push(`${scalar(payload.field)} ${valueText(m.right)}`);
     } else if (payload && (payload.field === 'daddr' || payload.field === 'saddr')) {
       rule.family = payload.protocol === 'ip6' ? 6 : 4;
       const addrs = jsonAddresses(m.right);
       if (addrs) rule[payload.field === 'daddr' ? 'dst' : 'src'] = addrs;
-      else rule.unknown.push(`${String(payload.field)} ${valueText(m.right)}`);
+      else rule.unknown.push(`${scalar(payload.field)} ${valueText(m.right)}`);
     } else if (ct && ct.key === 'state') {
-      const states = (Array.isArray(m.right) ? m.right : [m.right]).map(String);
+      const states = (Array.isArray(m.right) ? m.right : [m.right]).map((x) => scalar(x));
       rule.newConnections = states.includes('new') || states.includes('untracked');
     } else if (meta && meta.key === 'l4proto') {
       const protos = (
         Array.isArray(m.right) ? m.right : isObject(m.right) && Array.isArray(m.right.set) ? m.right.set : [m.right]
-      ).map(String);
+      ).map((x) => scalar(x));
       rule.proto = protos.includes('tcp') || protos.includes('6') ? 'tcp' : 'other';
     } else if (meta && (meta.key === 'oifname' || meta.key === 'iifname') && m.right === 'lo') {
       rule.loopbackOnly = true;
@@ -123,7 +123,7 @@ function ruleFromJson(r: JsonObject, position: number): Rule {
       rule.unknown.push(leftText);
     }
   }
-  rule.text = `${String(r.family)} ${String(r.table)} ${String(r.chain)}: ${words.join(' ').replace(/\s+/g, ' ')}`;
+  rule.text = `${scalar(r.family)} ${scalar(r.table)} ${scalar(r.chain)}: ${words.join(' ').replace(/\s+/g, ' ')}`;
   return rule;
 }
 
@@ -136,11 +136,11 @@ export function parseNftJson(text: string): ChainDump {
     if (!isObject(item)) continue;
     const c = item.chain;
     if (isObject(c)) {
-      const family = String(c.family);
+      const family = scalar(c.family);
       const hook = typeof c.hook === 'string' ? c.hook : undefined;
-      chains.set(`${family} ${String(c.table)} ${String(c.name)}`, {
-        name: String(c.name),
-        table: `${family} ${String(c.table)}`,
+      chains.set(`${family} ${scalar(c.table)} ${scalar(c.name)}`, {
+        name: scalar(c.name),
+        table: `${family} ${scalar(c.table)}`,
         family: family === 'ip' ? 4 : family === 'ip6' ? 6 : 'both',
         hook:
           hook === undefined
@@ -153,15 +153,15 @@ export function parseNftJson(text: string): ChainDump {
         priority: typeof c.prio === 'number' ? c.prio : 0,
         policy: c.policy === 'accept' || c.policy === 'drop' ? c.policy : undefined,
         header: hook
-          ? `chain ${String(c.name)} { type ${String(c.type)} hook ${hook} priority ${String(c.prio)}; policy ${String(c.policy)}; }`
-          : `chain ${String(c.name)}`,
+          ? `chain ${scalar(c.name)} { type ${scalar(c.type)} hook ${hook} priority ${scalar(c.prio)}; policy ${scalar(c.policy)}; }`
+          : `chain ${scalar(c.name)}`,
         line: 1,
         rules: [],
       });
     }
     const r = item.rule;
     if (isObject(r)) {
-      const chain = chains.get(`${String(r.family)} ${String(r.table)} ${String(r.chain)}`);
+      const chain = chains.get(`${scalar(r.family)} ${scalar(r.table)} ${scalar(r.chain)}`);
       if (chain) chain.rules.push(ruleFromJson(r, chain.rules.length + 1));
     }
   }

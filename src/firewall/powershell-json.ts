@@ -1,4 +1,4 @@
-import { isObject, lineAt, parseJsonDump, type Json, type JsonObject } from './json-text.js';
+import { isObject, lineAt, parseJsonDump, scalar, type Json, type JsonObject } from './json-text.js';
 import { DumpParseError, type WindowsDump, type WindowsProfile } from './rule-model.js';
 import { profilePolicy, profilesOf, windowsRule, type WindowsRuleFields } from './windows-rule.js';
 
@@ -15,12 +15,12 @@ import { profilePolicy, profilesOf, windowsRule, type WindowsRuleFields } from '
 function text(v: Json | undefined): string | undefined {
   if (v === undefined || v === null) return undefined;
   if (isObject(v) && 'value' in v) return text(v.value);
-  return String(v);
+  return scalar(v);
 }
 
 function list(v: Json | undefined): string[] | undefined {
   if (v === undefined || v === null) return undefined;
-  return Array.isArray(v) ? v.map((x) => String(x)) : [String(v)];
+  return Array.isArray(v) ? v.map((x) => scalar(x)) : [scalar(v)];
 }
 
 function asArray(v: Json | undefined): Json[] {

@@ -42,10 +42,7 @@ export interface ConnectFailure {
  * The same errno means different things per system: Windows and macOS have their own tables
  * (connect-outcome-platforms.ts); every other system reads the Linux one.
  */
-export function classifyConnectError(
-  err: ConnectFailure | unknown,
-  platform: NodeJS.Platform = process.platform,
-): ConnectState {
+export function classifyConnectError(err: unknown, platform: NodeJS.Platform = process.platform): ConnectState {
   if (typeof err !== 'object' || err === null) return 'local-error';
   const facts = err as ConnectFailure & { code?: unknown };
   if (facts.aborted === true) return 'aborted';

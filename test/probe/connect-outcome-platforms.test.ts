@@ -42,6 +42,6 @@ describe('classifyConnectError per platform', () => {
     expect(MACOS_ERRNO.ECONNREFUSED!.cause).toMatch(/reset.*ICMP port.*cannot be told apart/);
     expect(WINDOWS_ERRNO.EACCES!.cause).toMatch(/never an ICMP reject/);
     for (const table of [WINDOWS_ERRNO, MACOS_ERRNO])
-      for (const [errno, m] of Object.entries(table)) expect(m.source, errno).not.toBe('');
+      expect(Object.values(table).filter((m) => m.source === '')).toEqual([]);
   });
 });
