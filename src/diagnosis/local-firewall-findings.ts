@@ -1,3 +1,4 @@
+import { classifyAddress } from '../ftp/address-class.js';
 import type { ObservationLog } from '../probe/observation.js';
 import { rangesText } from './connect-facts.js';
 import type { Finding } from './finding.js';
@@ -42,6 +43,24 @@ function howToCheck(platform: string): string {
   return "Check this computer's firewall (run as root so ftpdoctor can read it): sudo nft list ruleset, or sudo iptables-save.";
 }
 
+/**
+ * What else on this computer can stop the flow: the reader's advisories (StatefulFTP, other
+ * security products, the Application Firewall), and on macOS the Local Network privacy setting,
+ * which stops a GUI FTP client talking to a local-network server while a terminal tool passes
+ * (Apple Platform Security, "Local network privacy").
+ */
+function otherLocalCauses(log: ObservationLog, remote: string | undefined): string[] {
+  const local = log.localFirewall;
+  const out = (local?.advisories ?? []).map((a) => `Also on this computer: ${a}.`);
+  const platform = local?.platform ?? log.environment.os;
+  const cls = remote ? classifyAddress(remote) : undefined;
+  if (/darwin|macos/i.test(platform) && (cls === 'private' || cls === 'link-local'))
+    out.push(
+      'macOS Local Network privacy can block a GUI FTP client from this local-network server while a terminal tool (like ftpdoctor) gets through: allow the app in System Settings › Privacy & Security › Local Network.',
+    );
+  return out;
+}
+
 export function localFirewallFindings(log: ObservationLog, findings: Finding[]): Finding[] {
   const local = log.localFirewall;
   const blocking = findings.flatMap((f) => {
@@ -49,6 +68,7 @@ export function localFirewallFindings(log: ObservationLog, findings: Finding[]):
     return found ? [{ f, ...found }] : [];
   });
   if (blocking.length === 0) return [];
+  for (const { f, flow } of blocking) f.fix.push(...otherLocalCauses(log, flow.remote));
   if (!local?.readable || !local.ruleset) {
     const step = howToCheck(local?.platform ?? log.environment.os);
     for (const { f } of blocking) f.fix.push(step);

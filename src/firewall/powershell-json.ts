@@ -93,6 +93,8 @@ export function parsePowershellJson(source: string): WindowsDump {
   if (isObject(data) && !Array.isArray(data)) {
     for (const r of asArray(data.Rules)) items.push(r);
     for (const p of asArray(data.Profiles)) items.push(p);
+    const products = asArray(data.Products).flatMap((p) => (typeof p === 'string' && p !== '' ? [p] : []));
+    if (products.length > 0) dump.products = products;
     if (data.StatefulFtp !== undefined) dump.statefulFtp = /^(1|true|enabled?)$/i.test(text(data.StatefulFtp) ?? '');
   }
   let from = 0;

@@ -94,6 +94,8 @@ export interface WindowsDump {
   profiles: WindowsProfileState[];
   /** StatefulFTP (netsh advfirewall show global): Windows Firewall's own FTP helper. */
   statefulFtp?: boolean;
+  /** Firewall and antivirus products registered with Windows Security Center (SecurityCenter2). */
+  products?: string[];
 }
 
 export interface PfDump {
