@@ -1,4 +1,5 @@
-import { evaluateFlow, type Decider } from '../firewall/evaluate.js';
+import { evaluateFlow } from '../firewall/evaluate.js';
+import { rulesOf } from '../firewall/ftp-verdicts.js';
 import type { FirewallDump } from '../firewall/rule-model.js';
 import { familyOf } from '../firewall/fix-text.js';
 import type { BlockedFlow } from './firewall-examples.js';
@@ -29,29 +30,14 @@ export function matchBlockedFlow(dump: FirewallDump, flow: BlockedFlow): RuleMat
     ...(flow.direction === 'outbound' ? { dst: flow.remote } : { src: flow.remote }),
     ports: normalise(flow.ports),
   });
-  const matches = new Map<string, RuleMatch>();
-  const add = (d: Decider, ports: PortSet, uncertain: boolean): void => {
-    if (d.action !== 'block') return;
-    const key = `${d.line}\u0000${d.text}`;
-    const seen = matches.get(key);
-    if (seen) {
-      seen.ports = normalise([...seen.ports, ...ports]);
-      seen.uncertain &&= uncertain;
-      return;
-    }
-    matches.set(key, {
-      text: d.text,
-      ...(d.chain !== undefined ? { chain: d.chain } : {}),
-      by: d.by === 'rule' ? 'rule' : 'policy',
-      verdict: d.how ?? 'drop',
-      ports,
-      uncertain,
-    });
-  };
-  for (const s of segments) {
-    if (s.verdict === 'allow') continue;
-    add(s.decider, s.ports, s.verdict === 'unknown');
-    for (const d of s.doubts) add(d, s.ports, true);
-  }
-  return [...matches.values()];
+  return rulesOf(segments.filter((s) => s.verdict !== 'allow'))
+    .filter((r) => r.action === 'block')
+    .map((r) => ({
+      text: r.text,
+      ...(r.chain !== undefined ? { chain: r.chain } : {}),
+      by: r.by === 'rule' ? 'rule' : 'policy',
+      verdict: r.how ?? 'drop',
+      ports: r.ports,
+      uncertain: !r.certain,
+    }));
 }

@@ -287,8 +287,12 @@ function windowsDefault(dump: WindowsDump, flow: Flow, notes: string[]): Segment
   ];
 }
 
-function evaluateWindows(dump: WindowsDump, flow: Flow): FlowEvaluation {
+function evaluateWindows(dump: WindowsDump, asked: Flow): FlowEvaluation {
   const notes: string[] = [];
+  const only = dump.activeProfiles?.length === 1 ? dump.activeProfiles[0] : undefined;
+  if (!asked.profile && only)
+    notes.push(`the connected network's profile is ${only} (Get-NetConnectionProfile): its rules and default decide`);
+  const flow = { ...asked, profile: asked.profile ?? only };
   const relevant = dump.profiles.filter((p) => !flow.profile || p.profile === flow.profile);
   if (relevant.length > 0 && relevant.every((p) => !p.on)) {
     const p = relevant[0]!;

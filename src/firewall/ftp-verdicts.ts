@@ -25,6 +25,8 @@ export interface FtpFlowOptions {
 export interface RuleReport {
   text: string;
   action: 'allow' | 'block';
+  /** How a block answers, when the rule says: silently (drop) or with a reset or ICMP error (reject). */
+  how?: 'drop' | 'reject';
   by: 'rule' | 'default';
   line: number;
   position?: number;
@@ -54,7 +56,8 @@ export interface FirewallVerdicts {
   notes: string[];
 }
 
-function rulesOf(segments: Segment[]): RuleReport[] {
+/** The rules and defaults that decide (or may decide) the segments, each once with all its ports; blocking ones first. */
+export function rulesOf(segments: Segment[]): RuleReport[] {
   const byKey = new Map<string, RuleReport>();
   const add = (d: Decider, ports: PortSet, certain: boolean): void => {
     const key = `${d.line}\u0000${d.text}`;
@@ -67,6 +70,7 @@ function rulesOf(segments: Segment[]): RuleReport[] {
     byKey.set(key, {
       text: d.text,
       action: d.action,
+      ...(d.how ? { how: d.how } : {}),
       by: d.by,
       line: d.line,
       ...(d.position !== undefined ? { position: d.position } : {}),

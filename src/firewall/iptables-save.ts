@@ -91,8 +91,6 @@ function ruleFromArgs(args: string[], line: number, position: number, text: stri
           rule.target = value;
         }
         break;
-      default:
-        break;
     }
   }
   return rule;

@@ -37,6 +37,7 @@ function fieldsOf(block: Block): WindowsRuleFields {
     program: get('Program'),
     service: get('Service'),
     interfaceTypes: get('InterfaceTypes'),
+    security: get('Security'),
   };
 }
 

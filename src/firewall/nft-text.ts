@@ -90,7 +90,7 @@ export function nftRuleFromText(text: string, line: number, position: number): R
   }
   if (/\b(?:udp|icmp|icmpv6|sctp|dccp|esp|ah|igmp)\b/.test(text) && !/\btcp\b/.test(text)) rule.proto = 'other';
   else if (/\btcp\b/.test(text)) rule.proto = 'tcp';
-  const state = /\bct state \{?\s*([\w,\s]+?)\s*\}?(?:\s|$)/.exec(text)?.[1];
+  const state = new RegExp(String.raw`\bct state ${VALUE}`).exec(text)?.[1];
   if (state !== undefined && !/\bnew\b|\buntracked\b/.test(state)) rule.newConnections = false;
   return rule;
 }

@@ -159,8 +159,6 @@ function pfRule(text: string, line: number, position: number): Rule {
         rule.unknown.push(`${word} ${w[i + 1] ?? ''}`.trim());
         i++;
         break;
-      default:
-        break;
     }
   }
   return rule;

@@ -95,6 +95,12 @@ export function parsePowershellJson(source: string): WindowsDump {
     for (const p of asArray(data.Profiles)) items.push(p);
     const products = asArray(data.Products).flatMap((p) => (typeof p === 'string' && p !== '' ? [p] : []));
     if (products.length > 0) dump.products = products;
+    // NetworkCategory of Get-NetConnectionProfile: Public, Private or DomainAuthenticated.
+    const active = asArray(data.ActiveProfiles).flatMap((p): WindowsProfile[] => {
+      const t = typeof p === 'string' ? p.toLowerCase() : '';
+      return t === 'public' || t === 'private' ? [t] : t.startsWith('domain') ? ['domain'] : [];
+    });
+    if (active.length > 0) dump.activeProfiles = [...new Set(active)];
     if (data.StatefulFtp !== undefined) dump.statefulFtp = /^(1|true|enabled?)$/i.test(text(data.StatefulFtp) ?? '');
   }
   let from = 0;

@@ -96,6 +96,8 @@ export interface WindowsDump {
   statefulFtp?: boolean;
   /** Firewall and antivirus products registered with Windows Security Center (SecurityCenter2). */
   products?: string[];
+  /** The profiles of the connected networks (Get-NetConnectionProfile NetworkCategory). */
+  activeProfiles?: WindowsProfile[];
 }
 
 export interface PfDump {

@@ -23,6 +23,7 @@ export interface WindowsRuleFields {
   program?: string;
   service?: string;
   interfaceTypes?: string;
+  security?: string;
 }
 
 const isAny = (values: string[] | undefined): boolean =>
@@ -89,26 +90,21 @@ export function windowsRule(f: WindowsRuleFields, line: number, position: number
   const outbound = f.direction === 'outbound';
   const [dstPorts, srcPorts] = outbound ? [f.remotePort, f.localPort] : [f.localPort, f.remotePort];
   const [dst, src] = outbound ? [f.remoteIp, f.localIp] : [f.localIp, f.remoteIp];
-  for (const [field, values] of [
-    ['dstPorts', dstPorts],
-    ['srcPorts', srcPorts],
-  ] as const) {
-    const p = portsOf(values);
-    if (p === 'unknown')
-      rule.unknown.push(`${field === 'dstPorts' ? 'destination' : 'source'} port ${values!.join(',')}`);
-    else if (p) rule[field] = p;
-  }
-  for (const [field, values] of [
-    ['dst', dst],
-    ['src', src],
-  ] as const) {
-    const a = addressesOf(values);
-    if (a === 'unknown')
-      rule.unknown.push(`${field === 'dst' ? 'destination' : 'source'} address ${values!.join(',')}`);
-    else if (a) rule[field] = a;
+  const conditions = [
+    ['dstPorts', 'destination port', dstPorts, portsOf],
+    ['srcPorts', 'source port', srcPorts, portsOf],
+    ['dst', 'destination address', dst, addressesOf],
+    ['src', 'source address', src, addressesOf],
+  ] as const;
+  for (const [field, what, values, parse] of conditions) {
+    const v = parse(values);
+    if (v === 'unknown') rule.unknown.push(`${what} ${values!.join(',')}`);
+    else if (v) Object.assign(rule, { [field]: v });
   }
   if (f.program && !/^any$/i.test(f.program.trim())) rule.unknown.push(`program ${f.program.trim()}`);
   if (f.service && !/^any$/i.test(f.service.trim())) rule.unknown.push(`service ${f.service.trim()}`);
+  // "Allow the connection if it is secure": only IPsec-authenticated traffic matches.
+  if (f.security && !/^notrequired$/i.test(f.security.trim())) rule.unknown.push(`security ${f.security.trim()}`);
   if (f.interfaceTypes && !/^any$/i.test(f.interfaceTypes.trim()))
     rule.unknown.push(`interface type ${f.interfaceTypes.trim()}`);
   return rule;

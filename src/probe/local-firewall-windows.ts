@@ -30,9 +30,10 @@ export const POWERSHELL_SCRIPT = [
   '$profiles = @(Get-NetFirewallProfile @s | ForEach-Object { [pscustomobject]@{ Name = "$($_.Name)";',
   '  Enabled = "$($_.Enabled)"; DefaultInboundAction = "$($_.DefaultInboundAction)"; DefaultOutboundAction = "$($_.DefaultOutboundAction)" } })',
   '$ftp = "$((Get-NetFirewallSetting @s).EnableStatefulFtp)"',
+  '$active = @(Get-NetConnectionProfile -ErrorAction SilentlyContinue | ForEach-Object { "$($_.NetworkCategory)" })',
   '$products = @(try { foreach ($c in @("FirewallProduct", "AntiVirusProduct")) {',
   '  Get-CimInstance -Namespace root/SecurityCenter2 -ClassName $c -ErrorAction Stop | ForEach-Object { "$($_.displayName)" } } } catch { })',
-  '[pscustomobject]@{ Rules = $rules; Profiles = $profiles; StatefulFtp = $ftp; Products = $products } | ConvertTo-Json -Depth 4 -Compress',
+  '[pscustomobject]@{ Rules = $rules; Profiles = $profiles; StatefulFtp = $ftp; Products = $products; ActiveProfiles = $active } | ConvertTo-Json -Depth 4 -Compress',
 ].join('\n');
 
 const POWERSHELL_ARGS = ['-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Bypass', '-Command', POWERSHELL_SCRIPT];

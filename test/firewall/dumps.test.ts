@@ -175,3 +175,22 @@ describe('ftpdoctor firewall over the fixtures', () => {
     expect(() => parseDump('Rule Name: x\n@@@\n', 'netsh')).toThrow(/line 2/);
   });
 });
+
+describe('Windows: the active profile from the dump', () => {
+  it('ActiveProfiles (Get-NetConnectionProfile) settles a profile-limited rule without --profile', () => {
+    const json = JSON.parse(fixture('powershell-block-subrange.json')) as Array<Record<string, unknown>>;
+    const rules = json.map((r) => ({ ...r, Profile: 'Public' }));
+    const run = (active: string[]) =>
+      ftpVerdicts(parseDump(JSON.stringify({ Rules: rules, ActiveProfiles: active }), 'powershell'), {
+        host: SERVER,
+        controlPort: 21,
+        passive: [[60000, 65535]],
+        side: 'client',
+      }).flows[1]!.verdict;
+    expect([run(['Public']), run(['DomainAuthenticated']), run(['Public', 'Private'])]).toEqual([
+      'block',
+      'allow',
+      'unknown',
+    ]);
+  });
+});
