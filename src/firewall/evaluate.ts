@@ -10,11 +10,12 @@ import type { Chain, ChainDump, FirewallDump, PfDump, Rule, WindowsDump, Windows
  * Each firewall keeps its own order of evaluation:
  * - nftables and iptables: each filter base chain of the hook in priority order, first match in
  *   a chain, jump/goto/return into and out of regular chains, the chain policy for what falls off
- *   the end; an accept ends only the current base chain, a drop ends everything (nft(8),
- *   "VERDICT STATEMENT"; iptables(8), "TARGETS"; nftables wiki, "Configuring chains").
- * - Windows Firewall: a matching block rule beats any allow rule, an allow rule beats the profile's
- *   default action (MS-FASP 2.2.34 FW_RULE_ACTION: "block rules take precedence over allow rules";
- *   Microsoft Learn, "Windows Firewall rules": explicit allow rules take precedence over the default block).
+ *   the end; an accept ends only the current base chain ("another forward base chain that has a
+ *   higher priority number" may still drop), a drop ends everything (nft(8), "VERDICT STATEMENT";
+ *   iptables(8), "TARGETS").
+ * - Windows Firewall: a matching block rule beats any allow rule (MS-FASP 2.2.34 FW_RULE_ACTION:
+ *   "block rules take precedence over allow rules"); traffic no rule matches meets the profile's
+ *   default action (INetFwPolicy2 DefaultInboundAction / DefaultOutboundAction).
  * - pf: the last matching rule decides unless a matching rule says `quick`; no match passes
  *   (OpenBSD PF FAQ, "Packet Filtering"; pf.conf(5)).
  */
@@ -246,9 +247,15 @@ const PROFILE_NAMES: readonly WindowsProfile[] = ['domain', 'private', 'public']
 
 function windowsDefault(dump: WindowsDump, flow: Flow, notes: string[]): Segment[] {
   const key = flow.direction === 'outbound' ? 'outbound' : 'inbound';
-  if (dump.profiles.length === 0) {
-    // Windows Firewall's shipped defaults (Microsoft Learn, "Windows Firewall overview"): block inbound, allow outbound.
-    notes.push('the dump has no profile settings: assumed the Windows defaults (block inbound, allow outbound)');
+  const relevant = dump.profiles.filter((p) =>
+    flow.profile ? p.profile === flow.profile : PROFILE_NAMES.includes(p.profile),
+  );
+  if (relevant.length === 0) {
+    // The shipped defaults (Microsoft Learn, INetFwPolicy2 DefaultInboundAction "Block by default",
+    // DefaultOutboundAction "Allow by default").
+    notes.push(
+      'the dump has no settings for this profile: assumed the Windows defaults (block inbound, allow outbound)',
+    );
     const action = key === 'outbound' ? 'allow' : 'block';
     return [
       {
@@ -264,16 +271,12 @@ function windowsDefault(dump: WindowsDump, flow: Flow, notes: string[]): Segment
       },
     ];
   }
-  const relevant = dump.profiles.filter((p) =>
-    flow.profile ? p.profile === flow.profile : PROFILE_NAMES.includes(p.profile),
-  );
   const deciders = relevant.map((p): Decider => ({
     text: p.text,
     line: p.line,
     by: 'default',
     action: !p.on || p[key] === 'allow' ? 'allow' : 'block',
   }));
-  if (deciders.length === 0) return [];
   const first = deciders[0]!;
   const agree = deciders.every((d) => d.action === first.action);
   if (!agree) notes.push('the profiles differ in their default: give --profile to say which network profile is active');

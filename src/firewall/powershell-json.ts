@@ -111,7 +111,7 @@ export function parsePowershellJson(source: string): WindowsDump {
       if (name !== 'domain' && name !== 'private' && name !== 'public') continue;
       const at = lineAt(source, `"${text(item.Name) ?? ''}"`, from);
       from = at.next;
-      // NotConfigured falls back to the built-in defaults: block inbound, allow outbound.
+      // NotConfigured falls back to the built-in defaults (INetFwPolicy2: inbound Block, outbound Allow by default).
       const inbound = defaultAction(item.DefaultInboundAction, 'block');
       const outbound = defaultAction(item.DefaultOutboundAction, 'allow');
       const on = enabledOf(item.Enabled);
