@@ -36,7 +36,7 @@ export const WINDOWS_ERRNO: Readonly<Record<string, ErrnoMeaning>> = {
     state: 'local-error',
     cause:
       'this computer refused to send: a Windows Filtering Platform rule (Windows Firewall or another security product) blocked the connection locally; no packet left, so it is never an ICMP reject',
-    source: `${LIBUV_WIN}: STATUS_ACCESS_DENIED -> WSAEACCES -> EACCES; Microsoft Learn, Windows Sockets Error Codes: WSAEACCES "An attempt was made to access a socket in a way forbidden by its access permissions"`,
+    source: `${LIBUV_WIN}: STATUS_ACCESS_DENIED -> WSAEACCES -> EACCES; Microsoft Learn, Application Layer Enforcement: WFP's ALE layers "authorize inbound and outbound connection creation"; that a Windows Firewall block there surfaces as this error is the issue's measurement on Windows, not re-checked here`,
   },
   EHOSTUNREACH: {
     state: 'icmp-reject',
