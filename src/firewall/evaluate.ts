@@ -254,7 +254,7 @@ function windowsDefault(dump: WindowsDump, flow: Flow, notes: string[]): Segment
     // The shipped defaults (Microsoft Learn, INetFwPolicy2 DefaultInboundAction "Block by default",
     // DefaultOutboundAction "Allow by default").
     notes.push(
-      'the dump has no settings for this profile: assumed the Windows defaults (block inbound, allow outbound)',
+      `the dump has no ${dump.profiles.length === 0 ? 'profile settings' : `settings for the ${flow.profile} profile`}: assumed the Windows defaults (block inbound, allow outbound)`,
     );
     const action = key === 'outbound' ? 'allow' : 'block';
     return [

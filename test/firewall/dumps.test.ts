@@ -194,3 +194,84 @@ describe('Windows: the active profile from the dump', () => {
     ]);
   });
 });
+
+describe('order of evaluation, rule by rule', () => {
+  const passive = (text: string, format: DumpFormat, host = SERVER) =>
+    ftpVerdicts(parseDump(text, format), { host, controlPort: 21, passive: [[60000, 65535]], side: 'client' })
+      .flows[1]!;
+
+  it('nftables: an accept ends only its base chain; a later base chain of the hook can still drop', () => {
+    const text = [
+      'table inet a {',
+      '\tchain out {',
+      '\t\ttype filter hook output priority filter; policy accept;',
+      '\t\ttcp dport 60000-65535 accept',
+      '\t}',
+      '}',
+      'table ip b {',
+      '\tchain out {',
+      '\t\ttype filter hook output priority 10; policy accept;',
+      '\t\ttcp dport 64000-65535 drop',
+      '\t}',
+      '}',
+    ].join('\n');
+    expect(passive(text, 'nft')).toMatchObject({ verdict: 'block', blockedPorts: [[64000, 65535]] });
+  });
+
+  it('iptables: goto does not come back, RETURN does', () => {
+    const dump = (jump: string) =>
+      [
+        '*filter',
+        ':OUTPUT ACCEPT [0:0]',
+        ':SUB - [0:0]',
+        `-A OUTPUT -p tcp ${jump} SUB`,
+        '-A OUTPUT -p tcp --dport 60000:65535 -j DROP',
+        '-A SUB -p tcp --dport 60000:60999 -j ACCEPT',
+        'COMMIT',
+      ].join('\n');
+    expect(passive(dump('-j'), 'iptables-save').blockedPorts).toEqual([[61000, 65535]]);
+    expect(passive(dump('-g'), 'iptables-save')).toMatchObject({ verdict: 'allow', blockedPorts: [] });
+  });
+
+  it('pf: quick stops at the first match; without quick the last match wins', () => {
+    const rules = (quick: string) =>
+      [
+        `block drop out ${quick}proto tcp from any to any port 60000:65535`,
+        'pass out proto tcp from any to any port 60000:65535',
+      ].join('\n');
+    expect(passive(rules('quick '), 'pfctl').verdict).toBe('block');
+    expect(passive(rules(''), 'pfctl').verdict).toBe('allow');
+  });
+
+  it('pf: a later rule on an unknown interface makes a block unknown; an earlier one does not', () => {
+    const later = [
+      'block drop out proto tcp from any to any port 60000:65535',
+      'pass out on en0 proto tcp from any to any',
+    ].join('\n');
+    const earlier = [
+      'pass out on en0 proto tcp from any to any',
+      'block drop out proto tcp from any to any port 60000:65535',
+    ].join('\n');
+    expect(passive(later, 'pfctl').verdict).toBe('unknown');
+    expect(passive(earlier, 'pfctl').verdict).toBe('block');
+  });
+
+  it('Windows: a block rule limited to another address does not apply; a program-bound one may', () => {
+    const rule = (extra: Record<string, string>) =>
+      JSON.stringify([
+        {
+          DisplayName: 'b',
+          Enabled: 'True',
+          Direction: 'Outbound',
+          Action: 'Block',
+          Protocol: 'TCP',
+          RemotePort: '60000-65535',
+          ...extra,
+        },
+      ]);
+    expect(passive(rule({ RemoteAddress: '198.51.100.0/24' }), 'powershell').verdict).toBe('allow');
+    expect(
+      passive(rule({ Program: 'C:\\\\Program Files\\\\FileZilla FTP Client\\\\filezilla.exe' }), 'powershell').verdict,
+    ).toBe('unknown');
+  });
+});
