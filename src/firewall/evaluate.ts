@@ -46,6 +46,8 @@ export interface Decider {
   by: 'rule' | 'default';
   action: 'allow' | 'block';
   how?: 'drop' | 'reject';
+  /** Conditions of the rule the dump cannot settle. */
+  unsettled?: string[];
 }
 
 export interface Segment {
@@ -157,6 +159,7 @@ function ruleDecider(rule: Rule, action: 'allow' | 'block', chain?: Chain): Deci
     by: 'rule',
     action,
     ...(action === 'block' && rule.blockHow ? { how: rule.blockHow } : {}),
+    ...(rule.unknown.length > 0 ? { unsettled: rule.unknown } : {}),
   };
 }
 

@@ -35,6 +35,8 @@ export interface RuleReport {
   ports: PortSet;
   /** False for a rule whose conditions the dump cannot settle. */
   certain: boolean;
+  /** The conditions it cannot settle (interface, program, named set…). */
+  unsettled?: string[];
 }
 
 export interface FlowVerdict {
@@ -77,6 +79,7 @@ export function rulesOf(segments: Segment[]): RuleReport[] {
       ...(d.chain !== undefined ? { chain: d.chain } : {}),
       ports,
       certain,
+      ...(d.unsettled ? { unsettled: d.unsettled } : {}),
     });
   };
   const order = { block: 0, unknown: 1, allow: 2 };

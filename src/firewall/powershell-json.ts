@@ -141,7 +141,13 @@ export function parsePowershellJson(source: string): WindowsDump {
       f.remoteIp ? `RemoteAddress ${f.remoteIp.join(',')}` : '',
       f.program && !/^any$/i.test(f.program) ? `Program ${f.program}` : '',
     ].filter(Boolean);
-    dump.rules.push(windowsRule(f, at.line, dump.rules.length + 1, quote.join('; ')));
+    const rule = windowsRule(f, at.line, dump.rules.length + 1, quote.join('; '));
+    // Get-NetFirewallRule alone carries no ports or addresses: such a rule is not known to cover everything.
+    if (field(item, 'RemotePort', 'PortFilter') === undefined && field(item, 'LocalPort', 'PortFilter') === undefined)
+      rule.unknown.push('ports not in the dump (add Get-NetFirewallPortFilter)');
+    if (field(item, 'RemoteAddress', 'AddressFilter') === undefined)
+      rule.unknown.push('addresses not in the dump (add Get-NetFirewallAddressFilter)');
+    dump.rules.push(rule);
   }
   if (dump.rules.length === 0 && dump.profiles.length === 0)
     throw new DumpParseError('powershell', 1, 'no object with Direction and Action: not Get-NetFirewallRule output');

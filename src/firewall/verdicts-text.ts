@@ -30,7 +30,8 @@ function ruleLine(r: RuleReport): string {
     : r.action === 'block'
       ? 'may block'
       : 'may allow';
-  return `    ${verb} ${portsText(r.ports)}: ${place(r)}: ${r.text}`;
+  const depends = r.unsettled ? ` (depends on: ${r.unsettled.join('; ')})` : '';
+  return `    ${verb} ${portsText(r.ports)}: ${place(r)}: ${r.text}${depends}`;
 }
 
 export function renderVerdicts(v: FirewallVerdicts): string {

@@ -275,3 +275,18 @@ describe('order of evaluation, rule by rule', () => {
     ).toBe('unknown');
   });
 });
+
+it('PowerShell: a rule without its port and address filters may block, it is not taken to block everything', () => {
+  const text = JSON.stringify([{ DisplayName: 'Block something', Enabled: 1, Direction: 2, Action: 4, Profile: 0 }]);
+  const v = ftpVerdicts(parseDump(text, 'powershell'), {
+    host: SERVER,
+    controlPort: 21,
+    passive: [[60000, 65535]],
+    side: 'client',
+  });
+  expect(v.flows.map((f) => f.verdict)).toEqual(['unknown', 'unknown']);
+  expect(v.flows[1]!.rules.find((r) => r.action === 'block')).toMatchObject({
+    certain: false,
+    text: expect.stringContaining('Block something'),
+  });
+});
