@@ -6,8 +6,7 @@ import { ftpVerdicts } from '../firewall/ftp-verdicts.js';
 import { DUMP_FORMATS, DumpParseError, type DumpFormat, type WindowsProfile } from '../firewall/rule-model.js';
 import { renderVerdicts } from '../firewall/verdicts-text.js';
 import { parseRangeSpec } from '../sweep/range-spec.js';
-import { parseIpAddress, parsePortFlag, parsePortOrRange } from './flag-values.js';
-import { flagParser } from './program.js';
+import { flagParser, parseIpAddress, parsePortFlag, parsePortOrRange } from './flag-values.js';
 import { UsageError } from './usage-error.js';
 
 /**

@@ -1,8 +1,9 @@
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import type { ProbeSettings } from '../probe/observation.js';
 import { parseRangeSpec } from '../sweep/range-spec.js';
 import { planCheck, noColorRequested, type CheckFlags, type CheckPlan, type OutputFormat } from './check-plan.js';
 import {
+  flagParser,
   parseCount,
   parseDuration,
   parseIpAddress,
@@ -42,14 +43,6 @@ export interface SelftestFlags {
 
 /** Exit codes (documented in the README and in `--help`). */
 export const EXIT_USAGE = 2;
-
-export function flagParser<T>(parse: (text: string) => Parsed<T>): (text: string) => T {
-  return (text) => {
-    const r = parse(text);
-    if (!r.ok) throw new InvalidArgumentError(r.message);
-    return r.value;
-  };
-}
 
 const rangeParser = flagParser((text): Parsed<Array<[number, number]>> => {
   const r = parseRangeSpec(text);
