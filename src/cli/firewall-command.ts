@@ -1,11 +1,16 @@
 import { readFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
-import { normalise, type PortSet } from '../diagnosis/port-set.js';
-import { detectFormat, parseDump } from '../firewall/detect.js';
-import { ftpVerdicts } from '../firewall/ftp-verdicts.js';
-import { DUMP_FORMATS, DumpParseError, type DumpFormat, type WindowsProfile } from '../firewall/rule-model.js';
-import { renderVerdicts } from '../firewall/verdicts-text.js';
-import { parseRangeSpec } from '../sweep/range-spec.js';
+import { mergeRanges, parseRangeSpec, type PortSet } from '../ftp/index.js';
+import {
+  DUMP_FORMATS,
+  DumpParseError,
+  detectFormat,
+  ftpVerdicts,
+  parseDump,
+  renderVerdicts,
+  type DumpFormat,
+  type WindowsProfile,
+} from '../firewall/index.js';
 import { flagParser, parseIpAddress, parsePortFlag, parsePortOrRange } from './flag-values.js';
 import { UsageError } from './usage-error.js';
 
@@ -63,7 +68,7 @@ function passiveRange(text: string | undefined): PortSet {
   if (text === undefined) return [[60000, 65535]];
   const r = parseRangeSpec(text);
   if (!r.ok) throw new UsageError(`--range: ${r.message}`);
-  return normalise(r.ranges);
+  return mergeRanges(r.ranges);
 }
 
 export async function runFirewall(file: string, flags: FirewallFlags, io: FirewallIo): Promise<number> {

@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from 'commander';
+import type { Channel } from '../diagnosis/index.js';
 import { isIP } from 'node:net';
-import type { Channel } from '../diagnosis/finding.js';
 import { parsePort } from './target.js';
 
 /**

@@ -1,6 +1,7 @@
+import { formatRanges, parseRangeSpec } from '../ftp/index.js';
+import type { ProbeSettings } from '../observation/index.js';
+import { EXIT, EXIT_MEANINGS } from '../report/index.js';
 import { Command, CommanderError, Option } from 'commander';
-import type { ProbeSettings } from '../probe/observation.js';
-import { parseRangeSpec } from '../sweep/range-spec.js';
 import { planCheck, noColorRequested, type CheckFlags, type CheckPlan, type OutputFormat } from './check-plan.js';
 import {
   flagParser,
@@ -41,9 +42,6 @@ export interface SelftestFlags {
   timeout?: number;
 }
 
-/** Exit codes (documented in the README and in `--help`). */
-export const EXIT_USAGE = 2;
-
 const rangeParser = flagParser((text): Parsed<Array<[number, number]>> => {
   const r = parseRangeSpec(text);
   return r.ok ? { ok: true, value: r.ranges } : { ok: false, message: r.message };
@@ -52,11 +50,7 @@ const durationParser = flagParser((text) => parseDuration(text));
 
 const EXIT_CODES_HELP = `
 Exit codes:
-  0    every required channel works
-  1    a required channel is blocked or only partly works
-  2    usage error (unknown option, bad port or range, missing value)
-  3    the check could not run (DNS failure, local resource error)
-  130  interrupted (Ctrl-C or q): the partial report is still printed and written`;
+${EXIT_MEANINGS.map(({ code, meaning }) => `  ${String(code).padEnd(5)}${meaning}`).join('\n')}`;
 
 const CHECK_EXAMPLES = `
 Examples:
@@ -93,8 +87,8 @@ export function createProgram(handlers: ProgramHandlers, onExitCode: (code: numb
     .helpOption('-h, --help', 'show help')
     .exitOverride()
     .configureOutput({
-      writeOut: handlers.writeOut,
-      writeErr: handlers.writeErr,
+      writeOut: (text) => handlers.writeOut(text),
+      writeErr: (text) => handlers.writeErr(text),
       // Commander puts "(Did you mean …?)" on a second line; a usage error is one line.
       outputError: (text, write) => write(`${text.replace(/\s*\n\s*/g, ' ').trim()} (see ftpdoctor --help)\n`),
     })
@@ -103,7 +97,6 @@ export function createProgram(handlers: ProgramHandlers, onExitCode: (code: numb
 
   // Defaults shown in --help come from the engine's own, so the help cannot drift from them.
   const d = handlers.defaultSettings('HOST');
-  const portsText = ([from, to]: [number, number]): string => (from === to ? `${from}` : `${from}-${to}`);
   const check = program
     .command('check', { isDefault: true })
     .description('check the control, passive, active and TLS channels to an FTP server (the default command)')
@@ -129,7 +122,7 @@ export function createProgram(handlers: ProgramHandlers, onExitCode: (code: numb
     .addOption(
       new Option(
         '--active-port <port|from-to>',
-        `local port or range to listen on for active mode (PORT/EPRT; default ${portsText(d.activePorts)})`,
+        `local port or range to listen on for active mode (PORT/EPRT; default ${formatRanges([d.activePorts])})`,
       ).argParser(flagParser(parsePortOrRange)),
     )
     .addOption(
@@ -141,7 +134,7 @@ export function createProgram(handlers: ProgramHandlers, onExitCode: (code: numb
     .addOption(
       new Option(
         '--range <ranges>',
-        `passive port range(s) to sweep, e.g. 50000-50100,60000-60100 (default ${d.ranges.map(portsText).join(',')})`,
+        `passive port range(s) to sweep, e.g. 50000-50100,60000-60100 (default ${formatRanges(d.ranges)})`,
       ).argParser(rangeParser),
     )
     .addOption(
@@ -248,12 +241,12 @@ export async function runProgram(argv: string[], handlers: ProgramHandlers): Pro
   } catch (err) {
     if (err instanceof CommanderError) {
       return err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help'
-        ? 0
-        : EXIT_USAGE;
+        ? EXIT.ok
+        : EXIT.usage;
     }
     if (err instanceof UsageError) {
       handlers.writeErr(`error: ${err.message}${/see ftpdoctor/.test(err.message) ? '' : ' (see ftpdoctor --help)'}\n`);
-      return EXIT_USAGE;
+      return EXIT.usage;
     }
     throw err;
   }

@@ -1,7 +1,8 @@
-import { classifyAddress, isNonRoutable, sameAddress } from '../ftp/address-class.js';
-import type { ObservationLog } from '../probe/observation.js';
-import { describeReply, endpoint, isPositiveReply, rangesText } from './connect-facts.js';
-import { activeEntries, Claims, failureWords, type ActiveEntry } from './data-attempts.js';
+import type { ClaimRecorder } from './claims.js';
+import { classifyAddress, endpoint, isNonRoutable, isPositive, rangesText, sameAddress } from '../ftp/index.js';
+import type { ObservationLog } from '../observation/index.js';
+import { describeReply } from './connect-facts.js';
+import { activeEntries, failureWords, type ActiveEntry } from './data-attempts.js';
 import type { Evidence, Finding } from './finding.js';
 import { allowRuleExamples } from './firewall-examples.js';
 
@@ -21,11 +22,11 @@ function inboundNeverCame(e: ActiveEntry): boolean {
   const a = e.attempt;
   return (
     INBOUND_FAILURES.has(a.outcome) ||
-    (a.outcome === 'error' && isPositiveReply(a.portReply) && !a.inbound?.arrived && !a.transfer)
+    (a.outcome === 'error' && isPositive(a.portReply) && !a.inbound?.arrived && !a.transfer)
   );
 }
 
-export function activeFindings(log: ObservationLog, claims: Claims): Finding[] {
+export function activeFindings(log: ObservationLog, claims: ClaimRecorder): Finding[] {
   const failedEntries = activeEntries(log).filter((e) => !claims.has(e) && inboundNeverCame(e));
   const nat = failedEntries.filter((e) => natEvidence(log, e) !== undefined);
   const inbound = failedEntries.filter((e) => !nat.includes(e) && e.attempt.outcome !== 'command-refused');
@@ -121,7 +122,7 @@ function inboundFinding(log: ObservationLog, entries: ActiveEntry[]): Finding {
     .sort((a, b) => a - b)
     .map((p) => [p, p] as [number, number]);
   const serverSaid = entries
-    .flatMap((e) => e.attempt.listReplies.filter((r) => !isPositiveReply(r)))
+    .flatMap((e) => e.attempt.listReplies.filter((r) => !isPositive(r)))
     .map((r) => describeReply(r));
   const target = listen
     ? endpoint(first.advertised?.address ?? listen.address, listen.port)

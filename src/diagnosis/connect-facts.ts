@@ -1,17 +1,14 @@
-import type { ConnectOutcome, ConnectState, Reply } from '../probe/observation.js';
+import { endpoint } from '../ftp/index.js';
+import type { ConnectOutcome, ConnectState, Reply } from '../observation/index.js';
 import type { BlockKind } from './finding.js';
 
 /**
- * Connect outcomes told in words, and what each says about a firewall (field notes): silence is a
+ * Connect outcomes told in words, and what each says about a firewall (docs/measured-behaviour.md): silence is a
  * DROP, an ICMP error other than port-unreachable is a REJECT with that ICMP type, and a reset is
  * only a firewall when something was listening on that port (see blockKindOfConnect).
  */
 
 /** "203.0.113.10:21", "[2001:db8::1]:21". */
-export function endpoint(address: string, port: number): string {
-  return address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
-}
-
 export function describeConnect(c: ConnectOutcome): string {
   const to = `connect to ${endpoint(c.address, c.port)}`;
   const errno = c.errno ? ` (${c.errno})` : '';
@@ -61,13 +58,4 @@ export function blockVerb(how: BlockKind | undefined): string {
 export function describeReply(r: Reply): string {
   const first = r.text.split('\n')[0] ?? '';
   return first.startsWith(String(r.code)) ? first : `${r.code} ${first}`;
-}
-
-export function isPositiveReply(r: Reply | undefined): boolean {
-  return r !== undefined && r.code >= 100 && r.code < 400;
-}
-
-/** "60000–65535, 2000" */
-export function rangesText(ranges: ReadonlyArray<readonly [number, number]>): string {
-  return ranges.map(([a, b]) => (a === b ? `${a}` : `${a}–${b}`)).join(', ');
 }

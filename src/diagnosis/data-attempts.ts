@@ -1,10 +1,10 @@
-import type { ActiveAttempt, ObservationLog, PassiveAttempt, Reply } from '../probe/observation.js';
-import { describeConnect, describeReply, isPositiveReply } from './connect-facts.js';
+import { isPositive } from '../ftp/index.js';
+import type { ActiveAttempt, ObservationLog, PassiveAttempt, Reply } from '../observation/index.js';
+import { describeConnect, describeReply } from './connect-facts.js';
 
 /**
  * The data-channel attempts of a run, each with its place in the log (for evidence refs) and what
- * its result means. Findings claim the attempts they explain, so that one failure is reported by
- * the most specific finding only (a TLS-only failure is not also a blocked port range).
+ * its result means (which finder explained which attempt: claims.ts).
  */
 
 export interface PassiveEntry {
@@ -70,17 +70,6 @@ export function countedAttempts(entries: DataEntry[]): DataEntry[] {
   );
 }
 
-/** Findings record here which attempts they explained. */
-export class Claims {
-  private readonly refs = new Set<string>();
-  claim(entry: DataEntry): void {
-    this.refs.add(entry.ref);
-  }
-  has(entry: DataEntry): boolean {
-    return this.refs.has(entry.ref);
-  }
-}
-
 /**
  * A refusal of the protected data connection because it did not resume the control session's TLS
  * session (RFC 4217 §10.2): vsftpd "522 SSL connection failed: session reuse required", proftpd
@@ -111,12 +100,12 @@ export function failureWords(entry: DataEntry): string {
     if (c?.tls?.error) parts.push(`TLS: ${c.tls.error.message}`);
   } else {
     const act = entry.attempt;
-    if (act.portReply && !isPositiveReply(act.portReply)) parts.push(`${act.command}: ${describeReply(act.portReply)}`);
+    if (act.portReply && !isPositive(act.portReply)) parts.push(`${act.command}: ${describeReply(act.portReply)}`);
     if (act.inbound && !act.inbound.arrived)
       parts.push(`no connection from the server within ${act.inbound.waitedMs} ms`);
     if (act.tls?.error) parts.push(`TLS: ${act.tls.error.message}`);
   }
   const last = entry.attempt.listReplies.at(-1);
-  if (last && !isPositiveReply(last)) parts.push(`LIST: ${describeReply(last)}`);
+  if (last && !isPositive(last)) parts.push(`LIST: ${describeReply(last)}`);
   return parts.join('; ');
 }

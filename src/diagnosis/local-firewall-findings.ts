@@ -1,10 +1,9 @@
-import { classifyAddress } from '../ftp/address-class.js';
-import type { ObservationLog } from '../probe/observation.js';
-import { rangesText } from './connect-facts.js';
+import { DumpParseError, readDump, type FirewallDump } from '../firewall/index.js';
+import { classifyAddress, rangesText } from '../ftp/index.js';
+import type { ObservationLog } from '../observation/index.js';
+
 import type { Finding } from './finding.js';
 import { allowRuleExamples, type BlockedFlow } from './firewall-examples.js';
-import { readDump } from '../firewall/detect.js';
-import { DumpParseError, type FirewallDump } from '../firewall/rule-model.js';
 import { matchBlockedFlow } from './local-firewall-match.js';
 
 /**
@@ -61,41 +60,53 @@ function otherLocalCauses(log: ObservationLog, remote: string | undefined): stri
   return out;
 }
 
-export function localFirewallFindings(log: ObservationLog, findings: Finding[]): Finding[] {
-  const local = log.localFirewall;
-  const blocking = findings.flatMap((f) => {
-    const found = flowOf(log, f);
-    return found ? [{ f, ...found }] : [];
-  });
-  if (blocking.length === 0) return [];
-  for (const { f, flow } of blocking) f.fix.push(...otherLocalCauses(log, flow.remote));
-  if (!local?.readable || !local.ruleset) {
-    const step = howToCheck(local?.platform ?? log.environment.os);
-    for (const { f } of blocking) f.fix.push(step);
-    return [];
-  }
-  let ruleset: FirewallDump;
+/** The listing as a dump, or why it cannot be read. */
+function dumpOf(local: NonNullable<ObservationLog['localFirewall']>): FirewallDump | DumpParseError {
   try {
-    ruleset = readDump(local.ruleset, local.source === 'nft' || local.source === undefined ? undefined : local.source);
+    return readDump(
+      local.ruleset ?? '',
+      local.source === 'nft' || local.source === undefined ? undefined : local.source,
+    );
   } catch (err) {
-    if (!(err instanceof DumpParseError)) throw err;
-    const step = `${howToCheck(local.platform)} (ftpdoctor could not read its listing: ${err.message})`;
-    for (const { f } of blocking) f.fix.push(step);
-    return [];
+    if (err instanceof DumpParseError) return err;
+    throw err;
   }
-  const out: Finding[] = [];
-  for (const { f, flow, allow } of blocking) {
+}
+
+/**
+ * The findings after this computer's firewall is read: every blocking finding it explains is
+ * revised (where: this computer; who: you) and a LOCAL_FIREWALL finding quotes the rule; without a
+ * readable ruleset the blocking findings get a step saying how to look. Never changes its input.
+ */
+export function localFirewallFindings(log: ObservationLog, findings: readonly Finding[]): Finding[] {
+  const local = log.localFirewall;
+  const blocking = new Map(
+    findings.flatMap((f) => {
+      const found = flowOf(log, f);
+      return found ? [[f, found] as const] : [];
+    }),
+  );
+  if (blocking.size === 0) return [...findings];
+  const ruleset = local?.readable && local.ruleset ? dumpOf(local) : undefined;
+  if (ruleset === undefined || ruleset instanceof DumpParseError) {
+    const why = ruleset ? ` (ftpdoctor could not read its listing: ${ruleset.message})` : '';
+    const step = `${howToCheck(local?.platform ?? log.environment.os)}${why}`;
+    return findings.map((f) => {
+      const found = blocking.get(f);
+      return found ? { ...f, fix: [...f.fix, ...otherLocalCauses(log, found.flow.remote), step] } : f;
+    });
+  }
+  const added: Finding[] = [];
+  const revised = findings.map((f) => {
+    const found = blocking.get(f);
+    if (!found) return f;
+    const { flow, allow } = found;
+    const causes = otherLocalCauses(log, flow.remote);
     const matches = matchBlockedFlow(ruleset, flow);
-    if (matches.length === 0) continue;
+    if (matches.length === 0) return causes.length > 0 ? { ...f, fix: [...f.fix, ...causes] } : f;
     const certain = matches.some((m) => !m.uncertain);
-    if (certain) {
-      f.where = 'this-computer';
-      f.actor = 'you';
-      f.rule = `${f.rule ?? ''} Found on this computer: its own firewall does this (see LOCAL_FIREWALL).`.trim();
-      f.fix.unshift("Change this computer's own firewall first: the LOCAL_FIREWALL finding quotes the rule.");
-    }
     const target = `${flow.direction === 'outbound' ? 'outbound TCP to' : 'inbound TCP from'} ${flow.remote ?? 'the server'} ${flow.direction === 'outbound' ? 'ports' : 'to local ports'} ${rangesText(flow.ports)}`;
-    out.push({
+    added.push({
       code: 'LOCAL_FIREWALL',
       severity: certain ? 'error' : 'warning',
       channel: f.channel,
@@ -104,7 +115,7 @@ export function localFirewallFindings(log: ObservationLog, findings: Finding[]):
       evidence: [
         ...matches.map((m) => ({
           ref: '/localFirewall/ruleset',
-          fact: `${local.source ?? 'ruleset'}: ${m.by === 'policy' ? 'default policy' : 'rule'} "${m.text}" ${m.verdict}s ports ${rangesText(m.ports)}${m.uncertain ? ' (it has conditions ftpdoctor could not evaluate)' : ''}`,
+          fact: `${local?.source ?? 'ruleset'}: ${m.by === 'policy' ? 'default policy' : 'rule'} "${m.text}" ${m.verdict}s ports ${rangesText(m.ports)}${m.uncertain ? ' (it has conditions ftpdoctor could not evaluate)' : ''}`,
         })),
         // The source finding's last fact is a failure (its first may be the success it contrasts with).
         ...f.evidence.slice(-1),
@@ -128,6 +139,18 @@ export function localFirewallFindings(log: ObservationLog, findings: Finding[]):
       ),
       ports: flow.ports,
     });
-  }
-  return out;
+    if (!certain) return causes.length > 0 ? { ...f, fix: [...f.fix, ...causes] } : f;
+    return {
+      ...f,
+      where: 'this-computer',
+      actor: 'you',
+      rule: `${f.rule ?? ''} Found on this computer: its own firewall does this (see LOCAL_FIREWALL).`.trim(),
+      fix: [
+        "Change this computer's own firewall first: the LOCAL_FIREWALL finding quotes the rule.",
+        ...f.fix,
+        ...causes,
+      ],
+    } satisfies Finding;
+  });
+  return [...revised, ...added];
 }

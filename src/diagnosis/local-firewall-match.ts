@@ -1,9 +1,6 @@
-import { evaluateFlow } from '../firewall/evaluate.js';
-import { rulesOf } from '../firewall/ftp-verdicts.js';
-import type { FirewallDump } from '../firewall/rule-model.js';
-import { familyOf } from '../firewall/fix-text.js';
+import { evaluateFlow, familyOf, rulesOf, type FirewallDump } from '../firewall/index.js';
+import { mergeRanges, type PortSet } from '../ftp/index.js';
 import type { BlockedFlow } from './firewall-examples.js';
-import { normalise, type PortSet } from './port-set.js';
 
 /**
  * Which rule of this computer's own firewall stops a blocked flow: the firewall's own order of
@@ -28,7 +25,7 @@ export function matchBlockedFlow(dump: FirewallDump, flow: BlockedFlow): RuleMat
     direction: flow.direction,
     family: familyOf(flow.remote),
     ...(flow.direction === 'outbound' ? { dst: flow.remote } : { src: flow.remote }),
-    ports: normalise(flow.ports),
+    ports: mergeRanges(flow.ports),
   });
   return rulesOf(segments.filter((s) => s.verdict !== 'allow'))
     .filter((r) => r.action === 'block')

@@ -1,5 +1,6 @@
-import type { ObservationLog } from '../probe/observation.js';
-import { describeConnect, rangesText } from './connect-facts.js';
+import { isNegative, isPreliminary, rangesText } from '../ftp/index.js';
+import type { ObservationLog, Reply } from '../observation/index.js';
+import { describeConnect } from './connect-facts.js';
 import {
   activeEntries,
   countedAttempts,
@@ -9,9 +10,9 @@ import {
   worked,
   type DataEntry,
 } from './data-attempts.js';
-import type { Channel, ChannelVerdict, Diagnosis, Finding, Verdicts } from './finding.js';
+import type { Channel, ChannelVerdict, Diagnosis, Verdicts } from './finding.js';
 import { isResourceErrno } from './local-resource.js';
-import { blockedSegments, reachableRuns, sweepAsObserved } from './sweep-blocks.js';
+import { blockedSegments, reachableRuns, sweepEvidence } from './sweep-blocks.js';
 
 /**
  * Per-channel verdicts from what was observed: ok, partial (some of it works), blocked (none of it
@@ -51,7 +52,7 @@ function prerequisiteMissing(log: ObservationLog, control: ChannelVerdict): stri
   const tls = log.tls;
   // With --tls-auto the check goes on in plain text after a refused AUTH TLS (older logs say so only by
   // the refusal) or, anonymously, after a failed handshake or an untrusted certificate.
-  const refused = tls?.authReply !== undefined && (tls.authReply.code < 200 || tls.authReply.code >= 400);
+  const refused = tls?.authReply !== undefined && authRefused(tls.authReply);
   const fellBackToPlain = tls?.requested === 'auto' && (tls.fellBackToPlain === true || refused);
   if (tls && !tls.established && !fellBackToPlain) return 'not tested: TLS failed';
   return undefined;
@@ -68,7 +69,7 @@ function tlsVerdict(log: ObservationLog, control: ChannelVerdict): ChannelVerdic
         : `not tested: control channel ${control.status}`,
     );
   }
-  if (tls.authReply && (tls.authReply.code < 200 || tls.authReply.code >= 400))
+  if (tls.authReply && authRefused(tls.authReply))
     return verdict('blocked', `the server refused AUTH TLS (${tls.authReply.code})`);
   if (!tls.established) return verdict('blocked', `TLS handshake failed: ${tls.error?.message ?? 'unknown error'}`);
   const base = `${tls.protocol ?? 'TLS'} established${tls.insecureAccepted && tls.authorizationError ? ` (untrusted certificate accepted with --insecure: ${tls.authorizationError})` : ''}`;
@@ -104,7 +105,7 @@ function dataVerdict(
   channel: 'passive' | 'active',
 ): ChannelVerdict {
   const tried = countedAttempts(entries);
-  const sweep = channel === 'passive' ? sweepAsObserved(log) : undefined;
+  const sweep = channel === 'passive' ? sweepEvidence(log) : undefined;
   const segments = sweep ? blockedSegments(sweep) : [];
   const missing = prerequisiteMissing(log, control);
   if (channel === 'passive' && log.sweep && log.control.serverGone)
@@ -175,10 +176,7 @@ export function overallVerdict(channels: Verdicts, required: Channel[]): Diagnos
   return 'ok';
 }
 
-const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const;
-const CHANNEL_ORDER: Record<Channel, number> = { control: 0, tls: 1, passive: 2, active: 3 };
-
-/** Most severe first; within a severity, in the order a connection is made. */
-export function bySeverity(a: Finding, b: Finding): number {
-  return SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || CHANNEL_ORDER[a.channel] - CHANNEL_ORDER[b.channel];
+/** AUTH TLS answered with anything but 234 (RFC 4217 §4): a 4yz/5yz refusal, or a reply out of place. */
+function authRefused(reply: Reply): boolean {
+  return isNegative(reply) || isPreliminary(reply);
 }

@@ -1,7 +1,8 @@
-import { BlockList, isIP } from 'node:net';
-import { unmapIpv4 } from '../ftp/address-class.js';
-import { ALL_PORTS, intersect, normalise, subtract, type PortSet } from '../diagnosis/port-set.js';
+import { intersect, mergeRanges, subtract, type PortSet } from '../ftp/index.js';
+import { matchRule, type Flow } from './flow-match.js';
 import type { Chain, ChainDump, FirewallDump, PfDump, Rule, WindowsDump, WindowsProfile } from './rule-model.js';
+
+export type { Flow } from './flow-match.js';
 
 /**
  * Decides, port by port, what a firewall dump does with one new TCP connection (a flow): which
@@ -19,18 +20,6 @@ import type { Chain, ChainDump, FirewallDump, PfDump, Rule, WindowsDump, Windows
  * - pf: the last matching rule decides unless a matching rule says `quick`; no match passes
  *   (OpenBSD PF FAQ, "Packet Filtering"; pf.conf(5)).
  */
-
-export interface Flow {
-  direction: 'inbound' | 'outbound';
-  family: 4 | 6;
-  /** Destination and source address, when known (the FTP server's address on one side). */
-  dst?: string;
-  src?: string;
-  /** Destination ports in question. */
-  ports: PortSet;
-  /** Windows: the network profile in force, when the user knows it. */
-  profile?: WindowsProfile;
-}
 
 export interface Decider {
   /** The rule or default as printed. */
@@ -73,62 +62,6 @@ interface Doubt {
 }
 
 const MAX_DEPTH = 32;
-
-function inList(address: string, list: string[]): boolean {
-  const plain = unmapIpv4(address);
-  const family = isIP(plain);
-  if (family === 0) return false;
-  const type = family === 4 ? 'ipv4' : 'ipv6';
-  const block = new BlockList();
-  for (const item of list) {
-    const range = /^([^-]+)-([^-]+)$/.exec(item);
-    if (range) {
-      if (isIP(range[1]!) === family && isIP(range[2]!) === family) {
-        try {
-          block.addRange(range[1]!, range[2]!, type);
-        } catch {
-          // A range written backwards matches nothing.
-        }
-      }
-      continue;
-    }
-    const [net, prefix] = item.split('/');
-    if (!net || isIP(net) !== family) continue;
-    const len = prefix === undefined ? undefined : Number(prefix);
-    if (len === undefined) block.addAddress(net, type);
-    else if (Number.isInteger(len) && len >= 0 && len <= (family === 4 ? 32 : 128)) block.addSubnet(net, len, type);
-  }
-  return block.check(plain, type);
-}
-
-const isLoopback = (address: string): boolean => inList(address, ['127.0.0.0/8', '::1']);
-
-/** The ports of `ports` a rule surely matches, and those it may match. */
-export function matchRule(rule: Rule, flow: Flow, ports: PortSet): { sure: PortSet; maybe: PortSet } {
-  const none = { sure: [], maybe: [] };
-  if (!rule.enabled || !rule.newConnections || rule.proto === 'other') return none;
-  if (rule.direction && rule.direction !== flow.direction) return none;
-  if (rule.family && rule.family !== flow.family) return none;
-  if (rule.profiles && flow.profile && !rule.profiles.includes(flow.profile)) return none;
-  let uncertain = rule.unknown.length > 0 || (rule.profiles !== undefined && flow.profile === undefined);
-  for (const [list, address] of [
-    [rule.dst, flow.dst],
-    [rule.src, flow.src],
-  ] as const) {
-    if (!list) continue;
-    if (address === undefined) uncertain = true;
-    else if (!inList(address, list)) return none;
-  }
-  if (rule.loopbackOnly) {
-    // An FTP peer of unknown address is another computer, whose traffic never crosses loopback.
-    const remote = flow.direction === 'outbound' ? flow.dst : flow.src;
-    if (remote === undefined || !isLoopback(remote)) return none;
-  }
-  // The source port of a connection is the client's choice: a rule on it may or may not match.
-  if (rule.srcPorts) uncertain = true;
-  const covered = intersect(ports, rule.dstPorts ?? ALL_PORTS);
-  return uncertain ? { sure: [], maybe: covered } : { sure: covered, maybe: [] };
-}
 
 /** Marks the parts of segments that a doubt could change as unknown. */
 function resolve(segments: Segment[], doubts: Doubt[], counts: (s: Segment, d: Doubt) => boolean): Segment[] {
@@ -185,7 +118,7 @@ function evaluateChains(dump: ChainDump, flow: Flow): FlowEvaluation {
   }
   const byName = (table: string, name: string): Chain | undefined =>
     dump.chains.find((c) => c.table === table && c.name === name);
-  let alive = normalise(flow.ports);
+  let alive = mergeRanges(flow.ports);
   const final: Segment[] = [];
   let lastAllowed: Segment[] = [];
   const doubts: Doubt[] = [];
@@ -212,21 +145,21 @@ function evaluateChains(dump: ChainDump, flow: Flow): FlowEvaluation {
           rest = subtract(rest, sure);
         } else if (rule.action === 'return') {
           rest = subtract(rest, sure);
-          fallOut = normalise([...fallOut, ...sure]);
+          fallOut = mergeRanges([...fallOut, ...sure]);
         } else {
           const target = rule.target ? byName(c.table, rule.target) : undefined;
           rest = subtract(rest, sure);
           if (!target || depth >= MAX_DEPTH) {
             doubts.push({ ports: sure, decider: ruleDecider(rule, 'block', c), verdict: 'any', index: 0 });
-            rest = normalise([...rest, ...sure]);
+            rest = mergeRanges([...rest, ...sure]);
             continue;
           }
           const back = walk(target, sure, depth + 1);
-          if (rule.action === 'jump') rest = normalise([...rest, ...back]);
-          else fallOut = normalise([...fallOut, ...back]);
+          if (rule.action === 'jump') rest = mergeRanges([...rest, ...back]);
+          else fallOut = mergeRanges([...fallOut, ...back]);
         }
       }
-      return normalise([...rest, ...fallOut]);
+      return mergeRanges([...rest, ...fallOut]);
     };
     const fell = walk(chain, alive, 0);
     if (fell.length > 0) {
@@ -240,7 +173,7 @@ function evaluateChains(dump: ChainDump, flow: Flow): FlowEvaluation {
     }
     final.push(...decided.filter((s) => s.verdict === 'block'));
     lastAllowed = decided.filter((s) => s.verdict === 'allow');
-    alive = normalise(lastAllowed.flatMap((s) => s.ports));
+    alive = mergeRanges(lastAllowed.flatMap((s) => s.ports));
     if (alive.length === 0) break;
   }
   return { segments: resolve([...final, ...lastAllowed], doubts, () => true), notes };
@@ -314,7 +247,7 @@ function evaluateWindows(dump: WindowsDump, asked: Flow): FlowEvaluation {
       notes: ['Windows Firewall is off for the profile(s) in question'],
     };
   }
-  let rest = normalise(flow.ports);
+  let rest = mergeRanges(flow.ports);
   const segments: Segment[] = [];
   const doubts: Doubt[] = [];
   for (const pass of ['block', 'allow'] as const) {
@@ -356,7 +289,7 @@ function evaluatePf(dump: PfDump, flow: Flow): FlowEvaluation {
   type Pending = Segment & { index: number; quick: boolean };
   let segments: Pending[] = [
     {
-      ports: normalise(flow.ports),
+      ports: mergeRanges(flow.ports),
       verdict: 'allow',
       decider: { text: 'no rule matches: pf passes by default', line: 1, by: 'default', action: 'allow' },
       doubts: [],
@@ -367,7 +300,7 @@ function evaluatePf(dump: PfDump, flow: Flow): FlowEvaluation {
   const doubts: Doubt[] = [];
   dump.rules.forEach((rule, index) => {
     if (rule.action !== 'allow' && rule.action !== 'block') return;
-    const open = normalise(segments.filter((s) => !s.quick).flatMap((s) => s.ports));
+    const open = mergeRanges(segments.filter((s) => !s.quick).flatMap((s) => s.ports));
     const { sure, maybe } = matchRule(rule, flow, open);
     if (maybe.length > 0)
       doubts.push({

@@ -1,4 +1,4 @@
-import { normalise, type PortSet } from '../diagnosis/port-set.js';
+import { mergeRanges, type PortSet } from '../ftp/index.js';
 import { evaluateFlow, type Decider, type Segment } from './evaluate.js';
 import { familyOf, fixFor, type FixFlow } from './fix-text.js';
 import type { FirewallDump, WindowsProfile } from './rule-model.js';
@@ -65,7 +65,7 @@ export function rulesOf(segments: Segment[]): RuleReport[] {
     const key = `${d.line}\u0000${d.text}`;
     const seen = byKey.get(key);
     if (seen) {
-      seen.ports = normalise([...seen.ports, ...ports]);
+      seen.ports = mergeRanges([...seen.ports, ...ports]);
       seen.certain &&= certain;
       return;
     }
@@ -112,7 +112,7 @@ export function ftpVerdicts(dump: FirewallDump, o: FtpFlowOptions): FirewallVerd
         direction: toServer,
         family,
         dst: o.host,
-        ports: normalise(o.passive),
+        ports: mergeRanges(o.passive),
         purpose: 'FTP passive data',
         profile: o.profile,
       },
@@ -125,7 +125,7 @@ export function ftpVerdicts(dump: FirewallDump, o: FtpFlowOptions): FirewallVerd
         direction: toClient,
         family,
         src: o.host,
-        ports: normalise(o.activePorts),
+        ports: mergeRanges(o.activePorts),
         purpose: 'FTP active data',
         profile: o.profile,
       },
@@ -137,7 +137,7 @@ export function ftpVerdicts(dump: FirewallDump, o: FtpFlowOptions): FirewallVerd
     const { segments, notes: n } = evaluateFlow(dump, flow);
     n.forEach((x) => notes.add(x));
     const portsWith = (v: Segment['verdict']): PortSet =>
-      normalise(segments.filter((s) => s.verdict === v).flatMap((s) => s.ports));
+      mergeRanges(segments.filter((s) => s.verdict === v).flatMap((s) => s.ports));
     const blockedPorts = portsWith('block');
     const unknownPorts = portsWith('unknown');
     const fix = segments.filter((s) => s.verdict !== 'allow').map((s) => fixFor(dump.format, s.decider, flow, s.ports));

@@ -1,4 +1,4 @@
-import { normalise, type PortSet } from '../diagnosis/port-set.js';
+import { mergeRanges, type PortSet } from '../ftp/index.js';
 import { isObject, parseJsonDump, scalar, type Json, type JsonObject } from './json-text.js';
 import { parsePortList } from './port-text.js';
 import { DumpParseError, type Chain, type ChainDump, type Rule } from './rule-model.js';
@@ -16,7 +16,7 @@ function jsonPorts(right: Json | undefined): PortSet | undefined {
       return [[right.range[0], right.range[1]]];
     if (Array.isArray(right.set)) {
       const parts = right.set.map(jsonPorts);
-      return parts.every((p) => p !== undefined) ? normalise(parts.flat()) : undefined;
+      return parts.every((p) => p !== undefined) ? mergeRanges(parts.flat()) : undefined;
     }
   }
   return undefined;
@@ -64,7 +64,8 @@ function ruleFromJson(r: JsonObject, position: number): Rule {
     if (verdict) {
       rule.action = VERDICTS[verdict]!;
       if (verdict === 'drop' || verdict === 'reject') rule.blockHow = verdict;
-      const target = isObject(e[verdict]) ? (e[verdict] as JsonObject).target : undefined;
+      const body = e[verdict];
+      const target = isObject(body) ? body.target : undefined;
       if (typeof target === 'string') rule.target = target;
       words.push(target ? `${verdict} ${scalar(target)}` : verdict);
       continue;

@@ -1,4 +1,4 @@
-import { normalise, type PortSet } from '../diagnosis/port-set.js';
+import { mergeRanges, type PortSet } from '../ftp/index.js';
 import { portItem } from './port-text.js';
 import { DumpParseError, splitLines, type PfDump, type Rule } from './rule-model.js';
 
@@ -25,13 +25,16 @@ function readPort(w: string[], i: number): { ports?: PortSet; unknown?: string; 
   const a = w[i];
   if (a === undefined) return { unknown: 'port', next: i };
   if (a.startsWith('{')) {
-    const items = a
+    const parts = a
       .slice(1, -1)
       .split(/[\s,]+/)
-      .filter(Boolean)
-      .map(portItem);
-    return items.every((x) => x !== undefined) && items.length > 0
-      ? { ports: normalise(items as Array<[number, number]>), next: i + 1 }
+      .filter(Boolean);
+    const items = parts.flatMap((part): Array<[number, number]> => {
+      const item = portItem(part);
+      return item ? [item] : [];
+    });
+    return items.length === parts.length && items.length > 0
+      ? { ports: mergeRanges(items), next: i + 1 }
       : { unknown: `port ${a}`, next: i + 1 };
   }
   if (PORT_OPS.has(a)) {
@@ -58,7 +61,7 @@ function readPort(w: string[], i: number): { ports?: PortSet; unknown?: string; 
         ? lo + 1 <= hi - 1
           ? [[lo + 1, hi - 1]]
           : []
-        : normalise([
+        : mergeRanges([
             ...(lo > 0 ? [[0, lo - 1] as [number, number]] : []),
             ...(hi < 65535 ? [[hi + 1, 65535] as [number, number]] : []),
           ]);

@@ -1,4 +1,4 @@
-import { normalise, type PortSet } from '../diagnosis/port-set.js';
+import { mergeRanges, type PortSet } from '../ftp/index.js';
 
 /**
  * Port lists as firewall tools print them: "21", "60000-65535" (nft, Windows), "60000:65535"
@@ -51,7 +51,7 @@ export function parsePortList(text: string): PortSet | undefined {
     if (!v) return undefined;
     out.push(v);
   }
-  return normalise(out);
+  return mergeRanges(out);
 }
 
 /** Addresses and prefixes; undefined when an item is a name, a set reference or anything else. */

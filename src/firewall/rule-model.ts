@@ -1,4 +1,4 @@
-import type { PortSet } from '../diagnosis/port-set.js';
+import type { PortSet } from '../ftp/index.js';
 
 /**
  * One model for every firewall dump ftpdoctor reads: each parser reduces its format to rules with

@@ -1,4 +1,4 @@
-import type { PortSet } from '../diagnosis/port-set.js';
+import type { PortSet } from '../ftp/index.js';
 import type { FirewallVerdicts, RuleReport } from './ftp-verdicts.js';
 import type { DumpFormat } from './rule-model.js';
 

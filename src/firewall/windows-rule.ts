@@ -1,4 +1,4 @@
-import { normalise, type PortSet } from '../diagnosis/port-set.js';
+import { mergeRanges, type PortSet } from '../ftp/index.js';
 import { portItem } from './port-text.js';
 import type { Rule, WindowsProfile, WindowsProfileState } from './rule-model.js';
 
@@ -38,7 +38,7 @@ function portsOf(values: string[] | undefined): PortSet | undefined | 'unknown' 
     if (!item) return 'unknown';
     out.push(item);
   }
-  return normalise(out);
+  return mergeRanges(out);
 }
 
 function prefixOfMask(mask: string): number | undefined {

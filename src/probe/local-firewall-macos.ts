@@ -1,6 +1,5 @@
-import { parsePfctl } from '../firewall/pfctl.js';
-import { DumpParseError } from '../firewall/rule-model.js';
-import type { LocalFirewallObservation } from './observation.js';
+import { DumpParseError, parsePfctl } from '../firewall/index.js';
+import type { LocalFirewallObservation } from '../observation/index.js';
 import type { CommandRunner } from './read-only-command.js';
 
 /**

@@ -1,7 +1,5 @@
-import { parseNetsh } from '../firewall/netsh.js';
-import { parsePowershellJson } from '../firewall/powershell-json.js';
-import { DumpParseError, type WindowsDump } from '../firewall/rule-model.js';
-import type { LocalFirewallObservation } from './observation.js';
+import { DumpParseError, parseNetsh, parsePowershellJson, type WindowsDump } from '../firewall/index.js';
+import type { LocalFirewallObservation } from '../observation/index.js';
 import type { CommandRunner } from './read-only-command.js';
 
 /**

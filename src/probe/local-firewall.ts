@@ -1,7 +1,7 @@
+import type { LocalFirewallObservation } from '../observation/index.js';
 import { execFile } from 'node:child_process';
 import { readMacosFirewall } from './local-firewall-macos.js';
 import { readWindowsFirewall } from './local-firewall-windows.js';
-import type { LocalFirewallObservation } from './observation.js';
 import type { CommandResult, CommandRunner } from './read-only-command.js';
 
 export const RULESET_CAP = 256 * 1024;

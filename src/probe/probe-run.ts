@@ -1,4 +1,4 @@
-import type { ObservationLog, ProbeSettings } from './observation.js';
+import type { ObservationLog, ProbeSettings } from '../observation/index.js';
 import type { Transcript } from './transcript.js';
 
 /** What every step of one run shares: settings, the run's stop signal, the log being filled, the transcript. */

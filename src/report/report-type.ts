@@ -1,4 +1,4 @@
-import type { Channel, Diagnosis, Finding, Verdicts } from '../diagnosis/finding.js';
+import type { Channel, Diagnosis, Finding, Verdicts } from '../diagnosis/index.js';
 import type {
   ObservationLog,
   PortRun,
@@ -6,10 +6,10 @@ import type {
   ProbeSettings,
   StepRecord,
   TranscriptLine,
-} from '../probe/observation.js';
+} from '../observation/index.js';
 
 /**
- * The JSON report: the contract support teams and tools build on (issue 5). The stable core is
+ * The JSON report: the contract support teams and tools build on. The stable core is
  * channels.*.status, sweep.range / sweep.runs, findings[].code/severity/channel and verdict;
  * schema/report.schema.json describes all of it and the tests validate every report against it.
  */

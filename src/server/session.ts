@@ -1,6 +1,6 @@
+import { unmapIpv4 } from '../ftp/index.js';
 import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
-import { unmapIpv4 } from '../ftp/address-class.js';
 import { COMMANDS } from './commands/command-table.js';
 import { LineSplitter, parseCommandLine, type LineEvent } from './command-line.js';
 import type { PassiveEndpoint } from './passive-ports.js';
@@ -78,7 +78,7 @@ export class Session {
   /** Implicit FTPS: TLS from the first byte, then the usual greeting inside it. */
   startImplicitTls(): void {
     this.control.removeListener('data', this.onData);
-    const tls = this.ctx.tls.wrap(this.control as Socket);
+    const tls = this.ctx.tls.wrap(this.control);
     this.useTls(tls);
     tls.once('secure', () => this.start());
   }
@@ -106,7 +106,7 @@ export class Session {
 
   /** AUTH TLS (RFC 4217 §4): the 234 reply goes out in clear, then the handshake starts. */
   upgradeToTls(): void {
-    const raw = this.control as Socket;
+    const raw = this.control;
     raw.removeListener('data', this.onData);
     raw.removeAllListeners('close');
     raw.setTimeout(0);

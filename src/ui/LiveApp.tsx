@@ -1,3 +1,4 @@
+import { endpoint } from '../ftp/index.js';
 import { Box, Text, useInput } from 'ink';
 import { ChannelTable } from './ChannelTable.js';
 import { FindingList } from './FindingList.js';
@@ -15,8 +16,8 @@ export interface LiveAppProps {
   /** Listen to keys (needs a terminal on stdin for raw mode). */
   keys: boolean;
   /** q or Ctrl-C (a raw-mode terminal delivers Ctrl-C as a key, not as SIGINT). */
-  onQuit(key: 'q' | 'ctrl-c'): void;
-  onToggleTranscript(): void;
+  onQuit: (key: 'q' | 'ctrl-c') => void;
+  onToggleTranscript: () => void;
 }
 
 /** The live view of one check: steps, channels, the range map, then the verdict and findings. */
@@ -33,7 +34,7 @@ export function LiveApp({ state, width, colour, keys, onQuit, onToggleTranscript
     <ColourContext.Provider value={colour}>
       <Box flexDirection="column" width={width}>
         <Text bold wrap="truncate-end">
-          ftpdoctor · {state.host.includes(':') ? `[${state.host}]` : state.host}:{state.port}
+          ftpdoctor · {endpoint(state.host, state.port)}
         </Text>
         <Box marginTop={1}>
           <StepList steps={state.steps} />

@@ -1,7 +1,6 @@
+import type { Diagnosis } from '../diagnosis/index.js';
+import type { ObservationLog, ProbeEvent, ProbeSettings } from '../observation/index.js';
 import { render, type Instance } from 'ink';
-import type { Diagnosis } from '../diagnosis/finding.js';
-import type { ProbeEvent } from '../probe/events.js';
-import type { ObservationLog, ProbeSettings } from '../probe/observation.js';
 import { LiveApp } from './LiveApp.js';
 import { initialUiState, reduceUi, type UiAction, type UiState } from './ui-state.js';
 
@@ -13,7 +12,7 @@ export interface LiveViewOptions {
   /** Verdicts as they become known: the diagnosis of each step-end snapshot. */
   diagnose(log: ObservationLog): Diagnosis;
   /** q or Ctrl-C: the caller stops the engine; the view stays up to show the partial result. */
-  onQuit(key: 'q' | 'ctrl-c'): void;
+  onQuit: (key: 'q' | 'ctrl-c') => void;
 }
 
 export interface LiveView {
@@ -34,7 +33,7 @@ const RENDER_INTERVAL_MS = 66;
 export function startLiveView(opts: LiveViewOptions): LiveView {
   let state: UiState = initialUiState(opts.settings);
   const width = Math.min(MAX_WIDTH, Math.max(40, (opts.stdout.columns ?? MAX_WIDTH) - 1));
-  const keys = opts.stdin.isTTY === true;
+  const keys = opts.stdin.isTTY;
   const element = () => (
     <LiveApp
       state={state}

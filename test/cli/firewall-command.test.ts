@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runProgram, type ProgramHandlers } from '../../src/cli/program.js';
-import { defaultSettings } from '../../src/probe/engine.js';
+import { defaultSettings } from '../../src/probe/index.js';
 import { buildCli, CLI, removeCliBuild, ROOT } from './built-cli.js';
 
 /** `ftpdoctor firewall`: exit codes, the text and JSON answers, the schema, stdin, and the errors that name a line. */

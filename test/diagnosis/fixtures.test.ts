@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { FINDING_CODES } from '../../src/diagnosis/catalogue.js';
 import { diagnose } from '../../src/diagnosis/diagnose.js';
 import type { BlockKind, Channel, ChannelStatus, Diagnosis, FindingCode } from '../../src/diagnosis/finding.js';
-import type { ObservationLog } from '../../src/probe/observation.js';
+import type { ObservationLog } from '../../src/observation/index.js';
 import { buildReport } from '../../src/report/report.js';
 import { schemaErrors } from '../report/report-schema.js';
 import { resolvePointer } from './json-pointer.js';
@@ -39,7 +39,7 @@ describe('recorded fixtures', () => {
     expect(fixtures.length).toBeGreaterThanOrEqual(10);
   });
 
-  // Issue 5, "done when": every finding code comes out of at least one recorded run, and none out of an all-clear one.
+  // Every finding code comes out of at least one recorded run, and none out of an all-clear one.
   it('produces every finding code from some recorded run, and none from an all-clear run', () => {
     const produced = new Set(
       fixtures.flatMap(([, log, expected]) => diagnose(log, { require: expected.require }).findings.map((f) => f.code)),

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { diagnose } from '../../src/diagnosis/diagnose.js';
-import type { ObservationLog } from '../../src/probe/observation.js';
+import type { ObservationLog } from '../../src/observation/index.js';
 import { clearLog, mutate, pasvBlocked, pasvOk, sweepOf } from './observation-factory.js';
 
 /** LOCAL_FIREWALL from a Windows or macOS listing: the rule quoted, the fix in that system's words. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { classifyConnectError } from '../../src/probe/connect-outcome.js';
-import { MACOS_ERRNO, WINDOWS_ERRNO } from '../../src/probe/connect-outcome-platforms.js';
-import type { ConnectState } from '../../src/probe/observation.js';
+import { classifyConnectError } from '../../src/net/connect-outcome.js';
+import { MACOS_ERRNO, WINDOWS_ERRNO } from '../../src/net/connect-outcome-platforms.js';
+import type { ConnectState } from '../../src/observation/index.js';
 
 const nodeError = (code: string): Error => Object.assign(new Error(`connect ${code}`), { code, syscall: 'connect' });
 

@@ -1,9 +1,10 @@
+import { itIf, missing } from '../requirements.js';
 import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS, startServer, type RunningServer } from '../../src/server/index.js';
-import { defaultSettings, runProbe, startProbe } from '../../src/probe/engine.js';
-import type { ObservationLog, ProbeSettings } from '../../src/probe/observation.js';
-import type { ProbeEvent } from '../../src/probe/events.js';
+import { defaultSettings, runProbe, startProbe } from '../../src/probe/index.js';
+import type { ObservationLog, ProbeSettings } from '../../src/observation/index.js';
+import type { ProbeEvent } from '../../src/observation/index.js';
 import { diagnose } from '../../src/diagnosis/diagnose.js';
 import { dataPath, EVERY_PATH_OPEN_UNDER_TLS_AUTO } from './data-paths.js';
 import { freePortBlock, occupyPort } from './free-ports.js';
@@ -371,7 +372,7 @@ describe('environment and this computer', () => {
     }
   });
 
-  it.runIf(process.platform === 'linux' && process.getuid?.() === 0)(
+  itIf(missing({ linux: true, root: true }))(
     'records the environment and reads the local nftables ruleset read-only',
     async () => {
       const log = await runProbe({ ...settingsFor(server, '127.0.0.1'), pasvSamples: 1 }, {});

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { PortRun } from '../../src/probe/observation.js';
+import type { PortRun } from '../../src/observation/index.js';
 import { startServer, type RunningServer } from '../../src/server/index.js';
 import { expandRuns } from '../../src/sweep/port-runs.js';
 import { runSweep, type SweepProgress } from '../../src/sweep/port-sweep.js';
@@ -16,7 +16,7 @@ async function block(
   within?: [number, number],
 ): Promise<PeerBlock> {
   const b = await listenBlock(size, new Map(behaviours), within);
-  cleanups.push(b.close);
+  cleanups.push(() => b.close());
   return b;
 }
 

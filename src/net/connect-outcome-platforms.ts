@@ -1,4 +1,4 @@
-import type { ConnectState } from './observation.js';
+import type { ConnectState } from '../observation/index.js';
 
 /**
  * What a failed connect() means on Windows and macOS, where the same network gives other errors

@@ -1,8 +1,8 @@
+import { RESOURCE_ERRNOS, type ConnectState } from '../observation/index.js';
 import { MACOS_ERRNO, WINDOWS_ERRNO } from './connect-outcome-platforms.js';
-import type { ConnectState } from './observation.js';
 
 /**
- * What a failed TCP connect() says about the path, from what Linux really returns (field notes):
+ * What a failed TCP connect() says about the path, from what Linux really returns (docs/measured-behaviour.md):
  * a firewall REJECT with tcp-reset or icmp-port-unreachable is indistinguishable from a closed port
  * (ECONNREFUSED); admin-prohibited and friends surface as EHOSTUNREACH/ENETUNREACH (IPv4) or EACCES
  * (IPv6 adm-prohibited); a DROP anywhere shows only as silence. Errors of this computer's own
@@ -17,13 +17,8 @@ const BY_ERRNO: Readonly<Record<string, ConnectState>> = {
   ENOPROTOOPT: 'icmp-reject',
   EHOSTDOWN: 'icmp-reject',
   ETIMEDOUT: 'no-answer',
-  EMFILE: 'local-error',
-  ENFILE: 'local-error',
-  EADDRINUSE: 'local-error',
-  EADDRNOTAVAIL: 'local-error',
+  ...Object.fromEntries([...RESOURCE_ERRNOS].map((errno) => [errno, 'local-error' as const])),
   EINVAL: 'local-error',
-  ENOBUFS: 'local-error',
-  ENOMEM: 'local-error',
   EAFNOSUPPORT: 'local-error',
 };
 

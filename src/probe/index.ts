@@ -1,0 +1,5 @@
+/**
+ * The probe engine: runs the check against a server, emits events and returns the observation log.
+ */
+export { runProbe, startProbe } from './engine.js';
+export { defaultPort, defaultSettings, type ProbeOptions } from './settings.js';
