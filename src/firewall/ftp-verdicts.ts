@@ -91,7 +91,9 @@ export function rulesOf(segments: Segment[]): RuleReport[] {
 }
 
 export function ftpVerdicts(dump: FirewallDump, o: FtpFlowOptions): FirewallVerdicts {
-  const family = familyOf(o.host);
+  // Without a server address, a dump of IPv6 chains only (ip6tables-save, ip6 tables) is about IPv6.
+  const ipv6Only = dump.model === 'chains' && dump.chains.length > 0 && dump.chains.every((c) => c.family === 6);
+  const family = o.host ? familyOf(o.host) : ipv6Only ? 6 : 4;
   const toServer = o.side === 'client' ? 'outbound' : 'inbound';
   const toClient = o.side === 'client' ? 'inbound' : 'outbound';
   const flows: Array<{ name: FlowName; flow: FixFlow }> = [

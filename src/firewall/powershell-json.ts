@@ -101,7 +101,10 @@ export function parsePowershellJson(source: string): WindowsDump {
       return t === 'public' || t === 'private' ? [t] : t.startsWith('domain') ? ['domain'] : [];
     });
     if (active.length > 0) dump.activeProfiles = [...new Set(active)];
-    if (data.StatefulFtp !== undefined) dump.statefulFtp = /^(1|true|enabled?)$/i.test(text(data.StatefulFtp) ?? '');
+    // GpoBoolean: True, False, or NotConfigured (then the setting is not known from this dump).
+    const ftp = text(data.StatefulFtp) ?? '';
+    if (/^(1|true|enabled?)$/i.test(ftp)) dump.statefulFtp = true;
+    else if (/^(0|false|disabled?)$/i.test(ftp)) dump.statefulFtp = false;
   }
   let from = 0;
   for (const item of items) {

@@ -290,3 +290,13 @@ it('PowerShell: a rule without its port and address filters may block, it is not
     text: expect.stringContaining('Block something'),
   });
 });
+
+it('without --host, an ip6tables-save dump is read as IPv6, not skipped as another family', () => {
+  const v = ftpVerdicts(parseDump(fixture('active-inbound.ip6tables'), 'iptables-save'), {
+    controlPort: 21,
+    passive: [[60000, 65535]],
+    activePorts: [[50000, 50009]],
+    side: 'client',
+  });
+  expect(v.flows[2]).toMatchObject({ verdict: 'unknown', unknownPorts: [[50000, 50009]] });
+});
