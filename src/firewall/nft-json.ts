@@ -1,4 +1,4 @@
-import { mergeRanges, type PortSet } from '../ftp/index.js';
+import { mergeRanges, subtract, type PortSet } from '../ftp/index.js';
 import { isObject, parseJsonDump, scalar, type Json, type JsonObject } from './json-text.js';
 import { parsePortList } from './port-text.js';
 import { DumpParseError, type Chain, type ChainDump, type Rule } from './rule-model.js';
@@ -75,6 +75,13 @@ function ruleFromJson(r: JsonObject, position: number): Rule {
       if ('queue' in e) {
         rule.action = 'block';
         rule.unknown.push('sent to a userspace program (queue)');
+      } else if ('vmap' in e) {
+        // A verdict map may accept, drop or jump, depending on the packet.
+        rule.action = 'jump';
+        rule.unknown.push('verdict map');
+        const vmap = isObject(e.vmap) ? e.vmap : {};
+        const key = isObject(vmap.key) && isObject(vmap.key.payload) ? vmap.key.payload : undefined;
+        words.push(`${key ? `${scalar(key.protocol)} ${scalar(key.field)} ` : ''}vmap ${valueText(vmap.data)}`);
       } else if (!('counter' in e) && !('log' in e) && !('comment' in e)) rule.unknown.push(Object.keys(e)[0] ?? '?');
       continue;
     }
@@ -91,15 +98,18 @@ function ruleFromJson(r: JsonObject, position: number): Rule {
           ? `meta ${scalar(meta.key)}`
           : valueText(left ?? null);
     words.push(`${leftText} ${op === '==' || op === 'in' ? '' : `${op} `}${valueText(m.right)}`);
-    if (op !== '==' && op !== 'in') {
+    const portMatch = payload && (payload.field === 'dport' || payload.field === 'sport');
+    if (op !== '==' && op !== 'in' && !(portMatch && op === '!=')) {
       rule.unknown.push('negation or comparison');
       continue;
     }
-    if (payload && (payload.field === 'dport' || payload.field === 'sport')) {
+    if (payload && portMatch) {
       if (payload.protocol === 'tcp') rule.proto = 'tcp';
       else if (payload.protocol !== 'th') rule.proto = 'other';
       const ports = jsonPorts(m.right);
-      if (ports) rule[payload.field === 'dport' ? 'dstPorts' : 'srcPorts'] = ports;
+      // A port negation is exact: every other port.
+      if (ports)
+        rule[payload.field === 'dport' ? 'dstPorts' : 'srcPorts'] = op === '!=' ? subtract([[0, 65535]], ports) : ports;
       else rule.unknown.push(`${scalar(payload.field)} ${valueText(m.right)}`);
     } else if (payload && (payload.field === 'daddr' || payload.field === 'saddr')) {
       rule.family = payload.protocol === 'ip6' ? 6 : 4;

@@ -1,3 +1,4 @@
+import { subtract } from '../ftp/index.js';
 import { parseAddressList, parsePortList } from './port-text.js';
 import { DumpParseError, splitLines, type Chain, type ChainDump, type Rule } from './rule-model.js';
 
@@ -36,11 +37,19 @@ const OPAQUE: ReadonlyArray<[RegExp, string]> = [
   [/\bfib\b|\bsocket\b|\bosf\b|\brt\b|\bipsec\b|\bnumgen\b|\bjhash\b/, 'routing or socket lookup'],
 ];
 
+const PORT_NEGATION = new RegExp(String.raw`\b(?:tcp|th) [ds]port != ${VALUE}`, 'g');
+
 /** One rule line of a chain, as nft prints it. */
 export function nftRuleFromText(text: string, line: number, position: number): Rule {
-  const loopbackOnly = /\b(?:meta\s+)?(?:iifname|oifname|iif|oif)\s+"?lo"?(?:\s|$)/.test(text) && !/!=/.test(text);
+  // A comment follows the verdict, and log prefixes are free text: neither is a condition.
+  const body = text
+    .replace(/\s+comment\s+"(?:[^"\\]|\\.)*"\s*$/, '')
+    .replace(/\bprefix\s+"(?:[^"\\]|\\.)*"/g, 'prefix ""');
+  const loopbackOnly = /\b(?:meta\s+)?(?:iifname|oifname|iif|oif)\s+"?lo"?(?:\s|$)/.test(body) && !/!=/.test(body);
   const unknown: string[] = [];
-  for (const [re, why] of OPAQUE) if (re.test(text) && !(loopbackOnly && why === 'interface')) unknown.push(why);
+  // A port negation is exact (every other port); other negations are not evaluated.
+  const conditions = body.replace(PORT_NEGATION, '');
+  for (const [re, why] of OPAQUE) if (re.test(conditions) && !(loopbackOnly && why === 'interface')) unknown.push(why);
   const rule: Rule = {
     line,
     position,
@@ -51,7 +60,7 @@ export function nftRuleFromText(text: string, line: number, position: number): R
     enabled: true,
   };
   if (loopbackOnly) rule.loopbackOnly = true;
-  const verdict = /\b(accept|drop|reject(?:\s+with\s+.*)?|return|(?:jump|goto)\s+(\S+))\s*$/.exec(text);
+  const verdict = /\b(accept|drop|reject(?:\s+with\s+.*)?|return|(?:jump|goto)\s+(\S+))\s*$/.exec(body);
   if (verdict) {
     const word = verdict[1]!.split(/\s+/)[0]!;
     rule.action =
@@ -64,16 +73,20 @@ export function nftRuleFromText(text: string, line: number, position: number): R
             : (word as 'jump' | 'goto');
     if (verdict[2]) rule.target = verdict[2];
     if (word === 'drop' || word === 'reject') rule.blockHow = word;
-  } else if (/\bqueue\b/.test(text)) {
+  } else if (/\bqueue\b/.test(body)) {
     rule.action = 'block';
     unknown.push('sent to a userspace program (queue)');
+  } else if (/\bvmap\b/.test(body)) {
+    // A verdict map may accept, drop or jump, depending on the packet.
+    rule.action = 'jump';
+    unknown.push('verdict map');
   }
   const ports = (dir: 'dport' | 'sport'): void => {
-    const raw = new RegExp(String.raw`\b(?:tcp|th) ${dir} ${VALUE}`).exec(text)?.[1];
-    if (raw === undefined || raw === '!=') return;
-    const set = parsePortList(raw);
-    if (set) rule[dir === 'dport' ? 'dstPorts' : 'srcPorts'] = set;
-    else rule.unknown.push(`${dir} ${raw}`);
+    const m = new RegExp(String.raw`\b(?:tcp|th) ${dir} (!= )?${VALUE}`).exec(body);
+    if (!m || m[2] === 'vmap') return;
+    const set = parsePortList(m[2]!);
+    if (!set) rule.unknown.push(`${dir} ${m[2]}`);
+    else rule[dir === 'dport' ? 'dstPorts' : 'srcPorts'] = m[1] ? subtract([[0, 65535]], set) : set;
   };
   ports('dport');
   ports('sport');
@@ -81,16 +94,16 @@ export function nftRuleFromText(text: string, line: number, position: number): R
     ['daddr', 'dst'],
     ['saddr', 'src'],
   ] as const) {
-    const m = new RegExp(String.raw`\b(ip6?) ${key} ${VALUE}`).exec(text);
+    const m = new RegExp(String.raw`\b(ip6?) ${key} ${VALUE}`).exec(body);
     if (!m || m[2] === '!=') continue;
     rule.family = m[1] === 'ip6' ? 6 : 4;
     const list = parseAddressList(m[2]!);
     if (list) rule[field] = list;
     else rule.unknown.push(`${key} ${m[2]}`);
   }
-  if (/\b(?:udp|icmp|icmpv6|sctp|dccp|esp|ah|igmp)\b/.test(text) && !/\btcp\b/.test(text)) rule.proto = 'other';
-  else if (/\btcp\b/.test(text)) rule.proto = 'tcp';
-  const state = new RegExp(String.raw`\bct state ${VALUE}`).exec(text)?.[1];
+  if (/\b(?:udp|icmp|icmpv6|sctp|dccp|esp|ah|igmp)\b/.test(body) && !/\btcp\b/.test(body)) rule.proto = 'other';
+  else if (/\btcp\b/.test(body)) rule.proto = 'tcp';
+  const state = new RegExp(String.raw`\bct state ${VALUE}`).exec(body)?.[1];
   if (state !== undefined && !/\bnew\b|\buntracked\b/.test(state)) rule.newConnections = false;
   return rule;
 }

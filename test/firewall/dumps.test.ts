@@ -300,3 +300,24 @@ it('without --host, an ip6tables-save dump is read as IPv6, not skipped as anoth
   });
   expect(v.flows[2]).toMatchObject({ verdict: 'unknown', unknownPorts: [[50000, 50009]] });
 });
+
+describe('conditions a dump cannot settle (real nft output: named set, verdict map, rate limit, port negation)', () => {
+  it.each(['unsettled.nft', 'unsettled.nft.json'])('%s', (file) => {
+    const text = fixture(file);
+    const v = ftpVerdicts(parseDump(text, detectFormat(text)!), {
+      host: SERVER,
+      controlPort: 21,
+      passive: [[60000, 65535]],
+      side: 'client',
+    });
+    const [control, passive] = v.flows;
+    // The verdict map may drop port 21; the negated port rule surely matches the passive range.
+    expect(control).toMatchObject({ verdict: 'unknown', unknownPorts: [[21, 21]] });
+    expect(passive).toMatchObject({ verdict: 'unknown', unknownPorts: [[60000, 65535]] });
+    const rules = passive!.rules.map((r) => [r.position, r.action, r.certain, r.unsettled?.join('; ') ?? '']);
+    expect(rules).toContainEqual([5, 'block', false, '']);
+    expect(rules.map((r) => r[0])).toEqual(expect.arrayContaining([1, 2, 3, 5]));
+    expect(rules.some(([pos]) => pos === 4)).toBe(false);
+    expect(passive!.rules.find((r) => r.position === 2)?.text).toContain('vmap @portmap');
+  });
+});
