@@ -1,3 +1,4 @@
+import { subtract } from '../ftp/index.js';
 import { parseAddressList, parsePortList } from './port-text.js';
 import { DumpParseError, splitLines, type Chain, type ChainDump, type Rule } from './rule-model.js';
 
@@ -27,12 +28,14 @@ function ruleFromArgs(args: string[], line: number, position: number, text: stri
       continue;
     }
     const takes = flag.startsWith('-') && value !== undefined;
-    if (negate && takes) rule.unknown.push(`negated ${flag}`);
+    const portFlag = /^--(?:d|s|destination-|source-)ports?$/.test(flag);
+    // A negated port list is exact (every other port); other negations are not evaluated.
+    if (negate && takes && !portFlag) rule.unknown.push(`negated ${flag}`);
     const wasNegated = negate;
     negate = false;
     if (!takes) continue;
     i++;
-    if (wasNegated) continue;
+    if (wasNegated && !portFlag) continue;
     switch (flag) {
       case '-p':
       case '--protocol':
@@ -58,7 +61,7 @@ function ruleFromArgs(args: string[], line: number, position: number, text: stri
       case '--source-ports': {
         const set = parsePortList(value);
         const field = /^--(?:d|destination)/.test(flag) ? 'dstPorts' : 'srcPorts';
-        if (set) rule[field] = set;
+        if (set) rule[field] = wasNegated ? subtract([[0, 65535]], set) : set;
         else rule.unknown.push(`${flag} ${value}`);
         break;
       }

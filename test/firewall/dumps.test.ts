@@ -321,3 +321,20 @@ describe('conditions a dump cannot settle (real nft output: named set, verdict m
     expect(passive!.rules.find((r) => r.position === 2)?.text).toContain('vmap @portmap');
   });
 });
+
+it('iptables: a negated port list is exact, a negated address is not evaluated', () => {
+  const dump = (match: string) =>
+    ['*filter', ':OUTPUT ACCEPT [0:0]', `-A OUTPUT -p tcp ${match} -j DROP`, 'COMMIT'].join('\n');
+  const passive = (match: string) =>
+    ftpVerdicts(parseDump(dump(match), 'iptables-save'), {
+      host: SERVER,
+      controlPort: 21,
+      passive: [[60000, 65535]],
+      side: 'client',
+    }).flows;
+  expect(passive('-m multiport ! --dports 21,60000:62999').map((f) => [f.verdict, f.blockedPorts])).toEqual([
+    ['allow', []],
+    ['block', [[63000, 65535]]],
+  ]);
+  expect(passive('! -d 10.0.0.0/8 --dport 60000:65535')[1]!.verdict).toBe('unknown');
+});
