@@ -129,7 +129,8 @@ export class DumpParseError extends Error {
 export const MAX_LINE = 16 * 1024;
 
 export function splitLines(text: string, format: DumpFormat): string[] {
-  const lines = text.split(/\r?\n/);
+  // Editors and Windows tools may start a file with a byte-order mark.
+  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   const long = lines.findIndex((l) => l.length > MAX_LINE);
   if (long >= 0) throw new DumpParseError(format, long + 1, `line longer than ${MAX_LINE} characters`);
   return lines;

@@ -338,3 +338,15 @@ it('iptables: a negated port list is exact, a negated address is not evaluated',
   ]);
   expect(passive('! -d 10.0.0.0/8 --dport 60000:65535')[1]!.verdict).toBe('unknown');
 });
+
+it('a byte-order mark and CRLF line ends, as Windows tools write them, are read', () => {
+  const text = `\uFEFF${fixture('netsh-block-subrange.txt').replace(/\n/g, '\r\n')}`;
+  expect(detectFormat(text)).toBe('netsh');
+  const v = ftpVerdicts(parseDump(text, 'netsh'), {
+    host: SERVER,
+    controlPort: 21,
+    passive: [[60000, 65535]],
+    side: 'client',
+  });
+  expect(v.flows[1]).toMatchObject({ verdict: 'block', blockedPorts: [[63000, 65535]] });
+});
