@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from 'commander';
 import type { Channel } from '../diagnosis/index.js';
 import { isIP } from 'node:net';
 import { parsePort } from './target.js';
@@ -7,6 +8,15 @@ import { parsePort } from './target.js';
  * that names what was wrong, so the program can print it as a usage error (exit 2).
  */
 export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
+
+/** A commander argument parser from one of these: a bad value becomes commander's one-line usage error. */
+export function flagParser<T>(parse: (text: string) => Parsed<T>): (text: string) => T {
+  return (text) => {
+    const r = parse(text);
+    if (!r.ok) throw new InvalidArgumentError(r.message);
+    return r.value;
+  };
+}
 
 export function parsePortFlag(text: string, lowest: 0 | 1 = 1): Parsed<number> {
   const r = parsePort(text.trim(), lowest);

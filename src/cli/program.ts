@@ -1,9 +1,10 @@
 import { formatRanges, parseRangeSpec } from '../ftp/index.js';
 import type { ProbeSettings } from '../observation/index.js';
 import { EXIT, EXIT_MEANINGS } from '../report/index.js';
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { planCheck, noColorRequested, type CheckFlags, type CheckPlan, type OutputFormat } from './check-plan.js';
 import {
+  flagParser,
   parseCount,
   parseDuration,
   parseIpAddress,
@@ -12,6 +13,7 @@ import {
   parseRequire,
   type Parsed,
 } from './flag-values.js';
+import { registerFirewall } from './firewall-command.js';
 import { parseTarget } from './target.js';
 import { UsageError } from './usage-error.js';
 
@@ -38,14 +40,6 @@ export interface SelftestFlags {
   format?: OutputFormat;
   color?: boolean;
   timeout?: number;
-}
-
-function flagParser<T>(parse: (text: string) => Parsed<T>): (text: string) => T {
-  return (text) => {
-    const r = parse(text);
-    if (!r.ok) throw new InvalidArgumentError(r.message);
-    return r.value;
-  };
 }
 
 const rangeParser = flagParser((text): Parsed<Array<[number, number]>> => {
@@ -227,6 +221,7 @@ export function createProgram(handlers: ProgramHandlers, onExitCode: (code: numb
       onExitCode(handlers.explain(code, { list: flags.list === true }));
     });
 
+  registerFirewall(program, handlers, onExitCode);
   handlers.registerMore?.(program);
   return program;
 }

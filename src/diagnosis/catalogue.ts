@@ -212,12 +212,12 @@ const entries: Record<FindingCode, Omit<CatalogueEntry, 'code'>> = {
   LOCAL_FIREWALL: {
     title: "This computer's own firewall blocks the connection",
     meaning:
-      "A rule (or the default policy) in this computer's firewall matches the connection that was blocked; ftpdoctor quotes it. On Linux the ruleset is read with nft/iptables-save (read-only, needs root).",
+      "A rule (or the default policy) in this computer's firewall matches the connection that was blocked; ftpdoctor quotes it. On Linux the ruleset is read with nft/iptables-save, on Windows with the NetSecurity cmdlets (or netsh), on macOS with pfctl (all read-only; root or Administrator is needed to see everything).",
     typicalCause:
       'A restrictive OUTPUT policy that admits port 21 but not the passive range; an INPUT policy that blocks active-mode connections.',
     fix: [
-      'Change or remove the quoted rule, or add an accept rule before it.',
-      'On Windows: Get-NetFirewallRule; on macOS: pfctl -sr.',
+      'Change or remove the quoted rule, or add an accept rule before it (pf: a pass quick rule; Windows Firewall: a block rule beats every allow rule, so disable or narrow it).',
+      'A dump from another computer can be checked with ftpdoctor firewall FILE.',
     ],
     firewall: true,
     severity: 'error',

@@ -1,9 +1,9 @@
-import { rangesText } from '../ftp/index.js';
+import { DumpParseError, readDump, type FirewallDump } from '../firewall/index.js';
+import { classifyAddress, rangesText } from '../ftp/index.js';
 import type { ObservationLog } from '../observation/index.js';
 
 import type { Finding } from './finding.js';
 import { allowRuleExamples, type BlockedFlow } from './firewall-examples.js';
-import { parseRuleset } from './firewall-ruleset.js';
 import { matchBlockedFlow } from './local-firewall-match.js';
 
 /**
@@ -43,6 +43,37 @@ function howToCheck(platform: string): string {
 }
 
 /**
+ * What else on this computer can stop the flow: the reader's advisories (StatefulFTP, other
+ * security products, the Application Firewall), and on macOS the Local Network privacy setting,
+ * which stops a GUI FTP client talking to a local-network server while a terminal tool passes
+ * (Apple Platform Security, "Local network privacy").
+ */
+function otherLocalCauses(log: ObservationLog, remote: string | undefined): string[] {
+  const local = log.localFirewall;
+  const out = (local?.advisories ?? []).map((a) => `Also on this computer: ${a}.`);
+  const platform = local?.platform ?? log.environment.os;
+  const cls = remote ? classifyAddress(remote) : undefined;
+  if (/darwin|macos/i.test(platform) && (cls === 'private' || cls === 'link-local'))
+    out.push(
+      'macOS Local Network privacy can block a GUI FTP client from this local-network server while a terminal tool (like ftpdoctor) gets through: allow the app in System Settings › Privacy & Security › Local Network.',
+    );
+  return out;
+}
+
+/** The listing as a dump, or why it cannot be read. */
+function dumpOf(local: NonNullable<ObservationLog['localFirewall']>): FirewallDump | DumpParseError {
+  try {
+    return readDump(
+      local.ruleset ?? '',
+      local.source === 'nft' || local.source === undefined ? undefined : local.source,
+    );
+  } catch (err) {
+    if (err instanceof DumpParseError) return err;
+    throw err;
+  }
+}
+
+/**
  * The findings after this computer's firewall is read: every blocking finding it explains is
  * revised (where: this computer; who: you) and a LOCAL_FIREWALL finding quotes the rule; without a
  * readable ruleset the blocking findings get a step saying how to look. Never changes its input.
@@ -56,18 +87,23 @@ export function localFirewallFindings(log: ObservationLog, findings: readonly Fi
     }),
   );
   if (blocking.size === 0) return [...findings];
-  if (!local?.readable || !local.ruleset) {
-    const step = howToCheck(local?.platform ?? log.environment.os);
-    return findings.map((f) => (blocking.has(f) ? { ...f, fix: [...f.fix, step] } : f));
+  const ruleset = local?.readable && local.ruleset ? dumpOf(local) : undefined;
+  if (ruleset === undefined || ruleset instanceof DumpParseError) {
+    const why = ruleset ? ` (ftpdoctor could not read its listing: ${ruleset.message})` : '';
+    const step = `${howToCheck(local?.platform ?? log.environment.os)}${why}`;
+    return findings.map((f) => {
+      const found = blocking.get(f);
+      return found ? { ...f, fix: [...f.fix, ...otherLocalCauses(log, found.flow.remote), step] } : f;
+    });
   }
-  const ruleset = parseRuleset(local.ruleset);
   const added: Finding[] = [];
   const revised = findings.map((f) => {
     const found = blocking.get(f);
     if (!found) return f;
     const { flow, allow } = found;
+    const causes = otherLocalCauses(log, flow.remote);
     const matches = matchBlockedFlow(ruleset, flow);
-    if (matches.length === 0) return f;
+    if (matches.length === 0) return causes.length > 0 ? { ...f, fix: [...f.fix, ...causes] } : f;
     const certain = matches.some((m) => !m.uncertain);
     const target = `${flow.direction === 'outbound' ? 'outbound TCP to' : 'inbound TCP from'} ${flow.remote ?? 'the server'} ${flow.direction === 'outbound' ? 'ports' : 'to local ports'} ${rangesText(flow.ports)}`;
     added.push({
@@ -79,7 +115,7 @@ export function localFirewallFindings(log: ObservationLog, findings: readonly Fi
       evidence: [
         ...matches.map((m) => ({
           ref: '/localFirewall/ruleset',
-          fact: `${local.source ?? 'ruleset'}: ${m.by === 'policy' ? 'default policy' : 'rule'} "${m.text}" ${m.verdict}s ports ${rangesText(m.ports)}${m.uncertain ? ' (it has conditions ftpdoctor could not evaluate)' : ''}`,
+          fact: `${local?.source ?? 'ruleset'}: ${m.by === 'policy' ? 'default policy' : 'rule'} "${m.text}" ${m.verdict}s ports ${rangesText(m.ports)}${m.uncertain ? ' (it has conditions ftpdoctor could not evaluate)' : ''}`,
         })),
         // The source finding's last fact is a failure (its first may be the success it contrasts with).
         ...f.evidence.slice(-1),
@@ -88,21 +124,32 @@ export function localFirewallFindings(log: ObservationLog, findings: readonly Fi
       where: 'this-computer',
       actor: 'you',
       fix: [
-        `Change or remove the quoted rule${matches.length > 1 ? 's' : ''}, or add an accept rule before ${matches.length > 1 ? 'them' : 'it'} (examples below).`,
+        ruleset.model === 'windows' && matches.some((m) => m.by === 'rule')
+          ? // Windows Firewall lets a block rule win over every allow rule (MS-FASP 2.2.34).
+            `Disable or narrow the quoted block rule${matches.length > 1 ? 's' : ''}: in Windows Firewall a block rule wins over any allow rule.`
+          : `Change or remove the quoted rule${matches.length > 1 ? 's' : ''}, or add an accept rule before ${matches.length > 1 ? 'them' : 'it'} (examples below).`,
         `Re-run the check to confirm (${f.code} should disappear).`,
       ],
-      examples: allowRuleExamples({ ...flow, ports: allow }).filter(
-        (e) => e.system === 'nftables' || e.system === 'iptables',
+      examples: allowRuleExamples({ ...flow, ports: allow }).filter((e) =>
+        ruleset.model === 'windows'
+          ? e.system === 'windows-firewall'
+          : ruleset.model === 'pf'
+            ? e.system === 'pf'
+            : e.system === 'nftables' || e.system === 'iptables',
       ),
       ports: flow.ports,
     });
-    if (!certain) return f;
+    if (!certain) return causes.length > 0 ? { ...f, fix: [...f.fix, ...causes] } : f;
     return {
       ...f,
       where: 'this-computer',
       actor: 'you',
       rule: `${f.rule ?? ''} Found on this computer: its own firewall does this (see LOCAL_FIREWALL).`.trim(),
-      fix: ["Change this computer's own firewall first: the LOCAL_FIREWALL finding quotes the rule.", ...f.fix],
+      fix: [
+        "Change this computer's own firewall first: the LOCAL_FIREWALL finding quotes the rule.",
+        ...f.fix,
+        ...causes,
+      ],
     } satisfies Finding;
   });
   return [...revised, ...added];

@@ -1,4 +1,5 @@
 import { RESOURCE_ERRNOS, type ConnectState } from '../observation/index.js';
+import { MACOS_ERRNO, WINDOWS_ERRNO } from './connect-outcome-platforms.js';
 
 /**
  * What a failed TCP connect() says about the path, from what Linux really returns (docs/measured-behaviour.md):
@@ -33,13 +34,17 @@ export interface ConnectFailure {
 /**
  * Classifies how a connect attempt failed. Accepts the thrown error itself (anything with a string
  * `code`) or the facts; an errno nobody listed is a local error, since it is not evidence of a firewall.
+ * The same errno means different things per system: Windows and macOS have their own tables
+ * (connect-outcome-platforms.ts); every other system reads the Linux one.
  */
-export function classifyConnectError(err: unknown): ConnectState {
+export function classifyConnectError(err: unknown, platform: NodeJS.Platform = process.platform): ConnectState {
   if (typeof err !== 'object' || err === null) return 'local-error';
   const facts = err as ConnectFailure & { code?: unknown };
   if (facts.aborted === true) return 'aborted';
   if (facts.timedOut === true) return 'no-answer';
   const errno = typeof facts.errno === 'string' ? facts.errno : typeof facts.code === 'string' ? facts.code : undefined;
   if (errno === undefined) return 'local-error';
+  if (platform === 'win32') return WINDOWS_ERRNO[errno]?.state ?? 'local-error';
+  if (platform === 'darwin') return MACOS_ERRNO[errno]?.state ?? 'local-error';
   return BY_ERRNO[errno] ?? 'local-error';
 }

@@ -1,7 +1,7 @@
 export interface LocalFirewallObservation {
   platform: string;
   /** Which tool we read the ruleset with, read-only. */
-  source?: 'nft' | 'iptables-save';
+  source?: 'nft' | 'iptables-save' | 'powershell' | 'netsh' | 'pfctl';
   readable: boolean;
   /** Why not readable (not root, tool missing…). */
   reason?: string;
@@ -9,6 +9,11 @@ export interface LocalFirewallObservation {
   ruleset?: string;
   /** The ruleset was longer than the cap and was cut. */
   truncated?: boolean;
+  /**
+   * What else on this computer can stop FTP, read beside the ruleset (Windows: StatefulFTP,
+   * third-party firewall and antivirus products; macOS: the Application Firewall and stealth mode).
+   */
+  advisories?: string[];
 }
 
 export interface EnvironmentObservation {

@@ -1,5 +1,8 @@
 import type { LocalFirewallObservation } from '../observation/index.js';
 import { execFile } from 'node:child_process';
+import { readMacosFirewall } from './local-firewall-macos.js';
+import { readWindowsFirewall } from './local-firewall-windows.js';
+import type { CommandResult, CommandRunner } from './read-only-command.js';
 
 export const RULESET_CAP = 256 * 1024;
 
@@ -18,15 +21,22 @@ const READERS: Reader[] = [
 
 /**
  * This computer's own firewall ruleset, read without changing anything, so the diagnosis can quote
- * a local rule. Only on Linux; elsewhere the record says so and the report tells how to check.
+ * a local rule: nftables or iptables on Linux, Windows Firewall, pf on macOS; elsewhere the
+ * record says so and the report tells how to check. `platform` and `runner` are for tests.
  */
-export async function readLocalFirewall(timeoutMs: number, signal: AbortSignal): Promise<LocalFirewallObservation> {
-  const platform = process.platform;
+export async function readLocalFirewall(
+  timeoutMs: number,
+  signal: AbortSignal,
+  platform: NodeJS.Platform = process.platform,
+  runner: CommandRunner = (file, args) => run({ file, args }, timeoutMs, signal),
+): Promise<LocalFirewallObservation> {
+  if (platform === 'win32') return readWindowsFirewall(runner, RULESET_CAP, signal);
+  if (platform === 'darwin') return readMacosFirewall(runner, RULESET_CAP, signal);
   if (platform !== 'linux')
     return {
       platform,
       readable: false,
-      reason: `reading the firewall is implemented for Linux only (this is ${platform})`,
+      reason: `reading the firewall is implemented for Linux, Windows and macOS only (this is ${platform})`,
     };
   const reasons: string[] = [];
   for (const reader of READERS) {
@@ -49,11 +59,7 @@ export async function readLocalFirewall(timeoutMs: number, signal: AbortSignal):
   return { platform, readable: false, reason: reasons.join('; ') };
 }
 
-function run(
-  reader: Reader,
-  timeoutMs: number,
-  signal: AbortSignal,
-): Promise<{ text: string; cut?: boolean } | { reason: string }> {
+function run(reader: Pick<Reader, 'file' | 'args'>, timeoutMs: number, signal: AbortSignal): Promise<CommandResult> {
   return new Promise((resolve) => {
     execFile(
       reader.file,

@@ -9,15 +9,16 @@ import { describe, expect, it } from 'vitest';
  */
 const ALLOWED: Record<string, readonly string[]> = {
   ftp: [],
+  firewall: ['ftp'],
   observation: ['ftp'],
   net: ['ftp', 'observation'],
   sweep: ['ftp', 'net', 'observation'],
-  probe: ['ftp', 'net', 'observation', 'sweep'],
-  diagnosis: ['ftp', 'observation'],
+  probe: ['ftp', 'net', 'observation', 'sweep', 'firewall'],
+  diagnosis: ['ftp', 'observation', 'firewall'],
   report: ['ftp', 'observation', 'diagnosis'],
   ui: ['ftp', 'observation', 'diagnosis'],
   server: ['ftp'],
-  cli: ['ftp', 'observation', 'net', 'sweep', 'probe', 'diagnosis', 'report', 'ui', 'server'],
+  cli: ['ftp', 'observation', 'net', 'sweep', 'probe', 'diagnosis', 'report', 'ui', 'server', 'firewall'],
 };
 
 const MAX_LINES = 400;

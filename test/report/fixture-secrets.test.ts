@@ -15,7 +15,10 @@ describe('fixtures', () => {
     expect(passwords).toEqual(expect.arrayContaining(['fixture-Pa55-word', 'wrong-password']));
   });
 
-  it.each(readdirSync(DIR).map((f) => [f]))('%s contains no password', (file) => {
+  const files = readdirSync(DIR, { recursive: true, withFileTypes: true })
+    .filter((d) => d.isFile())
+    .map((d) => [`${d.parentPath.slice(DIR.length)}/${d.name}`.replace(/^\//, '')]);
+  it.each(files)('%s contains no password', (file) => {
     const text = readFileSync(`${DIR}${file}`, 'utf8');
     for (const p of passwords) expect(text).not.toContain(p);
   });
