@@ -1,4 +1,4 @@
-import type { ObservationLog } from '../probe/observation.js';
+import type { ObservationLog, TlsObservation } from '../probe/observation.js';
 import { describeConnect, rangesText } from './connect-facts.js';
 import {
   activeEntries,
@@ -20,6 +20,13 @@ import { blockedSegments, reachableRuns, sweepAsObserved } from './sweep-blocks.
  */
 
 const verdict = (status: ChannelVerdict['status'], summary: string): ChannelVerdict => ({ status, summary });
+
+/** How an untrusted certificate came to be accepted, as the TLS verdict says it. */
+const ACCEPTED_BY: Record<NonNullable<TlsObservation['acceptedBy']>, string> = {
+  insecure: 'with --insecure',
+  fingerprint: 'by its --trust-fingerprint',
+  user: 'by you when asked',
+};
 
 function controlVerdict(log: ObservationLog): ChannelVerdict {
   if (log.resolve?.error)
@@ -71,7 +78,7 @@ function tlsVerdict(log: ObservationLog, control: ChannelVerdict): ChannelVerdic
   if (tls.authReply && (tls.authReply.code < 200 || tls.authReply.code >= 400))
     return verdict('blocked', `the server refused AUTH TLS (${tls.authReply.code})`);
   if (!tls.established) return verdict('blocked', `TLS handshake failed: ${tls.error?.message ?? 'unknown error'}`);
-  const base = `${tls.protocol ?? 'TLS'} established${tls.insecureAccepted && tls.authorizationError ? ` (untrusted certificate accepted with --insecure: ${tls.authorizationError})` : ''}`;
+  const base = `${tls.protocol ?? 'TLS'} established${tls.insecureAccepted && tls.authorizationError ? ` (untrusted certificate accepted ${ACCEPTED_BY[tls.acceptedBy ?? 'insecure']}: ${tls.authorizationError})` : ''}`;
   const protectedData = countedAttempts(dataEntries(log).filter(overTls));
   if (protectedData.length === 0) return verdict('ok', `${base}; no data connection tested over it`);
   const good = protectedData.filter(worked).length;

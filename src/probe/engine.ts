@@ -1,5 +1,6 @@
 import { runSweep } from '../sweep/port-sweep.js';
 import { countPorts } from '../sweep/range-spec.js';
+import type { ConfirmCertificate } from './certificate-trust.js';
 import { ControlChannel } from './control-channel.js';
 import {
   login,
@@ -39,6 +40,8 @@ export interface ProbeOptions {
   signal?: AbortSignal;
   /** The login password; never stored, never emitted (the transcript shows "PASS ***"). */
   password?: string;
+  /** Asks the person about an untrusted certificate (see certificate-trust.ts). */
+  confirmCertificate?: ConfirmCertificate;
 }
 
 /** Port 21 (RFC 959), or 990 for implicit FTPS: IANA's "ftps" port; RFC 4217 itself defines only explicit AUTH TLS. */
@@ -135,6 +138,7 @@ export async function runProbe(
   const run: ProbeRun = {
     settings: log.settings,
     password: opts.password,
+    ...(opts.confirmCertificate ? { confirmCertificate: opts.confirmCertificate } : {}),
     signal: controller.signal,
     log,
     transcript,
@@ -378,7 +382,7 @@ class Engine {
    */
   private async withoutTls(tls: TlsObservation): Promise<StepResult> {
     const { run } = this;
-    const untrusted = tls.error?.code === 'E_TLS_CERT';
+    const untrusted = tls.error?.code === 'E_TLS_CERT' || tls.error?.code === 'E_TLS_FINGERPRINT';
     const refusedByServer = tls.authReply !== undefined && tls.authReply.code !== 234;
     const why = untrusted
       ? `certificate not trusted (${tls.authorizationError ?? tls.error?.message ?? 'unknown reason'})`

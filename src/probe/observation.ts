@@ -135,8 +135,10 @@ export interface TlsObservation {
   certificate?: CertificateInfo;
   /** OpenSSL's verification error when the chain is not trusted (e.g. "DEPTH_ZERO_SELF_SIGNED_CERT"). */
   authorizationError?: string;
-  /** The user allowed an untrusted certificate (--insecure). */
+  /** The user allowed an untrusted certificate (--insecure, --trust-fingerprint or a yes when asked). */
   insecureAccepted: boolean;
+  /** Who let the check go on past the certificate: --insecure, a matching --trust-fingerprint, or the person when asked. */
+  acceptedBy?: 'insecure' | 'fingerprint' | 'user';
   /**
    * With --tls-auto, TLS was not established (refused, failed, or an untrusted certificate with an
    * anonymous login) and the check went on in plain text, on a fresh control session when needed.
@@ -354,6 +356,7 @@ export type ErrorCode =
   | 'E_BAD_REPLY'
   | 'E_TLS'
   | 'E_TLS_CERT'
+  | 'E_TLS_FINGERPRINT'
   | 'E_LOGIN'
   | 'E_LOCAL_RESOURCE'
   | 'E_ABORTED'
@@ -365,6 +368,8 @@ export interface ProbeSettings {
   family?: 4 | 6;
   tls: 'off' | 'explicit' | 'implicit' | 'auto';
   insecure: boolean;
+  /** --trust-fingerprint: the one certificate (SHA-256, "AB:CD:…") the check goes on with. */
+  trustFingerprint?: string;
   user: string;
   /** True when a password was supplied (never the password itself). */
   passwordSupplied: boolean;

@@ -1,3 +1,4 @@
+import type { ConfirmCertificate } from './certificate-trust.js';
 import type { ObservationLog, ProbeSettings } from './observation.js';
 import type { Transcript } from './transcript.js';
 
@@ -6,6 +7,8 @@ export interface ProbeRun {
   readonly settings: ProbeSettings;
   /** Never stored anywhere: sent once after USER, written to the transcript as "PASS ***". */
   readonly password: string | undefined;
+  /** Asks the person about a certificate the system does not trust (the live view); absent: no one to ask. */
+  readonly confirmCertificate?: ConfirmCertificate;
   /** Fires on the user's signal or the overall deadline. */
   readonly signal: AbortSignal;
   readonly log: ObservationLog;

@@ -1,5 +1,6 @@
 import { render, type Instance } from 'ink';
 import type { Diagnosis } from '../diagnosis/finding.js';
+import type { ConfirmCertificate } from '../probe/certificate-trust.js';
 import type { ProbeEvent } from '../probe/events.js';
 import type { ObservationLog, ProbeSettings } from '../probe/observation.js';
 import { LiveApp } from './LiveApp.js';
@@ -19,6 +20,8 @@ export interface LiveViewOptions {
 export interface LiveView {
   onEvent(event: ProbeEvent): void;
   stopping(reason: string): void;
+  /** Asks about an untrusted certificate in the view (see CertificatePrompt). */
+  confirmCertificate: ConfirmCertificate;
   /** Shows the final verdict and findings, then leaves the last frame on the terminal. */
   finish(diagnosis: Diagnosis, notices: string[]): Promise<void>;
 }
@@ -29,6 +32,8 @@ const MAX_WIDTH = 80;
  * every RENDER_INTERVAL_MS, so rendering does not steal the engine's time and skew its timings.
  */
 const RENDER_INTERVAL_MS = 66;
+/** An unanswered certificate question counts as no after this long (a person gets minutes, not forever). */
+const QUESTION_TIMEOUT_MS = 5 * 60_000;
 
 /** The Ink shell around the pure reducer: every event becomes a new state and a re-render. */
 export function startLiveView(opts: LiveViewOptions): LiveView {
@@ -43,6 +48,7 @@ export function startLiveView(opts: LiveViewOptions): LiveView {
       keys={keys && state.phase === 'running'}
       onQuit={opts.onQuit}
       onToggleTranscript={() => dispatch({ type: 'toggle-transcript' })}
+      onCertificateAnswer={(trust) => answer?.(trust)}
     />
   );
   const instance: Instance = render(element(), {
@@ -53,6 +59,7 @@ export function startLiveView(opts: LiveViewOptions): LiveView {
     maxFps: 15,
   });
   let pending: NodeJS.Timeout | undefined;
+  let answer: ((trust: boolean) => void) | undefined;
   const renderNow = (): void => {
     clearTimeout(pending);
     pending = undefined;
@@ -70,7 +77,26 @@ export function startLiveView(opts: LiveViewOptions): LiveView {
       if (event.type === 'step-end') dispatch({ type: 'diagnosis', diagnosis: opts.diagnose(event.log), final: false });
     },
     stopping(reason) {
+      answer?.(false);
       dispatch({ type: 'stopping', reason });
+    },
+    confirmCertificate(certificate, { authorizationError, signal }) {
+      return new Promise<boolean>((resolve) => {
+        const settle = (trust: boolean): void => {
+          clearTimeout(timer);
+          signal.removeEventListener('abort', onAbort);
+          answer = undefined;
+          dispatch({ type: 'certificate-answered' });
+          renderNow();
+          resolve(trust);
+        };
+        const onAbort = (): void => settle(false);
+        const timer = setTimeout(() => settle(false), QUESTION_TIMEOUT_MS);
+        answer = settle;
+        signal.addEventListener('abort', onAbort, { once: true });
+        dispatch({ type: 'certificate-question', certificate, ...(authorizationError ? { authorizationError } : {}) });
+        renderNow();
+      });
     },
     async finish(diagnosis, notices) {
       dispatch({ type: 'diagnosis', diagnosis, final: true });

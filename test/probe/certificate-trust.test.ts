@@ -1,0 +1,123 @@
+import { X509Certificate } from 'node:crypto';
+import { generate } from 'selfsigned';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { diagnose } from '../../src/diagnosis/diagnose.js';
+import { normaliseFingerprint, type ConfirmCertificate } from '../../src/probe/certificate-trust.js';
+import { defaultSettings, runProbe } from '../../src/probe/engine.js';
+import type { CertificateInfo, ProbeSettings } from '../../src/probe/observation.js';
+import { buildReport } from '../../src/report/report.js';
+import { startServer, type RunningServer } from '../../src/server/index.js';
+import { schemaErrors } from '../report/report-schema.js';
+import { freePortBlock } from './free-ports.js';
+
+const PASSWORD = 'trust-m3-not-Zq';
+/** A fingerprint of no certificate in this test: the pin a wrong e-mail would carry. */
+const OTHER = Array.from({ length: 32 }, () => 'AB').join(':');
+
+let server: RunningServer;
+let fingerprint: string;
+
+function settings(extra: Partial<ProbeSettings> = {}): ProbeSettings {
+  return {
+    ...defaultSettings('127.0.0.1'),
+    port: server.port,
+    tls: 'explicit',
+    user: 'alice',
+    sweep: 'off',
+    pasvSamples: 1,
+    activePorts: [0, 0],
+    stepTimeoutMs: 3000,
+    timeoutMs: 30_000,
+    ...extra,
+  };
+}
+
+beforeAll(async () => {
+  // A self-signed certificate of the test's own, so its fingerprint is known independently of the probe.
+  const pem = await generate([{ name: 'commonName', value: 'trust test' }], { keyType: 'ec', algorithm: 'sha256' });
+  fingerprint = new X509Certificate(pem.cert).fingerprint256;
+  server = await startServer({
+    host: '127.0.0.1',
+    port: 0,
+    pasvRange: await freePortBlock(21),
+    activeSourcePort: 0,
+    user: 'alice',
+    password: PASSWORD,
+    anonymous: false,
+    tlsCert: pem.cert,
+    tlsKey: pem.private,
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await server?.close();
+});
+
+describe('normaliseFingerprint', () => {
+  it.each([
+    ['ab:cd', undefined],
+    ['zz'.repeat(32), undefined],
+    ['0a'.repeat(32), Array(32).fill('0A').join(':')],
+    [`SHA256:${'0A:'.repeat(31)}0A`, Array(32).fill('0A').join(':')],
+    [` sha-256=${'0a'.repeat(32)} `, Array(32).fill('0A').join(':')],
+  ])('%s → %s', (text, expected) => {
+    expect(normaliseFingerprint(text)).toBe(expected);
+  });
+});
+
+describe('trusting a self-signed certificate against the reference server', () => {
+  it('--trust-fingerprint with the right fingerprint goes on and logs in', async () => {
+    const log = await runProbe(settings({ trustFingerprint: fingerprint }), { password: PASSWORD });
+    expect(log.tls).toMatchObject({ established: true, insecureAccepted: true, acceptedBy: 'fingerprint' });
+    expect(log.login?.ok).toBe(true);
+    const report = buildReport(log, diagnose(log, { require: ['passive'] }), { argv: [], version: 'test' });
+    expect(report.certificateAccepted).toEqual({
+      by: 'fingerprint',
+      fingerprint256: fingerprint,
+      authorizationError: 'DEPTH_ZERO_SELF_SIGNED_CERT',
+    });
+    expect(schemaErrors(report)).toBe('');
+  });
+
+  it('--trust-fingerprint with another fingerprint stops before login and names both', async () => {
+    const log = await runProbe(settings({ trustFingerprint: OTHER }), { password: PASSWORD });
+    expect(log.tls?.established).toBe(false);
+    expect(log.tls?.error?.code).toBe('E_TLS_FINGERPRINT');
+    expect(log.tls?.error?.message).toContain(fingerprint);
+    expect(log.tls?.error?.message).toContain(OTHER);
+    expect(log.login).toBeUndefined();
+    const diagnosis = diagnose(log, { require: ['passive'] });
+    const finding = diagnosis.findings.find((f) => f.code === 'TLS_CERT_UNTRUSTED');
+    expect(finding?.title).toContain(OTHER);
+    expect(diagnosis.channels.tls.status).toBe('blocked');
+    expect(schemaErrors(buildReport(log, diagnosis, { argv: [], version: 'test' }))).toBe('');
+  });
+
+  it('asks the person, shows the certificate, and goes on when they agree', async () => {
+    const asked: CertificateInfo[] = [];
+    const confirm: ConfirmCertificate = (certificate) => {
+      asked.push(certificate);
+      return Promise.resolve(true);
+    };
+    const log = await runProbe(settings(), { password: PASSWORD, confirmCertificate: confirm });
+    expect(asked).toHaveLength(1);
+    expect(asked[0]).toMatchObject({ fingerprint256: fingerprint, subject: 'CN=trust test', selfSigned: true });
+    expect(log.tls).toMatchObject({ established: true, acceptedBy: 'user' });
+    expect(log.login?.ok).toBe(true);
+    const report = buildReport(log, diagnose(log, { require: ['passive'] }), { argv: [], version: 'test' });
+    expect(report.certificateAccepted?.by).toBe('user');
+    expect(report.channels.tls.summary).toMatch(/accepted by you when asked/);
+  });
+
+  it('stops before login when the person declines', async () => {
+    const log = await runProbe(settings(), { password: PASSWORD, confirmCertificate: () => Promise.resolve(false) });
+    expect(log.tls).toMatchObject({ established: false, error: { code: 'E_TLS_CERT' } });
+    expect(log.tls?.error?.message).toMatch(/declined/);
+    expect(log.login).toBeUndefined();
+  });
+
+  it('without anyone to ask, names --trust-fingerprint and --insecure', async () => {
+    const log = await runProbe(settings(), { password: PASSWORD });
+    expect(log.tls?.error?.message).toMatch(/--trust-fingerprint SHA256 or --insecure/);
+  });
+});
