@@ -3,6 +3,7 @@ import { diagnose } from '../diagnosis/diagnose.js';
 import { startProbe } from '../probe/engine.js';
 import type { ObservationLog } from '../probe/observation.js';
 import { buildReport } from '../report/report.js';
+import type { Report } from '../report/report-type.js';
 import { exitCodeFor } from '../report/exit-code.js';
 import { renderMarkdown } from '../report/markdown.js';
 import { renderText } from '../report/plain-text.js';
@@ -34,6 +35,7 @@ export interface CheckOutcome {
   exitCode: number;
   /** Absent when the check never started (the password prompt was cancelled). */
   diagnosis?: Diagnosis;
+  report?: Report;
 }
 
 /**
@@ -78,6 +80,8 @@ export async function runCheck(plan: CheckPlan, io: CheckIo): Promise<CheckOutco
     const probe = startProbe(plan.settings, {
       signal: controller.signal,
       ...(password !== undefined ? { password } : {}),
+      // Only the live view has someone to ask about an untrusted certificate.
+      ...(view ? { confirmCertificate: view.confirmCertificate } : {}),
     });
     let progress = INITIAL_PROGRESS;
     const consumed: Promise<void> = (async () => {
@@ -144,7 +148,7 @@ async function finish(
     for (const n of notices) io.stderr.write(`${n}\n`);
   }
   const exitCode = interrupted ? EXIT_INTERRUPTED : !written ? EXIT_COULD_NOT_RUN : exitCodeFor(diagnosis);
-  return { exitCode, diagnosis };
+  return { exitCode, diagnosis, report };
 }
 
 /**
