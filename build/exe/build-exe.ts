@@ -9,11 +9,11 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import { bundleCli } from './bundle.ts';
 import { TARGET_NAMES, exeTarget, hostTarget, parseTargetName, type ExeTarget } from './targets.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const OUT_DIR = join(ROOT, 'dist', 'exe');
 const CACHE_DIR = join(ROOT, 'node_modules', '.cache', 'ftpdoctor-exe');
 const STARTUP_RUNS = 9;
 const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
@@ -26,20 +26,36 @@ const MACOS_NOTE = 'sign it on a Mac before shipping: codesign --sign - FILE (No
 
 class BuildError extends Error {}
 
-function parseArgs(argv: string[]): ExeTarget[] {
-  const names: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] ?? '';
-    if (arg === '--target' && argv[i + 1] !== undefined) names.push(argv[++i] ?? '');
-    else if (arg.startsWith('--target=')) names.push(arg.slice('--target='.length));
-    else throw new BuildError(`unknown argument "${arg}"; usage: build-exe [--target ${TARGET_NAMES.join('|')}]...`);
+interface BuildPlan {
+  targets: ExeTarget[];
+  /** The compiled CLI to bundle (dist/cli.js; the tests compile a copy of their own). */
+  entry: string;
+  outDir: string;
+}
+
+function parsePlan(argv: string[]): BuildPlan {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      options: {
+        target: { type: 'string', multiple: true },
+        entry: { type: 'string', default: join(ROOT, 'dist', 'cli.js') },
+        out: { type: 'string', default: join(ROOT, 'dist', 'exe') },
+      },
+    }).values;
+  } catch (err) {
+    throw new BuildError(
+      `${err instanceof Error ? err.message : String(err)}; usage: build-exe [--target ${TARGET_NAMES.join('|')}]... [--entry FILE] [--out DIR]`,
+    );
   }
+  const names = parsed.target ?? [];
   if (names.length === 0) {
     const host = hostTarget();
     if (!host) throw new BuildError(`this machine (${process.platform}-${process.arch}) is no target; use --target`);
     names.push(host);
   }
-  return names.map((name) => {
+  const targets = names.map((name) => {
     const target = parseTargetName(name);
     if (!target) throw new BuildError(`unknown target "${name}": one of ${TARGET_NAMES.join(', ')}`);
     if (target === 'darwin-x64') {
@@ -49,6 +65,7 @@ function parseArgs(argv: string[]): ExeTarget[] {
     }
     return exeTarget(target);
   });
+  return { targets, entry: resolve(parsed.entry), outDir: resolve(parsed.out) };
 }
 
 /**
@@ -99,13 +116,13 @@ function strippedIfElf(target: ExeTarget, binary: string): string {
   return binary;
 }
 
-function buildSea(target: ExeTarget, main: string): string {
-  const output = join(OUT_DIR, target.fileName);
-  const config = join(OUT_DIR, `${target.name}.sea-config.json`);
+function buildSea(target: ExeTarget, script: string, outDir: string): string {
+  const output = join(outDir, target.fileName);
+  const config = join(outDir, `${target.name}.sea-config.json`);
   writeFileSync(
     config,
     JSON.stringify({
-      main,
+      main: script,
       mainFormat: 'module',
       executable: strippedIfElf(target, nodeBinaryFor(target)),
       output,
@@ -142,15 +159,14 @@ function startupMs(exe: string): number {
 }
 
 async function main(): Promise<void> {
-  const targets = parseArgs(process.argv.slice(2));
+  const { targets, entry, outDir } = parsePlan(process.argv.slice(2));
   const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
-  const entry = join(ROOT, 'dist', 'cli.js');
-  if (!existsSync(entry)) throw new BuildError('dist/cli.js is missing: run `npm run build` first');
-  mkdirSync(OUT_DIR, { recursive: true });
-  const main = join(OUT_DIR, 'ftpdoctor.mjs');
-  await bundleCli({ entry, output: main, version });
+  if (!existsSync(entry)) throw new BuildError(`${entry} is missing: run \`npm run build\` first`);
+  mkdirSync(outDir, { recursive: true });
+  const script = join(outDir, 'ftpdoctor.mjs');
+  await bundleCli({ entry, output: script, version });
   for (const target of targets) {
-    const exe = buildSea(target, main);
+    const exe = buildSea(target, script, outDir);
     const mib = (statSync(exe).size / 2 ** 20).toFixed(1);
     const runs = target.name === hostTarget();
     const startup = runs ? `; --version starts in ${startupMs(exe).toFixed(0)} ms (median of ${STARTUP_RUNS})` : '';

@@ -33,9 +33,9 @@ export function exeTarget(name: TargetName): ExeTarget {
 export function hostTarget(): TargetName | undefined {
   const platform = process.platform === 'win32' ? 'win' : process.platform;
   const name = `${platform}-${process.arch}`;
-  return (TARGET_NAMES as readonly string[]).includes(name) ? (name as TargetName) : undefined;
+  return parseTargetName(name);
 }
 
 export function parseTargetName(text: string): TargetName | undefined {
-  return (TARGET_NAMES as readonly string[]).includes(text) ? (text as TargetName) : undefined;
+  return TARGET_NAMES.find((name) => name === text);
 }

@@ -23,6 +23,8 @@ export interface StartOptions {
 const SERVER_ATTEMPTS = 5;
 /** A question or the closing "press a key" left alone this long ends the program. */
 const ANSWER_TIMEOUT_MS = 10 * 60_000;
+/** Keys that mean no to "save the report?" (Ctrl-C and Esc included); anything else, Enter too, is yes. */
+const DECLINE_KEYS = new Set(['n', 'N', 'q', 'Q', '\u0003', '\u001b']);
 
 export const SHORT_USAGE = `usage: ftpdoctor HOST [options]    check an FTP server (ftpdoctor check --help)
        ftpdoctor selftest          check this computer against the bundled reference server
@@ -33,7 +35,7 @@ Started on a terminal without arguments, ftpdoctor asks for the server.
 `;
 
 export async function startWithoutArguments(io: CheckIo, options: StartOptions): Promise<number> {
-  if (io.stdin.isTTY !== true || io.stdout.isTTY !== true) {
+  if (!io.stdin.isTTY || !io.stdout.isTTY) {
     io.stderr.write(SHORT_USAGE);
     return EXIT_USAGE;
   }
@@ -57,7 +59,7 @@ export async function startWithoutArguments(io: CheckIo, options: StartOptions):
     io.stdout.write(`\nSave the report (JSON) next to ftpdoctor as ${name}? [Y/n] `);
     const key = await readKey(io.stdin);
     io.stdout.write('\n');
-    if (key !== undefined && !/^[nNqQ\u0003\u001b]$/.test(key)) {
+    if (key !== undefined && !DECLINE_KEYS.has(key)) {
       const path = join(options.reportFolder, name);
       try {
         await writeReport(path, outcome.report);

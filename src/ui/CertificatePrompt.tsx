@@ -5,8 +5,8 @@ import { Tinted } from './Tinted.js';
 export interface CertificatePromptProps {
   certificate: CertificateInfo;
   authorizationError?: string;
-  onAnswer(trust: boolean): void;
-  onQuit(key: 'q' | 'ctrl-c'): void;
+  onAnswer: (trust: boolean) => void;
+  onQuit: (key: 'q' | 'ctrl-c') => void;
 }
 
 /**

@@ -19,7 +19,7 @@ export interface LiveAppProps {
   onQuit(key: 'q' | 'ctrl-c'): void;
   onToggleTranscript(): void;
   /** The answer to state.certificateQuestion. */
-  onCertificateAnswer?(trust: boolean): void;
+  onCertificateAnswer?: (trust: boolean) => void;
 }
 
 /** The live view of one check: steps, channels, the range map, then the verdict and findings. */
