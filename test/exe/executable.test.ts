@@ -1,13 +1,12 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { X509Certificate } from 'node:crypto';
 import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generate } from 'selfsigned';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../../src/server/index.js';
+import type { RunningServer } from '../../src/server/index.js';
 import { buildCli, CLI, passiveRange, removeCliBuild, ROOT, runCli } from '../cli/built-cli.js';
 import { TmuxSession } from '../cli/tmux-session.js';
+import { OTHER_FINGERPRINT, startPinnedServer } from '../probe/pinned-server.js';
 
 /**
  * The single executable as a customer gets it (issue 16): built once by build/exe/build-exe.ts from
@@ -18,8 +17,6 @@ import { TmuxSession } from '../cli/tmux-session.js';
 const PASV = passiveRange(1);
 const PASSWORD = 'exe-s3cret-Kw91';
 const NAME = 'ftpdoctor-linux-x64';
-/** A fingerprint of no certificate here: what a pin from the wrong e-mail looks like. */
-const OTHER = Array.from({ length: 32 }, () => 'AB').join(':');
 const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
 
 let buildDir: string;
@@ -51,20 +48,12 @@ beforeAll(async () => {
   exe = join(exeDir, NAME);
   copyFileSync(join(buildDir, NAME), exe);
   execFileSync('chmod', ['755', exe]);
-  // A certificate of the test's own, so its fingerprint is known without asking the executable.
-  const pem = await generate([{ name: 'commonName', value: 'exe test' }], { keyType: 'ec', algorithm: 'sha256' });
-  fingerprint = new X509Certificate(pem.cert).fingerprint256;
-  account = await startServer({
-    host: '127.0.0.1',
-    port: 0,
-    pasvRange: [PASV.from, PASV.to],
-    activeSourcePort: 0,
+  ({ server: account, fingerprint } = await startPinnedServer({
+    commonName: 'exe test',
     user: 'alice',
     password: PASSWORD,
-    anonymous: false,
-    tlsCert: pem.cert,
-    tlsKey: pem.private,
-  });
+    pasvRange: [PASV.from, PASV.to],
+  }));
 }, 360_000);
 
 afterEach(() => {
@@ -202,10 +191,10 @@ describe.runIf(process.platform === 'linux' && process.arch === 'x64')(
       expect(pinned).toMatchObject({ code: 0 });
       expect(pinned.stdout).toMatch(/accepted by its --trust-fingerprint/);
       // Stopped before login: the required passive channel could not be tested (exit 3, as for any untrusted certificate).
-      const other = await check(OTHER);
+      const other = await check(OTHER_FINGERPRINT);
       expect(other.code).toBe(3);
       expect(other.stdout).toContain(fingerprint);
-      expect(other.stdout).toContain(OTHER);
+      expect(other.stdout).toContain(OTHER_FINGERPRINT);
     }, 130_000);
   },
 );

@@ -1,52 +1,31 @@
-import { X509Certificate } from 'node:crypto';
-import { generate } from 'selfsigned';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { diagnose } from '../../src/diagnosis/diagnose.js';
 import { normaliseFingerprint, type ConfirmCertificate } from '../../src/probe/certificate-trust.js';
-import { defaultSettings, runProbe } from '../../src/probe/engine.js';
+import { runProbe } from '../../src/probe/engine.js';
 import type { CertificateInfo, ProbeSettings } from '../../src/probe/observation.js';
 import { buildReport } from '../../src/report/report.js';
-import { startServer, type RunningServer } from '../../src/server/index.js';
+import type { RunningServer } from '../../src/server/index.js';
 import { schemaErrors } from '../report/report-schema.js';
 import { freePortBlock } from './free-ports.js';
+import { settingsFor } from './probe-settings.js';
+import { OTHER_FINGERPRINT, startPinnedServer } from './pinned-server.js';
 
 const PASSWORD = 'trust-m3-not-Zq';
-/** A fingerprint of no certificate in this test: the pin a wrong e-mail would carry. */
-const OTHER = Array.from({ length: 32 }, () => 'AB').join(':');
 
 let server: RunningServer;
 let fingerprint: string;
 
 function settings(extra: Partial<ProbeSettings> = {}): ProbeSettings {
-  return {
-    ...defaultSettings('127.0.0.1'),
-    port: server.port,
-    tls: 'explicit',
-    user: 'alice',
-    sweep: 'off',
-    pasvSamples: 1,
-    activePorts: [0, 0],
-    stepTimeoutMs: 3000,
-    timeoutMs: 30_000,
-    ...extra,
-  };
+  return settingsFor(server, '127.0.0.1', { tls: 'explicit', user: 'alice', ...extra });
 }
 
 beforeAll(async () => {
-  // A self-signed certificate of the test's own, so its fingerprint is known independently of the probe.
-  const pem = await generate([{ name: 'commonName', value: 'trust test' }], { keyType: 'ec', algorithm: 'sha256' });
-  fingerprint = new X509Certificate(pem.cert).fingerprint256;
-  server = await startServer({
-    host: '127.0.0.1',
-    port: 0,
-    pasvRange: await freePortBlock(21),
-    activeSourcePort: 0,
+  ({ server, fingerprint } = await startPinnedServer({
+    commonName: 'trust test',
     user: 'alice',
     password: PASSWORD,
-    anonymous: false,
-    tlsCert: pem.cert,
-    tlsKey: pem.private,
-  });
+    pasvRange: await freePortBlock(21),
+  }));
 }, 60_000);
 
 afterAll(async () => {
@@ -80,15 +59,15 @@ describe('trusting a self-signed certificate against the reference server', () =
   });
 
   it('--trust-fingerprint with another fingerprint stops before login and names both', async () => {
-    const log = await runProbe(settings({ trustFingerprint: OTHER }), { password: PASSWORD });
+    const log = await runProbe(settings({ trustFingerprint: OTHER_FINGERPRINT }), { password: PASSWORD });
     expect(log.tls?.established).toBe(false);
     expect(log.tls?.error?.code).toBe('E_TLS_FINGERPRINT');
     expect(log.tls?.error?.message).toContain(fingerprint);
-    expect(log.tls?.error?.message).toContain(OTHER);
+    expect(log.tls?.error?.message).toContain(OTHER_FINGERPRINT);
     expect(log.login).toBeUndefined();
     const diagnosis = diagnose(log, { require: ['passive'] });
     const finding = diagnosis.findings.find((f) => f.code === 'TLS_CERT_UNTRUSTED');
-    expect(finding?.title).toContain(OTHER);
+    expect(finding?.title).toContain(OTHER_FINGERPRINT);
     expect(diagnosis.channels.tls.status).toBe('blocked');
     expect(schemaErrors(buildReport(log, diagnosis, { argv: [], version: 'test' }))).toBe('');
   });
