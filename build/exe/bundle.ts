@@ -5,8 +5,8 @@ import { rolldown, type Plugin } from 'rolldown';
  * Bundles the compiled CLI (dist/cli.js) into one ES module for the single executable: Node's SEA
  * runs one embedded script and its require/import reach only built-in modules, so everything else
  * must be inside. An ES module because Ink's layout engine (yoga-layout) uses top-level await,
- * which only ES modules allow; SEA takes an ES-module entry ("mainFormat": "module") since nodejs/node#61813
- * (Node 25.8, so Node 26 LTS), never in Node 24.
+ * which only ES modules allow. SEA takes an ES-module entry ("mainFormat": "module", nodejs/node#61813)
+ * since Node 25.7 (tried: 25.6.1 runs the entry as CommonJS, 25.7.0 as a module), so Node 26 LTS; never Node 24.
  */
 export async function bundleCli(options: { entry: string; output: string; version: string }): Promise<void> {
   const bundle = await rolldown({
