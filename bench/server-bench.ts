@@ -595,7 +595,7 @@ async function main(): Promise<void> {
 async function serveChild(): Promise<void> {
   const { startServer } = (await import(
     pathToFileURL(join(HERE, '../src/server/index.ts')).href
-  )) as typeof import('../src/server/index.ts');
+  )) as typeof import('../src/server/index.js');
   const sweep = process.argv[3] === '--sweep';
   const t0 = performance.now();
   const server = await startServer({

@@ -1,15 +1,16 @@
 #!/usr/bin/env node
-import { defaultSettings } from './probe/engine.js';
+import type { ProbeSettings } from './observation/index.js';
+import { defaultSettings } from './probe/index.js';
+import { EXIT } from './report/index.js';
 import { registerServe } from './cli/serve.js';
 import { explainCode, explainList } from './cli/explain.js';
 import { runProgram } from './cli/program.js';
 import { dirname } from 'node:path';
 import { isSea } from 'node:sea';
-import { EXIT_COULD_NOT_RUN, runCheck, type CheckIo } from './cli/check-run.js';
+import { runCheck, type CheckIo } from './cli/check-run.js';
 import { startWithoutArguments } from './cli/interactive-start.js';
 import { runSelftest } from './cli/selftest-run.js';
 import { packageVersion } from './cli/version.js';
-import type { ProbeSettings } from './probe/observation.js';
 
 /** Lingering sockets must not keep a finished run alive. */
 const EXIT_GRACE_MS = 1000;
@@ -63,7 +64,7 @@ main().then(
     process.stderr.write(
       `error: ftpdoctor failed: ${message}${process.env.FTPDOCTOR_DEBUG ? `\n${(err as Error).stack ?? ''}` : ''}\n`,
     );
-    process.exitCode = EXIT_COULD_NOT_RUN;
+    process.exitCode = EXIT.couldNotRun;
     setTimeout(() => process.exit(), EXIT_GRACE_MS).unref();
   },
 );

@@ -1,6 +1,6 @@
+import type { Channel } from '../diagnosis/index.js';
+import type { ProbeSettings } from '../observation/index.js';
 import { isIP } from 'node:net';
-import type { Channel } from '../diagnosis/finding.js';
-import type { ProbeSettings } from '../probe/observation.js';
 import type { Target } from './target.js';
 
 /** The flags of `check`, already parsed to their types by the program (see program.ts). */

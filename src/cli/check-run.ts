@@ -1,15 +1,18 @@
-import type { Diagnosis } from '../diagnosis/finding.js';
-import { diagnose } from '../diagnosis/diagnose.js';
-import { startProbe } from '../probe/engine.js';
-import type { ObservationLog } from '../probe/observation.js';
-import { buildReport } from '../report/report.js';
-import type { Report } from '../report/report-type.js';
-import { exitCodeFor } from '../report/exit-code.js';
-import { renderMarkdown } from '../report/markdown.js';
-import { renderText } from '../report/plain-text.js';
-import { scrubSecrets } from '../report/redact.js';
-import { reportJson, writeReport } from '../report/write-report.js';
-import { startLiveView, type LiveView } from '../ui/live-view.js';
+import { type Diagnosis, diagnose } from '../diagnosis/index.js';
+import type { ObservationLog } from '../observation/index.js';
+import { startProbe } from '../probe/index.js';
+import {
+  EXIT,
+  buildReport,
+  exitCodeFor,
+  type Report,
+  renderMarkdown,
+  renderText,
+  reportJson,
+  scrubSecrets,
+  writeReport,
+} from '../report/index.js';
+import { type LiveView, startLiveView } from '../ui/index.js';
 import { chooseView, type CheckPlan } from './check-plan.js';
 import { PromptCancelled, promptPassword } from './password-prompt.js';
 import { INITIAL_PROGRESS, progressLines } from './progress-lines.js';
@@ -28,9 +31,6 @@ export interface CheckIo {
 /** After a stop request the engine gets this long to hand back its log before we use the last snapshot. */
 const STOP_GRACE_MS = 800;
 
-export const EXIT_INTERRUPTED = 130;
-export const EXIT_COULD_NOT_RUN = 3;
-
 export interface CheckOutcome {
   exitCode: number;
   /** Absent when the check never started (the password prompt was cancelled). */
@@ -47,7 +47,7 @@ export async function runCheck(plan: CheckPlan, io: CheckIo): Promise<CheckOutco
   try {
     password = await passwordFor(plan, io);
   } catch (err) {
-    if (err instanceof PromptCancelled) return { exitCode: EXIT_INTERRUPTED };
+    if (err instanceof PromptCancelled) return { exitCode: EXIT.interrupted };
     throw err;
   }
   const controller = new AbortController();
@@ -147,7 +147,7 @@ async function finish(
     );
     for (const n of notices) io.stderr.write(`${n}\n`);
   }
-  const exitCode = interrupted ? EXIT_INTERRUPTED : !written ? EXIT_COULD_NOT_RUN : exitCodeFor(diagnosis);
+  const exitCode = interrupted ? EXIT.interrupted : !written ? EXIT.couldNotRun : exitCodeFor(diagnosis);
   return { exitCode, diagnosis, report };
 }
 

@@ -1,5 +1,5 @@
-import { explain } from '../diagnosis/catalogue.js';
-import { renderCatalogueList, renderExplanation } from '../report/explain-text.js';
+import { explain } from '../diagnosis/index.js';
+import { renderCatalogueList, renderExplanation } from '../report/index.js';
 import { UsageError } from './usage-error.js';
 
 /** `ftpdoctor explain --list`: one line per finding code with its title. */

@@ -1,6 +1,6 @@
+import type { Channel } from '../diagnosis/index.js';
+import { normaliseFingerprint } from '../probe/index.js';
 import { isIP } from 'node:net';
-import type { Channel } from '../diagnosis/finding.js';
-import { normaliseFingerprint } from '../probe/certificate-trust.js';
 import { parsePort } from './target.js';
 
 /**

@@ -1,10 +1,9 @@
 import { join } from 'node:path';
 import { createInterface, type Interface } from 'node:readline';
-import type { ProbeSettings } from '../probe/observation.js';
-import { writeReport } from '../report/write-report.js';
-import { EXIT_INTERRUPTED, runCheck, type CheckIo } from './check-run.js';
+import type { ProbeSettings } from '../observation/index.js';
+import { EXIT, writeReport } from '../report/index.js';
+import { runCheck, type CheckIo } from './check-run.js';
 import { noColorRequested, planCheck } from './check-plan.js';
-import { EXIT_USAGE } from './program.js';
 import { parseTarget, type Target } from './target.js';
 
 /**
@@ -37,21 +36,21 @@ Started on a terminal without arguments, ftpdoctor asks for the server.
 export async function startWithoutArguments(io: CheckIo, options: StartOptions): Promise<number> {
   if (!io.stdin.isTTY || !io.stdout.isTTY) {
     io.stderr.write(SHORT_USAGE);
-    return EXIT_USAGE;
+    return EXIT.usage;
   }
   io.stdout.write(
     `ftpdoctor ${io.version}: finds out which firewall rule stops an FTP connection.\n` +
       'Type the server as you would in your FTP program (Ctrl-C to quit).\n\n',
   );
   const answers = await askServerAndUser(io);
-  if (!answers) return EXIT_INTERRUPTED;
+  if (!answers) return EXIT.interrupted;
   const { target, user } = answers;
   const planned = planCheck(target, user === '' ? {} : { user }, options.defaultSettings(target.host), {
     noColor: noColorRequested(io.env),
   });
   if (!planned.ok) {
     io.stderr.write(`error: ${planned.message}\n`);
-    return await closing(io, EXIT_USAGE);
+    return await closing(io, EXIT.usage);
   }
   const outcome = await runCheck(planned.plan, io);
   if (outcome.report) {

@@ -1,6 +1,7 @@
+import { formatRanges, parseRangeSpec } from '../ftp/index.js';
+import type { ProbeSettings } from '../observation/index.js';
+import { EXIT, EXIT_MEANINGS } from '../report/index.js';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import type { ProbeSettings } from '../probe/observation.js';
-import { parseRangeSpec } from '../sweep/range-spec.js';
 import { planCheck, noColorRequested, type CheckFlags, type CheckPlan, type OutputFormat } from './check-plan.js';
 import {
   parseCount,
@@ -40,9 +41,6 @@ export interface SelftestFlags {
   timeout?: number;
 }
 
-/** Exit codes (documented in the README and in `--help`). */
-export const EXIT_USAGE = 2;
-
 function flagParser<T>(parse: (text: string) => Parsed<T>): (text: string) => T {
   return (text) => {
     const r = parse(text);
@@ -59,11 +57,7 @@ const durationParser = flagParser((text) => parseDuration(text));
 
 const EXIT_CODES_HELP = `
 Exit codes:
-  0    every required channel works
-  1    a required channel is blocked or only partly works
-  2    usage error (unknown option, bad port or range, missing value)
-  3    the check could not run (DNS failure, local resource error)
-  130  interrupted (Ctrl-C or q): the partial report is still printed and written`;
+${EXIT_MEANINGS.map(({ code, meaning }) => `  ${String(code).padEnd(5)}${meaning}`).join('\n')}`;
 
 const CHECK_EXAMPLES = `
 Examples:
@@ -112,7 +106,6 @@ export function createProgram(handlers: ProgramHandlers, onExitCode: (code: numb
 
   // Defaults shown in --help come from the engine's own, so the help cannot drift from them.
   const d = handlers.defaultSettings('HOST');
-  const portsText = ([from, to]: [number, number]): string => (from === to ? `${from}` : `${from}-${to}`);
   const check = program
     .command('check', { isDefault: true })
     .description('check the control, passive, active and TLS channels to an FTP server (the default command)')
@@ -144,7 +137,7 @@ export function createProgram(handlers: ProgramHandlers, onExitCode: (code: numb
     .addOption(
       new Option(
         '--active-port <port|from-to>',
-        `local port or range to listen on for active mode (PORT/EPRT; default ${portsText(d.activePorts)})`,
+        `local port or range to listen on for active mode (PORT/EPRT; default ${formatRanges([d.activePorts])})`,
       ).argParser(flagParser(parsePortOrRange)),
     )
     .addOption(
@@ -156,7 +149,7 @@ export function createProgram(handlers: ProgramHandlers, onExitCode: (code: numb
     .addOption(
       new Option(
         '--range <ranges>',
-        `passive port range(s) to sweep, e.g. 50000-50100,60000-60100 (default ${d.ranges.map(portsText).join(',')})`,
+        `passive port range(s) to sweep, e.g. 50000-50100,60000-60100 (default ${formatRanges(d.ranges)})`,
       ).argParser(rangeParser),
     )
     .addOption(
@@ -262,12 +255,12 @@ export async function runProgram(argv: string[], handlers: ProgramHandlers): Pro
   } catch (err) {
     if (err instanceof CommanderError) {
       return err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help'
-        ? 0
-        : EXIT_USAGE;
+        ? EXIT.ok
+        : EXIT.usage;
     }
     if (err instanceof UsageError) {
       handlers.writeErr(`error: ${err.message}${/see ftpdoctor/.test(err.message) ? '' : ' (see ftpdoctor --help)'}\n`);
-      return EXIT_USAGE;
+      return EXIT.usage;
     }
     throw err;
   }

@@ -1,5 +1,5 @@
-import type { ProbeEvent } from '../probe/events.js';
-import type { PortState, StepStatus } from '../probe/observation.js';
+import { endpoint } from '../ftp/index.js';
+import type { PortState, ProbeEvent, StepStatus } from '../observation/index.js';
 
 /**
  * The plain progress view for pipes, CI and `--json`/`--format`: one line per finished step and a
@@ -18,7 +18,7 @@ const MARK: Record<StepStatus, string> = { ok: ' ok ', warn: 'warn', fail: 'FAIL
 export function progressLines(event: ProbeEvent, state: ProgressState): { lines: string[]; state: ProgressState } {
   switch (event.type) {
     case 'run-start':
-      return { lines: [`ftpdoctor: checking ${formatHostPort(event.host, event.port)}`], state: INITIAL_PROGRESS };
+      return { lines: [`ftpdoctor: checking ${endpoint(event.host, event.port)}`], state: INITIAL_PROGRESS };
     case 'step-end': {
       const { step } = event;
       const summary = step.summary === '' ? '' : `: ${step.summary}`;
@@ -45,8 +45,4 @@ export function formatCounts(counts: Partial<Record<PortState, number>>): string
     .filter(([, n]) => (n ?? 0) > 0)
     .map(([state, n]) => `${state} ${n}`);
   return parts.length === 0 ? 'none yet' : parts.join(', ');
-}
-
-export function formatHostPort(host: string, port: number): string {
-  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
 }

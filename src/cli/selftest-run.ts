@@ -1,10 +1,11 @@
-import type { Channel } from '../diagnosis/finding.js';
-import { defaultSettings } from '../probe/engine.js';
-import { startServer, type RunningServer } from '../server/index.js';
-import { measureFdBudget } from '../sweep/open-file-limit.js';
+import type { Channel } from '../diagnosis/index.js';
+import { defaultSettings } from '../probe/index.js';
+import { EXIT } from '../report/index.js';
+import { type RunningServer, startServer } from '../server/index.js';
+import { measureFdBudget } from '../sweep/index.js';
 import type { CheckPlan } from './check-plan.js';
 import { noColorRequested } from './check-plan.js';
-import { EXIT_COULD_NOT_RUN, runCheck, type CheckIo } from './check-run.js';
+import { runCheck, type CheckIo } from './check-run.js';
 import type { SelftestFlags } from './program.js';
 import { UsageError } from './usage-error.js';
 
@@ -30,7 +31,7 @@ export async function runSelftest(flags: SelftestFlags, io: CheckIo): Promise<nu
   } catch (err) {
     if (!(err instanceof LocalResourceError)) throw err;
     io.stderr.write(`error: ${err.message}\n`);
-    return EXIT_COULD_NOT_RUN;
+    return EXIT.couldNotRun;
   }
   io.stderr.write(`selftest: starting the reference server (passive ${range.range[0]}-${range.range[1]})\n`);
   if (range.note) io.stderr.write(`${range.note}\n`);
@@ -40,7 +41,7 @@ export async function runSelftest(flags: SelftestFlags, io: CheckIo): Promise<nu
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     io.stderr.write(`error: the reference server could not start: ${message}\n`);
-    return EXIT_COULD_NOT_RUN;
+    return EXIT.couldNotRun;
   }
   try {
     const listening = server.sweepPorts?.length;

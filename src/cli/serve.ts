@@ -1,7 +1,7 @@
+import { endpoint } from '../ftp/index.js';
+import { type RunningServer, type ServerConfig, ServerStartError, isPrivileged, startServer } from '../server/index.js';
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { startServer, ServerStartError, type RunningServer, type ServerConfig } from '../server/index.js';
-import { isPrivileged } from '../server/config.js';
 import { parseIpAddress, parsePortFlag, parsePortOrRange, type Parsed } from './flag-values.js';
 import { UsageError } from './usage-error.js';
 
@@ -93,8 +93,7 @@ function readPem(flag: string, path: string): string {
 
 function describe(server: RunningServer): string[] {
   const c = server.config;
-  const where = (port: number): string =>
-    server.host.includes(':') ? `[${server.host}]:${port}` : `${server.host}:${port}`;
+  const where = (port: number): string => endpoint(server.host, port);
   return [
     `ftpdoctor reference server ${server.serverId} listening on ${where(server.port)} (FTP, AUTH TLS)`,
     ...(server.implicitPort !== undefined ? [`implicit FTPS on ${where(server.implicitPort)}`] : []),

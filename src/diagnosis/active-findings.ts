@@ -1,7 +1,8 @@
-import { classifyAddress, isNonRoutable, sameAddress } from '../ftp/address-class.js';
-import type { ObservationLog } from '../probe/observation.js';
-import { describeReply, endpoint, isPositiveReply, rangesText } from './connect-facts.js';
-import { activeEntries, Claims, failureWords, type ActiveEntry } from './data-attempts.js';
+import type { ClaimRecorder } from './claims.js';
+import { classifyAddress, endpoint, isNonRoutable, rangesText, sameAddress } from '../ftp/index.js';
+import type { ObservationLog } from '../observation/index.js';
+import { describeReply, isPositiveReply } from './connect-facts.js';
+import { activeEntries, failureWords, type ActiveEntry } from './data-attempts.js';
 import type { Evidence, Finding } from './finding.js';
 import { allowRuleExamples } from './firewall-examples.js';
 
@@ -25,7 +26,7 @@ function inboundNeverCame(e: ActiveEntry): boolean {
   );
 }
 
-export function activeFindings(log: ObservationLog, claims: Claims): Finding[] {
+export function activeFindings(log: ObservationLog, claims: ClaimRecorder): Finding[] {
   const failedEntries = activeEntries(log).filter((e) => !claims.has(e) && inboundNeverCame(e));
   const nat = failedEntries.filter((e) => natEvidence(log, e) !== undefined);
   const inbound = failedEntries.filter((e) => !nat.includes(e) && e.attempt.outcome !== 'command-refused');

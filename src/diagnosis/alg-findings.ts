@@ -1,5 +1,5 @@
-import { decodeEprt, decodeHostPort, decodePasvReply, type HostPort } from '../ftp/host-port.js';
-import type { ObservationLog } from '../probe/observation.js';
+import { type HostPort, decodeEprt, decodeHostPort, decodePasvReply } from '../ftp/index.js';
+import type { ObservationLog } from '../observation/index.js';
 import { describeReply } from './connect-facts.js';
 import { activeEntries, passiveEntries } from './data-attempts.js';
 import type { Evidence, Finding } from './finding.js';

@@ -1,4 +1,5 @@
-import type { ConnectOutcome, ConnectState, Reply } from '../probe/observation.js';
+import { endpoint } from '../ftp/index.js';
+import type { ConnectOutcome, ConnectState, Reply } from '../observation/index.js';
 import type { BlockKind } from './finding.js';
 
 /**
@@ -8,10 +9,6 @@ import type { BlockKind } from './finding.js';
  */
 
 /** "203.0.113.10:21", "[2001:db8::1]:21". */
-export function endpoint(address: string, port: number): string {
-  return address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
-}
-
 export function describeConnect(c: ConnectOutcome): string {
   const to = `connect to ${endpoint(c.address, c.port)}`;
   const errno = c.errno ? ` (${c.errno})` : '';
@@ -65,9 +62,4 @@ export function describeReply(r: Reply): string {
 
 export function isPositiveReply(r: Reply | undefined): boolean {
   return r !== undefined && r.code >= 100 && r.code < 400;
-}
-
-/** "60000–65535, 2000" */
-export function rangesText(ranges: ReadonlyArray<readonly [number, number]>): string {
-  return ranges.map(([a, b]) => (a === b ? `${a}` : `${a}–${b}`)).join(', ');
 }

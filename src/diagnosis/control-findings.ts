@@ -1,5 +1,6 @@
-import type { ConnectOutcome, GreetingKind, ObservationLog } from '../probe/observation.js';
-import { blockKindOfConnect, blockVerb, describeConnect, describeReply, endpoint } from './connect-facts.js';
+import { endpoint } from '../ftp/index.js';
+import type { ConnectOutcome, GreetingKind, ObservationLog } from '../observation/index.js';
+import { blockKindOfConnect, blockVerb, describeConnect, describeReply } from './connect-facts.js';
 import type { BlockKind, Finding } from './finding.js';
 import { allowRuleExamples } from './firewall-examples.js';
 import { isResourceErrno } from './local-resource.js';

@@ -1,10 +1,9 @@
-import type { ActiveAttempt, ObservationLog, PassiveAttempt, Reply } from '../probe/observation.js';
+import type { ActiveAttempt, ObservationLog, PassiveAttempt, Reply } from '../observation/index.js';
 import { describeConnect, describeReply, isPositiveReply } from './connect-facts.js';
 
 /**
  * The data-channel attempts of a run, each with its place in the log (for evidence refs) and what
- * its result means. Findings claim the attempts they explain, so that one failure is reported by
- * the most specific finding only (a TLS-only failure is not also a blocked port range).
+ * its result means (which finder explained which attempt: claims.ts).
  */
 
 export interface PassiveEntry {
@@ -68,17 +67,6 @@ export function countedAttempts(entries: DataEntry[]): DataEntry[] {
   return entries.filter(
     (e) => e.attempt.outcome !== 'aborted' && !(e.attempt.outcome === 'command-refused' && otherWorks(e)),
   );
-}
-
-/** Findings record here which attempts they explained. */
-export class Claims {
-  private readonly refs = new Set<string>();
-  claim(entry: DataEntry): void {
-    this.refs.add(entry.ref);
-  }
-  has(entry: DataEntry): boolean {
-    return this.refs.has(entry.ref);
-  }
 }
 
 /**

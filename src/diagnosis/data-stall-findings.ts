@@ -1,5 +1,6 @@
-import type { ObservationLog } from '../probe/observation.js';
-import { Claims, dataEntries, type DataEntry } from './data-attempts.js';
+import type { ClaimRecorder } from './claims.js';
+import type { ObservationLog } from '../observation/index.js';
+import { dataEntries, type DataEntry } from './data-attempts.js';
 import type { Finding } from './finding.js';
 
 /**
@@ -13,7 +14,7 @@ function transferOf(e: DataEntry) {
   return e.kind === 'passive' ? e.attempt.connections.find((c) => c.transfer)?.transfer : e.attempt.transfer;
 }
 
-export function dataStallFindings(log: ObservationLog, claims: Claims): Finding[] {
+export function dataStallFindings(log: ObservationLog, claims: ClaimRecorder): Finding[] {
   const stalled = dataEntries(log).filter(
     (e) => !claims.has(e) && (e.attempt.outcome === 'stalled' || e.attempt.outcome === 'no-data'),
   );

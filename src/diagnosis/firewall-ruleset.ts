@@ -1,5 +1,4 @@
-import type { PortSet } from './port-set.js';
-import { normalise } from './port-set.js';
+import { type PortSet, mergeRanges } from '../ftp/index.js';
 
 /**
  * This computer's firewall ruleset, read-only text as captured by the engine (`nft list ruleset`,
@@ -76,7 +75,7 @@ function parsePorts(text: string): PortSet | undefined {
     if (!v) return undefined;
     out.push(v);
   }
-  return normalise(out);
+  return mergeRanges(out);
 }
 
 function parseAddresses(text: string): string[] | undefined {
@@ -166,7 +165,7 @@ function jsonPorts(right: Json): PortSet | undefined {
     if (Array.isArray(right.range)) return [[Number(right.range[0]), Number(right.range[1])]];
     if (Array.isArray(right.set)) {
       const parts = right.set.map(jsonPorts);
-      return parts.every((p) => p !== undefined) ? normalise(parts.flat() as Array<[number, number]>) : undefined;
+      return parts.every((p) => p !== undefined) ? mergeRanges(parts.flat() as Array<[number, number]>) : undefined;
     }
   }
   return undefined;

@@ -1,5 +1,6 @@
-import type { ObservationLog } from '../probe/observation.js';
-import { rangesText } from './connect-facts.js';
+import { rangesText } from '../ftp/index.js';
+import type { ObservationLog } from '../observation/index.js';
+
 import type { Finding } from './finding.js';
 import { allowRuleExamples, type BlockedFlow } from './firewall-examples.js';
 import { parseRuleset } from './firewall-ruleset.js';
@@ -41,32 +42,35 @@ function howToCheck(platform: string): string {
   return "Check this computer's firewall (run as root so ftpdoctor can read it): sudo nft list ruleset, or sudo iptables-save.";
 }
 
-export function localFirewallFindings(log: ObservationLog, findings: Finding[]): Finding[] {
+/**
+ * The findings after this computer's firewall is read: every blocking finding it explains is
+ * revised (where: this computer; who: you) and a LOCAL_FIREWALL finding quotes the rule; without a
+ * readable ruleset the blocking findings get a step saying how to look. Never changes its input.
+ */
+export function localFirewallFindings(log: ObservationLog, findings: readonly Finding[]): Finding[] {
   const local = log.localFirewall;
-  const blocking = findings.flatMap((f) => {
-    const found = flowOf(log, f);
-    return found ? [{ f, ...found }] : [];
-  });
-  if (blocking.length === 0) return [];
+  const blocking = new Map(
+    findings.flatMap((f) => {
+      const found = flowOf(log, f);
+      return found ? [[f, found] as const] : [];
+    }),
+  );
+  if (blocking.size === 0) return [...findings];
   if (!local?.readable || !local.ruleset) {
     const step = howToCheck(local?.platform ?? log.environment.os);
-    for (const { f } of blocking) f.fix.push(step);
-    return [];
+    return findings.map((f) => (blocking.has(f) ? { ...f, fix: [...f.fix, step] } : f));
   }
   const ruleset = parseRuleset(local.ruleset);
-  const out: Finding[] = [];
-  for (const { f, flow, allow } of blocking) {
+  const added: Finding[] = [];
+  const revised = findings.map((f) => {
+    const found = blocking.get(f);
+    if (!found) return f;
+    const { flow, allow } = found;
     const matches = matchBlockedFlow(ruleset, flow);
-    if (matches.length === 0) continue;
+    if (matches.length === 0) return f;
     const certain = matches.some((m) => !m.uncertain);
-    if (certain) {
-      f.where = 'this-computer';
-      f.actor = 'you';
-      f.rule = `${f.rule ?? ''} Found on this computer: its own firewall does this (see LOCAL_FIREWALL).`.trim();
-      f.fix.unshift("Change this computer's own firewall first: the LOCAL_FIREWALL finding quotes the rule.");
-    }
     const target = `${flow.direction === 'outbound' ? 'outbound TCP to' : 'inbound TCP from'} ${flow.remote ?? 'the server'} ${flow.direction === 'outbound' ? 'ports' : 'to local ports'} ${rangesText(flow.ports)}`;
-    out.push({
+    added.push({
       code: 'LOCAL_FIREWALL',
       severity: certain ? 'error' : 'warning',
       channel: f.channel,
@@ -92,6 +96,14 @@ export function localFirewallFindings(log: ObservationLog, findings: Finding[]):
       ),
       ports: flow.ports,
     });
-  }
-  return out;
+    if (!certain) return f;
+    return {
+      ...f,
+      where: 'this-computer',
+      actor: 'you',
+      rule: `${f.rule ?? ''} Found on this computer: its own firewall does this (see LOCAL_FIREWALL).`.trim(),
+      fix: ["Change this computer's own firewall first: the LOCAL_FIREWALL finding quotes the rule.", ...f.fix],
+    } satisfies Finding;
+  });
+  return [...revised, ...added];
 }

@@ -1,8 +1,7 @@
+import { ALL_PORTS, type PortSet, intersect, mergeRanges, subtract, unmapIpv4 } from '../ftp/index.js';
 import { BlockList, isIP } from 'node:net';
-import { unmapIpv4 } from '../ftp/address-class.js';
 import type { BlockedFlow } from './firewall-examples.js';
 import type { FirewallRule, Hook, Ruleset } from './firewall-ruleset.js';
-import { ALL_PORTS, intersect, normalise, subtract, type PortSet } from './port-set.js';
 
 /**
  * Which rule of this computer's own firewall stops a blocked flow: walk each filter chain of the
@@ -59,7 +58,7 @@ export function matchBlockedFlow(ruleset: Ruleset, flow: BlockedFlow): RuleMatch
   ];
   const matches: RuleMatch[] = [];
   for (const chain of chains) {
-    let remaining = normalise(flow.ports);
+    let remaining = mergeRanges(flow.ports);
     let maybeAccepted: PortSet = [];
     for (const rule of ruleset.rules.filter((r) => r.chain === chain && r.hook === hook)) {
       if (remaining.length === 0) break;
@@ -69,7 +68,7 @@ export function matchBlockedFlow(ruleset: Ruleset, flow: BlockedFlow): RuleMatch
       const otherEnd = flow.direction === 'outbound' ? rule.saddr : rule.daddr;
       const uncertain = rule.opaque || otherEnd !== undefined;
       if (rule.verdict === 'accept' && !uncertain) remaining = subtract(remaining, covered);
-      else if (rule.verdict === 'accept') maybeAccepted = normalise([...maybeAccepted, ...covered]);
+      else if (rule.verdict === 'accept') maybeAccepted = mergeRanges([...maybeAccepted, ...covered]);
       else if (rule.verdict === 'drop' || rule.verdict === 'reject') {
         const shadowed = intersect(covered, maybeAccepted).length > 0;
         matches.push({

@@ -1,6 +1,7 @@
-import type { ObservationLog } from '../probe/observation.js';
+import type { ClaimRecorder } from './claims.js';
+import type { ObservationLog } from '../observation/index.js';
 import { describeConnect } from './connect-facts.js';
-import { activeEntries, Claims, passiveEntries } from './data-attempts.js';
+import { activeEntries, passiveEntries } from './data-attempts.js';
 import type { Channel, Evidence, Finding } from './finding.js';
 import { isResourceErrno, resourceAdvice } from './local-resource.js';
 
@@ -15,7 +16,7 @@ interface Hit {
   evidence: Evidence;
 }
 
-function hits(log: ObservationLog, claims: Claims): Hit[] {
+function hits(log: ObservationLog, claims: ClaimRecorder): Hit[] {
   const out: Hit[] = [];
   const c = log.control.connect;
   if (c && c.state === 'local-error' && isResourceErrno(c.errno))
@@ -85,7 +86,7 @@ function hits(log: ObservationLog, claims: Claims): Hit[] {
   return out;
 }
 
-export function localResourceFindings(log: ObservationLog, claims: Claims): Finding[] {
+export function localResourceFindings(log: ObservationLog, claims: ClaimRecorder): Finding[] {
   const all = hits(log, claims);
   const channels = [...new Set(all.map((h) => h.channel))];
   return channels.map((channel) => {

@@ -1,17 +1,16 @@
-import { isNonRoutable, sameAddress } from '../ftp/address-class.js';
-import { decodePasvReply } from '../ftp/host-port.js';
-import type { ConnectOutcome, ObservationLog, SweepObservation } from '../probe/observation.js';
-import { blockKindOfConnect, blockVerb, describeConnect, describeReply, rangesText } from './connect-facts.js';
-import { Claims, failed, failureWords, passiveEntries, worked, type PassiveEntry } from './data-attempts.js';
+import type { ClaimRecorder } from './claims.js';
+import { decodePasvReply, isNonRoutable, mergeRanges, rangesText, sameAddress } from '../ftp/index.js';
+import type { ConnectOutcome, ObservationLog, SweepObservation } from '../observation/index.js';
+import { blockKindOfConnect, blockVerb, describeConnect, describeReply } from './connect-facts.js';
+import { failed, failureWords, passiveEntries, worked, type PassiveEntry } from './data-attempts.js';
 import type { BlockKind, Evidence, Finding } from './finding.js';
 import { allowRuleExamples } from './firewall-examples.js';
-import { normalise } from './port-set.js';
 import {
   blockedSegments,
   isBlockingState,
   reachableRuns,
   segmentEvidence,
-  sweepAsObserved,
+  sweepEvidence,
   sweepStateAt,
   type BlockedSegment,
 } from './sweep-blocks.js';
@@ -22,7 +21,7 @@ import {
  * PASV samples and the port sweep together.
  */
 
-export function passiveFindings(log: ObservationLog, claims: Claims): Finding[] {
+export function passiveFindings(log: ObservationLog, claims: ClaimRecorder): Finding[] {
   return [...addressFindings(log, claims), ...epsvFindings(log, claims), ...portBlockFindings(log, claims)];
 }
 
@@ -35,7 +34,7 @@ function rewrittenInTransit(entry: PassiveEntry): boolean {
   return sent.ok && got.ok && (sent.value.address !== got.value.address || sent.value.port !== got.value.port);
 }
 
-function addressFindings(log: ObservationLog, claims: Claims): Finding[] {
+function addressFindings(log: ObservationLog, claims: ClaimRecorder): Finding[] {
   const odd = passiveEntries(log).filter((e) => {
     const adv = e.attempt.advertised;
     return (
@@ -54,7 +53,7 @@ function addressFindings(log: ObservationLog, claims: Claims): Finding[] {
 }
 
 function addressFinding(
-  claims: Claims,
+  claims: ClaimRecorder,
   entries: PassiveEntry[],
   code: 'PASV_PRIVATE_ADDRESS' | 'PASV_ADDRESS_MISMATCH',
 ): Finding {
@@ -143,7 +142,7 @@ function sweepExplains(sweep: SweepObservation | undefined, epsv: PassiveEntry[]
 
 const EPSV_FAILURES = new Set(['command-refused', 'bad-reply', 'connect-failed']);
 
-function epsvFindings(log: ObservationLog, claims: Claims): Finding[] {
+function epsvFindings(log: ObservationLog, claims: ClaimRecorder): Finding[] {
   const out: Finding[] = [];
   for (const protection of ['clear', 'private'] as const) {
     const entries = passiveEntries(log).filter((e) => e.attempt.protection === protection && !claims.has(e));
@@ -151,11 +150,11 @@ function epsvFindings(log: ObservationLog, claims: Claims): Finding[] {
     const pasv = entries.filter((e) => e.attempt.command === 'PASV');
     if (epsv.length === 0 || pasv.length === 0) continue;
     if (!epsv.every((e) => failed(e) && EPSV_FAILURES.has(e.attempt.outcome)) || !pasv.every(worked)) continue;
-    if (sweepExplains(sweepAsObserved(log), epsv, pasv)) continue;
+    if (sweepExplains(sweepEvidence(log), epsv, pasv)) continue;
     for (const e of epsv) claims.claim(e);
     const refused = epsv.every((e) => e.attempt.outcome === 'command-refused' || e.attempt.outcome === 'bad-reply');
     // The ports EPSV named and we could not reach, so a rule of this computer's own firewall can be matched.
-    const unreachable = normalise(
+    const unreachable = mergeRanges(
       epsv.flatMap((e) =>
         e.attempt.outcome === 'connect-failed' && e.attempt.advertised
           ? [[e.attempt.advertised.port, e.attempt.advertised.port] as [number, number]]
@@ -218,9 +217,9 @@ function attemptBlocks(
   );
 }
 
-function portBlockFindings(log: ObservationLog, claims: Claims): Finding[] {
+function portBlockFindings(log: ObservationLog, claims: ClaimRecorder): Finding[] {
   const entries = passiveEntries(log).filter((e) => !claims.has(e) && e.attempt.outcome === 'connect-failed');
-  const sweep = sweepAsObserved(log);
+  const sweep = sweepEvidence(log);
   const segments: Array<BlockedSegment & { evidence: Evidence[] }> = sweep
     ? blockedSegments(sweep).map((s) => ({ ...s, evidence: segmentEvidence(sweep, s) }))
     : [];
@@ -240,7 +239,7 @@ function portBlockFindings(log: ObservationLog, claims: Claims): Finding[] {
 }
 
 function portBlockFinding(log: ObservationLog, how: PortBlock['how'], group: PortBlock[]): Finding {
-  const sweep = sweepAsObserved(log);
+  const sweep = sweepEvidence(log);
   const server = sweep?.address ?? log.control.connect?.address ?? log.settings.host;
   const ports = group.map((b) => [b.from, b.to] as [number, number]);
   const requested = sweep?.ranges ?? log.settings.ranges;

@@ -1,5 +1,4 @@
-import { sameAddress } from '../ftp/address-class.js';
-import type { ObservationLog, PortRun, PortState, SweepObservation } from '../probe/observation.js';
+import type { ObservationLog, PortRun, PortState, SweepObservation } from '../observation/index.js';
 import type { BlockKind, Evidence } from './finding.js';
 
 /**
@@ -41,30 +40,11 @@ function kindOf(counts: Partial<Record<PortState, number>>): BlockedSegment['how
 }
 
 /**
- * Ports of the server we did open a data connection to during the run. A 'blocked-reset' there
- * is no firewall: the server listens on an advertised port only until its data connection comes,
- * so a later reset from that port is the plain "nothing listens here" answer.
+ * The sweep as evidence about the path, or undefined when it is none: the server died mid-sweep,
+ * so the resets on its ports were its own going away, not a firewall.
  */
-export function portsReached(log: ObservationLog): Set<number> {
-  const reached = new Set<number>();
-  for (const p of log.passive)
-    for (const c of p.connections)
-      if (c.connect.state === 'open' && sameAddress(c.connect.address, p.controlPeer)) reached.add(c.connect.port);
-  return reached;
-}
-
-/** The sweep's runs with the contradicted 'blocked-reset' ports (see portsReached) read as 'closed'. */
-export function sweepAsObserved(log: ObservationLog): SweepObservation | undefined {
-  const sweep = log.sweep;
-  // The server died mid-sweep: the resets on its ports were its own going away, not a firewall.
-  if (log.control.serverGone) return undefined;
-  if (!sweep) return undefined;
-  const reached = portsReached(log);
-  if (!sweep.runs.some((r) => r.state === 'blocked-reset' && r.from === r.to && reached.has(r.from))) return sweep;
-  const runs = sweep.runs.map((r) =>
-    r.state === 'blocked-reset' && r.from === r.to && reached.has(r.from) ? { ...r, state: 'closed' as const } : r,
-  );
-  return { ...sweep, runs };
+export function sweepEvidence(log: ObservationLog): SweepObservation | undefined {
+  return log.control.serverGone ? undefined : log.sweep;
 }
 
 /**

@@ -1,7 +1,8 @@
-import type { ObservationLog } from '../probe/observation.js';
-import { describeReply, isPositiveReply, rangesText } from './connect-facts.js';
+import type { ClaimRecorder } from './claims.js';
+import { mergeRanges, rangesText } from '../ftp/index.js';
+import type { ObservationLog } from '../observation/index.js';
+import { describeReply, isPositiveReply } from './connect-facts.js';
 import {
-  Claims,
   dataEntries,
   failed,
   failureWords,
@@ -13,8 +14,7 @@ import {
 } from './data-attempts.js';
 import type { Evidence, Finding } from './finding.js';
 import { allowRuleExamples } from './firewall-examples.js';
-import { normalise } from './port-set.js';
-import { isBlockingState, sweepAsObserved, sweepStateAt } from './sweep-blocks.js';
+import { isBlockingState, sweepEvidence, sweepStateAt } from './sweep-blocks.js';
 
 /**
  * FTPS (RFC 4217): the AUTH TLS handshake and its certificate, protected data connections that the
@@ -22,7 +22,7 @@ import { isBlockingState, sweepAsObserved, sweepStateAt } from './sweep-blocks.j
  * works by reading the control channel: clear data gets through, protected data does not.
  */
 
-export function tlsFindings(log: ObservationLog, claims: Claims): Finding[] {
+export function tlsFindings(log: ObservationLog, claims: ClaimRecorder): Finding[] {
   return [
     ...controlTlsFindings(log),
     ...reuseFindings(log, claims),
@@ -154,7 +154,7 @@ function rerunAdvice(log: ObservationLog): string {
   return 'The check stopped at the certificate: run it again with --insecure to accept this certificate for the check.';
 }
 
-function reuseFindings(log: ObservationLog, claims: Claims): Finding[] {
+function reuseFindings(log: ObservationLog, claims: ClaimRecorder): Finding[] {
   const hits = dataEntries(log).flatMap((entry) => {
     const refusal = reuseRefusal(entry);
     return refusal ? [{ entry, refusal }] : [];
@@ -196,10 +196,10 @@ const ALG_FAILURES = new Set(['connect-failed', 'no-inbound', 'server-connect-fa
  * two apart: a TLS failure on a port the sweep found blocked is the rule's doing, unless a plain
  * transfer got through on a port the sweep found blocked too — only a helper opens those.
  */
-function breaksAlgFindings(log: ObservationLog, claims: Claims): Finding[] {
+function breaksAlgFindings(log: ObservationLog, claims: ClaimRecorder): Finding[] {
   const entries = dataEntries(log).filter((e) => !claims.has(e));
   const commands = [...new Set(entries.map((e) => e.attempt.command))];
-  const sweep = sweepAsObserved(log);
+  const sweep = sweepEvidence(log);
   const onSweptBlockedPort = (e: DataEntry): boolean => {
     const port = e.kind === 'passive' ? e.attempt.advertised?.port : undefined;
     const state = port === undefined ? undefined : sweepStateAt(sweep, port);
@@ -228,7 +228,7 @@ function breaksAlgFindings(log: ObservationLog, claims: Claims): Finding[] {
   const passive = broken.some((e) => e.kind === 'passive');
   const active = broken.some((e) => e.kind === 'active');
   const modes = [passive ? 'passive' : '', active ? 'active' : ''].filter(Boolean).join(' and ');
-  const passivePorts = normalise(
+  const passivePorts = mergeRanges(
     broken.flatMap((e) =>
       e.kind === 'passive' && e.attempt.advertised
         ? [[e.attempt.advertised.port, e.attempt.advertised.port] as [number, number]]
@@ -282,7 +282,7 @@ function breaksAlgFindings(log: ObservationLog, claims: Claims): Finding[] {
   ];
 }
 
-function dataHandshakeFindings(log: ObservationLog, claims: Claims): Finding[] {
+function dataHandshakeFindings(log: ObservationLog, claims: ClaimRecorder): Finding[] {
   const failedTls = dataEntries(log).filter((e) => !claims.has(e) && e.attempt.outcome === 'tls-failed');
   if (failedTls.length === 0) return [];
   for (const e of failedTls) claims.claim(e);

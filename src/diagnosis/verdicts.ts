@@ -1,5 +1,6 @@
-import type { ObservationLog, TlsObservation } from '../probe/observation.js';
-import { describeConnect, rangesText } from './connect-facts.js';
+import { rangesText } from '../ftp/index.js';
+import type { ObservationLog, TlsObservation } from '../observation/index.js';
+import { describeConnect } from './connect-facts.js';
 import {
   activeEntries,
   countedAttempts,
@@ -11,7 +12,7 @@ import {
 } from './data-attempts.js';
 import type { Channel, ChannelVerdict, Diagnosis, Finding, Verdicts } from './finding.js';
 import { isResourceErrno } from './local-resource.js';
-import { blockedSegments, reachableRuns, sweepAsObserved } from './sweep-blocks.js';
+import { blockedSegments, reachableRuns, sweepEvidence } from './sweep-blocks.js';
 
 /**
  * Per-channel verdicts from what was observed: ok, partial (some of it works), blocked (none of it
@@ -111,7 +112,7 @@ function dataVerdict(
   channel: 'passive' | 'active',
 ): ChannelVerdict {
   const tried = countedAttempts(entries);
-  const sweep = channel === 'passive' ? sweepAsObserved(log) : undefined;
+  const sweep = channel === 'passive' ? sweepEvidence(log) : undefined;
   const segments = sweep ? blockedSegments(sweep) : [];
   const missing = prerequisiteMissing(log, control);
   if (channel === 'passive' && log.sweep && log.control.serverGone)
@@ -180,12 +181,4 @@ export function overallVerdict(channels: Verdicts, required: Channel[]): Diagnos
   if (needed.includes('partial')) return 'problems';
   if (needed.includes('error') || needed.includes('skipped')) return 'error';
   return 'ok';
-}
-
-const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const;
-const CHANNEL_ORDER: Record<Channel, number> = { control: 0, tls: 1, passive: 2, active: 3 };
-
-/** Most severe first; within a severity, in the order a connection is made. */
-export function bySeverity(a: Finding, b: Finding): number {
-  return SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || CHANNEL_ORDER[a.channel] - CHANNEL_ORDER[b.channel];
 }

@@ -93,3 +93,8 @@ function parsePort(text: string): number | undefined {
   const n = Number(text);
   return n >= 1 && n <= 65535 ? n : undefined;
 }
+
+/** "203.0.113.10:21", "[2001:db8::1]:21": an address and port as people and URLs write them (RFC 3986 §3.2.2). */
+export function endpoint(address: string, port: number): string {
+  return address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
+}

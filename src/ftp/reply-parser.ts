@@ -1,4 +1,4 @@
-import type { Reply } from '../probe/observation.js';
+import type { Reply } from './reply.js';
 
 /**
  * Incremental parser for FTP replies (RFC 959 §4.2). A reply is "ddd text" on one line, or a

@@ -1,6 +1,6 @@
+import { errnoOf, waitFor } from '../net/index.js';
 import { closeSync, openSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
-import { errnoOf } from './probe-error.js';
 
 /** Upper bound on ports tried when looking for a free one in the user's active range. */
 const MAX_PORTS_TRIED = 64;
@@ -69,33 +69,19 @@ export function acceptOne(
 ): { promise: Promise<Socket | undefined>; cancel: () => void; failure: () => AcceptFailure | undefined } {
   let cancel = (): void => undefined;
   let failure: AcceptFailure | undefined;
-  const promise = new Promise<Socket | undefined>((resolve) => {
-    let settled = false;
-    const finish = (socket: Socket | undefined): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      signal.removeEventListener('abort', onAbort);
-      server.removeListener('connection', onConnection);
-      server.removeListener('error', onAcceptError);
-      resolve(socket);
-    };
-    const onConnection = (socket: Socket): void => {
+  const promise = waitFor<Socket | undefined>((w) => {
+    cancel = () => w.resolve(undefined);
+    w.abortOn(signal, cancel);
+    w.after(timeoutMs, cancel);
+    w.on(server, 'connection', (socket: Socket) => {
       socket.on('error', () => undefined);
-      finish(socket);
-    };
-    const onAcceptError = (err: Error): void => {
+      w.resolve(socket);
+    });
+    w.on(server, 'error', (err: Error) => {
       const errno = errnoOf(err);
       failure = { ...(errno ? { errno } : {}), message: err.message };
-      finish(undefined);
-    };
-    const onAbort = (): void => finish(undefined);
-    const timer = setTimeout(() => finish(undefined), timeoutMs);
-    cancel = () => finish(undefined);
-    if (signal.aborted) return onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    server.on('connection', onConnection);
-    server.on('error', onAcceptError);
+      w.resolve(undefined);
+    });
   });
-  return { promise, cancel, failure: () => failure ?? descriptorShortage() };
+  return { promise, cancel: () => cancel(), failure: () => failure ?? descriptorShortage() };
 }

@@ -1,5 +1,5 @@
+import type { CertificateInfo } from '../observation/index.js';
 import { checkServerIdentity, type PeerCertificate } from 'node:tls';
-import type { CertificateInfo } from './observation.js';
 
 /** The facts a person needs about the server's certificate: who, issued by whom, until when, for which names. */
 export function certificateFacts(

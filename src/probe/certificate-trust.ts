@@ -1,4 +1,4 @@
-import type { CertificateInfo, ErrorCode, TlsObservation } from './observation.js';
+import type { CertificateInfo, ErrorCode, TlsObservation } from '../observation/index.js';
 
 /**
  * Asks the person at the terminal whether to trust a certificate the system does not (FileZilla's
@@ -18,6 +18,8 @@ export interface TrustInput {
   /** --trust-fingerprint, normalised by normaliseFingerprint. */
   trustFingerprint?: string;
   confirm?: ConfirmCertificate;
+  /** The fingerprint the person already accepted in this run: a second session does not ask again. */
+  acceptedBefore?: string;
   signal: AbortSignal;
 }
 
@@ -45,6 +47,7 @@ export async function decideTrust(input: TrustInput): Promise<TrustOutcome> {
   }
   if (input.authorized) return { proceed: true };
   if (input.insecure) return { proceed: true, acceptedBy: 'insecure' };
+  if (certificate && input.acceptedBefore === certificate.fingerprint256) return { proceed: true, acceptedBy: 'user' };
   const reason = input.authorizationError ?? 'unknown reason';
   if (input.confirm && certificate && !input.signal.aborted) {
     const context = input.authorizationError

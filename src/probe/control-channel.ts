@@ -1,10 +1,8 @@
+import { type ParsedItem, ReplyParser, type ReplyParserLimits, unmapIpv4 } from '../ftp/index.js';
+import { ProbeError, errnoOf, tlsHandshake, waitFor } from '../net/index.js';
+import type { Reply } from '../observation/index.js';
 import type { Socket } from 'node:net';
 import type { ConnectionOptions, TLSSocket } from 'node:tls';
-import { unmapIpv4 } from '../ftp/address-class.js';
-import { ReplyParser, type ParsedItem, type ReplyParserLimits } from '../ftp/reply-parser.js';
-import type { Reply } from './observation.js';
-import { ProbeError, errnoOf } from './probe-error.js';
-import { tlsHandshake } from './tls-handshake.js';
 import type { Transcript } from './transcript.js';
 
 /** How many raw bytes of what the server sent first we keep (greeting evidence). */
@@ -74,38 +72,28 @@ export class ControlChannel {
   /** The next parsed item: a reply, a line that is not a reply, or the too-long marker. */
   nextItem(timeoutMs: number, signal: AbortSignal): Promise<ParsedItem> {
     const started = performance.now();
-    return new Promise((resolve, reject) => {
-      const elapsed = (): number => Math.round(performance.now() - started);
-      const finish = (): void => {
-        clearTimeout(timer);
-        signal.removeEventListener('abort', onAbort);
+    const elapsed = (): number => Math.round(performance.now() - started);
+    return waitFor<ParsedItem>((w) => {
+      w.finally(() => {
         this.wake = undefined;
-      };
-      const check = (): void => {
-        const item = this.queue.shift();
-        if (item) {
-          finish();
-          resolve(item);
-        } else if (this.ended) {
-          finish();
-          reject(this.ended);
-        }
-      };
-      const onAbort = (): void => {
-        finish();
-        reject(new ProbeError('E_ABORTED', 'stopped while waiting for a reply', { elapsedMs: elapsed() }));
-      };
-      const timer = setTimeout(() => {
-        finish();
-        reject(
+      });
+      w.abortOn(signal, () =>
+        w.reject(new ProbeError('E_ABORTED', 'stopped while waiting for a reply', { elapsedMs: elapsed() })),
+      );
+      w.after(timeoutMs, () =>
+        w.reject(
           new ProbeError('E_TIMEOUT', `no complete reply within ${timeoutMs} ms`, {
             elapsedMs: elapsed(),
             pendingBytes: this.parser.pendingBytes,
           }),
-        );
-      }, timeoutMs);
-      if (signal.aborted) return onAbort();
-      signal.addEventListener('abort', onAbort, { once: true });
+        ),
+      );
+      const check = (): void => {
+        const item = this.queue.shift();
+        if (item) w.resolve(item);
+        else if (this.ended) w.reject(this.ended);
+      };
+      if (w.settled) return;
       this.wake = check;
       check();
     });

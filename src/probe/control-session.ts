@@ -1,14 +1,19 @@
+import { ProbeError, asProbeError, connectTcp, tlsHandshake } from '../net/index.js';
+import type {
+  ConnectOutcome,
+  ControlObservation,
+  LoginObservation,
+  Protection,
+  Reply,
+  TlsObservation,
+} from '../observation/index.js';
 import { isIP } from 'node:net';
 import type { ConnectionOptions } from 'node:tls';
 import { certificateFacts } from './certificate-facts.js';
 import { decideTrust } from './certificate-trust.js';
 import { ControlChannel } from './control-channel.js';
 import { classifyGreeting, printableBytes } from './greeting-kind.js';
-import type { ConnectOutcome, ControlObservation, LoginObservation, Reply, TlsObservation } from './observation.js';
-import { ProbeError, asProbeError } from './probe-error.js';
 import { elapsedSince, type ProbeRun } from './probe-run.js';
-import { connectTcp } from './tcp-connect.js';
-import { tlsHandshake } from './tls-handshake.js';
 
 /**
  * The control session: connect, greeting, TLS, login. Each function records what it saw and
@@ -90,8 +95,10 @@ export async function describeTls(
     insecure: run.settings.insecure,
     ...(run.settings.trustFingerprint ? { trustFingerprint: run.settings.trustFingerprint } : {}),
     ...(run.confirmCertificate ? { confirm: run.confirmCertificate } : {}),
+    ...(run.acceptedFingerprint ? { acceptedBefore: run.acceptedFingerprint } : {}),
     signal: run.signal,
   });
+  if (decision.proceed && decision.acceptedBy === 'user') run.acceptedFingerprint = record.certificate?.fingerprint256;
   record.established = decision.proceed;
   if (decision.proceed) {
     record.insecureAccepted = !trusted;
@@ -231,9 +238,13 @@ export async function negotiateExplicitTls(run: ProbeRun, channel: ControlChanne
 }
 
 /** PBSZ 0 then PROT P (RFC 4217 §8–9: PBSZ must precede PROT even though TLS ignores the size). */
-export async function protectData(run: ProbeRun, channel: ControlChannel, tls: TlsObservation): Promise<void> {
-  tls.pbszReply = await channel.send('PBSZ 0', run.settings.stepTimeoutMs, run.signal);
-  tls.protReply = await channel.send('PROT P', run.settings.stepTimeoutMs, run.signal);
+export async function protectData(
+  run: ProbeRun,
+  channel: ControlChannel,
+): Promise<{ pbszReply: Reply; protReply: Reply }> {
+  const pbszReply = await channel.send('PBSZ 0', run.settings.stepTimeoutMs, run.signal);
+  const protReply = await channel.send('PROT P', run.settings.stepTimeoutMs, run.signal);
+  return { pbszReply, protReply };
 }
 
 /** The conventional anonymous user names (RFC 1635). */
@@ -266,4 +277,34 @@ export async function login(run: ProbeRun, channel: ControlChannel): Promise<Log
   }
   record.elapsedMs = elapsedSince(started);
   return record;
+}
+
+/** TYPE I (RFC 959 §3.1.1.3): image type, so listings and files arrive byte for byte. */
+export function binaryType(run: ProbeRun, channel: ControlChannel): Promise<Reply> {
+  return channel.send('TYPE I', run.settings.stepTimeoutMs, run.signal);
+}
+
+/**
+ * Brings a fresh control connection (already greeted) to where the first session stood: TLS when
+ * the session is to be protected, the login, PBSZ/PROT and TYPE I, with the same functions the
+ * first session's steps use. Returns the data protection in force, or undefined when the session
+ * could not be opened; what happened is in the transcript only.
+ */
+export async function resumeSession(
+  run: ProbeRun,
+  channel: ControlChannel,
+  tls: boolean,
+): Promise<Protection | undefined> {
+  if (tls && run.settings.tls !== 'implicit') {
+    const negotiated = await negotiateExplicitTls(run, channel);
+    if (!negotiated.established) return undefined;
+  }
+  if (!(await login(run, channel)).ok) return undefined;
+  let protection: Protection = 'clear';
+  if (tls) {
+    const record = await protectData(run, channel);
+    if (record.protReply.code === 200) protection = 'private';
+  }
+  await binaryType(run, channel);
+  return channel.usable ? protection : undefined;
 }

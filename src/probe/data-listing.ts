@@ -1,7 +1,7 @@
+import type { DataTls, DataTransfer, Protection, Reply } from '../observation/index.js';
 import type { Socket } from 'node:net';
 import type { ControlChannel } from './control-channel.js';
 import { readToEnd, secureDataConnection } from './data-transfer.js';
-import type { DataTls, DataTransfer, Protection, Reply } from './observation.js';
 import type { ProbeRun } from './probe-run.js';
 import { tlsOptions } from './control-session.js';
 

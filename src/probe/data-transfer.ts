@@ -1,8 +1,7 @@
+import { ProbeError, asProbeError, errnoOf, tlsHandshake, waitFor } from '../net/index.js';
+import type { DataTls, DataTransfer } from '../observation/index.js';
 import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
-import type { DataTls, DataTransfer } from './observation.js';
-import { ProbeError, asProbeError, errnoOf } from './probe-error.js';
-import { tlsHandshake } from './tls-handshake.js';
 
 /**
  * Reads a data connection to its end, counting bytes without keeping them. "No data" (connected,
@@ -16,50 +15,39 @@ export function readToEnd(
 ): Promise<DataTransfer> {
   const started = performance.now();
   const elapsed = (): number => Math.round(performance.now() - started);
-  return new Promise((resolve) => {
-    let bytes = 0;
-    let firstByteMs: number | undefined;
-    let settled = false;
+  let bytes = 0;
+  let firstByteMs: number | undefined;
+  return waitFor<DataTransfer>((w) => {
     const finish = (result: DataTransfer['result'], error?: DataTransfer['error']): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(idle);
-      clearTimeout(overall);
-      opts.signal.removeEventListener('abort', onAbort);
-      socket.removeListener('data', onData);
-      socket.removeListener('end', onEnd);
-      socket.removeListener('error', onError);
-      socket.removeListener('close', onEnd);
       const transfer: DataTransfer = { result, bytes, totalMs: elapsed() };
       if (firstByteMs !== undefined) transfer.firstByteMs = firstByteMs;
       if (error) transfer.error = error;
-      resolve(transfer);
+      w.resolve(transfer);
     };
-    const armIdle = (): NodeJS.Timeout =>
-      setTimeout(() => {
+    const armIdle = (): (() => void) =>
+      w.after(opts.idleMs, () => {
         const result = bytes === 0 ? 'no-data' : 'stalled';
-        finish(result, {
-          code: 'E_TIMEOUT',
-          message: `${result === 'no-data' ? 'no byte' : 'no further byte'} within ${opts.idleMs} ms (${bytes} bytes so far)`,
-        });
-      }, opts.idleMs);
-    let idle = armIdle();
-    const overall = setTimeout(
-      () =>
-        finish('stalled', {
-          code: 'E_TIMEOUT',
-          message: `transfer still running after ${opts.maxMs} ms (${bytes} bytes)`,
-        }),
-      opts.maxMs,
+        const what = result === 'no-data' ? 'no byte' : 'no further byte';
+        finish(result, { code: 'E_TIMEOUT', message: `${what} within ${opts.idleMs} ms (${bytes} bytes so far)` });
+      });
+    w.abortOn(opts.signal, () => finish('aborted', { code: 'E_ABORTED', message: 'stopped during the transfer' }));
+    if (w.settled) return;
+    let disarmIdle = armIdle();
+    w.after(opts.maxMs, () =>
+      finish('stalled', {
+        code: 'E_TIMEOUT',
+        message: `transfer still running after ${opts.maxMs} ms (${bytes} bytes)`,
+      }),
     );
-    const onData = (chunk: Buffer): void => {
+    w.on(socket, 'data', (chunk: Buffer) => {
       if (bytes === 0) firstByteMs = elapsed();
       bytes += chunk.length;
-      clearTimeout(idle);
-      idle = armIdle();
-    };
-    const onEnd = (): void => finish('complete');
-    const onError = (err: Error): void => {
+      disarmIdle();
+      disarmIdle = armIdle();
+    });
+    w.on(socket, 'end', () => finish('complete'));
+    w.on(socket, 'close', () => finish('complete'));
+    w.on(socket, 'error', (err: Error) => {
       const errno = errnoOf(err);
       const e = asProbeError(err);
       finish(e.code === 'E_RESET' ? 'reset' : 'error', {
@@ -67,14 +55,7 @@ export function readToEnd(
         message: err.message,
         ...(errno ? { errno } : {}),
       });
-    };
-    const onAbort = (): void => finish('aborted', { code: 'E_ABORTED', message: 'stopped during the transfer' });
-    if (opts.signal.aborted) return onAbort();
-    opts.signal.addEventListener('abort', onAbort, { once: true });
-    socket.on('data', onData);
-    socket.once('end', onEnd);
-    socket.once('close', onEnd);
-    socket.once('error', onError);
+    });
     socket.resume();
   });
 }

@@ -1,6 +1,6 @@
+import type { EnvironmentObservation } from '../observation/index.js';
 import { readFile } from 'node:fs/promises';
 import { networkInterfaces, release, type as osType } from 'node:os';
-import type { EnvironmentObservation } from './observation.js';
 
 /** Facts about this computer that change how results read: its addresses, ephemeral ports, fd limit. */
 export async function observeEnvironment(): Promise<EnvironmentObservation> {

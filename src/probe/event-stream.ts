@@ -1,4 +1,4 @@
-import type { ProbeEvent } from './events.js';
+import type { ProbeEvent } from '../observation/index.js';
 
 /**
  * A single-consumer async queue of probe events. Sweep progress is coalesced while the consumer

@@ -1,4 +1,4 @@
-import type { GreetingKind, Reply } from './observation.js';
+import type { GreetingKind, Reply } from '../observation/index.js';
 
 /**
  * What answered on the control port, from the first bytes and the first reply (if one parsed).

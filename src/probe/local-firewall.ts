@@ -1,5 +1,5 @@
+import type { LocalFirewallObservation } from '../observation/index.js';
 import { execFile } from 'node:child_process';
-import type { LocalFirewallObservation } from './observation.js';
 
 export const RULESET_CAP = 256 * 1024;
 

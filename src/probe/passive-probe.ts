@@ -1,12 +1,17 @@
-import { classifyAddress, sameAddress } from '../ftp/address-class.js';
-import { decodeEpsvReply, decodePasvReply, type Decoded, type HostPort } from '../ftp/host-port.js';
+import {
+  type Decoded,
+  type HostPort,
+  classifyAddress,
+  decodeEpsvReply,
+  decodePasvReply,
+  sameAddress,
+} from '../ftp/index.js';
+import { asProbeError, connectTcp } from '../net/index.js';
+import type { DataConnectAttempt, PassiveAttempt, PassiveOutcome, Protection } from '../observation/index.js';
 import type { ControlChannel } from './control-channel.js';
 import { completeTransfer, isPreliminary, protectDataSocket, sendListing } from './data-listing.js';
-import type { DataConnectAttempt, PassiveAttempt, PassiveOutcome, Protection } from './observation.js';
-import { asProbeError } from './probe-error.js';
 import { elapsedSince, type ProbeRun } from './probe-run.js';
 import { parseLastReply } from './server-view.js';
-import { connectTcp } from './tcp-connect.js';
 
 /**
  * One passive data probe (RFC 959 PASV / RFC 2428 EPSV): ask, parse, connect, list to the end.

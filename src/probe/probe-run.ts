@@ -1,5 +1,5 @@
+import type { ObservationLog, ProbeSettings } from '../observation/index.js';
 import type { ConfirmCertificate } from './certificate-trust.js';
-import type { ObservationLog, ProbeSettings } from './observation.js';
 import type { Transcript } from './transcript.js';
 
 /** What every step of one run shares: settings, the run's stop signal, the log being filled, the transcript. */
@@ -13,6 +13,8 @@ export interface ProbeRun {
   readonly signal: AbortSignal;
   readonly log: ObservationLog;
   readonly transcript: Transcript;
+  /** The certificate (SHA-256) the person accepted when asked: later sessions of this run go on with it. */
+  acceptedFingerprint?: string;
   /** Address the control connection targets (resolved). */
   address: string;
 }

@@ -1,7 +1,8 @@
+import { errnoOf, waitFor } from '../net/index.js';
+import type { ResolveObservation } from '../observation/index.js';
+import type { LookupAddress } from 'node:dns';
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
-import type { ResolveObservation } from './observation.js';
-import { errnoOf } from './probe-error.js';
 
 /**
  * Every A/AAAA address of the target (getaddrinfo, so /etc/hosts counts as it does for other
@@ -31,21 +32,13 @@ export async function resolveTarget(
       };
     return record;
   }
-  let timer: NodeJS.Timeout | undefined;
-  let onAbort: (() => void) | undefined;
   try {
-    const found = await Promise.race([
-      lookup(host, { all: true, order: 'verbatim' }),
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () => reject(Object.assign(new Error(`no DNS answer within ${timeoutMs} ms`), { code: 'ETIMEOUT' })),
-          timeoutMs,
-        );
-        onAbort = () => reject(Object.assign(new Error('stopped during DNS resolution'), { code: 'ABORTED' }));
-        if (signal.aborted) onAbort();
-        else signal.addEventListener('abort', onAbort, { once: true });
-      }),
-    ]);
+    const found = await waitFor<LookupAddress[]>((w) => {
+      const fail = (message: string, code: string) => w.reject(Object.assign(new Error(message), { code }));
+      w.abortOn(signal, () => fail('stopped during DNS resolution', 'ABORTED'));
+      w.after(timeoutMs, () => fail(`no DNS answer within ${timeoutMs} ms`, 'ETIMEOUT'));
+      lookup(host, { all: true, order: 'verbatim' }).then(w.resolve, w.reject);
+    });
     const addresses = found.map((a) => ({ address: a.address, family: a.family === 6 ? (6 as const) : (4 as const) }));
     const record: ResolveObservation = { host, addresses, elapsedMs: elapsed() };
     const chosen = addresses.find((a) => family === undefined || a.family === family);
@@ -59,8 +52,5 @@ export async function resolveTarget(
       elapsedMs: elapsed(),
       error: { code: errnoOf(err) ?? 'EAI_FAIL', message: err instanceof Error ? err.message : String(err) },
     };
-  } finally {
-    clearTimeout(timer);
-    if (onAbort) signal.removeEventListener('abort', onAbort);
   }
 }

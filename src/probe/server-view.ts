@@ -1,5 +1,5 @@
+import type { Reply, ServerView } from '../observation/index.js';
 import { isIP } from 'node:net';
-import type { Reply, ServerView } from './observation.js';
 
 /**
  * Readers for the reference server's probe extensions (SITE FTPDOCTOR …, advertised in FEAT as

@@ -1,4 +1,4 @@
-import type { TranscriptLine } from './observation.js';
+import type { TranscriptLine } from '../observation/index.js';
 
 /** Commands whose argument is a secret: RFC 959 PASS and ACCT. */
 const SECRET_COMMAND = /^(PASS|ACCT)(\s|$)/i;

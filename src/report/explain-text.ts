@@ -1,4 +1,4 @@
-import { CATALOGUE, type CatalogueEntry } from '../diagnosis/catalogue.js';
+import { CATALOGUE, type CatalogueEntry } from '../diagnosis/index.js';
 
 /** `ftpdoctor explain CODE` and `explain --list`, as plain text. */
 

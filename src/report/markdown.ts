@@ -1,13 +1,6 @@
+import { CHANNELS } from '../diagnosis/index.js';
 import type { Report } from './report-type.js';
-import {
-  ACTOR_WORDS,
-  CHANNELS,
-  isRequired,
-  sweepLine,
-  targetLine,
-  VERDICT_WORDS,
-  WHERE_WORDS,
-} from './report-words.js';
+import { ACTOR_WORDS, isRequired, sweepLine, targetLine, VERDICT_WORDS, WHERE_WORDS } from './report-words.js';
 
 /** A paste-ready ticket summary (GitHub-flavoured Markdown). */
 

@@ -1,4 +1,4 @@
-import type { Channel, Diagnosis, Finding, Verdicts } from '../diagnosis/finding.js';
+import type { Channel, Diagnosis, Finding, Verdicts } from '../diagnosis/index.js';
 import type {
   ObservationLog,
   PortRun,
@@ -7,7 +7,7 @@ import type {
   StepRecord,
   TlsObservation,
   TranscriptLine,
-} from '../probe/observation.js';
+} from '../observation/index.js';
 
 /**
  * The JSON report: the contract support teams and tools build on (issue 5). The stable core is

@@ -1,9 +1,8 @@
-import type { Actor, Channel, Where } from '../diagnosis/finding.js';
+import type { Actor, Channel, Where } from '../diagnosis/index.js';
+import { endpoint, rangeText, rangesText } from '../ftp/index.js';
 import type { Report } from './report-type.js';
 
 /** Words shared by the text and markdown renderings, so both say the same thing. */
-
-export const CHANNELS: readonly Channel[] = ['control', 'tls', 'passive', 'active'];
 
 export const WHERE_WORDS: Record<Where, string> = {
   'this-computer': 'this computer',
@@ -32,19 +31,17 @@ export function isRequired(report: Report, channel: Channel): boolean {
 
 export function targetLine(report: Report): string {
   const used = report.target.used && report.target.used !== report.target.host ? ` (${report.target.used})` : '';
-  return `${report.target.host}:${report.target.port}${used}`;
+  return `${endpoint(report.target.host, report.target.port)}${used}`;
 }
-
-const span = (from: number, to: number) => (from === to ? `${from}` : `${from}–${to}`);
 
 /** "60000–62999 open, 63000–65535 no-answer", shortened after `max` runs. */
 export function sweepLine(report: Report, max = 12): string {
   const s = report.sweep;
   if (!s.performed) return `not run (${s.mode === 'off' ? '--sweep off' : 'the run did not get that far'})`;
-  const runs = s.runs.slice(0, max).map((r) => `${span(r.from, r.to)} ${r.state}`);
+  const runs = s.runs.slice(0, max).map((r) => `${rangeText(r.from, r.to)} ${r.state}`);
   const more = s.runs.length > max ? `, … ${s.runs.length - max} more runs` : '';
   const counts = Object.entries(s.counts)
     .map(([state, n]) => `${n} ${state}`)
     .join(', ');
-  return `${s.ranges.map(([a, b]) => span(a, b)).join(', ')} on ${s.address} (${s.mode}, ${s.portsTested} ports${counts ? `: ${counts}` : ''}${s.complete === false ? ', incomplete' : ''}): ${runs.join(', ')}${more}`;
+  return `${rangesText(s.ranges)} on ${s.address} (${s.mode}, ${s.portsTested} ports${counts ? `: ${counts}` : ''}${s.complete === false ? ', incomplete' : ''}): ${runs.join(', ')}${more}`;
 }

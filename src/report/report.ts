@@ -1,5 +1,5 @@
-import type { Diagnosis } from '../diagnosis/finding.js';
-import type { ObservationLog, TlsObservation } from '../probe/observation.js';
+import type { Diagnosis } from '../diagnosis/index.js';
+import type { ObservationLog, TlsObservation } from '../observation/index.js';
 import { redactArgv, redactCommandLine, scrubSecrets } from './redact.js';
 import { REPORT_SCHEMA_VERSION, type Report, type ReportSweep } from './report-type.js';
 

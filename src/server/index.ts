@@ -8,3 +8,4 @@ export {
   type ServerOptions,
 } from './config.js';
 export { DEMO_README, DEMO_BINARY_BYTES, demoBinary, demoBinaryByte } from './demo-tree.js';
+export { isPrivileged } from './config.js';

@@ -1,5 +1,5 @@
+import { sameAddress } from '../ftp/index.js';
 import { createServer, type Server, type Socket } from 'node:net';
-import { sameAddress } from '../ftp/address-class.js';
 
 /**
  * A port waiting for one passive data connection (RFC 959 PASV, RFC 2428 EPSV). Only a connection

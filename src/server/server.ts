@@ -1,6 +1,6 @@
+import { unmapIpv4 } from '../ftp/index.js';
 import { randomBytes } from 'node:crypto';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
-import { unmapIpv4 } from '../ftp/address-class.js';
 import { resolveConfig, type ServerConfig, type ServerOptions } from './config.js';
 import { DemoTree } from './demo-tree.js';
 import { ListingCache } from './listing-cache.js';

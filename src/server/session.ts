@@ -1,6 +1,6 @@
+import { unmapIpv4 } from '../ftp/index.js';
 import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
-import { unmapIpv4 } from '../ftp/address-class.js';
 import { COMMANDS } from './commands/command-table.js';
 import { LineSplitter, parseCommandLine, type LineEvent } from './command-line.js';
 import type { PassiveEndpoint } from './passive-ports.js';

@@ -1,5 +1,5 @@
+import { formatRanges, mergeRanges, sameAddress, unmapIpv4 } from '../ftp/index.js';
 import { createServer, type Server, type Socket } from 'node:net';
-import { sameAddress, unmapIpv4 } from '../ftp/address-class.js';
 import { DataSocketSlot, type PassiveEndpoint } from './passive-ports.js';
 
 /**
@@ -112,16 +112,7 @@ export class SweepListeners {
 
   /** "60000-60010,60012-65535": the listening ports as ranges, for SITE FTPDOCTOR SWEEP. */
   rangesText(): string {
-    const runs: string[] = [];
-    let i = 0;
-    while (i < this.ports.length) {
-      const first = this.ports[i] as number;
-      let last = first;
-      while (this.ports[i + 1] === last + 1) last = this.ports[++i] as number;
-      runs.push(`${first}-${last}`);
-      i++;
-    }
-    return runs.join(',');
+    return formatRanges(mergeRanges(this.ports.map((port): [number, number] => [port, port])));
   }
 
   async close(): Promise<void> {

@@ -1,6 +1,6 @@
+import { classifyAddress, sameAddress } from '../ftp/index.js';
 import type { Socket } from 'node:net';
 import { networkInterfaces } from 'node:os';
-import { classifyAddress, sameAddress } from '../ftp/address-class.js';
 
 /**
  * When the target is this computer (selftest, loopback), a connect to port P can be answered by the

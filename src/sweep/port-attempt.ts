@@ -1,6 +1,6 @@
+import { classifyConnectError } from '../net/index.js';
+import type { ConnectState } from '../observation/index.js';
 import { Socket } from 'node:net';
-import { classifyConnectError } from '../probe/connect-outcome.js';
-import type { ConnectState } from '../probe/observation.js';
 import type { Expiring, InFlightAttempts } from './in-flight-attempts.js';
 import type { LocalPortPool } from './local-port-pool.js';
 import type { LoopTurnClock } from './loop-turn-clock.js';

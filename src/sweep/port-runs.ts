@@ -1,4 +1,4 @@
-import type { PortRun, PortState } from '../probe/observation.js';
+import type { PortRun, PortState } from '../observation/index.js';
 
 /**
  * Compresses per-port results into runs of consecutive ports with one state, so a rule that drops

@@ -1,4 +1,4 @@
-import { countPorts } from './range-spec.js';
+import { countPorts } from '../ftp/index.js';
 
 /**
  * Which ports a sweep tries. 'full' tries every port; 'sample' — for a third-party server one must

@@ -1,6 +1,7 @@
+import { type RangeSpecError, formatRanges, parseRangeSpec } from '../ftp/index.js';
+import type { PortRun, PortState, SweepObservation } from '../observation/index.js';
 import { isIP } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import type { PortRun, PortState, SweepObservation } from '../probe/observation.js';
 import {
   allowed,
   type ConcurrencyWindow,
@@ -10,7 +11,6 @@ import {
   onNoAnswer,
   onProvenLoss,
 } from './concurrency-window.js';
-import { findIcmpMixSpans } from './icmp-rate-limit.js';
 import { InFlightAttempts } from './in-flight-attempts.js';
 import { LocalPortPool, readEphemeralRange, sourcePortRanges } from './local-port-pool.js';
 import { LoopTurnClock } from './loop-turn-clock.js';
@@ -19,7 +19,6 @@ import { isOwnAddress, OwnSocketGuard } from './own-socket-guard.js';
 import { type AttemptContext, type AttemptResult, attemptPort } from './port-attempt.js';
 import { compressRuns } from './port-runs.js';
 import { selectPorts } from './port-selection.js';
-import { formatRanges, parseRangeSpec, type RangeSpecError } from './range-spec.js';
 import {
   addRttSample,
   createRttEstimate,
@@ -280,7 +279,6 @@ export async function runSweep(opts: SweepOptions): Promise<SweepObservation> {
   progress(true);
 
   const runs = compressRuns(ports.filter((p) => states.has(p)).map((port) => ({ port, state: states.get(port)! })));
-  const icmpMix = findIcmpMixSpans(runs);
   return {
     mode: opts.mode,
     address: opts.address,
@@ -303,7 +301,6 @@ export async function runSweep(opts: SweepOptions): Promise<SweepObservation> {
     },
     errnos,
     sourcePorts: { ephemeral: ephemeral.range, ...(pinned ? { pinned } : {}) },
-    ...(icmpMix.length > 0 ? { icmpMix } : {}),
     passes,
     ...(tokenMismatches.length > 0 ? { tokenMismatches } : {}),
     elapsedMs: round(performance.now() - startedAt),

@@ -1,5 +1,5 @@
 import { Box, Text, useInput } from 'ink';
-import type { CertificateInfo } from '../probe/observation.js';
+import type { CertificateInfo } from '../observation/index.js';
 import { Tinted } from './Tinted.js';
 
 export interface CertificatePromptProps {

@@ -1,9 +1,9 @@
+import { CHANNELS, type Channel } from '../diagnosis/index.js';
 import { Box, Text } from 'ink';
-import type { Channel } from '../diagnosis/finding.js';
 import { Spinner } from './Spinner.js';
 import { CHANNEL_LOOK } from './theme.js';
 import { Tinted } from './Tinted.js';
-import { CHANNELS, type ChannelView } from './ui-state.js';
+import type { ChannelView } from './ui-state.js';
 
 const NAMES: Record<Channel, string> = { control: 'Control', passive: 'Passive', active: 'Active', tls: 'TLS' };
 

@@ -1,6 +1,6 @@
+import type { Finding } from '../diagnosis/index.js';
 import { Box, Text } from 'ink';
 import type { ReactNode } from 'react';
-import type { Finding } from '../diagnosis/finding.js';
 import { SEVERITY_LOOK } from './theme.js';
 import { Tinted } from './Tinted.js';
 

@@ -1,3 +1,4 @@
+import { endpoint } from '../ftp/index.js';
 import { Box, Text, useInput } from 'ink';
 import { CertificatePrompt } from './CertificatePrompt.js';
 import { ChannelTable } from './ChannelTable.js';
@@ -37,7 +38,7 @@ export function LiveApp({ state, width, colour, keys, onQuit, onToggleTranscript
     <ColourContext.Provider value={colour}>
       <Box flexDirection="column" width={width}>
         <Text bold wrap="truncate-end">
-          ftpdoctor · {state.host.includes(':') ? `[${state.host}]` : state.host}:{state.port}
+          ftpdoctor · {endpoint(state.host, state.port)}
         </Text>
         <Box marginTop={1}>
           <StepList steps={state.steps} />

@@ -1,5 +1,6 @@
+import { formatRanges } from '../ftp/index.js';
+import type { PortState } from '../observation/index.js';
 import { Box, Text } from 'ink';
-import type { PortState } from '../probe/observation.js';
 import { CELLS_PER_ROW, cellState, type CellState, type RangeMap } from './range-map.js';
 import { CELL_LOOK, formatCount } from './theme.js';
 import { Tinted } from './Tinted.js';
@@ -26,7 +27,7 @@ const LEGEND: readonly CellState[] = [
 export function RangeMapView({ map, done, counts }: RangeMapViewProps) {
   const rows: Array<RangeMap['cells']> = [];
   for (let i = 0; i < map.cells.length; i += CELLS_PER_ROW) rows.push(map.cells.slice(i, i + CELLS_PER_ROW));
-  const ranges = map.ranges.map(([from, to]) => (from === to ? `${from}` : `${from}-${to}`)).join(',');
+  const ranges = formatRanges(map.ranges);
   const untested = Math.max(0, map.ports - done);
   return (
     <Box flexDirection="column">

@@ -1,5 +1,5 @@
+import type { TranscriptLine } from '../observation/index.js';
 import { Box, Text } from 'ink';
-import type { TranscriptLine } from '../probe/observation.js';
 
 const SHOWN = 12;
 const ARROW: Record<TranscriptLine['dir'], string> = { sent: '→', received: '←', note: '·' };

@@ -1,8 +1,6 @@
+import type { Diagnosis } from '../diagnosis/index.js';
+import type { CertificateInfo, ObservationLog, ProbeEvent, ProbeSettings } from '../observation/index.js';
 import { render, type Instance } from 'ink';
-import type { Diagnosis } from '../diagnosis/finding.js';
-import type { ConfirmCertificate } from '../probe/certificate-trust.js';
-import type { ProbeEvent } from '../probe/events.js';
-import type { ObservationLog, ProbeSettings } from '../probe/observation.js';
 import { LiveApp } from './LiveApp.js';
 import { initialUiState, reduceUi, type UiAction, type UiState } from './ui-state.js';
 
@@ -20,8 +18,14 @@ export interface LiveViewOptions {
 export interface LiveView {
   onEvent(event: ProbeEvent): void;
   stopping(reason: string): void;
-  /** Asks about an untrusted certificate in the view (see CertificatePrompt). */
-  confirmCertificate: ConfirmCertificate;
+  /**
+   * Asks about an untrusted certificate in the view (see CertificatePrompt); the engine's
+   * confirmCertificate option. Resolves false when declined, unanswered or stopped.
+   */
+  confirmCertificate(
+    certificate: CertificateInfo,
+    context: { authorizationError?: string; signal: AbortSignal },
+  ): Promise<boolean>;
   /** Shows the final verdict and findings, then leaves the last frame on the terminal. */
   finish(diagnosis: Diagnosis, notices: string[]): Promise<void>;
 }

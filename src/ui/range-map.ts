@@ -1,4 +1,4 @@
-import type { PortRun, PortState } from '../probe/observation.js';
+import type { PortRun, PortState } from '../observation/index.js';
 
 /**
  * The live map of the passive range: the ports grouped into cells (32 ports per cell for the

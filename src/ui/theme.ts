@@ -1,5 +1,5 @@
-import type { ChannelStatus, Severity } from '../diagnosis/finding.js';
-import type { StepStatus } from '../probe/observation.js';
+import type { ChannelStatus, Severity } from '../diagnosis/index.js';
+import type { StepStatus } from '../observation/index.js';
 import type { CellState } from './range-map.js';
 
 /**

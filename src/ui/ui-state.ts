@@ -1,14 +1,21 @@
-import type { Channel, ChannelStatus, Diagnosis, Finding, Severity } from '../diagnosis/finding.js';
-import type { ProbeEvent } from '../probe/events.js';
+import {
+  CHANNELS,
+  type Channel,
+  type ChannelStatus,
+  type Diagnosis,
+  type Finding,
+  type Severity,
+} from '../diagnosis/index.js';
 import type {
   CertificateInfo,
   ObservationLog,
   PortState,
+  ProbeEvent,
   ProbeSettings,
   StepId,
   StepStatus,
   TranscriptLine,
-} from '../probe/observation.js';
+} from '../observation/index.js';
 import { addRuns, createRangeMap, rangeMapFromRuns, type RangeMap } from './range-map.js';
 
 /**
@@ -60,8 +67,6 @@ export type UiAction =
   | { type: 'certificate-question'; certificate: CertificateInfo; authorizationError?: string }
   | { type: 'certificate-answered' };
 
-export const CHANNELS: readonly Channel[] = ['control', 'passive', 'active', 'tls'];
-
 /** Which steps tell about which channel: its verdict is shown once one of them has ended. */
 const CHANNEL_STEPS: Record<Channel, readonly StepId[]> = {
   control: ['control-connect', 'greeting', 'login'],
@@ -72,8 +77,6 @@ const CHANNEL_STEPS: Record<Channel, readonly StepId[]> = {
 
 /** Enough lines for the `v` view and a scroll-back of context, bounded for long runs. */
 const TRANSCRIPT_KEEP = 200;
-
-const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 
 export function initialUiState(settings: ProbeSettings): UiState {
   const channels = Object.fromEntries(CHANNELS.map((c) => [c, { status: 'pending', summary: '' }])) as Record<
@@ -95,13 +98,6 @@ export function initialUiState(settings: ProbeSettings): UiState {
   };
   if (settings.sweep !== 'off') state.map = createRangeMap(settings.ranges);
   return state;
-}
-
-export function sortFindings(findings: readonly Finding[]): Finding[] {
-  return findings
-    .map((f, i) => [f, i] as const)
-    .sort(([a, i], [b, j]) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || i - j)
-    .map(([f]) => f);
 }
 
 export function reduceUi(state: UiState, action: UiAction): UiState {
@@ -194,7 +190,7 @@ function applyDiagnosis(state: UiState, diagnosis: Diagnosis, final: boolean): U
     ...state,
     channels,
     phase: 'done',
-    findings: sortFindings(diagnosis.findings),
+    findings: diagnosis.findings,
     result: { verdict: diagnosis.verdict, recommendation: diagnosis.recommendation, complete: state.complete },
   };
 }

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { CheckPlan } from '../../src/cli/check-plan.js';
 import { runProgram, type ProgramHandlers, type SelftestFlags } from '../../src/cli/program.js';
-import { defaultSettings } from '../../src/probe/engine.js';
-import type { ProbeSettings } from '../../src/probe/observation.js';
+import { defaultSettings } from '../../src/probe/index.js';
+import type { ProbeSettings } from '../../src/observation/index.js';
 
 /** The engine's defaults with the CLI's tls 'auto' (src/cli.ts) and ephemeral active ports: the program must only override what the flags say. */
 const defaults = (host: string): ProbeSettings => ({ ...defaultSettings(host), tls: 'auto', activePorts: [0, 0] });

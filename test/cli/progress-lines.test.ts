@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { INITIAL_PROGRESS, progressLines, type ProgressState } from '../../src/cli/progress-lines.js';
-import type { ProbeEvent } from '../../src/probe/events.js';
+import type { ProbeEvent } from '../../src/observation/index.js';
 import { endEvents, midEvents, startEvents } from '../ui/scripted-run.js';
 
 function play(events: ProbeEvent[]): string[] {

@@ -1,5 +1,5 @@
 import type { BlockKind, Channel, ChannelStatus, Diagnosis, FindingCode } from '../../src/diagnosis/finding.js';
-import type { ConnectState, ObservationLog } from '../../src/probe/observation.js';
+import type { ConnectState, ObservationLog } from '../../src/observation/index.js';
 import {
   activeNoInbound,
   activeOk,

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { FINDING_CODES } from '../../src/diagnosis/catalogue.js';
 import { diagnose } from '../../src/diagnosis/diagnose.js';
 import type { BlockKind, Channel, ChannelStatus, Diagnosis, FindingCode } from '../../src/diagnosis/finding.js';
-import type { ObservationLog } from '../../src/probe/observation.js';
+import type { ObservationLog } from '../../src/observation/index.js';
 import { buildReport } from '../../src/report/report.js';
 import { schemaErrors } from '../report/report-schema.js';
 import { resolvePointer } from './json-pointer.js';

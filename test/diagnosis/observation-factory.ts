@@ -1,5 +1,5 @@
 import { classifyAddress } from '../../src/ftp/address-class.js';
-import { defaultSettings } from '../../src/probe/engine.js';
+import { defaultSettings } from '../../src/probe/index.js';
 import type {
   ActiveAttempt,
   ConnectOutcome,
@@ -12,7 +12,7 @@ import type {
   Protection,
   Reply,
   SweepObservation,
-} from '../../src/probe/observation.js';
+} from '../../src/observation/index.js';
 
 /**
  * Small factories for observation logs, shaped as the engine records them. `clearLog()` is a run

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { diagnose } from '../../src/diagnosis/diagnose.js';
-import type { ObservationLog } from '../../src/probe/observation.js';
+import type { ObservationLog } from '../../src/observation/index.js';
 import { buildReport } from '../../src/report/report.js';
 import { schemaErrors } from '../report/report-schema.js';
 import { CASES } from './cases.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { blockedSegments } from '../../src/diagnosis/sweep-blocks.js';
-import type { PortState } from '../../src/probe/observation.js';
+import type { PortState } from '../../src/observation/index.js';
 import { sweepOf } from './observation-factory.js';
 
 type Runs = Array<[number, number, PortState]>;

@@ -3,8 +3,8 @@ import { createSecureContext, setDefaultCACertificates, getCACertificates, TLSSo
 import { generate } from 'selfsigned';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { diagnose } from '../../src/diagnosis/diagnose.js';
-import { runProbe } from '../../src/probe/engine.js';
-import type { ObservationLog, ProbeSettings } from '../../src/probe/observation.js';
+import { runProbe } from '../../src/probe/index.js';
+import type { ObservationLog, ProbeSettings } from '../../src/observation/index.js';
 import { loginAnyone, SCRIPTED_HOST as HOST, scriptedProbeSettings, scriptedServers } from '../probe/scripted-ftp.js';
 import {
   hostPortNumbers,

@@ -14,7 +14,7 @@ import {
 } from '../../src/ftp/host-port.js';
 import { ReplyParser, type ParsedItem, type ReplyParserLimits } from '../../src/ftp/reply-parser.js';
 import { LineSplitter, parseCommandLine, stripTelnet, type LineEvent } from '../../src/server/command-line.js';
-import { countPorts, formatRanges, parseRangeSpec, type RangeSpecError } from '../../src/sweep/range-spec.js';
+import { countPorts, formatRanges, parseRangeSpec, type RangeSpecError } from '../../src/ftp/port-ranges.js';
 
 /**
  * Property-based tests of every parser that reads input from a server, a client or a person:

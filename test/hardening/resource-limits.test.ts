@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { countPorts } from '../../src/sweep/range-spec.js';
+import { countPorts } from '../../src/ftp/port-ranges.js';
 import { schemaErrors } from '../report/report-schema.js';
 import { runCli, startServerProcess, type ServerProcess } from './reference-process.js';
 

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { diagnose } from '../../src/diagnosis/diagnose.js';
-import { normaliseFingerprint, type ConfirmCertificate } from '../../src/probe/certificate-trust.js';
-import { runProbe } from '../../src/probe/engine.js';
-import type { CertificateInfo, ProbeSettings } from '../../src/probe/observation.js';
-import { buildReport } from '../../src/report/report.js';
+import { diagnose } from '../../src/diagnosis/index.js';
+import { normaliseFingerprint, runProbe, type ConfirmCertificate } from '../../src/probe/index.js';
+import type { CertificateInfo, ProbeSettings } from '../../src/observation/index.js';
+import { buildReport } from '../../src/report/index.js';
 import type { RunningServer } from '../../src/server/index.js';
 import { schemaErrors } from '../report/report-schema.js';
 import { freePortBlock } from './free-ports.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { classifyConnectError } from '../../src/probe/connect-outcome.js';
-import type { ConnectState } from '../../src/probe/observation.js';
+import { classifyConnectError } from '../../src/net/connect-outcome.js';
+import type { ConnectState } from '../../src/observation/index.js';
 
 const nodeError = (code: string): Error =>
   Object.assign(new Error(`connect ${code}`), { code, errno: -1, syscall: 'connect' });

@@ -1,4 +1,4 @@
-import type { ActiveAttempt, PassiveAttempt } from '../../src/probe/observation.js';
+import type { ActiveAttempt, PassiveAttempt } from '../../src/observation/index.js';
 
 /** One data attempt as "COMMAND/protection/tls|plain:outcome", tls|plain naming the control session it ran on. */
 export function dataPath(a: PassiveAttempt | ActiveAttempt): string {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EventStream } from '../../src/probe/event-stream.js';
-import type { ProbeEvent } from '../../src/probe/events.js';
+import type { ProbeEvent } from '../../src/observation/index.js';
 
 const progress = (done: number, from: number): ProbeEvent => ({
   type: 'sweep-progress',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { classifyGreeting, printableBytes } from '../../src/probe/greeting-kind.js';
-import type { GreetingKind, Reply } from '../../src/probe/observation.js';
+import type { GreetingKind, Reply } from '../../src/observation/index.js';
 
 const bytes = (text: string): Buffer => Buffer.from(text, 'latin1');
 const reply = (code: number, text: string): Reply => ({ code, text });

@@ -1,8 +1,8 @@
 import { createServer, type Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { diagnose } from '../../src/diagnosis/diagnose.js';
-import { runProbe } from '../../src/probe/engine.js';
-import type { ObservationLog, ProbeSettings } from '../../src/probe/observation.js';
+import { runProbe } from '../../src/probe/index.js';
+import type { ObservationLog, ProbeSettings } from '../../src/observation/index.js';
 import { freePortBlock } from './free-ports.js';
 import {
   listThenDone,

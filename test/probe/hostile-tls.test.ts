@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createTlsIdentity, type TlsIdentity } from '../../src/server/tls-identity.js';
-import { runProbe } from '../../src/probe/engine.js';
-import type { ProbeSettings } from '../../src/probe/observation.js';
+import { runProbe } from '../../src/probe/index.js';
+import type { ProbeSettings } from '../../src/observation/index.js';
 import {
   type Answer,
   loginAnyone,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ConnectState, PassiveAttempt } from '../../src/probe/observation.js';
-import { portsStillListening } from '../../src/probe/passive-listeners.js';
+import type { ConnectState, PassiveAttempt } from '../../src/observation/index.js';
+import { portsStillListening } from '../../src/observation/index.js';
 
 /** A passive attempt advertising `port`, with one data connect per state given. */
 function advertised(port: number, states: ConnectState[], extra: Partial<PassiveAttempt> = {}): PassiveAttempt {

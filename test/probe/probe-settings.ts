@@ -1,5 +1,5 @@
-import { defaultSettings } from '../../src/probe/engine.js';
-import type { ProbeSettings } from '../../src/probe/observation.js';
+import { defaultSettings } from '../../src/probe/index.js';
+import type { ProbeSettings } from '../../src/observation/index.js';
 import type { RunningServer } from '../../src/server/index.js';
 
 /** Settings for a quick probe of a reference server on loopback: no sweep, one passive sample, short waits. */

@@ -1,9 +1,9 @@
 import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS, startServer, type RunningServer } from '../../src/server/index.js';
-import { runProbe, startProbe } from '../../src/probe/engine.js';
-import type { ObservationLog } from '../../src/probe/observation.js';
-import type { ProbeEvent } from '../../src/probe/events.js';
+import { runProbe, startProbe } from '../../src/probe/index.js';
+import type { ObservationLog } from '../../src/observation/index.js';
+import type { ProbeEvent } from '../../src/observation/index.js';
 import { diagnose } from '../../src/diagnosis/diagnose.js';
 import { dataPath, EVERY_PATH_OPEN_UNDER_TLS_AUTO } from './data-paths.js';
 import { freePortBlock, occupyPort } from './free-ports.js';

@@ -1,8 +1,8 @@
 import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { afterEach } from 'vitest';
-import { defaultSettings } from '../../src/probe/engine.js';
-import type { ProbeSettings } from '../../src/probe/observation.js';
+import { defaultSettings } from '../../src/probe/index.js';
+import type { ProbeSettings } from '../../src/observation/index.js';
 import { converse, startScripted, type ScriptedServer } from './scripted-server.js';
 
 /**

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generate } from 'selfsigned';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultSettings, runProbe } from '../../src/probe/engine.js';
+import { defaultSettings, runProbe } from '../../src/probe/index.js';
 import { dataPath, EVERY_PATH_OPEN_UNDER_TLS_AUTO } from './data-paths.js';
 import { freePortBlock } from './free-ports.js';
 

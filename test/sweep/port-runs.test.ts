@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { PortRun, PortState } from '../../src/probe/observation.js';
+import type { PortRun, PortState } from '../../src/observation/index.js';
 import { compressRuns, expandRuns } from '../../src/sweep/port-runs.js';
 
 type P = { port: number; state: PortState };

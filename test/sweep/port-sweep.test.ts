@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { PortRun } from '../../src/probe/observation.js';
+import type { PortRun } from '../../src/observation/index.js';
 import { startServer, type RunningServer } from '../../src/server/index.js';
 import { expandRuns } from '../../src/sweep/port-runs.js';
 import { runSweep, type SweepProgress } from '../../src/sweep/port-sweep.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countPorts, formatRanges, parseRangeSpec } from '../../src/sweep/range-spec.js';
+import { countPorts, formatRanges, parseRangeSpec } from '../../src/ftp/port-ranges.js';
 
 describe('parseRangeSpec accepts ports and ranges', () => {
   it.each([

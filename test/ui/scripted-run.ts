@@ -1,13 +1,13 @@
 import type { Diagnosis, Finding } from '../../src/diagnosis/finding.js';
-import { defaultSettings } from '../../src/probe/engine.js';
-import type { ProbeEvent } from '../../src/probe/events.js';
+import { defaultSettings } from '../../src/probe/index.js';
+import type { ProbeEvent } from '../../src/observation/index.js';
 import type {
   ObservationLog,
   ProbeSettings,
   StepId,
   StepRecord,
   SweepObservation,
-} from '../../src/probe/observation.js';
+} from '../../src/observation/index.js';
 
 /**
  * A scripted check of ftp.example.com where the firewall drops passive ports 63000-65535: the
@@ -116,7 +116,7 @@ const info: Finding = {
 export const finalDiagnosis: Diagnosis = {
   required: ['passive'],
   channels: verdicts({ status: 'partial', summary: '3,000 of 5,536 passive ports reachable' }),
-  findings: [info, blocked],
+  findings: [blocked, info],
   verdict: 'problems',
   recommendation: 'Passive mode works only on ports 60000-62999: ask for 63000-65535 to be allowed.',
 };

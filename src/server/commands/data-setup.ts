@@ -1,6 +1,12 @@
+import {
+  type HostPort,
+  decodeEprt,
+  decodeHostPort,
+  encodeEpsvReply,
+  encodePasvReply,
+  sameAddress,
+} from '../../ftp/index.js';
 import { isIP } from 'node:net';
-import { sameAddress } from '../../ftp/address-class.js';
-import { decodeEprt, decodeHostPort, encodeEpsvReply, encodePasvReply, type HostPort } from '../../ftp/host-port.js';
 import { openPassiveEndpoint, type PassiveEndpoint } from '../passive-ports.js';
 import type { Session } from '../session.js';
 import { command, type CommandGroup } from './command.js';

@@ -1,4 +1,4 @@
-import type { ConnectState } from './observation.js';
+import type { ConnectState } from '../observation/index.js';
 
 /**
  * What a failed TCP connect() says about the path, from what Linux really returns (field notes):

@@ -1,4 +1,4 @@
-import type { PassiveAttempt } from './observation.js';
+import type { PassiveAttempt } from './data.js';
 
 /**
  * Advertised passive ports the server may still be listening on when the sweep runs: those whose

@@ -1,4 +1,4 @@
-import type { ErrorCode } from './observation.js';
+import type { ErrorCode } from '../observation/index.js';
 
 /**
  * A failure of one probe step, with a stable code and the facts that explain it (address, port,

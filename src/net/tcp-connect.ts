@@ -1,7 +1,8 @@
 import { Socket } from 'node:net';
+import type { ConnectOutcome } from '../observation/index.js';
 import { classifyConnectError } from './connect-outcome.js';
-import type { ConnectOutcome } from './observation.js';
 import { errnoOf } from './probe-error.js';
+import { waitFor } from './wait.js';
 
 export interface TcpConnectResult {
   outcome: ConnectOutcome;
@@ -21,19 +22,9 @@ export function connectTcp(opts: {
 }): Promise<TcpConnectResult> {
   const { address, port, timeoutMs, signal } = opts;
   const started = performance.now();
-  return new Promise((resolve) => {
-    const socket = new Socket();
-    let settled = false;
-    const finish = (
-      result: Omit<ConnectOutcome, 'address' | 'port' | 'elapsedMs' | 'timeoutMs'>,
-      keep: boolean,
-    ): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      signal.removeEventListener('abort', onAbort);
-      socket.removeListener('error', onError);
-      socket.removeListener('connect', onConnect);
+  const socket = new Socket();
+  return waitFor<TcpConnectResult>((w) => {
+    const finish = (result: Omit<ConnectOutcome, 'address' | 'port' | 'elapsedMs' | 'timeoutMs'>, keep: boolean) => {
       const outcome: ConnectOutcome = {
         ...result,
         address,
@@ -41,29 +32,24 @@ export function connectTcp(opts: {
         elapsedMs: Math.round(performance.now() - started),
         timeoutMs,
       };
-      if (keep) {
-        resolve({ outcome, socket });
-      } else {
-        socket.destroy();
-        resolve({ outcome });
-      }
+      if (keep) return w.resolve({ outcome, socket });
+      socket.destroy();
+      w.resolve({ outcome });
     };
     const onError = (err: Error): void => {
       const errno = errnoOf(err);
       finish({ state: classifyConnectError(err), ...(errno ? { errno } : {}) }, false);
     };
-    const onConnect = (): void => {
+    w.abortOn(signal, () => finish({ state: 'aborted' }, false));
+    if (w.settled) return;
+    w.after(timeoutMs, () => finish({ state: classifyConnectError({ timedOut: true }) }, false));
+    w.on(socket, 'error', onError);
+    w.on(socket, 'connect', () => {
       // A connection error after this point belongs to whoever uses the socket; keep one listener
       // until they attach theirs so an early RST cannot crash the process.
       socket.on('error', () => undefined);
       finish({ state: 'open', localAddress: socket.localAddress, localPort: socket.localPort }, true);
-    };
-    const onAbort = (): void => finish({ state: 'aborted' }, false);
-    const timer = setTimeout(() => finish({ state: classifyConnectError({ timedOut: true }) }, false), timeoutMs);
-    if (signal.aborted) return onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    socket.once('error', onError);
-    socket.once('connect', onConnect);
+    });
     try {
       socket.connect({ host: address, port });
     } catch (err) {

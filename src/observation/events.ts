@@ -1,4 +1,7 @@
-import type { ObservationLog, PortRun, PortState, StepId, StepRecord, TranscriptLine } from './observation.js';
+import type { ObservationLog } from './log.js';
+import type { StepId, StepRecord } from './steps.js';
+import type { PortRun, PortState } from './sweep.js';
+import type { TranscriptLine } from './transcript.js';
 
 /**
  * What the probe engine tells its views while it runs. The Ink UI, the plain progress printer and

@@ -1,4 +1,14 @@
 /**
+ * Port ranges, the one vocabulary for them: sets of TCP ports as sorted, disjoint, inclusive
+ * [from, to] pairs (a passive range, a swept range, the ports a firewall rule covers), parsed from
+ * and written as the `--range` syntax or as prose.
+ */
+export type PortRange = [number, number];
+export type PortSet = PortRange[];
+
+export const ALL_PORTS: PortSet = [[1, 65535]];
+
+/**
  * Parses the `--range` option: a comma-separated list of ports and inclusive port ranges
  * ("60000-65535", "1000-1010,2000"). TCP ports 1–65535 can be connected to; port 0 cannot
  * (RFC 793 uses it for "any" in bind, never as a destination), so it is refused.
@@ -71,10 +81,10 @@ function parsePiece(
   return { ok: true, range: [from, to] };
 }
 
-/** Sorts ranges and merges overlapping or adjacent ones. */
-export function mergeRanges(ranges: ReadonlyArray<readonly [number, number]>): Array<[number, number]> {
-  const sorted = [...ranges].sort((a, b) => a[0] - b[0]);
-  const merged: Array<[number, number]> = [];
+/** Sorts ranges (each written either way round) and merges overlapping or adjacent ones. */
+export function mergeRanges(ranges: ReadonlyArray<readonly [number, number]>): PortSet {
+  const sorted = ranges.map(([a, b]): PortRange => [Math.min(a, b), Math.max(a, b)]).sort((x, y) => x[0] - y[0]);
+  const merged: PortSet = [];
   for (const [from, to] of sorted) {
     const last = merged.at(-1);
     if (last && from <= last[1] + 1) last[1] = Math.max(last[1], to);
@@ -83,10 +93,41 @@ export function mergeRanges(ranges: ReadonlyArray<readonly [number, number]>): A
   return merged;
 }
 
+export function intersect(x: PortSet, y: PortSet): PortSet {
+  const out: PortSet = [];
+  for (const [a, b] of x)
+    for (const [c, d] of y) if (Math.max(a, c) <= Math.min(b, d)) out.push([Math.max(a, c), Math.min(b, d)]);
+  return mergeRanges(out);
+}
+
+export function subtract(x: PortSet, y: PortSet): PortSet {
+  let rest = mergeRanges(x);
+  for (const [c, d] of y) {
+    rest = rest.flatMap(([a, b]): PortSet => {
+      if (d < a || c > b) return [[a, b]];
+      const parts: PortSet = [];
+      if (a < c) parts.push([a, c - 1]);
+      if (d < b) parts.push([d + 1, b]);
+      return parts;
+    });
+  }
+  return rest;
+}
+
 export function countPorts(ranges: ReadonlyArray<readonly [number, number]>): number {
   return ranges.reduce((n, [from, to]) => n + to - from + 1, 0);
 }
 
+/** The `--range` syntax, "60000-62999,63001": what a user types back into a flag. */
 export function formatRanges(ranges: ReadonlyArray<readonly [number, number]>): string {
   return ranges.map(([from, to]) => (from === to ? `${from}` : `${from}-${to}`)).join(',');
+}
+
+/** Prose, "60000–62999, 63001": for reports and findings. */
+export function rangesText(ranges: ReadonlyArray<readonly [number, number]>): string {
+  return ranges.map(([from, to]) => rangeText(from, to)).join(', ');
+}
+
+export function rangeText(from: number, to: number): string {
+  return from === to ? `${from}` : `${from}–${to}`;
 }

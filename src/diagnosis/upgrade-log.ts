@@ -1,0 +1,23 @@
+import { portsStillListening, type ObservationLog } from '../observation/index.js';
+
+/**
+ * Brings a log recorded by an earlier engine up to what the current engine records, once, at the
+ * entry of diagnose, so the finders read one meaning of every field.
+ *
+ * Earlier engines told the sweep that every advertised passive port was listening, so a reset from
+ * a port whose data connection we had already made (the server stops listening then) was recorded
+ * as 'blocked-reset'. The current engine names only the ports still listening
+ * (portsStillListening), and the sweep records a reset anywhere else as 'closed'.
+ */
+export function upgradeLog(log: ObservationLog): ObservationLog {
+  const sweep = log.sweep;
+  if (!sweep) return log;
+  const advertised = new Set(log.passive.flatMap((a) => (a.advertised ? [a.advertised.port] : [])));
+  const listening = new Set(portsStillListening(log.passive));
+  const contradicted = (port: number): boolean => advertised.has(port) && !listening.has(port);
+  if (!sweep.runs.some((r) => r.state === 'blocked-reset' && r.from === r.to && contradicted(r.from))) return log;
+  const runs = sweep.runs.map((r) =>
+    r.state === 'blocked-reset' && r.from === r.to && contradicted(r.from) ? { ...r, state: 'closed' as const } : r,
+  );
+  return { ...log, sweep: { ...sweep, runs } };
+}

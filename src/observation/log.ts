@@ -1,0 +1,40 @@
+import type { Reply } from '../ftp/index.js';
+import type { ControlObservation, LoginObservation, ResolveObservation, ServerView } from './control.js';
+import type { ActiveAttempt, PassiveAttempt } from './data.js';
+import type { EnvironmentObservation, LocalFirewallObservation } from './environment.js';
+import type { ProbeSettings } from './settings.js';
+import type { StepRecord } from './steps.js';
+import type { SweepObservation } from './sweep.js';
+import type { TlsObservation } from './tls.js';
+import type { TranscriptLine } from './transcript.js';
+
+/**
+ * The observation log: what the probe engine saw, step by step, as plain JSON-serialisable data.
+ * It records facts and decides nothing; the diagnosis turns it into findings and verdicts.
+ * Every time is in milliseconds; every address is a literal IP as the socket reported it.
+ */
+
+export const OBSERVATION_VERSION = 1;
+
+export interface ObservationLog {
+  observationVersion: typeof OBSERVATION_VERSION;
+  startedAt: string;
+  endedAt: string;
+  /** False when the run was stopped (Ctrl-C, deadline) or a step could not finish. */
+  complete: boolean;
+  abortReason?: 'signal' | 'deadline';
+  settings: ProbeSettings;
+  environment: EnvironmentObservation;
+  steps: StepRecord[];
+  resolve?: ResolveObservation;
+  control: ControlObservation;
+  tls?: TlsObservation;
+  login?: LoginObservation;
+  features?: { featReply?: Reply; features: string[]; systReply?: Reply };
+  serverView?: ServerView;
+  passive: PassiveAttempt[];
+  active: ActiveAttempt[];
+  sweep?: SweepObservation;
+  localFirewall?: LocalFirewallObservation;
+  transcript: TranscriptLine[];
+}

@@ -1,0 +1,28 @@
+export interface ProbeSettings {
+  host: string;
+  port: number;
+  family?: 4 | 6;
+  tls: 'off' | 'explicit' | 'implicit' | 'auto';
+  insecure: boolean;
+  /** --trust-fingerprint: the one certificate (SHA-256, "AB:CD:…") the check goes on with. */
+  trustFingerprint?: string;
+  user: string;
+  /** True when a password was supplied (never the password itself). */
+  passwordSupplied: boolean;
+  /** Local ports for the active-mode listener, the first free one is used; [0, 0] = any port the system picks. */
+  activePorts: [number, number];
+  externalIp?: string;
+  useEprt: boolean;
+  ranges: Array<[number, number]>;
+  sweep: 'full' | 'sample' | 'off';
+  pasvSamples: number;
+  followPasvAddress: boolean;
+  timeoutMs: number;
+  stepTimeoutMs: number;
+  /**
+   * Most sweep connects in flight. Unset, the sweep sizes itself from the open-file limit; a caller
+   * that runs the server in the same process (the self-test) halves that, since every connect then
+   * costs two descriptors here: ours and the server's accepted socket.
+   */
+  sweepConcurrency?: number;
+}

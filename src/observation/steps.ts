@@ -1,0 +1,24 @@
+export type StepStatus = 'ok' | 'warn' | 'fail' | 'skipped' | 'aborted';
+
+/** A coarse timeline of what ran, for views and timings. Details live in the typed sections below. */
+export interface StepRecord {
+  id: StepId;
+  label: string;
+  status: StepStatus;
+  startedMs: number;
+  elapsedMs: number;
+  summary: string;
+}
+
+export type StepId =
+  | 'resolve'
+  | 'control-connect'
+  | 'greeting'
+  | 'auth-tls'
+  | 'login'
+  | 'features'
+  | 'server-view'
+  | 'passive'
+  | 'active'
+  | 'sweep'
+  | 'local-firewall';

@@ -1,0 +1,6 @@
+/**
+ * The probe engine: runs the check against a server, emits events and returns the observation log.
+ */
+export { runProbe, startProbe } from './engine.js';
+export { defaultPort, defaultSettings, type ProbeOptions } from './settings.js';
+export { normaliseFingerprint, type ConfirmCertificate } from './certificate-trust.js';

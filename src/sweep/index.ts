@@ -1,0 +1,5 @@
+/**
+ * The passive range sweep: every port of a range connected to once, classified, fast.
+ */
+export { measureFdBudget } from './open-file-limit.js';
+export { runSweep } from './port-sweep.js';

@@ -1,0 +1,4 @@
+/**
+ * The Ink live view: a reducer over the engine's events and components that render its state.
+ */
+export { startLiveView, type LiveView } from './live-view.js';
