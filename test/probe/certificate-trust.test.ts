@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { diagnose } from '../../src/diagnosis/index.js';
 import { normaliseFingerprint, runProbe, type ConfirmCertificate } from '../../src/probe/index.js';
+import { decideTrust } from '../../src/probe/certificate-trust.js';
 import type { CertificateInfo, ProbeSettings } from '../../src/observation/index.js';
 import { buildReport } from '../../src/report/index.js';
 import type { RunningServer } from '../../src/server/index.js';
@@ -40,6 +41,44 @@ describe('normaliseFingerprint', () => {
     [` sha-256=${'0a'.repeat(32)} `, Array(32).fill('0A').join(':')],
   ])('%s → %s', (text, expected) => {
     expect(normaliseFingerprint(text)).toBe(expected);
+  });
+});
+
+describe('decideTrust', () => {
+  const certificate: CertificateInfo = {
+    subject: 'CN=x',
+    issuer: 'CN=x',
+    validFrom: '2026-01-01T00:00:00.000Z',
+    validTo: '2027-01-01T00:00:00.000Z',
+    fingerprint256: OTHER_FINGERPRINT,
+    selfSigned: true,
+    expired: false,
+    hostnameMatches: true,
+  };
+  const base = { authorized: false, certificate, insecure: false, signal: new AbortController().signal };
+
+  it('does not ask again for the certificate the person accepted earlier in the run (a second control session)', async () => {
+    let asked = 0;
+    const confirm: ConfirmCertificate = () => Promise.resolve(++asked > 0);
+    await expect(decideTrust({ ...base, confirm, acceptedBefore: OTHER_FINGERPRINT })).resolves.toEqual({
+      proceed: true,
+      acceptedBy: 'user',
+    });
+    expect(asked).toBe(0);
+    await expect(decideTrust({ ...base, confirm, acceptedBefore: fingerprint })).resolves.toMatchObject({
+      proceed: true,
+    });
+    expect(asked).toBe(1);
+  });
+
+  it('never asks once the run is stopped', async () => {
+    const stopped = new AbortController();
+    stopped.abort();
+    const confirm: ConfirmCertificate = () => Promise.reject(new Error('asked after the stop'));
+    await expect(decideTrust({ ...base, confirm, signal: stopped.signal })).resolves.toMatchObject({
+      proceed: false,
+      error: { code: 'E_TLS_CERT' },
+    });
   });
 });
 
