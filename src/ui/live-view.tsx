@@ -22,10 +22,10 @@ export interface LiveView {
    * Asks about an untrusted certificate in the view (see CertificatePrompt); the engine's
    * confirmCertificate option. Resolves false when declined, unanswered or stopped.
    */
-  confirmCertificate(
+  confirmCertificate: (
     certificate: CertificateInfo,
     context: { authorizationError?: string; signal: AbortSignal },
-  ): Promise<boolean>;
+  ) => Promise<boolean>;
   /** Shows the final verdict and findings, then leaves the last frame on the terminal. */
   finish(diagnosis: Diagnosis, notices: string[]): Promise<void>;
 }
