@@ -12,7 +12,7 @@ import {
   scrubSecrets,
   writeReport,
 } from '../report/index.js';
-import { type LiveView, startLiveView } from '../ui/index.js';
+import type { LiveView } from '../ui/index.js';
 import { chooseView, type CheckPlan } from './check-plan.js';
 import { PromptCancelled, promptPassword } from './password-prompt.js';
 import { INITIAL_PROGRESS, progressLines } from './progress-lines.js';
@@ -68,6 +68,8 @@ export async function runCheck(plan: CheckPlan, io: CheckIo): Promise<CheckOutco
   try {
     const mode = chooseView(plan, { stdoutIsTTY: io.stdout.isTTY === true, env: io.env });
     if (mode === 'live') {
+      // Loaded only for the live view: Ink and React are most of the start-up time of every other command.
+      const { startLiveView } = await import('../ui/index.js');
       view = startLiveView({
         settings: plan.settings,
         colour: plan.color,
