@@ -127,7 +127,8 @@ function buildSea(target: ExeTarget, script: string, outDir: string): string {
       executable: strippedIfElf(target, nodeBinaryFor(target)),
       output,
       disableExperimentalSEAWarning: true,
-      // A code cache is V8 bytecode for the building machine's platform: only for this machine.
+      // No code cache: V8 bytecode of the building machine's platform (wrong for other targets), and
+      // measured no faster here (--version 283 ms with it, 209–267 ms without, Node 26.10).
       useCodeCache: false,
       useSnapshot: false,
     }),
