@@ -125,9 +125,9 @@ function runSession(port: number): Promise<SessionTiming> {
             break;
           case 3:
             expect(229, () => {
-              const port = Number(/\(\|\|\|(\d+)\|\)/.exec(line)?.[1]);
+              const dataPort = Number(/\(\|\|\|(\d+)\|\)/.exec(line)?.[1]);
               step = 4;
-              data = connect({ host: '127.0.0.1', port });
+              data = connect({ host: '127.0.0.1', port: dataPort });
               data.on('error', (e: NodeJS.ErrnoException) => finish(false, `data ${e.code}`));
               data.on('data', () => {});
               data.on('end', () => ((dataDone = true), maybeListDone()));
@@ -603,7 +603,7 @@ async function serveChild(): Promise<void> {
     port: 0,
     sweepMode: sweep,
     pasvRange: sweep ? SWEEP_RANGE : LOAD_PASV_RANGE,
-    limits: { maxSessions: 5000, maxSessionsPerIp: 5000 } as never,
+    limits: { maxSessions: 5000, maxSessionsPerIp: 5000 },
   });
   const startMs = performance.now() - t0;
   process.stdout.write(

@@ -53,7 +53,7 @@ async function startServerProcess(): Promise<{
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let text = '';
-  child.stdout!.on('data', (c: Buffer) => (text += c.toString()));
+  child.stdout.on('data', (c: Buffer) => (text += c.toString()));
   /** The server's heap after a full garbage collection: what it really keeps, unlike RSS. */
   const heapAfterGc = async (): Promise<number> => {
     const seen = text.length;
@@ -96,12 +96,12 @@ class Control {
         else this.replies.push(line);
       }
     });
-    const fail = (err: Error): void => {
+    const failWith = (err: Error): void => {
       this.failure ??= err;
       this.waiter?.(err);
     };
-    socket.on('error', fail);
-    socket.on('close', () => fail(new Error('control connection closed')));
+    socket.on('error', failWith);
+    socket.on('close', () => failWith(new Error('control connection closed')));
   }
 
   next(): Promise<string> {

@@ -66,7 +66,7 @@ export async function runCheck(plan: CheckPlan, io: CheckIo): Promise<CheckOutco
   process.on('SIGTERM', onSignal);
 
   try {
-    const mode = chooseView(plan, { stdoutIsTTY: io.stdout.isTTY === true, env: io.env });
+    const mode = chooseView(plan, { stdoutIsTTY: io.stdout.isTTY, env: io.env });
     if (mode === 'live') {
       // Loaded only for the live view: Ink and React are most of the start-up time of every other command.
       const { startLiveView } = await import('../ui/index.js');

@@ -96,8 +96,8 @@ export function createProgram(handlers: ProgramHandlers, onExitCode: (code: numb
     .helpOption('-h, --help', 'show help')
     .exitOverride()
     .configureOutput({
-      writeOut: handlers.writeOut,
-      writeErr: handlers.writeErr,
+      writeOut: (text) => handlers.writeOut(text),
+      writeErr: (text) => handlers.writeErr(text),
       // Commander puts "(Did you mean …?)" on a second line; a usage error is one line.
       outputError: (text, write) => write(`${text.replace(/\s*\n\s*/g, ' ').trim()} (see ftpdoctor --help)\n`),
     })

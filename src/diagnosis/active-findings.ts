@@ -1,7 +1,7 @@
 import type { ClaimRecorder } from './claims.js';
-import { classifyAddress, endpoint, isNonRoutable, rangesText, sameAddress } from '../ftp/index.js';
+import { classifyAddress, endpoint, isNonRoutable, isPositive, rangesText, sameAddress } from '../ftp/index.js';
 import type { ObservationLog } from '../observation/index.js';
-import { describeReply, isPositiveReply } from './connect-facts.js';
+import { describeReply } from './connect-facts.js';
 import { activeEntries, failureWords, type ActiveEntry } from './data-attempts.js';
 import type { Evidence, Finding } from './finding.js';
 import { allowRuleExamples } from './firewall-examples.js';
@@ -22,7 +22,7 @@ function inboundNeverCame(e: ActiveEntry): boolean {
   const a = e.attempt;
   return (
     INBOUND_FAILURES.has(a.outcome) ||
-    (a.outcome === 'error' && isPositiveReply(a.portReply) && !a.inbound?.arrived && !a.transfer)
+    (a.outcome === 'error' && isPositive(a.portReply) && !a.inbound?.arrived && !a.transfer)
   );
 }
 
@@ -122,7 +122,7 @@ function inboundFinding(log: ObservationLog, entries: ActiveEntry[]): Finding {
     .sort((a, b) => a - b)
     .map((p) => [p, p] as [number, number]);
   const serverSaid = entries
-    .flatMap((e) => e.attempt.listReplies.filter((r) => !isPositiveReply(r)))
+    .flatMap((e) => e.attempt.listReplies.filter((r) => !isPositive(r)))
     .map((r) => describeReply(r));
   const target = listen
     ? endpoint(first.advertised?.address ?? listen.address, listen.port)

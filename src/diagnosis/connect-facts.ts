@@ -3,7 +3,7 @@ import type { ConnectOutcome, ConnectState, Reply } from '../observation/index.j
 import type { BlockKind } from './finding.js';
 
 /**
- * Connect outcomes told in words, and what each says about a firewall (field notes): silence is a
+ * Connect outcomes told in words, and what each says about a firewall (docs/measured-behaviour.md): silence is a
  * DROP, an ICMP error other than port-unreachable is a REJECT with that ICMP type, and a reset is
  * only a firewall when something was listening on that port (see blockKindOfConnect).
  */
@@ -58,8 +58,4 @@ export function blockVerb(how: BlockKind | undefined): string {
 export function describeReply(r: Reply): string {
   const first = r.text.split('\n')[0] ?? '';
   return first.startsWith(String(r.code)) ? first : `${r.code} ${first}`;
-}
-
-export function isPositiveReply(r: Reply | undefined): boolean {
-  return r !== undefined && r.code >= 100 && r.code < 400;
 }

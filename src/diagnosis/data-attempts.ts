@@ -1,5 +1,6 @@
+import { isPositive } from '../ftp/index.js';
 import type { ActiveAttempt, ObservationLog, PassiveAttempt, Reply } from '../observation/index.js';
-import { describeConnect, describeReply, isPositiveReply } from './connect-facts.js';
+import { describeConnect, describeReply } from './connect-facts.js';
 
 /**
  * The data-channel attempts of a run, each with its place in the log (for evidence refs) and what
@@ -99,12 +100,12 @@ export function failureWords(entry: DataEntry): string {
     if (c?.tls?.error) parts.push(`TLS: ${c.tls.error.message}`);
   } else {
     const act = entry.attempt;
-    if (act.portReply && !isPositiveReply(act.portReply)) parts.push(`${act.command}: ${describeReply(act.portReply)}`);
+    if (act.portReply && !isPositive(act.portReply)) parts.push(`${act.command}: ${describeReply(act.portReply)}`);
     if (act.inbound && !act.inbound.arrived)
       parts.push(`no connection from the server within ${act.inbound.waitedMs} ms`);
     if (act.tls?.error) parts.push(`TLS: ${act.tls.error.message}`);
   }
   const last = entry.attempt.listReplies.at(-1);
-  if (last && !isPositiveReply(last)) parts.push(`LIST: ${describeReply(last)}`);
+  if (last && !isPositive(last)) parts.push(`LIST: ${describeReply(last)}`);
   return parts.join('; ');
 }

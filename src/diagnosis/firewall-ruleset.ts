@@ -175,10 +175,11 @@ function jsonAddresses(right: Json): string[] | undefined {
   if (typeof right === 'string') return [right];
   if (right && typeof right === 'object' && !Array.isArray(right)) {
     const prefix = right.prefix;
-    if (prefix && typeof prefix === 'object' && !Array.isArray(prefix)) return [`${prefix.addr}/${prefix.len}`];
+    if (prefix && typeof prefix === 'object' && !Array.isArray(prefix))
+      return [`${jsonValueText(prefix.addr ?? null)}/${jsonValueText(prefix.len ?? null)}`];
     if (Array.isArray(right.set)) {
       const parts = right.set.map(jsonAddresses);
-      return parts.every((p) => p !== undefined) ? (parts.flat() as string[]) : undefined;
+      return parts.every((p) => p !== undefined) ? parts.flat() : undefined;
     }
   }
   return undefined;
@@ -191,7 +192,8 @@ function jsonValueText(v: Json): string {
   if (Array.isArray(v.range)) return `${jsonValueText(v.range[0] ?? null)}-${jsonValueText(v.range[1] ?? null)}`;
   if (Array.isArray(v.set)) return `{ ${v.set.map(jsonValueText).join(', ')} }`;
   const prefix = v.prefix;
-  if (prefix && typeof prefix === 'object' && !Array.isArray(prefix)) return `${prefix.addr}/${prefix.len}`;
+  if (prefix && typeof prefix === 'object' && !Array.isArray(prefix))
+    return `${jsonValueText(prefix.addr ?? null)}/${jsonValueText(prefix.len ?? null)}`;
   return JSON.stringify(v);
 }
 
@@ -204,22 +206,25 @@ function parseNftJson(data: { nftables?: Json[] }): Ruleset {
     const c = item.chain as { [key: string]: Json } | undefined;
     if (c && typeof c === 'object') {
       const hook: Hook = c.type === 'filter' && (c.hook === 'input' || c.hook === 'output') ? c.hook : 'other';
-      const key = `${c.family} ${c.table} ${c.name}`;
+      const key = `${jsonValueText(c.family ?? null)} ${jsonValueText(c.table ?? null)} ${jsonValueText(c.name ?? null)}`;
       hooks.set(key, hook);
       if (c.policy === 'accept' || c.policy === 'drop') {
         policies.push({
-          chain: String(c.name),
+          chain: jsonValueText(c.name ?? null),
           hook,
           policy: c.policy,
-          text: `chain ${c.name} { type ${c.type} hook ${c.hook} priority ${c.prio}; policy ${c.policy}; }`,
+          text: `chain ${jsonValueText(c.name ?? null)} { type ${jsonValueText(c.type ?? null)} hook ${jsonValueText(c.hook ?? null)} priority ${jsonValueText(c.prio ?? null)}; policy ${jsonValueText(c.policy ?? null)}; }`,
         });
       }
     }
     const r = item.rule as { [key: string]: Json } | undefined;
     if (r && typeof r === 'object' && Array.isArray(r.expr)) {
-      const hook = hooks.get(`${r.family} ${r.table} ${r.chain}`) ?? 'other';
+      const hook =
+        hooks.get(
+          `${jsonValueText(r.family ?? null)} ${jsonValueText(r.table ?? null)} ${jsonValueText(r.chain ?? null)}`,
+        ) ?? 'other';
       const rule: FirewallRule = {
-        chain: String(r.chain),
+        chain: jsonValueText(r.chain ?? null),
         hook,
         verdict: 'other',
         establishedOnly: false,
@@ -244,14 +249,14 @@ function parseNftJson(data: { nftables?: Json[] }): Ruleset {
         const ct = left?.ct as { [key: string]: Json } | undefined;
         const op = m.op ?? '==';
         words.push(
-          `${payload ? `${payload.protocol} ${payload.field}` : ct ? `ct ${ct.key}` : jsonValueText(left ?? null)} ${op === '==' || op === 'in' ? '' : `${op} `}${jsonValueText(m.right ?? null)}`,
+          `${payload ? `${jsonValueText(payload.protocol ?? null)} ${jsonValueText(payload.field ?? null)}` : ct ? `ct ${jsonValueText(ct.key ?? null)}` : jsonValueText(left ?? null)} ${op === '==' || op === 'in' ? '' : `${jsonValueText(op)} `}${jsonValueText(m.right ?? null)}`,
         );
         if (op !== '==' && op !== 'in') {
           rule.opaque = true;
           continue;
         }
         if (payload && payload.field === 'dport') {
-          rule.proto = String(payload.protocol);
+          rule.proto = jsonValueText(payload.protocol ?? null);
           const ports = jsonPorts(m.right ?? null);
           if (ports) rule.dports = ports;
           else rule.opaque = true;
@@ -260,15 +265,15 @@ function parseNftJson(data: { nftables?: Json[] }): Ruleset {
           if (addrs) rule[payload.field] = addrs;
           else rule.opaque = true;
         } else if (ct && ct.key === 'state') {
-          const states = (Array.isArray(m.right) ? m.right : [m.right]).map(String);
+          const states = (Array.isArray(m.right) ? m.right : [m.right]).map((v) => jsonValueText(v ?? null));
           rule.establishedOnly = !states.includes('new') && !states.includes('untracked');
         } else if (payload && payload.field === 'protocol') {
-          rule.proto = String(m.right);
+          rule.proto = jsonValueText(m.right ?? null);
         } else {
           rule.opaque = true;
         }
       }
-      rule.text = `${r.family} ${r.table} ${r.chain}: ${words.join(' ').replace(/\s+/g, ' ')}`;
+      rule.text = `${jsonValueText(r.family ?? null)} ${jsonValueText(r.table ?? null)} ${jsonValueText(r.chain ?? null)}: ${words.join(' ').replace(/\s+/g, ' ')}`;
       rules.push(rule);
     }
   }

@@ -1,8 +1,4 @@
-/**
- * errnos that say this computer ran out of something or could not even try: never a firewall
- * (issue 3's classifier files them as 'local-error').
- */
-const RESOURCE_ERRNOS = new Set(['EMFILE', 'ENFILE', 'ENOBUFS', 'ENOMEM', 'EADDRINUSE', 'EADDRNOTAVAIL', 'EAGAIN']);
+import { RESOURCE_ERRNOS } from '../observation/index.js';
 
 export function isResourceErrno(errno: string | undefined): boolean {
   return errno !== undefined && RESOURCE_ERRNOS.has(errno);

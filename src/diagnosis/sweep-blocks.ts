@@ -3,7 +3,7 @@ import type { BlockKind, Evidence } from './finding.js';
 
 /**
  * The sweep's runs read as firewall rules. Linux rate-limits ICMP errors per peer (a burst of ~6,
- * then ~1/s, field notes), so one REJECT rule over a range shows as icmp-reject ports scattered
+ * then ~1/s, docs/measured-behaviour.md), so one REJECT rule over a range shows as icmp-reject ports scattered
  * among no-answer ports: consecutive runs of those two states are one rule, a rate-limited reject.
  * A reset only counts where the server was listening ('blocked-reset'); 'closed' means reachable.
  */

@@ -1,7 +1,7 @@
 import type { ClaimRecorder } from './claims.js';
-import { mergeRanges, rangesText } from '../ftp/index.js';
+import { isPositive, mergeRanges, rangesText } from '../ftp/index.js';
 import type { ObservationLog } from '../observation/index.js';
-import { describeReply, isPositiveReply } from './connect-facts.js';
+import { describeReply } from './connect-facts.js';
 import {
   dataEntries,
   failed,
@@ -35,7 +35,7 @@ function controlTlsFindings(log: ObservationLog): Finding[] {
   const tls = log.tls;
   if (!tls) return [];
   const target = `${log.settings.host}:${log.settings.port}`;
-  if (tls.authReply && !isPositiveReply(tls.authReply)) {
+  if (tls.authReply && !isPositive(tls.authReply)) {
     return [
       {
         code: 'TLS_HANDSHAKE_FAILED',

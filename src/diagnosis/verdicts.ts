@@ -1,5 +1,5 @@
-import { rangesText } from '../ftp/index.js';
-import type { ObservationLog, TlsObservation } from '../observation/index.js';
+import { isNegative, isPreliminary, rangesText } from '../ftp/index.js';
+import type { ObservationLog, Reply, TlsObservation } from '../observation/index.js';
 import { describeConnect } from './connect-facts.js';
 import {
   activeEntries,
@@ -10,7 +10,7 @@ import {
   worked,
   type DataEntry,
 } from './data-attempts.js';
-import type { Channel, ChannelVerdict, Diagnosis, Finding, Verdicts } from './finding.js';
+import type { Channel, ChannelVerdict, Diagnosis, Verdicts } from './finding.js';
 import { isResourceErrno } from './local-resource.js';
 import { blockedSegments, reachableRuns, sweepEvidence } from './sweep-blocks.js';
 
@@ -59,7 +59,7 @@ function prerequisiteMissing(log: ObservationLog, control: ChannelVerdict): stri
   const tls = log.tls;
   // With --tls-auto the check goes on in plain text after a refused AUTH TLS (older logs say so only by
   // the refusal) or, anonymously, after a failed handshake or an untrusted certificate.
-  const refused = tls?.authReply !== undefined && (tls.authReply.code < 200 || tls.authReply.code >= 400);
+  const refused = tls?.authReply !== undefined && authRefused(tls.authReply);
   const fellBackToPlain = tls?.requested === 'auto' && (tls.fellBackToPlain === true || refused);
   if (tls && !tls.established && !fellBackToPlain) return 'not tested: TLS failed';
   return undefined;
@@ -76,7 +76,7 @@ function tlsVerdict(log: ObservationLog, control: ChannelVerdict): ChannelVerdic
         : `not tested: control channel ${control.status}`,
     );
   }
-  if (tls.authReply && (tls.authReply.code < 200 || tls.authReply.code >= 400))
+  if (tls.authReply && authRefused(tls.authReply))
     return verdict('blocked', `the server refused AUTH TLS (${tls.authReply.code})`);
   if (!tls.established) return verdict('blocked', `TLS handshake failed: ${tls.error?.message ?? 'unknown error'}`);
   const base = `${tls.protocol ?? 'TLS'} established${tls.insecureAccepted && tls.authorizationError ? ` (untrusted certificate accepted ${ACCEPTED_BY[tls.acceptedBy ?? 'insecure']}: ${tls.authorizationError})` : ''}`;
@@ -181,4 +181,9 @@ export function overallVerdict(channels: Verdicts, required: Channel[]): Diagnos
   if (needed.includes('partial')) return 'problems';
   if (needed.includes('error') || needed.includes('skipped')) return 'error';
   return 'ok';
+}
+
+/** AUTH TLS answered with anything but 234 (RFC 4217 §4): a 4yz/5yz refusal, or a reply out of place. */
+function authRefused(reply: Reply): boolean {
+  return isNegative(reply) || isPreliminary(reply);
 }

@@ -30,4 +30,4 @@ export {
   type RangeSpecError,
 } from './port-ranges.js';
 export { ReplyParser, type ParsedItem, type ReplyParserLimits } from './reply-parser.js';
-export { type Reply } from './reply.js';
+export { isCompletion, isNegative, isPositive, isPreliminary, replyClass, type Reply } from './reply.js';

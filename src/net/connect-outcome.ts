@@ -1,7 +1,7 @@
-import type { ConnectState } from '../observation/index.js';
+import { RESOURCE_ERRNOS, type ConnectState } from '../observation/index.js';
 
 /**
- * What a failed TCP connect() says about the path, from what Linux really returns (field notes):
+ * What a failed TCP connect() says about the path, from what Linux really returns (docs/measured-behaviour.md):
  * a firewall REJECT with tcp-reset or icmp-port-unreachable is indistinguishable from a closed port
  * (ECONNREFUSED); admin-prohibited and friends surface as EHOSTUNREACH/ENETUNREACH (IPv4) or EACCES
  * (IPv6 adm-prohibited); a DROP anywhere shows only as silence. Errors of this computer's own
@@ -16,13 +16,8 @@ const BY_ERRNO: Readonly<Record<string, ConnectState>> = {
   ENOPROTOOPT: 'icmp-reject',
   EHOSTDOWN: 'icmp-reject',
   ETIMEDOUT: 'no-answer',
-  EMFILE: 'local-error',
-  ENFILE: 'local-error',
-  EADDRINUSE: 'local-error',
-  EADDRNOTAVAIL: 'local-error',
+  ...Object.fromEntries([...RESOURCE_ERRNOS].map((errno) => [errno, 'local-error' as const])),
   EINVAL: 'local-error',
-  ENOBUFS: 'local-error',
-  ENOMEM: 'local-error',
   EAFNOSUPPORT: 'local-error',
 };
 
@@ -39,7 +34,7 @@ export interface ConnectFailure {
  * Classifies how a connect attempt failed. Accepts the thrown error itself (anything with a string
  * `code`) or the facts; an errno nobody listed is a local error, since it is not evidence of a firewall.
  */
-export function classifyConnectError(err: ConnectFailure | unknown): ConnectState {
+export function classifyConnectError(err: unknown): ConnectState {
   if (typeof err !== 'object' || err === null) return 'local-error';
   const facts = err as ConnectFailure & { code?: unknown };
   if (facts.aborted === true) return 'aborted';

@@ -7,6 +7,7 @@ export * from './connect.js';
 export * from './control.js';
 export * from './data.js';
 export * from './environment.js';
+export * from './errnos.js';
 export * from './errors.js';
 export * from './events.js';
 export * from './log.js';

@@ -1,4 +1,5 @@
 import { errnoOf, waitFor } from '../net/index.js';
+import { DESCRIPTOR_ERRNOS } from '../observation/index.js';
 import { closeSync, openSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 
@@ -56,7 +57,7 @@ export function descriptorShortage(): AcceptFailure | undefined {
     return undefined;
   } catch (err) {
     const errno = errnoOf(err);
-    if (errno !== 'EMFILE' && errno !== 'ENFILE') return undefined;
+    if (errno === undefined || !DESCRIPTOR_ERRNOS.has(errno)) return undefined;
     return { errno, message: `out of file descriptors (${errno}); raise the open-file limit (ulimit -n)` };
   }
 }

@@ -1,10 +1,10 @@
-import { classifyAddress, encodeEprt, encodeHostPort, unmapIpv4 } from '../ftp/index.js';
+import { classifyAddress, encodeEprt, encodeHostPort, isCompletion, isPreliminary, unmapIpv4 } from '../ftp/index.js';
 import { asProbeError } from '../net/index.js';
 import type { ActiveAttempt, ActiveOutcome, Protection, Reply } from '../observation/index.js';
 import { isIP, type Socket } from 'node:net';
 import { acceptOne, listenInRange } from './active-listener.js';
 import type { ControlChannel } from './control-channel.js';
-import { completeTransfer, isPreliminary, sendListing } from './data-listing.js';
+import { completeTransfer, sendListing } from './data-listing.js';
 import { elapsedSince, type ProbeRun } from './probe-run.js';
 import { parseLastReply } from './server-view.js';
 
@@ -124,8 +124,7 @@ export async function probeActive(
     if (!transfer) return done('error');
     if (transfer.result === 'no-data' || transfer.result === 'stalled' || transfer.result === 'aborted')
       return done(transfer.result);
-    if (data.final && data.final.code >= 200 && data.final.code < 300 && transfer.result === 'complete')
-      return done('ok');
+    if (isCompletion(data.final) && transfer.result === 'complete') return done('ok');
     if (data.final && (data.final.code === 425 || data.final.code === 426)) return done('server-connect-failed');
     return done('error');
   } catch (err) {

@@ -49,7 +49,7 @@ export class ControlChannel {
   }
 
   get isTls(): boolean {
-    return 'encrypted' in this.socket && this.socket.encrypted === true;
+    return 'encrypted' in this.socket && this.socket.encrypted;
   }
 
   /**

@@ -8,10 +8,6 @@ import { tlsOptions } from './control-session.js';
 /** Replies meaning "this command is not implemented" (RFC 959 §4.2): worth trying NLST instead of LIST. */
 const NOT_IMPLEMENTED = new Set([500, 502, 504]);
 
-export function isPreliminary(reply: Reply): boolean {
-  return reply.code >= 100 && reply.code < 200;
-}
-
 /** Sends LIST, or NLST when LIST is not implemented; returns the command used and its first reply. */
 export async function sendListing(
   run: ProbeRun,

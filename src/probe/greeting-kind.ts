@@ -1,3 +1,4 @@
+import { isNegative } from '../ftp/index.js';
 import type { GreetingKind, Reply } from '../observation/index.js';
 
 /**
@@ -15,7 +16,7 @@ export function classifyGreeting(first: Uint8Array, reply: Reply | undefined, cl
   if (reply) {
     if (reply.code === 220 && /\b(E?SMTP|Postfix|Exim|Sendmail)\b/i.test(reply.text)) return 'smtp';
     if (reply.code === 220) return 'ftp';
-    if (reply.code >= 400 && reply.code < 600) return 'ftp-busy';
+    if (isNegative(reply)) return 'ftp-busy';
     return 'garbage';
   }
   if (first.length === 0) return closed ? 'closed' : 'silent';

@@ -4,12 +4,15 @@ import {
   classifyAddress,
   decodeEpsvReply,
   decodePasvReply,
+  isCompletion,
+  isNegative,
+  isPreliminary,
   sameAddress,
 } from '../ftp/index.js';
 import { asProbeError, connectTcp } from '../net/index.js';
 import type { DataConnectAttempt, PassiveAttempt, PassiveOutcome, Protection } from '../observation/index.js';
 import type { ControlChannel } from './control-channel.js';
-import { completeTransfer, isPreliminary, protectDataSocket, sendListing } from './data-listing.js';
+import { completeTransfer, protectDataSocket, sendListing } from './data-listing.js';
 import { elapsedSince, type ProbeRun } from './probe-run.js';
 import { parseLastReply } from './server-view.js';
 
@@ -118,9 +121,8 @@ export async function probePassive(
     if (!transfer) return done('error');
     if (transfer.result === 'no-data' || transfer.result === 'stalled' || transfer.result === 'aborted')
       return done(transfer.result);
-    if (data.final && data.final.code >= 200 && data.final.code < 300 && transfer.result === 'complete')
-      return done('ok');
-    if (data.final && data.final.code >= 400) return done('transfer-refused');
+    if (isCompletion(data.final) && transfer.result === 'complete') return done('ok');
+    if (isNegative(data.final)) return done('transfer-refused');
     return done('error');
   } catch (err) {
     const e = asProbeError(err);

@@ -37,7 +37,10 @@ export async function resolveTarget(
       const fail = (message: string, code: string) => w.reject(Object.assign(new Error(message), { code }));
       w.abortOn(signal, () => fail('stopped during DNS resolution', 'ABORTED'));
       w.after(timeoutMs, () => fail(`no DNS answer within ${timeoutMs} ms`, 'ETIMEOUT'));
-      lookup(host, { all: true, order: 'verbatim' }).then(w.resolve, w.reject);
+      lookup(host, { all: true, order: 'verbatim' }).then(
+        (addresses) => w.resolve(addresses),
+        (err: Error) => w.reject(err),
+      );
     });
     const addresses = found.map((a) => ({ address: a.address, family: a.family === 6 ? (6 as const) : (4 as const) }));
     const record: ResolveObservation = { host, addresses, elapsedMs: elapsed() };

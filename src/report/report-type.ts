@@ -10,7 +10,7 @@ import type {
 } from '../observation/index.js';
 
 /**
- * The JSON report: the contract support teams and tools build on (issue 5). The stable core is
+ * The JSON report: the contract support teams and tools build on. The stable core is
  * channels.*.status, sweep.range / sweep.runs, findings[].code/severity/channel and verdict;
  * schema/report.schema.json describes all of it and the tests validate every report against it.
  */

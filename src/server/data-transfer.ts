@@ -81,25 +81,24 @@ async function transfer(s: Session, what: string, body: (data: Duplex) => Promis
   }
   s.abortTransfer = () => raw.destroy(new TransferAborted('abor'));
   s.reply(150, `Opening ${s.binary ? 'BINARY' : 'ASCII'} mode data connection for ${what}.`);
-  let data: Duplex = raw;
+  let socket: Socket = raw;
   try {
     if (s.protectData) {
       const tls = await handshake(s, raw);
-      data = tls;
+      socket = tls;
       if (s.ctx.config.requireTlsReuse && !tls.isSessionReused()) throw new TransferAborted('tls-reuse');
     }
     const limits = s.ctx.config.limits;
-    const socket = data as Socket;
     s.abortTransfer = () => socket.destroy(new TransferAborted('abor'));
     socket.setTimeout(limits.dataIdleTimeoutMs, () => socket.destroy(new TransferAborted('timeout')));
-    await body(data);
+    await body(socket);
     socket.setTimeout(LINGER_MS, () => socket.destroy());
     // A passive socket arrives paused and a listing only writes: read on, so the client's FIN closes
     // it now instead of holding the descriptor and the passive port for the whole linger.
     socket.resume();
     s.reply(226, 'Transfer complete.');
   } catch (err) {
-    data.destroy();
+    socket.destroy();
     raw.destroy();
     replyTransferFailure(s, err);
   } finally {

@@ -120,9 +120,9 @@ export async function startServer(partial: ServerOptions): Promise<RunningServer
       socket.setTimeout(5000, () => socket.destroy());
       if (!implicitTls) return void socket.end(formatReply(421, refusal));
       // implicit FTPS: the 421 can only be read inside TLS
-      const tls = ctx.tls.wrap(socket);
-      tls.on('error', () => socket.destroy());
-      tls.once('secure', () => tls.end(formatReply(421, refusal)));
+      const secure = ctx.tls.wrap(socket);
+      secure.on('error', () => socket.destroy());
+      secure.once('secure', () => secure.end(formatReply(421, refusal)));
       return;
     }
     const session = new Session(ctx, socket, () => {

@@ -78,7 +78,7 @@ export class Session {
   /** Implicit FTPS: TLS from the first byte, then the usual greeting inside it. */
   startImplicitTls(): void {
     this.control.removeListener('data', this.onData);
-    const tls = this.ctx.tls.wrap(this.control as Socket);
+    const tls = this.ctx.tls.wrap(this.control);
     this.useTls(tls);
     tls.once('secure', () => this.start());
   }
@@ -106,7 +106,7 @@ export class Session {
 
   /** AUTH TLS (RFC 4217 §4): the 234 reply goes out in clear, then the handshake starts. */
   upgradeToTls(): void {
-    const raw = this.control as Socket;
+    const raw = this.control;
     raw.removeListener('data', this.onData);
     raw.removeAllListeners('close');
     raw.setTimeout(0);

@@ -1,5 +1,5 @@
 import { classifyConnectError } from '../net/index.js';
-import type { ConnectState } from '../observation/index.js';
+import { EXHAUSTION_ERRNOS, type ConnectState } from '../observation/index.js';
 import { Socket } from 'node:net';
 import type { Expiring, InFlightAttempts } from './in-flight-attempts.js';
 import type { LocalPortPool } from './local-port-pool.js';
@@ -36,9 +36,6 @@ export interface AttemptContext {
 }
 
 export type AttemptDone = (port: number, result: AttemptResult) => void;
-
-/** errnos that mean this computer ran out of something, never the path's answer. */
-const EXHAUSTION = new Set(['EMFILE', 'ENFILE', 'EADDRNOTAVAIL', 'ENOBUFS', 'ENOMEM']);
 
 /**
  * A sweep socket carries its attempt, so one set of listeners serves every socket: a sweep of
@@ -105,7 +102,7 @@ class PortAttempt implements Expiring {
       this.finish({ kind: 'retry-local', why: 'source-port-busy', errno });
       return;
     }
-    if (errno !== undefined && EXHAUSTION.has(errno)) {
+    if (errno !== undefined && EXHAUSTION_ERRNOS.has(errno)) {
       this.finish({ kind: 'retry-local', why: 'exhausted', errno });
       return;
     }

@@ -17,8 +17,8 @@ export interface LiveAppProps {
   /** Listen to keys (needs a terminal on stdin for raw mode). */
   keys: boolean;
   /** q or Ctrl-C (a raw-mode terminal delivers Ctrl-C as a key, not as SIGINT). */
-  onQuit(key: 'q' | 'ctrl-c'): void;
-  onToggleTranscript(): void;
+  onQuit: (key: 'q' | 'ctrl-c') => void;
+  onToggleTranscript: () => void;
   /** The answer to state.certificateQuestion. */
   onCertificateAnswer?: (trust: boolean) => void;
 }

@@ -12,7 +12,7 @@ export interface LiveViewOptions {
   /** Verdicts as they become known: the diagnosis of each step-end snapshot. */
   diagnose(log: ObservationLog): Diagnosis;
   /** q or Ctrl-C: the caller stops the engine; the view stays up to show the partial result. */
-  onQuit(key: 'q' | 'ctrl-c'): void;
+  onQuit: (key: 'q' | 'ctrl-c') => void;
 }
 
 export interface LiveView {
@@ -43,7 +43,7 @@ const QUESTION_TIMEOUT_MS = 5 * 60_000;
 export function startLiveView(opts: LiveViewOptions): LiveView {
   let state: UiState = initialUiState(opts.settings);
   const width = Math.min(MAX_WIDTH, Math.max(40, (opts.stdout.columns ?? MAX_WIDTH) - 1));
-  const keys = opts.stdin.isTTY === true;
+  const keys = opts.stdin.isTTY;
   const element = () => (
     <LiveApp
       state={state}

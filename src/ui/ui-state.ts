@@ -1,11 +1,4 @@
-import {
-  CHANNELS,
-  type Channel,
-  type ChannelStatus,
-  type Diagnosis,
-  type Finding,
-  type Severity,
-} from '../diagnosis/index.js';
+import { CHANNELS, type Channel, type ChannelStatus, type Diagnosis, type Finding } from '../diagnosis/index.js';
 import type {
   CertificateInfo,
   ObservationLog,

@@ -65,7 +65,8 @@ export function violation(edge: Edge): string | undefined {
   const to = layerOf(edge.to);
   if (!edge.to.startsWith('src/')) return `${edge.from} imports ${edge.specifier}, outside src/`;
   if (from === to) return undefined;
-  if (!(ALLOWED[from] ?? []).includes(to)) return `${edge.from} (${from}) imports ${edge.specifier} (${to}): not allowed`;
+  if (!(ALLOWED[from] ?? []).includes(to))
+    return `${edge.from} (${from}) imports ${edge.specifier} (${to}): not allowed`;
   if (!edge.to.endsWith(`src/${to}/index.ts`) && to !== 'cli')
     return `${edge.from} imports ${edge.specifier}: another layer is entered through its index.ts only`;
   return undefined;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { INITIAL_PROGRESS, progressLines, type ProgressState } from '../../src/cli/progress-lines.js';
 import type { ProbeEvent } from '../../src/observation/index.js';
-import { endEvents, midEvents, startEvents } from '../ui/scripted-run.js';
+import { events, finalLog } from '../ui/recorded-run.js';
 
 function play(events: ProbeEvent[]): string[] {
   let state: ProgressState = INITIAL_PROGRESS;
@@ -23,15 +23,16 @@ const progress = (done: number): ProbeEvent => ({
 });
 
 describe('plain progress lines', () => {
-  it('print one line per finished step and a sweep line per quarter', () => {
-    expect(play([...startEvents, ...midEvents, ...endEvents])).toEqual([
-      'ftpdoctor: checking ftp.example.com:21',
-      '[ ok ] Resolve ftp.example.com (4 ms): 203.0.113.10',
-      '[ ok ] Connect to port 21 (31 ms): connected from 192.168.1.20',
-      '[ ok ] Greeting (12 ms): 220 FTP ready',
-      '[....] sweep 3000/5536 ports: closed 3000',
-      '[warn] Sweep passive range (2400 ms): 3,000 reachable, 2,536 dropped',
-    ]);
+  it('print one line per finished step of a real run', () => {
+    const lines = play(events);
+    const { settings, steps } = finalLog;
+    expect(lines[0]).toBe(`ftpdoctor: checking ${settings.host}:${settings.port}`);
+    expect(lines.slice(1)).toEqual(
+      steps.map((s) => `[${s.status === 'ok' ? ' ok ' : s.status}] ${s.label} (${s.elapsedMs} ms): ${s.summary}`),
+    );
+    expect(lines.find((l) => l.includes('Read the server greeting'))).toMatch(
+      /^\[ ok \] .*: 220 ftpdoctor reference server ready$/,
+    );
   });
 
   it('report each quarter of the sweep once, whatever the event rate', () => {
@@ -48,6 +49,6 @@ describe('plain progress lines', () => {
   });
 
   it('never carry an escape code', () => {
-    expect(play([...startEvents, ...midEvents, ...endEvents]).join('\n')).not.toContain('\x1b');
+    expect(play(events).join('\n')).not.toContain('\x1b');
   });
 });

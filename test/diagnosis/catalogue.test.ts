@@ -1,10 +1,14 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CATALOGUE, explain, FINDING_CODES } from '../../src/diagnosis/catalogue.js';
 import { renderCatalogueList, renderExplanation } from '../../src/report/explain-text.js';
 
 describe('catalogue', () => {
-  it('explains every code with title, meaning, cause and fix', () => {
-    expect(FINDING_CODES).toHaveLength(17);
+  it('explains every code with title, meaning, cause and fix, and the README lists exactly these codes', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const section = readme.slice(readme.indexOf('### Finding codes'), readme.indexOf('## Exit codes'));
+    const listed = [...section.matchAll(/^\| `([A-Z_]+)` \|/gm)].map((m) => m[1]);
+    expect(listed.sort()).toEqual([...FINDING_CODES].sort());
     for (const e of CATALOGUE) {
       expect(e.title.length && e.meaning.length && e.typicalCause.length).toBeTruthy();
       expect(e.fix.length).toBeGreaterThan(0);

@@ -39,7 +39,7 @@ describe('recorded fixtures', () => {
     expect(fixtures.length).toBeGreaterThanOrEqual(10);
   });
 
-  // Issue 5, "done when": every finding code comes out of at least one recorded run, and none out of an all-clear one.
+  // Every finding code comes out of at least one recorded run, and none out of an all-clear one.
   it('produces every finding code from some recorded run, and none from an all-clear run', () => {
     const produced = new Set(
       fixtures.flatMap(([, log, expected]) => diagnose(log, { require: expected.require }).findings.map((f) => f.code)),

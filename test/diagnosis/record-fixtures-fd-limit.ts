@@ -38,8 +38,8 @@ export function prepareDescriptorLimit(): DescriptorLimit {
       lowered = true;
     },
     async restore() {
-      if (restorer.stdin!.writableEnded) return;
-      restorer.stdin!.end('\n');
+      if (restorer.stdin.writableEnded) return;
+      restorer.stdin.end('\n');
       const code = await Promise.race([exited, new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 10_000))]);
       if (code === 'timeout') restorer.kill();
       if (lowered && code !== 0) throw new Error(`the open-file limit was not restored (restorer ended with ${code})`);

@@ -53,7 +53,7 @@ export async function startScriptedFtp(host: string, opts: ScriptedFtpOptions): 
     close: async () => {
       for (const x of extra) if (x instanceof Socket) x.destroy();
       await Promise.all(
-        [...extra].map((x) => (x instanceof Socket ? undefined : new Promise<void>((r) => x.close(() => r())))),
+        [...extra].map((x) => (x instanceof Socket ? Promise.resolve() : new Promise<void>((r) => x.close(() => r())))),
       );
       await control.close();
     },

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { diagnose } from '../../src/diagnosis/diagnose.js';
 import type { BlockKind, Channel, ChannelStatus, Diagnosis, FindingCode } from '../../src/diagnosis/finding.js';
 import { defaultSettings, runProbe } from '../../src/probe/index.js';
-import type { ObservationLog, ProbeSettings, StepId } from '../../src/observation/index.js';
+import type { ObservationLog, ProbeEvent, ProbeSettings, StepId } from '../../src/observation/index.js';
 import { DEFAULT_LIMITS, startServer, type ServerConfig } from '../../src/server/index.js';
 import { prepareDescriptorLimit } from './record-fixtures-fd-limit.js';
 import { startScriptedFtp, type ScriptedFtpOptions } from './record-fixtures-ftp.js';
@@ -56,6 +56,8 @@ interface Scenario {
   password?: string;
   /** nftables ruleset applied inside a namespace of our own before the run. */
   nft?: string;
+  /** Also keep the engine's event stream (fixtures/events/), which the live view's tests replay. */
+  events?: true;
 }
 
 const scenarios: Scenario[] = [
@@ -260,6 +262,7 @@ const scenarios: Scenario[] = [
   },
   {
     name: 'netns-passive-subrange-dropped',
+    events: true,
     server: { sweepMode: true },
     settings: { sweep: 'full' },
     nft: oneRuleRuleset('output', 'tcp dport 23340-23363 drop'),
@@ -389,19 +392,21 @@ function settingsFor(s: Scenario, host: string, port: number): ProbeSettings {
   };
 }
 
-async function record(s: Scenario): Promise<{ log: ObservationLog; diagnosis: Diagnosis }> {
+async function record(s: Scenario): Promise<{ log: ObservationLog; diagnosis: Diagnosis; events: ProbeEvent[] }> {
   const host = s.host ?? '127.0.0.1';
   const server = await startTarget(s, host);
   const limit = s.descriptorsExhaustedAt ? prepareDescriptorLimit() : undefined;
+  const events: ProbeEvent[] = [];
   try {
     const port = s.closedPort ? await closedPort(host) : server.port;
     const log = await runProbe(settingsFor(s, host, port), {
       password: s.password ?? (s.settings?.user ? PASSWORD : undefined),
       onEvent: (e) => {
         if (limit && e.type === 'step-start' && e.id === s.descriptorsExhaustedAt) limit.exhaust();
+        if (s.events) events.push(e);
       },
     });
-    return { log, diagnosis: diagnose(log, { require: s.expected.require }) };
+    return { log, diagnosis: diagnose(log, { require: s.expected.require }), events };
   } finally {
     await limit?.restore();
     await server.close();
@@ -437,8 +442,13 @@ async function closedPort(host: string): Promise<number> {
   });
 }
 
-function save(s: Scenario, log: ObservationLog, recordedWith: string): void {
+function save(s: Scenario, log: ObservationLog, recordedWith: string, events: ProbeEvent[]): void {
   mkdirSync(FIXTURES, { recursive: true });
+  if (s.events) {
+    mkdirSync(`${FIXTURES}events`, { recursive: true });
+    const recording = { recordedWith, require: s.expected.require, events };
+    writeFileSync(`${FIXTURES}events/${s.name}.events.json`, `${JSON.stringify(recording)}\n`);
+  }
   // Only a namespace's ruleset is ours to keep; the host's own firewall stays out of the repository.
   if (!s.nft && log.localFirewall)
     log.localFirewall = {
@@ -476,11 +486,12 @@ if (inside) {
   describe('inside a namespace of our own', () => {
     it(`records ${inside}`, async () => {
       const s = scenarios.find((x) => x.name === inside)!;
-      const { log, diagnosis } = await record(s);
+      const { log, diagnosis, events } = await record(s);
       save(
         s,
         log,
         `ftpdoctor probe engine against ${s.scripted ? 'a scripted FTP server (test/diagnosis/record-fixtures-ftp.ts)' : 'the reference server'} on 127.0.0.1 inside a private network namespace with this nftables ruleset: ${s.nft!.replace(/\s+/g, ' ')}`,
+        events,
       );
       checkAgainstExpected(s, diagnosis);
     });
@@ -488,11 +499,12 @@ if (inside) {
 } else {
   describe('record fixtures', () => {
     it.each(scenarios.filter((s) => !s.nft).map((s) => [s.name, s] as const))('%s', async (_name, s) => {
-      const { log, diagnosis } = await record(s);
+      const { log, diagnosis, events } = await record(s);
       save(
         s,
         log,
         `ftpdoctor probe engine against ${s.scripted ? 'a scripted FTP server (test/diagnosis/record-fixtures-ftp.ts)' : 'the reference server'} on ${s.host ?? '127.0.0.1'} (loopback)${s.descriptorsExhaustedAt ? `, open-file limit exhausted from the ${s.descriptorsExhaustedAt} step on (prlimit)` : ''}`,
+        events,
       );
       checkAgainstExpected(s, diagnosis);
     });

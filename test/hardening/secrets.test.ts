@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { converse, startScripted, type ScriptedServer } from '../probe/scripted-server.js';
 import { runCli, startServerProcess, type CliRun, type ServerProcess } from './reference-process.js';
 
@@ -45,6 +45,25 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+beforeEach(() => {
+  outputs.length = 0;
+});
+
+/**
+ * Each test checks what it produced itself — its runs' output, every file in the output folder and
+ * the server's log so far — so a test passes or fails on its own, in any order.
+ */
+function expectNothingLeaked(): void {
+  const seen = [
+    ...outputs,
+    ...readdirSync(dir).map((file) => ({ name: `file ${file}`, text: readFileSync(join(dir, file), 'utf8') })),
+    { name: 'server log', text: server.output() },
+  ];
+  expect(outputs.length).toBeGreaterThan(0);
+  const leaks = seen.filter((o) => o.text.includes(PASSWORD) || o.text.includes(WRONG)).map((o) => o.name);
+  expect(leaks).toEqual([]);
+}
+
 function record(name: string, run: CliRun): CliRun {
   outputs.push({ name: `${name}: stdout`, text: run.stdout }, { name: `${name}: stderr`, text: run.stderr });
   return run;
@@ -71,6 +90,7 @@ describe('the password never leaves the process', () => {
     const run = await check('success --json', [...common(), '--json', '--output', join(dir, 'success.json')]);
     expect(JSON.parse(run.stdout).observations.login.ok).toBe(true);
     expect(run.code).toBe(0);
+    expectNothingLeaked();
   });
 
   it('a successful login rendered as Markdown and as text', async () => {
@@ -78,6 +98,7 @@ describe('the password never leaves the process', () => {
       (await check('success markdown', [...common(), '--format', 'markdown', '--output', join(dir, 'md.json')])).stdout,
     ).toMatch(/^#/m);
     expect((await check('success text', [...common(), '--format', 'text'])).code).toBe(0);
+    expectNothingLeaked();
   });
 
   it('a wrong password, over TLS and in plain text', async () => {
@@ -92,6 +113,7 @@ describe('the password never leaves the process', () => {
       [target(), '-u', 'alice', '--password-env', 'FTPDOCTOR_TEST_PW', '--no-tls', '--output', join(dir, 'wrong.json')],
       WRONG,
     );
+    expectNothingLeaked();
   });
 
   it('a server that echoes the password back in its replies', async () => {
@@ -127,6 +149,7 @@ describe('the password never leaves the process', () => {
       '--format',
       'markdown',
     ]);
+    expectNothingLeaked();
   });
 
   it('error paths: an unwritable --output, an interrupted run, a password typed into the URL', async () => {
@@ -152,14 +175,6 @@ describe('the password never leaves the process', () => {
     });
     record('password in a valid URL', bare);
     expect(bare.code).toBe(2);
-  });
-
-  it('appears in no output, no written file and not in the server log', () => {
-    for (const file of readdirSync(dir))
-      outputs.push({ name: `file ${file}`, text: readFileSync(join(dir, file), 'utf8') });
-    outputs.push({ name: 'server log', text: server.output() });
-    expect(outputs.length).toBeGreaterThan(20);
-    const leaks = outputs.filter((o) => o.text.includes(PASSWORD) || o.text.includes(WRONG)).map((o) => o.name);
-    expect(leaks).toEqual([]);
+    expectNothingLeaked();
   });
 });

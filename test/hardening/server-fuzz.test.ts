@@ -197,8 +197,8 @@ async function startFuzzTarget(): Promise<{ child: ChildProcess; port: number; o
     console.log('PORT ' + s.port);`;
   const child = spawn(NODE, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'pipe'] });
   let text = '';
-  child.stdout!.on('data', (c: Buffer) => (text += c.toString()));
-  child.stderr!.on('data', (c: Buffer) => (text += c.toString()));
+  child.stdout.on('data', (c: Buffer) => (text += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (text += c.toString()));
   for (let waited = 0; waited < 15_000; waited += 50) {
     const m = /PORT (\d+)/.exec(text);
     if (m) return { child, port: Number(m[1]), output: () => text };

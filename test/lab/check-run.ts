@@ -7,7 +7,7 @@ import { CLI, PASSWORD_ENV } from './servers/reference.js';
 
 /**
  * `ftpdoctor check <target> --json` as a user runs it: the built CLI, in the client namespace, with
- * the lab's short timeouts. The report is only read through the stable shape of issue 5.
+ * the lab's short timeouts. The report is only read through the stable shape (README, "The report").
  */
 
 export type ChannelStatus = 'ok' | 'partial' | 'blocked' | 'error' | 'skipped';

@@ -52,8 +52,8 @@ export function run(argv: string[], opts: RunOptions = {}): Promise<RunResult> {
           argv,
           code: e === null ? 0 : typeof e.code === 'number' ? e.code : null,
           signal: e?.signal ?? null,
-          stdout: String(stdout),
-          stderr: e !== null && typeof e.code === 'string' ? `${e.code}: ${e.message}` : String(stderr),
+          stdout,
+          stderr: e !== null && typeof e.code === 'string' ? `${e.code}: ${e.message}` : stderr,
           elapsedMs,
           timedOut: e?.killed === true && elapsedMs >= timeoutMs - 50,
         };

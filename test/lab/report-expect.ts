@@ -9,7 +9,7 @@ import {
 } from './check-run.js';
 
 /**
- * Assertions on the report's stable shape (issue 5): channels.*.status, sweep.runs, findings[].code.
+ * Assertions on the report's stable shape: channels.*.status, sweep.runs, findings[].code.
  * Each failure message carries the whole run summary, so a lab failure can be told apart from a
  * bug in the engine or the diagnosis without re-running.
  */
@@ -53,7 +53,7 @@ export function expectNoFinding(run: CheckRun, code: string): void {
   expect(findingsOf(run, code), `no finding ${code}\n${describeRun(run)}`).toEqual([]);
 }
 
-/** An all-clear run: no error and no warning (issue 5: "an all-clear run has no warnings"). */
+/** An all-clear run: no error and no warning (README: an all-clear run has no warnings). */
 export function expectAllClear(run: CheckRun): void {
   const problems = (reportOf(run).findings ?? []).filter((f) => f.severity !== 'info').map((f) => f.code);
   expect(problems, `no error/warning findings\n${describeRun(run)}`).toEqual([]);

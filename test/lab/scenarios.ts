@@ -15,7 +15,7 @@ import { expectAllClear, expectChannels, expectExit, expectFinding, reportOf } f
 import { ALL_SERVERS } from './servers/launchers.js';
 
 /**
- * The firewall scenarios of issue 4 as data: the topology, the rules an admin would write, the server
+ * The firewall scenarios as data: the topology, the rules an admin would write, the server
  * (or the non-FTP service) on the far side, and what ftpdoctor's report must say about them.
  */
 
@@ -332,7 +332,7 @@ export const scenarios: Scenario[] = [
     servers: TLS_REUSE_SERVERS,
     server: () => ({ requireTlsReuse: true }),
     args: ['--require', 'passive,tls'],
-    // The engine resumes the control session on data connections (issue 3), so TLS data works.
+    // The engine resumes the control session on data connections, so TLS data works.
     expected: { channels: { control: 'ok', passive: 'ok', tls: 'ok' }, findings: [], verdict: 'ok', exit: 0 },
   },
 ];

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { curlFtp } from './curl-client.js';
 import { labDescribe, useLab } from './lab-suite.js';
 import type { LabServer } from './lab-server.js';
@@ -34,7 +34,9 @@ labDescribe('lab FTP servers answer curl through the router', () => {
         const file = await curlFtp(lab(), server, { path: `/${server.file.name}` });
         expect(file.stdout).toBe(server.file.content);
       } catch (err) {
-        throw new Error(`${(err as Error).message}\n--- ${kind} output:\n${server.process.log.slice(-2000)}`);
+        throw new Error(`${(err as Error).message}\n--- ${kind} output:\n${server.process.log.slice(-2000)}`, {
+          cause: err,
+        });
       } finally {
         await server.stop();
       }

@@ -1,3 +1,4 @@
+import { itIf, missing } from '../requirements.js';
 import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS, startServer, type RunningServer } from '../../src/server/index.js';
@@ -359,7 +360,7 @@ describe('environment and this computer', () => {
     }
   });
 
-  it.runIf(process.platform === 'linux' && process.getuid?.() === 0)(
+  itIf(missing({ linux: true, root: true }))(
     'records the environment and reads the local nftables ruleset read-only',
     async () => {
       const log = await runProbe({ ...settingsFor(server, '127.0.0.1'), pasvSamples: 1 }, {});

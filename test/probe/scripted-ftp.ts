@@ -63,7 +63,7 @@ export function scriptedProbeSettings(port: number, extra: Partial<ProbeSettings
 
 export interface ScriptedServers {
   /** Closes the server after the current test, whatever the test's outcome. */
-  track(server: Promise<ScriptedServer>): Promise<ScriptedServer>;
+  track: (server: Promise<ScriptedServer>) => Promise<ScriptedServer>;
   /** A tracked FTP server on SCRIPTED_HOST that greets and then answers each command line with `answer`. */
   ftp(answer: Answer, opts?: { greeting?: string; tls?: { wrap(socket: Socket): TLSSocket } }): Promise<ScriptedServer>;
 }

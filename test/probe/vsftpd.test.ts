@@ -1,3 +1,4 @@
+import { describeIf, missing } from '../requirements.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -11,10 +12,10 @@ import { dataPath, EVERY_PATH_OPEN_UNDER_TLS_AUTO } from './data-paths.js';
 import { freePortBlock } from './free-ports.js';
 
 const VSFTPD = '/usr/sbin/vsftpd';
-const canRun = existsSync(VSFTPD) && process.platform === 'linux' && process.getuid?.() === 0;
+const needs = missing({ linux: true, root: true, programs: [VSFTPD] });
 
 /** A real vsftpd on loopback with its Debian defaults that matter here: require_ssl_reuse=YES. */
-describe.runIf(canRun)('probe against a real vsftpd on loopback', () => {
+describeIf(needs)('probe against a real vsftpd on loopback', () => {
   let dir = '';
   let child: ChildProcess | undefined;
   let port = 0;

@@ -100,7 +100,7 @@ export class ControlClient {
   async startTls(): Promise<TLSSocket> {
     const reply = await this.send('AUTH TLS');
     if (reply.code !== 234) throw new Error(`AUTH TLS refused: ${reply.text}`);
-    const raw = this.socket as Socket;
+    const raw = this.socket;
     raw.removeAllListeners('data');
     raw.removeAllListeners('close');
     const tls = tlsConnect({ socket: raw, rejectUnauthorized: false });

@@ -10,7 +10,7 @@ const md5 = (b: Buffer): string => createHash('md5').update(b).digest('hex');
 /** lftp settings: fail fast instead of retrying for minutes; modes set per test. */
 const BASE = ['set net:max-retries 1', 'set net:timeout 5', 'set net:reconnect-interval-base 1'];
 const PASSIVE = ['set ftp:passive-mode on', 'set ftp:ssl-allow no'];
-// auto-passive-mode would silently fall back to passive after a refused PORT (field notes)
+// auto-passive-mode would silently fall back to passive after a refused PORT (docs/measured-behaviour.md)
 const ACTIVE = ['set ftp:passive-mode off', 'set ftp:auto-passive-mode off', 'set ftp:ssl-allow no'];
 const TLS = [
   'set ftp:ssl-force yes',

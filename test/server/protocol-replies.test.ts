@@ -1,3 +1,4 @@
+import { itIf, missing } from '../requirements.js';
 import { mkdtempSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -145,7 +146,7 @@ describe('RFC 959 replies', () => {
   });
 
   it('closes an idle control connection with 421', async () => {
-    const s = await start({ limits: { idleTimeoutMs: 150 } as never });
+    const s = await start({ limits: { idleTimeoutMs: 150 } });
     const { client } = await ControlClient.open('127.0.0.1', s.port);
     const reply = await client.next();
     expect(reply.code).toBe(421);
@@ -278,7 +279,7 @@ describe('active mode (RFC 959 PORT, RFC 2428 EPRT)', () => {
     expect(r.content.toString()).toBe('hello from ftpdoctor\r\n');
   });
 
-  it.runIf(process.getuid?.() === 0)('connects from port 20 by default when running as root', async () => {
+  itIf(missing({ root: true }))('connects from port 20 by default when running as root', async () => {
     const r = await activeFrom({}, 'PORT');
     expect(r.remotePort).toBe(20);
   });
@@ -301,7 +302,7 @@ describe('active mode (RFC 959 PORT, RFC 2428 EPRT)', () => {
 
 describe('limits', () => {
   it('closes sessions over the per-address and total limits with 421', async () => {
-    const s = await start({ limits: { maxSessionsPerIp: 2, maxSessions: 3 } as never });
+    const s = await start({ limits: { maxSessionsPerIp: 2, maxSessions: 3 } });
     const a = await ControlClient.open('127.0.0.1', s.port);
     const b = await ControlClient.open('127.0.0.1', s.port);
     const perIp = await ControlClient.open('127.0.0.1', s.port);
@@ -322,11 +323,11 @@ describe('limits', () => {
   });
 
   it('answers 421 inside TLS on the implicit FTPS listener when full', async () => {
-    const s = await start({ implicitPort: 0, limits: { maxSessions: 1 } as never });
+    const s = await start({ implicitPort: 0, limits: { maxSessions: 1 } });
     const first = await ControlClient.open('127.0.0.1', s.port);
     expect(first.greeting.code).toBe(220);
     const { connect: tlsConnect } = await import('node:tls');
-    const tls = tlsConnect({ host: '127.0.0.1', port: s.implicitPort as number, rejectUnauthorized: false });
+    const tls = tlsConnect({ host: '127.0.0.1', port: s.implicitPort, rejectUnauthorized: false });
     const text = await readAll(tls);
     expect(text.toString()).toMatch(/^421 Too many sessions \(limit 1\)/);
     first.client.close();
@@ -336,7 +337,7 @@ describe('limits', () => {
     const s = await start({
       user: 'alice',
       password: 'correct horse',
-      limits: { loginFailureDelayMs: 40, maxLoginFailures: 3 } as never,
+      limits: { loginFailureDelayMs: 40, maxLoginFailures: 3 },
     });
     const { client } = await ControlClient.open('127.0.0.1', s.port);
     const times: number[] = [];
@@ -369,7 +370,7 @@ describe('data connection failures', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('answers 425 when no passive data connection arrives in time', async () => {
-    const s = await start({ limits: { dataConnectTimeoutMs: 200 } as never });
+    const s = await start({ limits: { dataConnectTimeoutMs: 200 } });
     const client = await loggedIn(s.port);
     expect((await client.send('PASV')).code).toBe(227);
     const r = await client.send('LIST');
@@ -401,7 +402,7 @@ describe('data connection failures', () => {
   });
 
   it('aborts a transfer whose data connection stalls longer than the data timeout with 426', async () => {
-    const s = await start({ root: dir, limits: { dataIdleTimeoutMs: 300 } as never });
+    const s = await start({ root: dir, limits: { dataIdleTimeoutMs: 300 } });
     const client = await loggedIn(s.port);
     await client.send('TYPE I');
     const epsv = decodeEpsvReply((await client.send('EPSV')).text);

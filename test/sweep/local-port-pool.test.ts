@@ -56,7 +56,7 @@ describe('LocalPortPool', () => {
       [200, 200],
     ]);
     const first = [pool.take(), pool.take(), pool.take(), pool.take()];
-    expect([...first].sort()).toEqual([100, 101, 102, 200]);
+    expect(first.map(Number).sort((x, y) => x - y)).toEqual([100, 101, 102, 200]);
     expect(pool.take()).toBeUndefined();
     pool.release(first[1]!);
     expect(pool.take()).toBe(first[1]);

@@ -60,7 +60,7 @@ describe('OwnSocketGuard spots connections answered by the sweep itself', () => 
 
   it('a real listener on loopback is not our own socket', async () => {
     const b = await listenBlock(1, new Map([[0, silentAccept]]));
-    closers.push(b.close);
+    closers.push(() => b.close());
     const guard = new OwnSocketGuard();
     const [local] = await freePorts(1);
     const s = await connectFrom(guard, local!, b.base);

@@ -16,7 +16,7 @@ async function block(
   within?: [number, number],
 ): Promise<PeerBlock> {
   const b = await listenBlock(size, new Map(behaviours), within);
-  cleanups.push(b.close);
+  cleanups.push(() => b.close());
   return b;
 }
 

@@ -1,7 +1,8 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { LiveAppProps } from '../../src/ui/LiveApp.js';
 import { initialUiState, reduceUi, type UiAction, type UiState } from '../../src/ui/ui-state.js';
-import { endEvents, finalDiagnosis, midDiagnosis, midEvents, settings, startEvents } from './scripted-run.js';
+import { defaultSettings } from '../../src/probe/index.js';
+import { actions, finalLog, settings, startedSweep, wholeRun } from './recorded-run.js';
 
 // Colour support is decided when chalk loads, so force it before Ink is imported.
 process.env.FORCE_COLOR = '1';
@@ -13,7 +14,7 @@ beforeAll(async () => {
 });
 afterEach(() => ink.cleanup());
 
-const play = (actions: UiAction[]) => actions.reduce(reduceUi, initialUiState(settings));
+const play = (list: UiAction[]) => list.reduce(reduceUi, initialUiState(settings));
 const stripAnsi = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, '');
 const COLOUR_SGR = /\x1b\[(3[0-7]|9[0-7]|38;)/;
 
@@ -35,59 +36,67 @@ function view(state: UiState, extra: Partial<LiveAppProps> = {}) {
 
 const tick = () => new Promise((r) => setTimeout(r, 20));
 
-describe('the live view at each stage of a check', () => {
+const wide = defaultSettings('ftp.example.com');
+const { host, port } = settings;
+
+describe('the live view at each stage of a recorded check', () => {
   it('at the start: target, a running step, channels waiting, an empty map, key hints', () => {
-    const { frame } = view(play(startEvents));
+    const { frame } = view(play(actions((e) => e.type === 'step-end')));
     const text = frame();
-    expect(text).toContain('ftpdoctor · ftp.example.com:21');
-    expect(text).toContain('Resolve ftp.example.com');
+    expect(text).toContain(`ftpdoctor · ${host}:${port}`);
+    expect(text).toContain('Resolve the host name');
     expect(text).toMatch(/Control\s+· waiting/);
     expect(text).toMatch(/Passive\s+· waiting/);
-    expect(text).toContain('Passive range 60000-65535 · 32 ports per cell · 0/5,536 tested');
-    expect(text).toMatch(/^60000 ·{64}$/m);
-    expect(text).toContain('· not tested 5,536');
+    expect(text).toContain('Passive range 23300-23363 · 1 port per cell · 0/64 tested');
+    expect(text).toMatch(/^23300 ·{64}$/m);
+    expect(text).toContain('· not tested 64');
     expect(text).toContain('q quit · v show control transcript');
   });
 
-  it('mid-sweep: marks and times, the control verdict, the map half filled with counts', () => {
-    const { frame } = view(
-      play([...startEvents, ...midEvents, { type: 'diagnosis', diagnosis: midDiagnosis, final: false }]),
-    );
+  it('before the sweep: marks and times, the verdicts so far, the map still empty', () => {
+    const { frame } = view(play(actions(startedSweep)));
     const text = frame();
-    expect(text).toMatch(/✔ Resolve ftp.example.com\s+4 ms 203\.0\.113\.10/);
-    expect(text).toMatch(/✔ Connect to port 21\s+31 ms connected from 192\.168\.1\.20/);
-    expect(text).toMatch(/Control\s+✔ ok\s+connected and logged in as anonymous/);
-    expect(text).toMatch(/Passive\s+\S testing/);
-    expect(text).toContain('3,501/5,536 tested');
-    expect(text).toMatch(/^60000 □{64}$/m);
-    expect(text).toMatch(/^62048 □{29}×{17}·{18}$/m);
-    expect(text).toContain('□ closed (reachable) 3,000');
-    expect(text).toContain('× no answer (drop) 501');
-    expect(text).toContain('· not tested 2,035');
+    const greeting = finalLog.steps.find((s) => s.id === 'greeting')!;
+    expect(text).toMatch(
+      new RegExp(`✔ Read the server greeting\\s+${greeting.elapsedMs} ms 220 ftpdoctor reference server ready`),
+    );
+    expect(text).toMatch(/Control\s+✔ ok\s+connected in \d+ ms; FTP server answers; logged in/);
+    expect(text).toMatch(/Passive\s+✔ ok\s+3 of 3 passive data connections worked/);
+    expect(text).toContain('0/64 tested');
   });
 
-  it('at the end: verdict, channels, the full map and findings most severe first with rule and fix', () => {
-    const { frame } = view(
-      play([...startEvents, ...midEvents, ...endEvents, { type: 'diagnosis', diagnosis: finalDiagnosis, final: true }]),
-    );
+  it('mid-sweep: the ports classified so far', () => {
+    const { frame } = view(play(actions((e) => e.type === 'sweep-progress' && e.done === e.total)));
     const text = frame();
-    expect(text).toContain('▲ PROBLEMS Passive mode works only on ports 60000-62999');
-    expect(text).toMatch(/Passive\s+◐ partial\s+3,000 of 5,536 passive ports reachable/);
+    expect(text).toMatch(/^\S Sweep the passive port range$/m);
+    expect(text).not.toContain('✔ Sweep');
+    expect(text).toContain('1/64 tested');
+    expect(text).toContain('■ open 1');
+    expect(text).toContain('· not tested 63');
+  });
+
+  it('at the end: verdict, channels, the full map and the findings with rule and fix', () => {
+    const { frame } = view(play(wholeRun()));
+    const text = frame();
+    expect(text).toContain('▲ PROBLEMS Some passive data ports to 127.0.0.1 are blocked (23340–23363,');
+    expect(text).toMatch(/Passive\s+◐ partial\s+3 of 3 passive data connections worked; sweep: 23340–/);
     expect(text).toMatch(/TLS\s+– skipped/);
-    expect(text).toMatch(/^64096 ×{45}$/m);
+    expect(text).toMatch(/^23300 ■{40}×{24}$/m);
+    expect(text).toContain('■ open 40');
+    expect(text).toContain('× no answer (drop) 24');
     expect(text).not.toContain('q quit');
-    const blocked = text.indexOf('✖ PASSIVE_PORTS_BLOCKED (passive) Passive ports 63000-65535 are dropped');
-    const info = text.indexOf('i PASV_PRIVATE_ADDRESS');
+    const blocked = text.indexOf('✖ PASSIVE_PORTS_BLOCKED (passive) Some passive data ports to 127.0.0.1 are');
+    const local = text.indexOf('✖ LOCAL_FIREWALL (passive)');
     expect(blocked).toBeGreaterThan(0);
-    expect(info).toBeGreaterThan(blocked);
-    expect(text).toContain('Rule: outbound TCP to 203.0.113.10 ports 63000-65535 is silently dropped');
-    expect(text).toContain('Fix:  1. Allow outbound TCP to 203.0.113.10 ports 60000-65535');
-    expect(text).toMatch(/^ {8}2\. Until then, retry transfers/m);
-    expect(text).toContain('Who:  your network admin');
+    expect(local).toBeGreaterThan(blocked);
+    expect(text).toContain('Rule: Outbound TCP to 127.0.0.1 ports 23340–23363 is silently dropped');
+    expect(text).toContain('Rule: The rule "inet filter output: tcp dport 23340-23363 drop"');
+    expect(text).toMatch(/Fix: {2}1\. Change this computer's own firewall first/);
+    expect(text).toContain('Who:  you');
     expect(text).toContain('More: ftpdoctor explain PASSIVE_PORTS_BLOCKED');
   });
 
-  it('a sample sweep counts the ports it left untested', () => {
+  it('a sample sweep of the default range counts the ports it left untested', () => {
     const sample: UiAction = {
       type: 'sweep-progress',
       done: 64,
@@ -95,19 +104,15 @@ describe('the live view at each stage of a check', () => {
       counts: { open: 64 },
       runs: [{ from: 60000, to: 60063, state: 'open' }],
     };
-    const { frame } = view(play([...startEvents, sample]));
-    expect(frame()).toContain('64/5,536 tested');
+    const { frame } = view(reduceUi(initialUiState(wide), sample));
+    expect(frame()).toContain('Passive range 60000-65535 · 32 ports per cell · 64/5,536 tested');
     expect(frame()).toContain('■ open 64');
     expect(frame()).toContain('· not tested 5,472');
     expect(frame()).toMatch(/^60000 ■■·{62}$/m);
   });
 
   it('fits 80 columns at every stage', () => {
-    const stages = [
-      play(startEvents),
-      play([...startEvents, ...midEvents]),
-      play([...startEvents, ...midEvents, ...endEvents, { type: 'diagnosis', diagnosis: finalDiagnosis, final: true }]),
-    ];
+    const stages = [play(actions((e) => e.type === 'step-end')), play(actions(startedSweep)), play(wholeRun())];
     for (const state of stages) {
       const { frame } = view({ ...state, showTranscript: true });
       for (const line of frame().split('\n')) expect([...line].length).toBeLessThanOrEqual(80);
@@ -117,7 +122,7 @@ describe('the live view at each stage of a check', () => {
 
 describe('keys and colour', () => {
   it('q and Ctrl-C quit, v toggles the transcript', async () => {
-    const { app, calls } = view(play([...startEvents, ...midEvents]));
+    const { app, calls } = view(play(actions(startedSweep)));
     await tick();
     app.stdin.write('v');
     await tick();
@@ -129,20 +134,15 @@ describe('keys and colour', () => {
   });
 
   it('shows the control transcript when toggled on', () => {
-    const { frame } = view(reduceUi(play([...startEvents, ...midEvents]), { type: 'toggle-transcript' }));
+    const { frame } = view(reduceUi(play(actions(startedSweep)), { type: 'toggle-transcript' }));
     expect(frame()).toContain('Control transcript (v hides)');
-    expect(frame()).toContain('← 220 FTP ready');
-    expect(frame()).toContain('→ USER anonymous');
+    expect(frame()).toContain('→ PORT 127,0,0,1,');
+    expect(frame()).toContain('← 226 Transfer complete.');
     expect(frame()).toContain('v hide control transcript');
   });
 
   it('uses colours only when allowed, and keeps every symbol without them', () => {
-    const state = play([
-      ...startEvents,
-      ...midEvents,
-      ...endEvents,
-      { type: 'diagnosis', diagnosis: finalDiagnosis, final: true },
-    ]);
+    const state = play(wholeRun());
     const coloured = view(state).app.lastFrame() ?? '';
     ink.cleanup();
     const plain = view(state, { colour: false }).app.lastFrame() ?? '';
