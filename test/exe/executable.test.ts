@@ -2,10 +2,10 @@ import { execFileSync, spawn } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../src/server/index.js';
 import { buildCli, CLI, passiveRange, removeCliBuild, ROOT, runCli } from '../cli/built-cli.js';
-import { TmuxSession } from '../cli/tmux-session.js';
+import { tmuxPerTest } from '../cli/tmux-session.js';
 import { OTHER_FINGERPRINT, startPinnedServer } from '../probe/pinned-server.js';
 
 /**
@@ -24,17 +24,11 @@ let exeDir: string;
 let exe: string;
 let account: RunningServer;
 let fingerprint: string;
-let session: TmuxSession | undefined;
-let sessions = 0;
 
 const run = (args: string[], opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}) =>
   runCli(args, { ...opts, program: { path: exe, cwd: exeDir } });
 
-function terminal(): TmuxSession {
-  sessions += 1;
-  session = new TmuxSession(`exe-${process.pid}-${sessions}`);
-  return session;
-}
+const terminal = tmuxPerTest('exe');
 
 beforeAll(async () => {
   buildCli();
@@ -55,11 +49,6 @@ beforeAll(async () => {
     pasvRange: [PASV.from, PASV.to],
   }));
 }, 360_000);
-
-afterEach(() => {
-  session?.close();
-  session = undefined;
-});
 
 afterAll(async () => {
   removeCliBuild();
