@@ -67,13 +67,14 @@ export async function decideTrust(input: TrustInput): Promise<TrustOutcome> {
 
 /**
  * A SHA-256 fingerprint as Node prints it (tls.PeerCertificate#fingerprint256: upper-case hex
- * pairs joined by colons), from that form, bare hex, or either with a "SHA256:" prefix; undefined
+ * pairs joined by colons), from that form, bare hex, or either after "SHA256:" or openssl's
+ * "sha256 Fingerprint=" (`openssl x509 -noout -fingerprint -sha256`); undefined
  * when it is not 32 bytes of hex.
  */
 export function normaliseFingerprint(text: string): string | undefined {
   const hex = text
     .trim()
-    .replace(/^sha-?256[:=]?/i, '')
+    .replace(/^sha-?256(\s*fingerprint)?\s*[:=]?/i, '')
     .replace(/[:\s]/g, '')
     .toUpperCase();
   if (!/^[0-9A-F]{64}$/.test(hex)) return undefined;
