@@ -37,9 +37,18 @@ export function CertificatePrompt({ certificate: c, authorizationError, onAnswer
       <Text>
         Valid: {c.validFrom} to {c.validTo}
       </Text>
-      <Text>SHA-256 fingerprint: {c.fingerprint256}</Text>
+      <Text>SHA-256 fingerprint:</Text>
+      {fingerprintLines(c.fingerprint256).map((line) => (
+        <Text key={line}> {line}</Text>
+      ))}
       <Text dimColor>Compare the fingerprint with the one the server&apos;s admin gave you.</Text>
       <Text bold>Trust this certificate for this check? [y/N]</Text>
     </Box>
   );
+}
+
+/** 95 characters do not fit 80 columns: 16 bytes a line, so the fingerprint never wraps mid-byte. */
+function fingerprintLines(fingerprint: string): string[] {
+  const bytes = fingerprint.split(':');
+  return [bytes.slice(0, 16).join(':'), bytes.slice(16).join(':')].filter((line) => line !== '');
 }
