@@ -1,15 +1,11 @@
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { cleanup, render } from 'ink-testing-library';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { CertificateInfo } from '../../src/observation/index.js';
 import { defaultSettings } from '../../src/probe/index.js';
+import { LiveApp } from '../../src/ui/LiveApp.js';
 import { initialUiState, reduceUi } from '../../src/ui/ui-state.js';
 
-let ink: typeof import('ink-testing-library');
-let LiveApp: typeof import('../../src/ui/LiveApp.js').LiveApp;
-beforeAll(async () => {
-  ink = await import('ink-testing-library');
-  ({ LiveApp } = await import('../../src/ui/LiveApp.js'));
-});
-afterEach(() => ink.cleanup());
+afterEach(() => cleanup());
 
 const certificate: CertificateInfo = {
   subject: 'CN=ftp.example.com',
@@ -31,7 +27,7 @@ const tick = () => new Promise((r) => setTimeout(r, 20));
 function ask() {
   const answers: boolean[] = [];
   const quits: string[] = [];
-  const app = ink.render(
+  const app = render(
     <LiveApp
       state={asking}
       width={100}
