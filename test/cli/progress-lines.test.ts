@@ -3,10 +3,10 @@ import { INITIAL_PROGRESS, progressLines, type ProgressState } from '../../src/c
 import type { ProbeEvent } from '../../src/observation/index.js';
 import { events, finalLog } from '../ui/recorded-run.js';
 
-function play(events: ProbeEvent[]): string[] {
+function play(list: ProbeEvent[]): string[] {
   let state: ProgressState = INITIAL_PROGRESS;
   const out: string[] = [];
-  for (const e of events) {
+  for (const e of list) {
     const r = progressLines(e, state);
     out.push(...r.lines);
     state = r.state;

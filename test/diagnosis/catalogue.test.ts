@@ -8,7 +8,9 @@ describe('catalogue', () => {
     const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
     const section = readme.slice(readme.indexOf('### Finding codes'), readme.indexOf('## Exit codes'));
     const listed = [...section.matchAll(/^\| `([A-Z_]+)` \|/gm)].map((m) => m[1]);
-    expect(listed.sort()).toEqual([...FINDING_CODES].sort());
+    expect(listed.sort((a, b) => String(a).localeCompare(String(b)))).toEqual(
+      [...FINDING_CODES].sort((a, b) => a.localeCompare(b)),
+    );
     for (const e of CATALOGUE) {
       expect(e.title.length && e.meaning.length && e.typicalCause.length).toBeTruthy();
       expect(e.fix.length).toBeGreaterThan(0);

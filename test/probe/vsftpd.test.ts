@@ -1,12 +1,11 @@
 import { describeIf, missing } from '../requirements.js';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generate } from 'selfsigned';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { defaultSettings, runProbe } from '../../src/probe/index.js';
 import { dataPath, EVERY_PATH_OPEN_UNDER_TLS_AUTO } from './data-paths.js';
 import { freePortBlock } from './free-ports.js';
