@@ -5,7 +5,10 @@ import { EXIT } from './report/index.js';
 import { registerServe } from './cli/serve.js';
 import { explainCode, explainList } from './cli/explain.js';
 import { runProgram } from './cli/program.js';
+import { dirname } from 'node:path';
+import { isSea } from 'node:sea';
 import { runCheck, type CheckIo } from './cli/check-run.js';
+import { startWithoutArguments } from './cli/interactive-start.js';
 import { runSelftest } from './cli/selftest-run.js';
 import { packageVersion } from './cli/version.js';
 
@@ -27,6 +30,13 @@ async function main(): Promise<number> {
     argv: process.argv.slice(2),
     version,
   };
+  if (io.argv.length === 0) {
+    // The single executable's folder is where a double-clicking customer looks for the report.
+    return startWithoutArguments(io, {
+      defaultSettings: cliDefaults,
+      reportFolder: isSea() ? dirname(process.execPath) : process.cwd(),
+    });
+  }
   return runProgram(process.argv.slice(2), {
     version,
     env: process.env,

@@ -13,6 +13,7 @@ export interface CheckFlags {
   tlsAuto?: boolean;
   implicitTls?: boolean;
   insecure?: boolean;
+  trustFingerprint?: string;
   activePort?: [number, number];
   externalIp?: string;
   eprt?: boolean;
@@ -94,6 +95,13 @@ export function planCheck(
   }
   const tls = flagTls ?? target.tls ?? defaults.tls;
 
+  if (flags.trustFingerprint !== undefined && flags.insecure) {
+    return { ok: false, message: '--trust-fingerprint and --insecure exclude each other: choose one' };
+  }
+  if (flags.trustFingerprint !== undefined && tls === 'off') {
+    return { ok: false, message: '--trust-fingerprint needs TLS, but this check runs plain FTP only (--no-tls)' };
+  }
+
   if (flags.ipv4 && flags.ipv6) return { ok: false, message: '--ipv4 and --ipv6 exclude each other: choose one' };
   const literal = isIP(target.host) as 0 | 4 | 6;
   const family: 4 | 6 | undefined = flags.ipv4 ? 4 : flags.ipv6 ? 6 : literal === 0 ? defaults.family : literal;
@@ -148,6 +156,7 @@ export function planCheck(
   else delete settings.family;
   const externalIp = flags.externalIp ?? defaults.externalIp;
   if (externalIp !== undefined) settings.externalIp = externalIp;
+  if (flags.trustFingerprint !== undefined) settings.trustFingerprint = flags.trustFingerprint;
 
   const format: OutputFormat = flags.json ? 'json' : (flags.format ?? 'text');
   if (flags.json && flags.format !== undefined && flags.format !== 'json') {

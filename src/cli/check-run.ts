@@ -5,13 +5,14 @@ import {
   EXIT,
   buildReport,
   exitCodeFor,
+  type Report,
   renderMarkdown,
   renderText,
   reportJson,
   scrubSecrets,
   writeReport,
 } from '../report/index.js';
-import { type LiveView, startLiveView } from '../ui/index.js';
+import type { LiveView } from '../ui/index.js';
 import { chooseView, type CheckPlan } from './check-plan.js';
 import { PromptCancelled, promptPassword } from './password-prompt.js';
 import { INITIAL_PROGRESS, progressLines } from './progress-lines.js';
@@ -34,6 +35,7 @@ export interface CheckOutcome {
   exitCode: number;
   /** Absent when the check never started (the password prompt was cancelled). */
   diagnosis?: Diagnosis;
+  report?: Report;
 }
 
 /**
@@ -66,6 +68,8 @@ export async function runCheck(plan: CheckPlan, io: CheckIo): Promise<CheckOutco
   try {
     const mode = chooseView(plan, { stdoutIsTTY: io.stdout.isTTY, env: io.env });
     if (mode === 'live') {
+      // Loaded only for the live view: Ink and React are most of the start-up time of every other command.
+      const { startLiveView } = await import('../ui/index.js');
       view = startLiveView({
         settings: plan.settings,
         colour: plan.color,
@@ -78,6 +82,8 @@ export async function runCheck(plan: CheckPlan, io: CheckIo): Promise<CheckOutco
     const probe = startProbe(plan.settings, {
       signal: controller.signal,
       ...(password !== undefined ? { password } : {}),
+      // Only the live view has someone to ask about an untrusted certificate.
+      ...(view ? { confirmCertificate: view.confirmCertificate } : {}),
     });
     let progress = INITIAL_PROGRESS;
     const consumed: Promise<void> = (async () => {
@@ -144,7 +150,7 @@ async function finish(
     for (const n of notices) io.stderr.write(`${n}\n`);
   }
   const exitCode = interrupted ? EXIT.interrupted : !written ? EXIT.couldNotRun : exitCodeFor(diagnosis);
-  return { exitCode, diagnosis };
+  return { exitCode, diagnosis, report };
 }
 
 /**

@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from 'commander';
 import type { Channel } from '../diagnosis/index.js';
+import { normaliseFingerprint } from '../probe/index.js';
 import { isIP } from 'node:net';
 import { parsePort } from './target.js';
 
@@ -79,4 +80,12 @@ export function parseIpAddress(text: string): Parsed<string> {
   const value = text.trim();
   if (isIP(value) === 0) return { ok: false, message: `"${text}" is not an IPv4 or IPv6 address` };
   return { ok: true, value };
+}
+
+/** `--trust-fingerprint`: the SHA-256 fingerprint as ftpdoctor, openssl or FileZilla show it (hex, colons optional). */
+export function parseFingerprint(text: string): Parsed<string> {
+  const value = normaliseFingerprint(text);
+  return value
+    ? { ok: true, value }
+    : { ok: false, message: `"${text}" is not a SHA-256 fingerprint: 64 hex digits, colons between pairs allowed` };
 }

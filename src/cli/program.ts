@@ -7,6 +7,7 @@ import {
   flagParser,
   parseCount,
   parseDuration,
+  parseFingerprint,
   parseIpAddress,
   parsePortFlag,
   parsePortOrRange,
@@ -60,6 +61,8 @@ Examples:
   ftpdoctor check ftp://alice@ftp.example.com --password-env FTP_PASSWORD --tls
   # implicit TLS on port 990 with a self-signed certificate
   ftpdoctor check ftps://ftp.example.com --insecure
+  # the same, pinned to the certificate the server's admin sent along
+  ftpdoctor check ftps://ftp.example.com --trust-fingerprint 5E:8A:...:1F
   # another passive range, politely sampled (third-party server)
   ftpdoctor check 203.0.113.10:2121 --range 50000-51000 --sweep sample
   # onboarding preflight: passive, active and TLS must all work
@@ -119,6 +122,12 @@ export function createProgram(handlers: ProgramHandlers, onExitCode: (code: numb
     .addOption(new Option('--tls-auto', 'try AUTH TLS, fall back to plain FTP if refused (the default)'))
     .addOption(new Option('--implicit-tls', 'TLS from the first byte (FTPS, port 990)'))
     .addOption(new Option('-k, --insecure', 'accept an untrusted or self-signed certificate'))
+    .addOption(
+      new Option(
+        '--trust-fingerprint <sha256>',
+        'go on with exactly the certificate of this SHA-256 fingerprint (any other is an error)',
+      ).argParser(flagParser(parseFingerprint)),
+    )
     .addOption(
       new Option(
         '--active-port <port|from-to>',

@@ -66,12 +66,13 @@ function controlTlsFindings(log: ObservationLog): Finding[] {
         ...(cert.selfSigned && !tls.authorizationError ? ['self-signed'] : []),
       ]
     : [];
-  if (!tls.established && tls.error?.code === 'E_TLS_CERT') {
+  const pinMismatch = tls.error?.code === 'E_TLS_FINGERPRINT';
+  if (!tls.established && (tls.error?.code === 'E_TLS_CERT' || pinMismatch)) {
     // With --tls-auto and an anonymous login the check went on in plain text: the data channels were tested.
     return [
       certFinding(
         log,
-        certProblems.length ? certProblems : [tls.error.message],
+        certProblems.length && !pinMismatch ? certProblems : [tls.error?.message ?? 'certificate not trusted'],
         tls.fellBackToPlain ? 'warning' : 'error',
       ),
     ];

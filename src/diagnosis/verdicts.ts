@@ -1,5 +1,5 @@
 import { isNegative, isPreliminary, rangesText } from '../ftp/index.js';
-import type { ObservationLog, Reply } from '../observation/index.js';
+import type { ObservationLog, Reply, TlsObservation } from '../observation/index.js';
 import { describeConnect } from './connect-facts.js';
 import {
   activeEntries,
@@ -21,6 +21,13 @@ import { blockedSegments, reachableRuns, sweepEvidence } from './sweep-blocks.js
  */
 
 const verdict = (status: ChannelVerdict['status'], summary: string): ChannelVerdict => ({ status, summary });
+
+/** How an untrusted certificate came to be accepted, as the TLS verdict says it. */
+const ACCEPTED_BY: Record<NonNullable<TlsObservation['acceptedBy']>, string> = {
+  insecure: 'with --insecure',
+  fingerprint: 'by its --trust-fingerprint',
+  user: 'by you when asked',
+};
 
 function controlVerdict(log: ObservationLog): ChannelVerdict {
   if (log.resolve?.error)
@@ -72,7 +79,7 @@ function tlsVerdict(log: ObservationLog, control: ChannelVerdict): ChannelVerdic
   if (tls.authReply && authRefused(tls.authReply))
     return verdict('blocked', `the server refused AUTH TLS (${tls.authReply.code})`);
   if (!tls.established) return verdict('blocked', `TLS handshake failed: ${tls.error?.message ?? 'unknown error'}`);
-  const base = `${tls.protocol ?? 'TLS'} established${tls.insecureAccepted && tls.authorizationError ? ` (untrusted certificate accepted with --insecure: ${tls.authorizationError})` : ''}`;
+  const base = `${tls.protocol ?? 'TLS'} established${tls.insecureAccepted && tls.authorizationError ? ` (untrusted certificate accepted ${ACCEPTED_BY[tls.acceptedBy ?? 'insecure']}: ${tls.authorizationError})` : ''}`;
   const protectedData = countedAttempts(dataEntries(log).filter(overTls));
   if (protectedData.length === 0) return verdict('ok', `${base}; no data connection tested over it`);
   const good = protectedData.filter(worked).length;

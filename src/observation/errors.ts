@@ -10,6 +10,7 @@ export type ErrorCode =
   | 'E_BAD_REPLY'
   | 'E_TLS'
   | 'E_TLS_CERT'
+  | 'E_TLS_FINGERPRINT'
   | 'E_LOGIN'
   | 'E_LOCAL_RESOURCE'
   | 'E_ABORTED'

@@ -4,6 +4,8 @@ export interface ProbeSettings {
   family?: 4 | 6;
   tls: 'off' | 'explicit' | 'implicit' | 'auto';
   insecure: boolean;
+  /** --trust-fingerprint: the one certificate (SHA-256, "AB:CD:…") the check goes on with. */
+  trustFingerprint?: string;
   user: string;
   /** True when a password was supplied (never the password itself). */
   passwordSupplied: boolean;

@@ -23,8 +23,10 @@ export interface TlsObservation {
   certificate?: CertificateInfo;
   /** OpenSSL's verification error when the chain is not trusted (e.g. "DEPTH_ZERO_SELF_SIGNED_CERT"). */
   authorizationError?: string;
-  /** The user allowed an untrusted certificate (--insecure). */
+  /** The user allowed an untrusted certificate (--insecure, --trust-fingerprint or a yes when asked). */
   insecureAccepted: boolean;
+  /** Who let the check go on past the certificate: --insecure, a matching --trust-fingerprint, or the person when asked. */
+  acceptedBy?: 'insecure' | 'fingerprint' | 'user';
   /**
    * With --tls-auto, TLS was not established (refused, failed, or an untrusted certificate with an
    * anonymous login) and the check went on in plain text, on a fresh control session when needed.

@@ -10,6 +10,7 @@ import type {
 import { isIP } from 'node:net';
 import type { ConnectionOptions } from 'node:tls';
 import { certificateFacts } from './certificate-facts.js';
+import { decideTrust } from './certificate-trust.js';
 import { ControlChannel } from './control-channel.js';
 import { classifyGreeting, printableBytes } from './greeting-kind.js';
 import { elapsedSince, type ProbeRun } from './probe-run.js';
@@ -44,7 +45,7 @@ export async function openControl(run: ProbeRun, address: string): Promise<Contr
   const started = performance.now();
   try {
     const secure = await tlsHandshake(socket, tlsOptions(settings.host), settings.stepTimeoutMs, run.signal);
-    const tls = describeTls(run, secure, 'implicit', started);
+    const tls = await describeTls(run, secure, 'implicit', started);
     const channel = new ControlChannel(secure, run.transcript);
     if (!tls.established) channel.close();
     return { connect: outcome, channel: tls.established ? channel : undefined, tls };
@@ -64,21 +65,20 @@ export async function openControl(run: ProbeRun, address: string): Promise<Contr
   }
 }
 
-/** Certificate facts and the trust decision: untrusted goes on only with settings.insecure. */
-export function describeTls(
+/** Certificate facts and the trust decision (certificate-trust.ts), which may ask the person. */
+export async function describeTls(
   run: ProbeRun,
   secure: import('node:tls').TLSSocket,
   requested: TlsObservation['requested'],
   started: number,
-): TlsObservation {
+): Promise<TlsObservation> {
   const cert = secure.getPeerCertificate();
   const authorizationError = secure.authorizationError ? String(secure.authorizationError) : undefined;
   const trusted = secure.authorized;
-  const proceed = trusted || run.settings.insecure;
   const record: TlsObservation = {
     requested,
-    established: proceed,
-    insecureAccepted: !trusted && run.settings.insecure,
+    established: false,
+    insecureAccepted: false,
     elapsedMs: elapsedSince(started),
   };
   const protocol = secure.getProtocol();
@@ -88,11 +88,23 @@ export function describeTls(
   if (cert && Object.keys(cert).length > 0)
     record.certificate = certificateFacts(cert, run.settings.host, new Date(), authorizationError);
   if (authorizationError) record.authorizationError = authorizationError;
-  if (!proceed) {
-    record.error = {
-      code: 'E_TLS_CERT',
-      message: `certificate not trusted (${authorizationError ?? 'unknown reason'}); use --insecure to go on`,
-    };
+  const decision = await decideTrust({
+    authorized: trusted,
+    ...(authorizationError ? { authorizationError } : {}),
+    ...(record.certificate ? { certificate: record.certificate } : {}),
+    insecure: run.settings.insecure,
+    ...(run.settings.trustFingerprint ? { trustFingerprint: run.settings.trustFingerprint } : {}),
+    ...(run.confirmCertificate ? { confirm: run.confirmCertificate } : {}),
+    ...(run.acceptedFingerprint ? { acceptedBefore: run.acceptedFingerprint } : {}),
+    signal: run.signal,
+  });
+  if (decision.proceed && decision.acceptedBy === 'user') run.acceptedFingerprint = record.certificate?.fingerprint256;
+  record.established = decision.proceed;
+  if (decision.proceed) {
+    record.insecureAccepted = !trusted;
+    if (decision.acceptedBy) record.acceptedBy = decision.acceptedBy;
+  } else {
+    record.error = decision.error;
     secure.destroy();
   }
   return record;
@@ -209,7 +221,7 @@ export async function negotiateExplicitTls(run: ProbeRun, channel: ControlChanne
   }
   try {
     const secure = await channel.upgradeTls(tlsOptions(run.settings.host), run.settings.stepTimeoutMs, run.signal);
-    const record = describeTls(run, secure, requested, started);
+    const record = await describeTls(run, secure, requested, started);
     record.authReply = authReply;
     return record;
   } catch (err) {

@@ -67,6 +67,7 @@ export async function runProbe(
   const run: ProbeRun = {
     settings: log.settings,
     password: opts.password,
+    ...(opts.confirmCertificate ? { confirmCertificate: opts.confirmCertificate } : {}),
     signal: controller.signal,
     log,
     transcript,

@@ -154,7 +154,7 @@ export function cannotGoOn(ctx: CheckContext, after: StepId, why: string): false
  */
 export async function withoutTls(ctx: CheckContext, tls: TlsObservation): Promise<StepResult> {
   const { run, sessions } = ctx;
-  const untrusted = tls.error?.code === 'E_TLS_CERT';
+  const untrusted = tls.error?.code === 'E_TLS_CERT' || tls.error?.code === 'E_TLS_FINGERPRINT';
   const refusedByServer = tls.authReply !== undefined && tls.authReply.code !== 234;
   const why = untrusted
     ? `certificate not trusted (${tls.authorizationError ?? tls.error?.message ?? 'unknown reason'})`

@@ -1,9 +1,12 @@
 import type { ProbeSettings } from '../observation/index.js';
+import type { ConfirmCertificate } from './certificate-trust.js';
 
 export interface ProbeOptions {
   signal?: AbortSignal;
   /** The login password; never stored, never emitted (the transcript shows "PASS ***"). */
   password?: string;
+  /** Asks the person about an untrusted certificate (see certificate-trust.ts). */
+  confirmCertificate?: ConfirmCertificate;
 }
 
 /** Port 21 (RFC 959), or 990 for implicit FTPS: IANA's "ftps" port; RFC 4217 itself defines only explicit AUTH TLS. */

@@ -7,5 +7,5 @@ export { renderCatalogueList, renderExplanation } from './explain-text.js';
 export { renderMarkdown } from './markdown.js';
 export { renderText } from './plain-text.js';
 export { scrubSecrets } from './redact.js';
-export { buildReport } from './report.js';
+export { buildReport, type Report } from './report.js';
 export { reportJson, writeReport } from './write-report.js';

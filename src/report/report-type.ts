@@ -5,6 +5,7 @@ import type {
   PortState,
   ProbeSettings,
   StepRecord,
+  TlsObservation,
   TranscriptLine,
 } from '../observation/index.js';
 
@@ -64,6 +65,12 @@ export interface Report {
   timings: { totalMs: number; steps: StepRecord[] };
   complete: boolean;
   abortReason?: ObservationLog['abortReason'];
+  /** The check went on with a certificate the system does not trust: who accepted it, and which one. */
+  certificateAccepted?: {
+    by: NonNullable<TlsObservation['acceptedBy']>;
+    fingerprint256: string;
+    authorizationError?: string;
+  };
   transcript: TranscriptLine[];
   /** The whole observation log (redacted), which findings[].evidence[].ref points into. */
   observations: ObservationLog;

@@ -1,5 +1,5 @@
 import type { Diagnosis } from '../diagnosis/index.js';
-import type { ObservationLog } from '../observation/index.js';
+import type { ObservationLog, TlsObservation } from '../observation/index.js';
 import { redactArgv, redactCommandLine, scrubSecrets } from './redact.js';
 import { REPORT_SCHEMA_VERSION, type Report, type ReportSweep } from './report-type.js';
 
@@ -76,10 +76,20 @@ export function buildReport(log: ObservationLog, diagnosis: Diagnosis, meta: Rep
     timings: { totalMs: elapsed(log), steps: log.steps },
     complete: log.complete,
     abortReason: log.abortReason,
+    certificateAccepted: certificateAccepted(log.tls),
     transcript,
     observations,
   };
   // A JSON round trip: the report is exactly what `--json` prints (no undefined members).
   const plain = JSON.parse(JSON.stringify(report)) as Report;
   return scrubSecrets(plain, [...secrets, ...(meta.secrets ?? [])]);
+}
+
+function certificateAccepted(tls: TlsObservation | undefined): Report['certificateAccepted'] {
+  if (!tls?.established || !tls.insecureAccepted || !tls.acceptedBy || !tls.certificate) return undefined;
+  return {
+    by: tls.acceptedBy,
+    fingerprint256: tls.certificate.fingerprint256,
+    authorizationError: tls.authorizationError,
+  };
 }

@@ -1,6 +1,5 @@
 import { createSecureContext, Server as TlsServer, TLSSocket, type SecureContext } from 'node:tls';
 import type { Socket } from 'node:net';
-import { generate } from 'selfsigned';
 
 /**
  * The server's TLS identity (RFC 4217): one certificate and one SecureContext shared by the control
@@ -22,6 +21,8 @@ export async function createTlsIdentity(cert?: string, key?: string): Promise<Tl
   let pem = cert !== undefined && key !== undefined ? { cert, key } : undefined;
   const selfSigned = pem === undefined;
   if (!pem) {
+    // Loaded only when a certificate is made: selfsigned's crypto stack costs every other start.
+    const { generate } = await import('selfsigned');
     const generated = await generate([{ name: 'commonName', value: 'ftpdoctor reference server' }], {
       keyType: 'ec',
       algorithm: 'sha256',

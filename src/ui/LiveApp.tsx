@@ -1,5 +1,6 @@
 import { endpoint } from '../ftp/index.js';
 import { Box, Text, useInput } from 'ink';
+import { CertificatePrompt } from './CertificatePrompt.js';
 import { ChannelTable } from './ChannelTable.js';
 import { FindingList } from './FindingList.js';
 import { RangeMapView } from './RangeMapView.js';
@@ -18,17 +19,20 @@ export interface LiveAppProps {
   /** q or Ctrl-C (a raw-mode terminal delivers Ctrl-C as a key, not as SIGINT). */
   onQuit: (key: 'q' | 'ctrl-c') => void;
   onToggleTranscript: () => void;
+  /** The answer to state.certificateQuestion. */
+  onCertificateAnswer?: (trust: boolean) => void;
 }
 
 /** The live view of one check: steps, channels, the range map, then the verdict and findings. */
-export function LiveApp({ state, width, colour, keys, onQuit, onToggleTranscript }: LiveAppProps) {
+export function LiveApp({ state, width, colour, keys, onQuit, onToggleTranscript, onCertificateAnswer }: LiveAppProps) {
+  const question = keys ? state.certificateQuestion : undefined;
   useInput(
     (input, key) => {
       if (input === 'q') onQuit('q');
       else if (key.ctrl && input === 'c') onQuit('ctrl-c');
       else if (input === 'v') onToggleTranscript();
     },
-    { isActive: keys },
+    { isActive: keys && !question },
   );
   return (
     <ColourContext.Provider value={colour}>
@@ -48,6 +52,14 @@ export function LiveApp({ state, width, colour, keys, onQuit, onToggleTranscript
           </Box>
         ) : null}
         {state.showTranscript ? <TranscriptView lines={state.transcript} /> : null}
+        {question ? (
+          <CertificatePrompt
+            certificate={question.certificate}
+            {...(question.authorizationError ? { authorizationError: question.authorizationError } : {})}
+            onAnswer={(trust) => onCertificateAnswer?.(trust)}
+            onQuit={onQuit}
+          />
+        ) : null}
         {state.result ? (
           <Box marginTop={1} flexDirection="column">
             <Text>

@@ -1,5 +1,5 @@
 import type { Diagnosis } from '../diagnosis/index.js';
-import type { ObservationLog, ProbeEvent, ProbeSettings } from '../observation/index.js';
+import type { CertificateInfo, ObservationLog, ProbeEvent, ProbeSettings } from '../observation/index.js';
 import { render, type Instance } from 'ink';
 import { LiveApp } from './LiveApp.js';
 import { initialUiState, reduceUi, type UiAction, type UiState } from './ui-state.js';
@@ -18,6 +18,14 @@ export interface LiveViewOptions {
 export interface LiveView {
   onEvent(event: ProbeEvent): void;
   stopping(reason: string): void;
+  /**
+   * Asks about an untrusted certificate in the view (see CertificatePrompt); the engine's
+   * confirmCertificate option. Resolves false when declined, unanswered or stopped.
+   */
+  confirmCertificate: (
+    certificate: CertificateInfo,
+    context: { authorizationError?: string; signal: AbortSignal },
+  ) => Promise<boolean>;
   /** Shows the final verdict and findings, then leaves the last frame on the terminal. */
   finish(diagnosis: Diagnosis, notices: string[]): Promise<void>;
 }
@@ -28,6 +36,8 @@ const MAX_WIDTH = 80;
  * every RENDER_INTERVAL_MS, so rendering does not steal the engine's time and skew its timings.
  */
 const RENDER_INTERVAL_MS = 66;
+/** An unanswered certificate question counts as no after this long (a person gets minutes, not forever). */
+const QUESTION_TIMEOUT_MS = 5 * 60_000;
 
 /** The Ink shell around the pure reducer: every event becomes a new state and a re-render. */
 export function startLiveView(opts: LiveViewOptions): LiveView {
@@ -42,6 +52,7 @@ export function startLiveView(opts: LiveViewOptions): LiveView {
       keys={keys && state.phase === 'running'}
       onQuit={opts.onQuit}
       onToggleTranscript={() => dispatch({ type: 'toggle-transcript' })}
+      onCertificateAnswer={(trust) => answer?.(trust)}
     />
   );
   const instance: Instance = render(element(), {
@@ -52,6 +63,7 @@ export function startLiveView(opts: LiveViewOptions): LiveView {
     maxFps: 15,
   });
   let pending: NodeJS.Timeout | undefined;
+  let answer: ((trust: boolean) => void) | undefined;
   const renderNow = (): void => {
     clearTimeout(pending);
     pending = undefined;
@@ -69,7 +81,26 @@ export function startLiveView(opts: LiveViewOptions): LiveView {
       if (event.type === 'step-end') dispatch({ type: 'diagnosis', diagnosis: opts.diagnose(event.log), final: false });
     },
     stopping(reason) {
+      answer?.(false);
       dispatch({ type: 'stopping', reason });
+    },
+    confirmCertificate(certificate, { authorizationError, signal }) {
+      return new Promise<boolean>((resolve) => {
+        const settle = (trust: boolean): void => {
+          clearTimeout(timer);
+          signal.removeEventListener('abort', onAbort);
+          answer = undefined;
+          dispatch({ type: 'certificate-answered' });
+          renderNow();
+          resolve(trust);
+        };
+        const onAbort = (): void => settle(false);
+        const timer = setTimeout(() => settle(false), QUESTION_TIMEOUT_MS);
+        answer = settle;
+        signal.addEventListener('abort', onAbort, { once: true });
+        dispatch({ type: 'certificate-question', certificate, ...(authorizationError ? { authorizationError } : {}) });
+        renderNow();
+      });
     },
     async finish(diagnosis, notices) {
       dispatch({ type: 'diagnosis', diagnosis, final: true });

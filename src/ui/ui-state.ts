@@ -1,5 +1,6 @@
 import { CHANNELS, type Channel, type ChannelStatus, type Diagnosis, type Finding } from '../diagnosis/index.js';
 import type {
+  CertificateInfo,
   ObservationLog,
   PortState,
   ProbeEvent,
@@ -46,6 +47,8 @@ export interface UiState {
   notices: string[];
   /** False once the run was stopped or its log says it did not finish. */
   complete: boolean;
+  /** An untrusted certificate the person is being asked about; the engine waits for the answer. */
+  certificateQuestion?: { certificate: CertificateInfo; authorizationError?: string };
 }
 
 export type UiAction =
@@ -53,7 +56,9 @@ export type UiAction =
   | { type: 'diagnosis'; diagnosis: Diagnosis; final: boolean }
   | { type: 'toggle-transcript' }
   | { type: 'stopping'; reason: string }
-  | { type: 'notice'; text: string };
+  | { type: 'notice'; text: string }
+  | { type: 'certificate-question'; certificate: CertificateInfo; authorizationError?: string }
+  | { type: 'certificate-answered' };
 
 /** Which steps tell about which channel: its verdict is shown once one of them has ended. */
 const CHANNEL_STEPS: Record<Channel, readonly StepId[]> = {
@@ -145,6 +150,14 @@ export function reduceUi(state: UiState, action: UiAction): UiState {
         : state;
     case 'notice':
       return { ...state, notices: [...state.notices, action.text] };
+    case 'certificate-question': {
+      const { type: _, ...question } = action;
+      return { ...state, certificateQuestion: question };
+    }
+    case 'certificate-answered': {
+      const { certificateQuestion: _, ...rest } = state;
+      return rest;
+    }
   }
 }
 

@@ -36,12 +36,19 @@ export interface CliResult {
 
 export function runCli(
   args: string[],
-  opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number; onSpawn?: (child: ReturnType<typeof spawn>) => void } = {},
+  opts: {
+    env?: NodeJS.ProcessEnv;
+    timeoutMs?: number;
+    onSpawn?: (child: ReturnType<typeof spawn>) => void;
+    /** Another ftpdoctor to run (the single executable) and its folder; default: Node with the built CLI. */
+    program?: { path: string; cwd: string };
+  } = {},
 ): Promise<CliResult> {
   const started = performance.now();
+  const [command, before]: [string, string[]] = opts.program ? [opts.program.path, []] : [process.execPath, [CLI]];
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      cwd: ROOT,
+    const child = spawn(command, [...before, ...args], {
+      cwd: opts.program?.cwd ?? ROOT,
       env: { ...process.env, CI: '', NO_COLOR: '', FORCE_COLOR: '', ...opts.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

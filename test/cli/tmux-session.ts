@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
+import { afterEach } from 'vitest';
 
 /**
  * A real terminal for the live view: a tmux session of a fixed size on a tmux server socket of its
@@ -67,4 +68,19 @@ export class TmuxSession {
     }
     if (this.socketPath) rmSync(this.socketPath, { force: true });
   }
+}
+
+/** One tmux session per test, closed after each test even when it fails: call the result to open it. */
+export function tmuxPerTest(prefix: string): () => TmuxSession {
+  let current: TmuxSession | undefined;
+  let opened = 0;
+  afterEach(() => {
+    current?.close();
+    current = undefined;
+  });
+  return () => {
+    opened += 1;
+    current = new TmuxSession(`${prefix}-${process.pid}-${opened}`);
+    return current;
+  };
 }

@@ -2,8 +2,8 @@ import { itIf, missing } from '../requirements.js';
 import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS, startServer, type RunningServer } from '../../src/server/index.js';
-import { defaultSettings, runProbe, startProbe } from '../../src/probe/index.js';
-import type { ObservationLog, ProbeSettings } from '../../src/observation/index.js';
+import { runProbe, startProbe } from '../../src/probe/index.js';
+import type { ObservationLog } from '../../src/observation/index.js';
 import type { ProbeEvent } from '../../src/observation/index.js';
 import { diagnose } from '../../src/diagnosis/diagnose.js';
 import { dataPath, EVERY_PATH_OPEN_UNDER_TLS_AUTO } from './data-paths.js';
@@ -11,21 +11,9 @@ import { freePortBlock, occupyPort } from './free-ports.js';
 import { decodePasvReply } from '../../src/ftp/host-port.js';
 import { ControlChannel } from '../../src/probe/control-channel.js';
 import { Transcript } from '../../src/probe/transcript.js';
+import { settingsFor } from './probe-settings.js';
 
 const PASSWORD = 'pr0be-s3cret-Xq';
-
-function settingsFor(server: RunningServer, host: string, extra: Partial<ProbeSettings> = {}): ProbeSettings {
-  return {
-    ...defaultSettings(host),
-    port: server.port,
-    sweep: 'off',
-    pasvSamples: 1,
-    activePorts: [0, 0],
-    stepTimeoutMs: 3000,
-    timeoutMs: 30_000,
-    ...extra,
-  };
-}
 
 function passiveOutcomes(log: ObservationLog): string[] {
   return log.passive.filter((a) => a.purpose === 'probe').map((a) => `${a.command}/${a.protection}:${a.outcome}`);
