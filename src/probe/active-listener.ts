@@ -61,41 +61,78 @@ export function descriptorShortage(): AcceptFailure | undefined {
   }
 }
 
-/** The first inbound connection within timeoutMs (undefined if none); later ones are refused by closing the listener. */
-export function acceptOne(
-  server: Server,
-  timeoutMs: number,
-  signal: AbortSignal,
-): { promise: Promise<Socket | undefined>; cancel: () => void; failure: () => AcceptFailure | undefined } {
-  let cancel = (): void => undefined;
+/**
+ * Watches the listener for the server's data connection from before PORT/EPRT is sent: RFC 959
+ * leaves the moment open, and servers differ. pyftpdlib (and some Windows servers) connect while
+ * handling PORT and only then reply "200 Active data connection established.", later answering the
+ * transfer command with 125 (RFC 959 §4.2: "Data connection already open; transfer starting");
+ * vsftpd, proftpd and pure-ftpd connect after the transfer command. The first connection is kept;
+ * any later one is closed at once.
+ */
+export interface InboundWatch {
+  /** Settles with the first connection, or undefined once the watch stops (stop, abort, accept failure). */
+  readonly arrival: Promise<Socket | undefined>;
+  /** The connection if it has arrived already. */
+  readonly socket: Socket | undefined;
+  /** performance.now() when it arrived. */
+  readonly arrivedAt: number | undefined;
+  /** The connection, waiting at most timeoutMs more for it. */
+  wait(timeoutMs: number): Promise<Socket | undefined>;
+  /** Stops watching; a connection that arrives later is closed. */
+  stop(): void;
+  failure(): AcceptFailure | undefined;
+}
+
+export function watchInbound(server: Server, signal: AbortSignal): InboundWatch {
+  let socket: Socket | undefined;
+  let arrivedAt: number | undefined;
   let failure: AcceptFailure | undefined;
-  const promise = new Promise<Socket | undefined>((resolve) => {
-    let settled = false;
-    const finish = (socket: Socket | undefined): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      signal.removeEventListener('abort', onAbort);
-      server.removeListener('connection', onConnection);
-      server.removeListener('error', onAcceptError);
-      resolve(socket);
-    };
-    const onConnection = (socket: Socket): void => {
-      socket.on('error', () => undefined);
-      finish(socket);
-    };
-    const onAcceptError = (err: Error): void => {
-      const errno = errnoOf(err);
-      failure = { ...(errno ? { errno } : {}), message: err.message };
-      finish(undefined);
-    };
-    const onAbort = (): void => finish(undefined);
-    const timer = setTimeout(() => finish(undefined), timeoutMs);
-    cancel = () => finish(undefined);
-    if (signal.aborted) return onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    server.on('connection', onConnection);
-    server.on('error', onAcceptError);
+  let stopped = false;
+  let settle: (socket: Socket | undefined) => void = () => undefined;
+  const arrival = new Promise<Socket | undefined>((resolve) => {
+    settle = resolve;
   });
-  return { promise, cancel, failure: () => failure ?? descriptorShortage() };
+  const onConnection = (incoming: Socket): void => {
+    incoming.on('error', () => undefined);
+    if (socket || stopped) {
+      incoming.destroy();
+      return;
+    }
+    socket = incoming;
+    arrivedAt = performance.now();
+    settle(incoming);
+  };
+  const onAcceptError = (err: Error): void => {
+    const errno = errnoOf(err);
+    failure = { ...(errno ? { errno } : {}), message: err.message };
+    settle(undefined);
+  };
+  const stop = (): void => {
+    stopped = true;
+    signal.removeEventListener('abort', stop);
+    server.removeListener('error', onAcceptError);
+    settle(undefined);
+  };
+  server.on('connection', onConnection);
+  server.on('error', onAcceptError);
+  if (signal.aborted) stop();
+  else signal.addEventListener('abort', stop, { once: true });
+  return {
+    arrival,
+    get socket() {
+      return socket;
+    },
+    get arrivedAt() {
+      return arrivedAt;
+    },
+    wait: (timeoutMs) => {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<undefined>((resolve) => {
+        timer = setTimeout(() => resolve(undefined), timeoutMs);
+      });
+      return Promise.race([arrival, timeout]).finally(() => clearTimeout(timer));
+    },
+    stop,
+    failure: () => failure ?? descriptorShortage(),
+  };
 }
