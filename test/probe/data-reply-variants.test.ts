@@ -188,12 +188,12 @@ describe('a transfer answered with 226 and no preliminary reply', () => {
 
 describe('PROT P: a server that accepts TLS on the data connection before its preliminary reply', () => {
   it('passive: starts the handshake when the server stays silent, then reads the listing', async () => {
-    let control: Socket | undefined;
+    const control: { socket?: Socket } = {};
     const data = await servers.track(
       startDataListener(HOST, (plain) => {
         void serverTls(plain).then((secure) => {
-          control?.write('150 Here it comes\r\n');
-          secure.end(LISTING, () => setTimeout(() => control?.write('226 Done\r\n'), 20));
+          control.socket?.write('150 Here it comes\r\n');
+          secure.end(LISTING, () => setTimeout(() => control.socket?.write('226 Done\r\n'), 20));
         });
       }),
     );
@@ -204,7 +204,7 @@ describe('PROT P: a server that accepts TLS on the data connection before its pr
         EPSV: () => '502 no\r\n',
         PORT: () => '502 no\r\n',
         LIST: (_c, socket) => {
-          control = socket;
+          control.socket = socket;
           return undefined;
         },
       }),
