@@ -4,6 +4,7 @@ import { describeReply, endpoint, isPositiveReply, rangesText } from './connect-
 import { activeEntries, Claims, failureWords, type ActiveEntry } from './data-attempts.js';
 import type { Evidence, Finding } from './finding.js';
 import { allowRuleExamples } from './firewall-examples.js';
+import { serverAdvice } from './server-advice.js';
 
 /**
  * Active mode (RFC 959 §4.1.2 PORT, RFC 2428 §2 EPRT): the server connects back to us. Either our
@@ -163,7 +164,7 @@ function refusedFinding(log: ObservationLog, entries: ActiveEntry[]): Finding {
     actor: 'server-admin',
     fix: [
       ...(log.passive.some((p) => p.outcome === 'ok') ? ['Works today: use passive mode.'] : []),
-      "Ask the server's admin whether active mode is disabled (vsftpd port_enable=NO) or limited to certain addresses.",
+      `Ask the server's admin whether active mode is disabled or limited to certain addresses (${serverAdvice(log.serverSoftware).activeMode}).`,
     ],
     examples: [],
   };

@@ -34,6 +34,7 @@ import { resolveTarget } from './resolve.js';
 import { connectTcp } from './tcp-connect.js';
 import { offersExtensions, parseFeatures, parsePeerReply, parseSweepReply } from './server-view.js';
 import { Transcript } from './transcript.js';
+import { identifyServerSoftware } from './server-software.js';
 
 export interface ProbeOptions {
   signal?: AbortSignal;
@@ -153,6 +154,12 @@ export async function runProbe(
     opts.signal?.removeEventListener('abort', onUserAbort);
     engine.closeAll();
   }
+  const software = identifyServerSoftware({
+    greeting: log.control.greeting?.reply?.text,
+    syst: log.features?.systReply?.text,
+    feat: log.features?.featReply?.text,
+  });
+  if (software) log.serverSoftware = software;
   log.endedAt = new Date().toISOString();
   log.complete = finished && !controller.signal.aborted;
   if (abortReason) log.abortReason = abortReason;

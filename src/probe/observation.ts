@@ -1,4 +1,5 @@
 import type { AddressClass } from '../ftp/address-class.js';
+import type { ServerSoftware } from './server-software.js';
 
 /**
  * The observation log: what the probe engine saw, step by step, as plain JSON-serialisable data.
@@ -407,6 +408,8 @@ export interface ObservationLog {
   tls?: TlsObservation;
   login?: LoginObservation;
   features?: { featReply?: Reply; features: string[]; systReply?: Reply };
+  /** Which server software answered, recognised from greeting, SYST and FEAT (src/probe/server-software.ts). */
+  serverSoftware?: ServerSoftware;
   serverView?: ServerView;
   passive: PassiveAttempt[];
   active: ActiveAttempt[];

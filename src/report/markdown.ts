@@ -4,6 +4,7 @@ import {
   CHANNELS,
   isRequired,
   sweepLine,
+  softwareLine,
   targetLine,
   VERDICT_WORDS,
   WHERE_WORDS,
@@ -34,6 +35,8 @@ export function renderMarkdown(report: Report): string {
   out.push(`- ftpdoctor ${report.tool.version}, ${report.environment.os}, Node ${report.environment.node}`);
   if (report.environment.externalAddress)
     out.push(`- The server saw this computer as ${report.environment.externalAddress}`);
+  const software = softwareLine(report);
+  if (software) out.push(`- Server software: ${cell(software)}`);
   out.push('', '| Channel | Required | Status | Why |', '|---|---|---|---|');
   for (const c of CHANNELS) {
     const v = report.channels[c];

@@ -4,6 +4,7 @@ import {
   CHANNELS,
   isRequired,
   sweepLine,
+  softwareLine,
   targetLine,
   VERDICT_WORDS,
   WHERE_WORDS,
@@ -28,6 +29,8 @@ export function renderText(report: Report): string {
   out.push(`ftpdoctor ${report.tool.version} — ${targetLine(report)}`);
   out.push(`Verdict: ${VERDICT_WORDS[report.verdict]} — ${report.recommendation}`);
   if (!report.complete) out.push(`(incomplete run${report.abortReason ? `: stopped by ${report.abortReason}` : ''})`);
+  const software = softwareLine(report);
+  if (software) out.push(`Server software: ${software}`);
   out.push('', 'Channels:');
   for (const c of CHANNELS) {
     const v = report.channels[c];

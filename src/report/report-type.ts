@@ -7,6 +7,7 @@ import type {
   StepRecord,
   TranscriptLine,
 } from '../probe/observation.js';
+import type { ServerSoftware } from '../probe/server-software.js';
 
 /**
  * The JSON report: the contract support teams and tools build on (issue 5). The stable core is
@@ -44,6 +45,8 @@ export interface Report {
     addresses: Array<{ address: string; family: 4 | 6 }>;
     used?: string;
     tls: ProbeSettings['tls'];
+    /** Which server software answered (greeting, SYST, FEAT), when recognised; advice follows it. */
+    software?: ServerSoftware & { label: string };
   };
   environment: {
     os: string;

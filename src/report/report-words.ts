@@ -35,6 +35,14 @@ export function targetLine(report: Report): string {
   return `${report.target.host}:${report.target.port}${used}`;
 }
 
+/** "pyftpdlib 1.5.7 (greeting: 220 pyftpdlib 1.5.7 ready.)", or undefined when not recognised. */
+export function softwareLine(report: Report): string | undefined {
+  const sw = report.target.software;
+  if (!sw) return undefined;
+  const how = sw.confidence === 'named' ? '' : 'recognised by ';
+  return `${sw.label}${sw.version ? ` ${sw.version}` : ''} (${how}${sw.evidence.join('; ')})`;
+}
+
 const span = (from: number, to: number) => (from === to ? `${from}` : `${from}–${to}`);
 
 /** "60000–62999 open, 63000–65535 no-answer", shortened after `max` runs. */
