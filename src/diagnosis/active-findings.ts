@@ -1,7 +1,7 @@
 import { classifyAddress, isNonRoutable, sameAddress } from '../ftp/address-class.js';
 import type { ObservationLog } from '../probe/observation.js';
 import { describeReply, endpoint, isPositiveReply, rangesText } from './connect-facts.js';
-import { activeEntries, Claims, failureWords, type ActiveEntry } from './data-attempts.js';
+import { activeEntries, Claims, failureWords, refusedForClearData, type ActiveEntry } from './data-attempts.js';
 import type { Evidence, Finding } from './finding.js';
 import { allowRuleExamples } from './firewall-examples.js';
 import { serverAdvice } from './server-advice.js';
@@ -27,7 +27,8 @@ function inboundNeverCame(e: ActiveEntry): boolean {
 }
 
 export function activeFindings(log: ObservationLog, claims: Claims): Finding[] {
-  const failedEntries = activeEntries(log).filter((e) => !claims.has(e) && inboundNeverCame(e));
+  const all = activeEntries(log);
+  const failedEntries = all.filter((e) => !claims.has(e) && inboundNeverCame(e) && !refusedForClearData(e, all));
   const nat = failedEntries.filter((e) => natEvidence(log, e) !== undefined);
   const inbound = failedEntries.filter((e) => !nat.includes(e) && e.attempt.outcome !== 'command-refused');
   const refused = failedEntries.filter((e) => !nat.includes(e) && e.attempt.outcome === 'command-refused');

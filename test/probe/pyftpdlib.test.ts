@@ -74,4 +74,29 @@ describe.runIf(pyftpdlibAvailable())('probe against a real pyftpdlib on loopback
     expect(log.active.map(dataPath)).toEqual(EVERY_PATH_OPEN_UNDER_TLS_AUTO.active);
     expect(log.active[0]?.tls).toMatchObject({ ok: true });
   });
+
+  it('TLS required on data connections: clear data refused by policy, not "active mode refused"', async () => {
+    const server = await start(['--certfile', tls.certFile, '--keyfile', tls.keyFile, '--tls-data-required']);
+    const log = await runProbe(settings(server.port, { tls: 'auto', insecure: true }), {});
+    const clear = log.active.find((a) => a.protection === 'clear');
+    expect(clear?.portReply?.text).toBe('550 SSL/TLS required on the data channel.');
+    expect(log.active.find((a) => a.protection === 'private')?.outcome).toBe('ok');
+    const d = diagnose(log, { require: ['passive', 'active'] });
+    expect(d.findings.map((f) => f.code)).not.toContain('ACTIVE_INBOUND_BLOCKED');
+    expect(d.channels.active.status).toBe('ok');
+  });
+
+  it('TLS required on the control connection: a plain login is refused, and the advice is --tls', async () => {
+    const server = await start(['--certfile', tls.certFile, '--keyfile', tls.keyFile, '--tls-control-required']);
+    const log = await runProbe(settings(server.port, { tls: 'off' }), {});
+    expect(log.login?.userReply?.text).toBe('550 SSL/TLS required on the control channel.');
+    const login = diagnose(log, { require: ['passive'] }).findings.find((f) => f.code === 'LOGIN_FAILED');
+    expect(login?.fix[0]).toMatch(/--tls/);
+  });
+
+  it('recognises the server software from its greeting', async () => {
+    const server = await start();
+    const log = await runProbe(settings(server.port, { tls: 'off' }), {});
+    expect(log.serverSoftware).toMatchObject({ name: 'pyftpdlib', version: '1.5.7', confidence: 'named' });
+  });
 });
