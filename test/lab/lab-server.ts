@@ -17,6 +17,8 @@ export interface ServerOptions {
   pasvAddress?: string;
   /** Refuse TLS data connections that do not resume the control session (RFC 4217 §10.2). */
   requireTlsReuse?: boolean;
+  /** vsftpd and pyftpdlib only: refuse clear data connections (PROT C), as an FTPS-only server does. */
+  requireTlsData?: boolean;
   /** Reference server and pyftpdlib: anonymous login instead of the test account (vsftpd is always anonymous here). */
   anonymous?: boolean;
   /** Reference server only: listen on the whole passive range and answer with its token (`--sweep-mode`). */

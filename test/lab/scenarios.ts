@@ -335,6 +335,22 @@ export const scenarios: Scenario[] = [
     // The engine resumes the control session on data connections (issue 3), so TLS data works.
     expected: { channels: { control: 'ok', passive: 'ok', tls: 'ok' }, findings: [], verdict: 'ok', exit: 0 },
   },
+  {
+    id: 'tls-data-required',
+    title: 'FTPS server that refuses clear data connections (PROT C): a policy, not a blocked path',
+    topology: 'routed',
+    // Two wordings of one protocol fact: pyftpdlib refuses PASV/PORT with "550 SSL/TLS required on the
+    // data channel.", vsftpd the transfer command with "522 Data connections must be encrypted.".
+    servers: ['vsftpd', 'pyftpdlib'],
+    server: () => ({ requireTlsData: true }),
+    args: ['--require', 'passive,active,tls'],
+    expected: {
+      channels: { control: 'ok', passive: 'ok', active: 'ok', tls: 'ok' },
+      findings: [],
+      verdict: 'ok',
+      exit: 0,
+    },
+  },
 ];
 
 const PARTLY_DROPPED: Array<[number, number]> = [

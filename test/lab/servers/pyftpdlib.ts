@@ -22,6 +22,11 @@ export const PYFTPDLIB_LAUNCHER = fileURLToPath(new URL('./pyftpdlib-server.py',
  */
 export const startPyftpdlib: ServerLauncher = async (lab, options) => {
   if (options.requireTlsReuse === true) throw new Error('pyftpdlib cannot require TLS session reuse');
+  // pyftpdlib connects in active mode from an ephemeral port (ActiveDTP binds port 0), not from 20
+  // like the other servers; Linux's default ephemeral range (32768-60999) overlaps the passive
+  // range, so a scenario that drops the passive range would also drop the replies to some of its
+  // active connections. A server admin keeps the two apart the same way.
+  await lab.exec('server', ['sysctl', '-qw', `net.ipv4.ip_local_port_range=32768 ${PASSIVE_RANGE[0] - 1}`]);
   const root = makeContentDir(lab, 'pyftpdlib');
   const account = options.anonymous === true ? { user: 'anonymous' } : labAccount();
   const proc = lab.start(
@@ -44,6 +49,7 @@ export const startPyftpdlib: ServerLauncher = async (lab, options) => {
       options.tls.certFile,
       '--keyfile',
       options.tls.keyFile,
+      ...(options.requireTlsData === true ? ['--tls-data-required'] : []),
     ],
     // The password reaches the server through its environment, never its command line (ps shows argv).
     { PATH: process.env.PATH, ...('password' in account ? { FTP_PASSWORD: account.password } : {}) },
