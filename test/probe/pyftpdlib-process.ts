@@ -1,9 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-
-/** Debian's interpreter: python3-pyftpdlib installs into its dist-packages, not into any other python3 on PATH. */
-export const DEBIAN_PYTHON = '/usr/bin/python3';
-export const PYFTPDLIB_SCRIPT = fileURLToPath(new URL('../lab/servers/pyftpdlib-server.py', import.meta.url));
+import { DEBIAN_PYTHON, PYFTPDLIB_LAUNCHER } from '../lab/servers/pyftpdlib.js';
 
 /** Whether Debian's python3-pyftpdlib can be imported here. */
 export function pyftpdlibAvailable(): boolean {
@@ -25,7 +21,7 @@ export interface PyftpdlibProcess {
 export async function startPyftpdlib(args: string[], env: NodeJS.ProcessEnv = {}): Promise<PyftpdlibProcess> {
   const child: ChildProcess = spawn(
     DEBIAN_PYTHON,
-    [PYFTPDLIB_SCRIPT, '--address', '127.0.0.1', '--port', '0', ...args],
+    [PYFTPDLIB_LAUNCHER, '--address', '127.0.0.1', '--port', '0', ...args],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { PATH: process.env.PATH, ...env },

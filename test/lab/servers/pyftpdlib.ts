@@ -8,7 +8,7 @@ import {
   type ServerLauncher,
 } from '../lab-server.js';
 
-/** Debian's interpreter: python3-pyftpdlib installs into its dist-packages only. */
+/** Debian's interpreter: python3-pyftpdlib installs into its dist-packages, not into any other python3 on PATH. */
 export const DEBIAN_PYTHON = '/usr/bin/python3';
 export const PYFTPDLIB_MODULE = '/usr/lib/python3/dist-packages/pyftpdlib/handlers.py';
 export const PYFTPDLIB_LAUNCHER = fileURLToPath(new URL('./pyftpdlib-server.py', import.meta.url));
