@@ -2,9 +2,10 @@ import type { ClaimRecorder } from './claims.js';
 import { classifyAddress, endpoint, isNonRoutable, isPositive, rangesText, sameAddress } from '../ftp/index.js';
 import type { ObservationLog } from '../observation/index.js';
 import { describeReply } from './connect-facts.js';
-import { activeEntries, failureWords, type ActiveEntry } from './data-attempts.js';
+import { activeEntries, failureWords, refusedForClearData, type ActiveEntry } from './data-attempts.js';
 import type { Evidence, Finding } from './finding.js';
 import { allowRuleExamples } from './firewall-examples.js';
+import { serverAdvice } from './server-advice.js';
 
 /**
  * Active mode (RFC 959 §4.1.2 PORT, RFC 2428 §2 EPRT): the server connects back to us. Either our
@@ -27,7 +28,8 @@ function inboundNeverCame(e: ActiveEntry): boolean {
 }
 
 export function activeFindings(log: ObservationLog, claims: ClaimRecorder): Finding[] {
-  const failedEntries = activeEntries(log).filter((e) => !claims.has(e) && inboundNeverCame(e));
+  const all = activeEntries(log);
+  const failedEntries = all.filter((e) => !claims.has(e) && inboundNeverCame(e) && !refusedForClearData(e, all));
   const nat = failedEntries.filter((e) => natEvidence(log, e) !== undefined);
   const inbound = failedEntries.filter((e) => !nat.includes(e) && e.attempt.outcome !== 'command-refused');
   const refused = failedEntries.filter((e) => !nat.includes(e) && e.attempt.outcome === 'command-refused');
@@ -164,7 +166,7 @@ function refusedFinding(log: ObservationLog, entries: ActiveEntry[]): Finding {
     actor: 'server-admin',
     fix: [
       ...(log.passive.some((p) => p.outcome === 'ok') ? ['Works today: use passive mode.'] : []),
-      "Ask the server's admin whether active mode is disabled (vsftpd port_enable=NO) or limited to certain addresses.",
+      `Ask the server's admin whether active mode is disabled or limited to certain addresses (${serverAdvice(log.serverSoftware).activeMode}).`,
     ],
     examples: [],
   };

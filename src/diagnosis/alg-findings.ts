@@ -3,6 +3,7 @@ import type { ObservationLog } from '../observation/index.js';
 import { describeReply } from './connect-facts.js';
 import { activeEntries, passiveEntries } from './data-attempts.js';
 import type { Evidence, Finding } from './finding.js';
+import { serverAdvice } from './server-advice.js';
 
 /**
  * A PORT/EPRT argument or a 227 reply that arrives different from how it was sent: a device in
@@ -65,7 +66,7 @@ export function algFindings(log: ObservationLog): Finding[] {
       where: 'path',
       actor: 'network-admin',
       fix: [
-        "If FTPS is needed, do not rely on the helper: open the passive range by rule (and set the server's public passive address: vsftpd pasv_address) instead.",
+        `If FTPS is needed, do not rely on the helper: open the passive range by rule (and set the server's public passive address: ${serverAdvice(log.serverSoftware).pasvAddress(log.control.connect?.address ?? 'PUBLIC.IP')}) instead.`,
         'If the rewrite itself breaks things (wrong address), disable the FTP helper/ALG on the router (nftables: remove ct helper "ftp"; Cisco: no fixup protocol ftp).',
       ],
       examples: [],

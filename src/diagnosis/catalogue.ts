@@ -101,7 +101,7 @@ const entries: Record<FindingCode, Omit<CatalogueEntry, 'code'>> = {
     meaning:
       'The 227 reply names a private (RFC 1918, CGNAT, loopback, link-local) address instead of the public one you connected to: the server is behind NAT without its public address configured. ftpdoctor says whether connecting to the control address instead worked.',
     typicalCause:
-      'vsftpd without pasv_address, proftpd without MasqueradeAddress, pure-ftpd without -P, behind a NAT router.',
+      'vsftpd without pasv_address, proftpd without MasqueradeAddress, pure-ftpd without -P, pyftpdlib without masquerade_address, behind a NAT router.',
     fix: [
       "Ask the server's admin to configure the public address for passive mode.",
       'Meanwhile use a client that ignores the PASV address (curl, lftp ftp:fix-pasv-address, FileZilla default), or EPSV.',
@@ -149,7 +149,7 @@ const entries: Record<FindingCode, Omit<CatalogueEntry, 'code'>> = {
   ACTIVE_NAT: {
     title: 'Active mode sends your private address (you are behind NAT)',
     meaning:
-      'The PORT/EPRT command names this computer\'s private address, which the server cannot reach; the server refused it ("500 Illegal PORT command") or could not connect.',
+      'The PORT/EPRT command names this computer\'s private address, which the server cannot reach; the server refused it (vsftpd "500 Illegal PORT command", pyftpdlib "501 Rejected data connection to foreign address …") or could not connect.',
     typicalCause: 'A home or office NAT router without an FTP helper.',
     fix: [
       'Use passive mode.',

@@ -66,8 +66,43 @@ export function countedAttempts(entries: DataEntry[]): DataEntry[] {
   const otherWorks = (e: DataEntry) =>
     (e.attempt.command === 'PASV' && works.has('EPSV')) || (e.attempt.command === 'EPSV' && works.has('PASV'));
   return entries.filter(
-    (e) => e.attempt.outcome !== 'aborted' && !(e.attempt.outcome === 'command-refused' && otherWorks(e)),
+    (e) =>
+      e.attempt.outcome !== 'aborted' &&
+      !(e.attempt.outcome === 'command-refused' && otherWorks(e)) &&
+      !refusedForClearData(e, entries),
   );
+}
+
+/**
+ * A clear-data attempt (PROT C) that the server refused while the same command with PROT P worked
+ * in this run: the server requires protected data connections (RFC 4217 §9 lets it refuse a
+ * protection level it will not use), which is its policy, not a blocked path, and a client simply
+ * uses PROT P. On a TLS session no FTP-inspecting firewall can have answered; a refusal on a plain
+ * session counts only when the TLS session got the same refusal code for the same command. Decided
+ * by those protocol facts, not by the wording (pyftpdlib: "550 SSL/TLS required on the data
+ * channel." to PASV/PORT; vsftpd force_*_data_ssl: "522 Data connections must be encrypted.").
+ */
+export function refusedForClearData(entry: DataEntry, entries: DataEntry[]): boolean {
+  const a = entry.attempt;
+  const refusal = (e: DataEntry) =>
+    e.attempt.protection === 'clear' &&
+    (e.attempt.outcome === 'command-refused' || e.attempt.outcome === 'transfer-refused')
+      ? refusalCode(e)
+      : undefined;
+  const code = refusal(entry);
+  if (code === undefined) return false;
+  const protectedWorks = entries.some(
+    (e) => e.attempt.protection === 'private' && e.attempt.command === a.command && worked(e),
+  );
+  if (!protectedWorks) return false;
+  return overTls(entry) || entries.some((e) => overTls(e) && e.attempt.command === a.command && refusal(e) === code);
+}
+
+/** The code of the reply that refused the attempt (PORT/PASV itself, else the transfer command). */
+function refusalCode(entry: DataEntry): number | undefined {
+  const first = entry.kind === 'active' ? entry.attempt.portReply : entry.attempt.reply;
+  if (first && !isPositive(first)) return first.code;
+  return entry.attempt.listReplies.find((r) => !isPositive(r))?.code;
 }
 
 /**
@@ -101,6 +136,9 @@ export function failureWords(entry: DataEntry): string {
   } else {
     const act = entry.attempt;
     if (act.portReply && !isPositive(act.portReply)) parts.push(`${act.command}: ${describeReply(act.portReply)}`);
+    // pyftpdlib connects while handling PORT and answers only once connected (or after its own timeout).
+    if (act.sentArgument && !act.portReply)
+      parts.push(`no reply to ${act.command} (the server may still be trying to connect)`);
     if (act.inbound && !act.inbound.arrived)
       parts.push(`no connection from the server within ${act.inbound.waitedMs} ms`);
     if (act.tls?.error) parts.push(`TLS: ${act.tls.error.message}`);

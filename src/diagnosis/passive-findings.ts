@@ -14,6 +14,7 @@ import {
   sweepStateAt,
   type BlockedSegment,
 } from './sweep-blocks.js';
+import { serverAdvice } from './server-advice.js';
 
 /**
  * Passive mode (RFC 959 §4.1.2 PASV / 227, RFC 2428 §3 EPSV / 229): the address the server
@@ -47,17 +48,20 @@ function addressFindings(log: ObservationLog, claims: ClaimRecorder): Finding[] 
   const privateOnes = odd.filter((e) => isNonRoutable(e.attempt.advertised!.addressClass));
   const publicOnes = odd.filter((e) => !isNonRoutable(e.attempt.advertised!.addressClass));
   return [
-    ...(privateOnes.length ? [addressFinding(claims, privateOnes, 'PASV_PRIVATE_ADDRESS')] : []),
-    ...(publicOnes.length ? [addressFinding(claims, publicOnes, 'PASV_ADDRESS_MISMATCH')] : []),
+    ...(privateOnes.length ? [addressFinding(log, claims, privateOnes, 'PASV_PRIVATE_ADDRESS')] : []),
+    ...(publicOnes.length ? [addressFinding(log, claims, publicOnes, 'PASV_ADDRESS_MISMATCH')] : []),
   ];
 }
 
 function addressFinding(
+  log: ObservationLog,
   claims: ClaimRecorder,
   entries: PassiveEntry[],
   code: 'PASV_PRIVATE_ADDRESS' | 'PASV_ADDRESS_MISMATCH',
 ): Finding {
   const first = entries[0]!.attempt;
+  const advice = serverAdvice(log.serverSoftware);
+  const serverExample = advice.pasvAddressExample(first.controlPeer);
   const adv = first.advertised!;
   const evidence: Evidence[] = [];
   let workaroundWorked = false;
@@ -108,16 +112,13 @@ function addressFinding(
     where: 'server-side',
     actor: 'server-admin',
     fix: [
-      `Ask the server's admin to advertise the public address ${first.controlPeer}: vsftpd pasv_address=${first.controlPeer}; proftpd MasqueradeAddress ${first.controlPeer}; pure-ftpd -P ${first.controlPeer}; FileZilla Server "Use the following IP".`,
+      `Ask the server's admin to advertise the public address ${first.controlPeer}: ${advice.pasvAddress(first.controlPeer)}.`,
       workaroundWorked
         ? 'Works today: use a client that ignores the PASV address (curl by default, lftp ftp:fix-pasv-address, FileZilla "use the server\'s external IP address instead"), or EPSV, which carries no address (RFC 2428 §3).'
         : 'Use EPSV if the server supports it (it carries no address, RFC 2428 §3), or active mode if that works.',
     ],
     examples: [
-      {
-        system: 'server',
-        text: `# vsftpd.conf\npasv_address=${first.controlPeer}\n# proftpd.conf\nMasqueradeAddress ${first.controlPeer}\n# pure-ftpd\npure-ftpd -P ${first.controlPeer}`,
-      },
+      ...(serverExample ? [{ system: 'server' as const, text: serverExample }] : []),
       {
         system: 'client',
         text: `curl --ftp-skip-pasv-ip ftp://${first.controlPeer}/\nlftp -e 'set ftp:fix-pasv-address true' ${first.controlPeer}`,
@@ -285,7 +286,7 @@ function portBlockFinding(log: ObservationLog, how: PortBlock['how'], group: Por
       ...(activeWorks ? ['Works today: active mode gets through — use it until the rule is fixed.'] : []),
       ...(reachable.length && !whole
         ? [
-            `Works meanwhile: ask the server's admin to limit its passive range to ports that get through (${rangesText(reachable)}; vsftpd pasv_min_port/pasv_max_port).`,
+            `Works meanwhile: ask the server's admin to limit its passive range to ports that get through (${rangesText(reachable)}; ${serverAdvice(log.serverSoftware).passiveRange}).`,
           ]
         : []),
     ],

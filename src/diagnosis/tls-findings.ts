@@ -15,6 +15,7 @@ import {
 import type { Evidence, Finding } from './finding.js';
 import { allowRuleExamples } from './firewall-examples.js';
 import { isBlockingState, sweepEvidence, sweepStateAt } from './sweep-blocks.js';
+import { serverAdvice } from './server-advice.js';
 
 /**
  * FTPS (RFC 4217): the AUTH TLS handshake and its certificate, protected data connections that the
@@ -48,7 +49,7 @@ function controlTlsFindings(log: ObservationLog): Finding[] {
         where: 'server-side',
         actor: 'server-admin',
         fix: [
-          "Ask the server's admin to enable explicit FTPS (vsftpd ssl_enable=YES; proftpd mod_tls TLSEngine on; pure-ftpd --tls=1).",
+          `Ask the server's admin to enable explicit FTPS (${serverAdvice(log.serverSoftware).enableTls}).`,
           'If the port speaks implicit FTPS instead, run again with --implicit-tls.',
         ],
         examples: [],
@@ -161,6 +162,7 @@ function reuseFindings(log: ObservationLog, claims: ClaimRecorder): Finding[] {
   });
   if (hits.length === 0) return [];
   for (const { entry } of hits) claims.claim(entry);
+  const relax = serverAdvice(log.serverSoftware).relaxTlsReuse;
   return [
     {
       code: 'TLS_SESSION_REUSE_REQUIRED',
@@ -176,14 +178,9 @@ function reuseFindings(log: ObservationLog, claims: ClaimRecorder): Finding[] {
       actor: 'you',
       fix: [
         'Use a client that resumes the TLS session on data connections (FileZilla, lftp, WinSCP, curl with OpenSSL).',
-        "Or ask the server's admin to relax it: vsftpd require_ssl_reuse=NO; proftpd TLSOptions NoSessionReuseRequired.",
+        ...(relax ? [`Or ask the server's admin to relax it: ${relax.words}.`] : []),
       ],
-      examples: [
-        {
-          system: 'server',
-          text: '# vsftpd.conf\nrequire_ssl_reuse=NO\n# proftpd.conf (mod_tls)\nTLSOptions NoSessionReuseRequired',
-        },
-      ],
+      examples: relax ? [{ system: 'server', text: relax.example }] : [],
     },
   ];
 }

@@ -14,12 +14,19 @@ export function replyClass(reply: Reply): 'preliminary' | 'completion' | 'interm
   return first === 4 ? 'transient' : 'permanent';
 }
 
-/** 1yz: the action is starting; expect another reply (a data transfer's 150 or 125). */
+/**
+ * 1yz: the action is starting; expect another reply. For a transfer command: 150 "File status okay;
+ * about to open data connection", or 125 "Data connection already open; transfer starting"
+ * (pyftpdlib's answer when it connected at PORT time, or when a passive connection is already up).
+ */
 export function isPreliminary(reply: Reply): boolean {
   return replyClass(reply) === 'preliminary';
 }
 
-/** 2yz: the action completed. */
+/**
+ * 2yz: the action completed. Some servers send a short listing's 226 in place of the 1yz that RFC 959
+ * §4.2 lists first for LIST; the data is on the connection.
+ */
 export function isCompletion(reply: Reply | undefined): boolean {
   return reply !== undefined && replyClass(reply) === 'completion';
 }

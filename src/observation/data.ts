@@ -97,7 +97,13 @@ export interface ActiveAttempt {
   inbound?: {
     arrived: boolean;
     from?: { address: string; port: number };
+    /** From sending PORT/EPRT until the connection arrived (or the wait ended). */
     waitedMs: number;
+    /**
+     * When the server connected: while handling PORT/EPRT, before the transfer command went out
+     * (pyftpdlib, some Windows servers), or after the transfer command (vsftpd, proftpd, pure-ftpd).
+     */
+    connectedAt?: 'port-command' | 'transfer-command';
   };
   tls?: DataTls;
   transfer?: DataTransfer;

@@ -12,6 +12,7 @@ export * from './errors.js';
 export * from './events.js';
 export * from './log.js';
 export * from './passive-listeners.js';
+export * from './server-software.js';
 export * from './settings.js';
 export * from './steps.js';
 export * from './sweep.js';

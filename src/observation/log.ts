@@ -2,6 +2,7 @@ import type { Reply } from '../ftp/index.js';
 import type { ControlObservation, LoginObservation, ResolveObservation, ServerView } from './control.js';
 import type { ActiveAttempt, PassiveAttempt } from './data.js';
 import type { EnvironmentObservation, LocalFirewallObservation } from './environment.js';
+import type { ServerSoftware } from './server-software.js';
 import type { ProbeSettings } from './settings.js';
 import type { StepRecord } from './steps.js';
 import type { SweepObservation } from './sweep.js';
@@ -31,6 +32,8 @@ export interface ObservationLog {
   tls?: TlsObservation;
   login?: LoginObservation;
   features?: { featReply?: Reply; features: string[]; systReply?: Reply };
+  /** Which server software answered, recognised from greeting, SYST and FEAT (src/probe/server-software.ts). */
+  serverSoftware?: ServerSoftware;
   serverView?: ServerView;
   passive: PassiveAttempt[];
   active: ActiveAttempt[];

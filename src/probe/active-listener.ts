@@ -62,27 +62,76 @@ export function descriptorShortage(): AcceptFailure | undefined {
   }
 }
 
-/** The first inbound connection within timeoutMs (undefined if none); later ones are refused by closing the listener. */
-export function acceptOne(
-  server: Server,
-  timeoutMs: number,
-  signal: AbortSignal,
-): { promise: Promise<Socket | undefined>; cancel: () => void; failure: () => AcceptFailure | undefined } {
-  let cancel = (): void => undefined;
+/**
+ * Watches the listener for the server's data connection from before PORT/EPRT is sent: RFC 959
+ * leaves the moment open, and servers differ. pyftpdlib (and some Windows servers) connect while
+ * handling PORT and only then reply "200 Active data connection established.", later answering the
+ * transfer command with 125 (RFC 959 §4.2: "Data connection already open; transfer starting");
+ * vsftpd, proftpd and pure-ftpd connect after the transfer command. The first connection is kept;
+ * any later one is closed at once.
+ */
+export interface InboundWatch {
+  /** Settles with the first connection, or undefined once the watch stops (stop, abort, accept failure). */
+  readonly arrival: Promise<Socket | undefined>;
+  /** The connection if it has arrived already. */
+  readonly socket: Socket | undefined;
+  /** performance.now() when it arrived. */
+  readonly arrivedAt: number | undefined;
+  /** The connection, waiting at most timeoutMs more for it. */
+  wait(timeoutMs: number): Promise<Socket | undefined>;
+  /** Stops watching; a connection that arrives later is closed. */
+  stop(): void;
+  failure(): AcceptFailure | undefined;
+}
+
+export function watchInbound(server: Server, signal: AbortSignal): InboundWatch {
+  let socket: Socket | undefined;
+  let arrivedAt: number | undefined;
   let failure: AcceptFailure | undefined;
-  const promise = waitFor<Socket | undefined>((w) => {
-    cancel = () => w.resolve(undefined);
-    w.abortOn(signal, cancel);
-    w.after(timeoutMs, cancel);
-    w.on(server, 'connection', (socket: Socket) => {
-      socket.on('error', () => undefined);
-      w.resolve(socket);
-    });
-    w.on(server, 'error', (err: Error) => {
-      const errno = errnoOf(err);
-      failure = { ...(errno ? { errno } : {}), message: err.message };
-      w.resolve(undefined);
-    });
+  let stopped = false;
+  let settle: (socket: Socket | undefined) => void = () => undefined;
+  const arrival = new Promise<Socket | undefined>((resolve) => {
+    settle = resolve;
   });
-  return { promise, cancel: () => cancel(), failure: () => failure ?? descriptorShortage() };
+  const onConnection = (incoming: Socket): void => {
+    incoming.on('error', () => undefined);
+    if (socket || stopped) {
+      incoming.destroy();
+      return;
+    }
+    socket = incoming;
+    arrivedAt = performance.now();
+    settle(incoming);
+  };
+  const onAcceptError = (err: Error): void => {
+    const errno = errnoOf(err);
+    failure = { ...(errno ? { errno } : {}), message: err.message };
+    settle(undefined);
+  };
+  const stop = (): void => {
+    stopped = true;
+    signal.removeEventListener('abort', stop);
+    server.removeListener('error', onAcceptError);
+    settle(undefined);
+  };
+  server.on('connection', onConnection);
+  server.on('error', onAcceptError);
+  if (signal.aborted) stop();
+  else signal.addEventListener('abort', stop, { once: true });
+  return {
+    arrival,
+    get socket() {
+      return socket;
+    },
+    get arrivedAt() {
+      return arrivedAt;
+    },
+    wait: (timeoutMs) =>
+      waitFor<Socket | undefined>((w) => {
+        w.after(timeoutMs, () => w.resolve(undefined));
+        void arrival.then((arrived) => w.resolve(arrived));
+      }),
+    stop,
+    failure: () => failure ?? descriptorShortage(),
+  };
 }

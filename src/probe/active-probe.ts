@@ -1,10 +1,10 @@
 import { classifyAddress, encodeEprt, encodeHostPort, isCompletion, isPreliminary, unmapIpv4 } from '../ftp/index.js';
 import { asProbeError } from '../net/index.js';
 import type { ActiveAttempt, ActiveOutcome, Protection, Reply } from '../observation/index.js';
-import { isIP, type Socket } from 'node:net';
-import { acceptOne, listenInRange } from './active-listener.js';
+import { isIP } from 'node:net';
+import { listenInRange, watchInbound, type InboundWatch } from './active-listener.js';
 import type { ControlChannel } from './control-channel.js';
-import { completeTransfer, sendListing } from './data-listing.js';
+import { completeTransfer, protectDataSocket, sendListing } from './data-listing.js';
 import { elapsedSince, type ProbeRun } from './probe-run.js';
 import { parseLastReply } from './server-view.js';
 
@@ -47,8 +47,11 @@ export async function probeActive(
   }
   attempt.listen = { address: listening.address, port: listening.port };
   const { server } = listening;
-  let inbound: Socket | undefined;
-  let accept: ReturnType<typeof acceptOne> | undefined;
+  const watch = watchInbound(server, run.signal);
+  let pendingTls: ReturnType<typeof protectDataSocket> | undefined;
+  let portSentAt = performance.now();
+  let transferSentAt: number | undefined;
+  const inboundRecord = (): ActiveAttempt['inbound'] => arrival(watch, portSentAt, transferSentAt);
   try {
     await channel.send('NOOP', t, run.signal);
     const argument =
@@ -61,39 +64,56 @@ export async function probeActive(
       addressClass: classifyAddress(advertisedAddress),
     };
     attempt.sentArgument = argument;
-    attempt.portReply = await channel.send(`${command} ${argument}`, t, run.signal);
+    portSentAt = performance.now();
+    try {
+      attempt.portReply = await channel.send(`${command} ${argument}`, t, run.signal);
+    } catch (err) {
+      if (asProbeError(err).code !== 'E_TIMEOUT') throw err;
+      // pyftpdlib connects while handling PORT and answers only once connected (or after its own
+      // 30 s connect timeout, with 421): silence here means its connection did not arrive.
+      attempt.inbound = inboundRecord();
+      return done(watch.socket ? 'error' : 'no-inbound');
+    }
     if (attempt.portReply.code !== 200) {
+      if (watch.socket) attempt.inbound = inboundRecord();
       await recordServerReceived(run, channel, attempt, opts.extensions);
-      return done('command-refused');
+      // 425 (and pyftpdlib's 421 "Active data channel timed out.") to PORT itself: a server that
+      // connects at PORT time tried and failed (RFC 959 §4.2: 425 "Can't open data connection").
+      return done(PORT_CONNECT_FAILED.has(attempt.portReply.code) ? 'server-connect-failed' : 'command-refused');
     }
 
-    const waitStarted = performance.now();
-    accept = acceptOne(server, t, run.signal);
     let first: Reply;
+    // A server that connected while handling PORT did so before its reply was written; one turn of
+    // the event loop lets that accept, read in the same poll as the reply, be seen as such.
+    await new Promise((resolve) => setImmediate(resolve));
+    transferSentAt = performance.now();
     try {
-      const listing = await sendListing(run, channel, attempt.listReplies);
+      const listing = await sendListing(
+        run,
+        channel,
+        attempt.listReplies,
+        protection === 'private' ? { connection: watch.arrival } : undefined,
+      );
       attempt.listCommand = listing.command;
       first = listing.reply;
+      pendingTls = listing.pendingTls;
     } catch (err) {
       if (asProbeError(err).code !== 'E_TIMEOUT') throw err;
       // vsftpd and the reference server connect first and send 150 only once connected (though
       // RFC 959 §4.2 words 150 as "about to open"), so silence until our wait ends means the server
       // was still trying to reach us: its connection did not arrive, and its 425 comes later if ever.
       attempt.listCommand = attempt.listReplies.length === 0 ? 'LIST' : 'NLST';
-      inbound = await accept.promise;
-      attempt.inbound = arrival(inbound, waitStarted);
-      return done(inbound ? 'error' : 'no-inbound');
+      attempt.inbound = inboundRecord();
+      return done(watch.socket ? 'error' : 'no-inbound');
     }
-    if (!isPreliminary(first)) {
-      accept.cancel();
-      inbound = await accept.promise;
-      attempt.inbound = arrival(inbound, waitStarted);
+    if (!isPreliminary(first) && !isCompletion(first)) {
+      attempt.inbound = inboundRecord();
       await recordServerReceived(run, channel, attempt, opts.extensions);
-      return done(first.code === 425 || first.code === 426 ? 'server-connect-failed' : 'command-refused');
+      return done(CONNECT_FAILED.has(first.code) ? 'server-connect-failed' : 'command-refused');
     }
-    inbound = await accept.promise;
-    attempt.inbound = arrival(inbound, waitStarted);
-    const refusedLocally = accept.failure();
+    const inbound = await watch.wait(t);
+    attempt.inbound = inboundRecord();
+    const refusedLocally = watch.failure();
     if (!inbound && refusedLocally) {
       // This computer could not accept the server's connection (out of descriptors): not a firewall.
       attempt.transfer = {
@@ -106,16 +126,19 @@ export async function probeActive(
           ...(refusedLocally.errno ? { errno: refusedLocally.errno } : {}),
         },
       };
-      await readLateRefusal(run, channel, attempt);
+      if (isPreliminary(first)) await readLateRefusal(run, channel, attempt);
       return done('error');
     }
     if (!inbound) {
       // The server said it is opening the connection; its 425 may follow, or never come.
-      await readLateRefusal(run, channel, attempt);
+      if (isPreliminary(first)) await readLateRefusal(run, channel, attempt);
       await recordServerReceived(run, channel, attempt, opts.extensions);
       return done(run.signal.aborted ? 'aborted' : 'no-inbound');
     }
-    const data = await completeTransfer(run, channel, inbound, protection, undefined, attempt.listReplies);
+    const data = await completeTransfer(run, channel, inbound, protection, attempt.listReplies, {
+      ...(pendingTls ? { pendingTls } : {}),
+      ...(isCompletion(first) ? { final: first } : {}),
+    });
     if (data.tls) attempt.tls = data.tls;
     if (data.transfer) attempt.transfer = data.transfer;
     await recordServerReceived(run, channel, attempt, opts.extensions);
@@ -125,25 +148,38 @@ export async function probeActive(
     if (transfer.result === 'no-data' || transfer.result === 'stalled' || transfer.result === 'aborted')
       return done(transfer.result);
     if (isCompletion(data.final) && transfer.result === 'complete') return done('ok');
-    if (data.final && (data.final.code === 425 || data.final.code === 426)) return done('server-connect-failed');
+    if (data.final && CONNECT_FAILED.has(data.final.code)) return done('server-connect-failed');
     return done('error');
   } catch (err) {
     const e = asProbeError(err);
     return done(e.code === 'E_ABORTED' ? 'aborted' : 'error');
   } finally {
-    accept?.cancel();
-    inbound?.destroy();
+    watch.stop();
+    watch.socket?.destroy();
+    void pendingTls?.then((secured) => secured.socket?.destroy());
     server.close();
   }
 }
 
-function arrival(socket: Socket | undefined, waitStarted: number): ActiveAttempt['inbound'] {
-  const waitedMs = elapsedSince(waitStarted);
-  if (!socket) return { arrived: false, waitedMs };
+/** Replies that say the server could not make or keep the data connection (RFC 959 §4.2: 425, 426). */
+const CONNECT_FAILED = new Set([425, 426]);
+
+/** The same, answered to PORT/EPRT by a server that connects at PORT time; pyftpdlib says 421 on its timeout. */
+const PORT_CONNECT_FAILED = new Set([421, 425]);
+
+/** Whether and when the server's connection arrived, and whether before the transfer command went out. */
+function arrival(
+  watch: InboundWatch,
+  portSentAt: number,
+  transferSentAt: number | undefined,
+): ActiveAttempt['inbound'] {
+  const socket = watch.socket;
+  if (!socket || watch.arrivedAt === undefined) return { arrived: false, waitedMs: elapsedSince(portSentAt) };
   return {
     arrived: true,
     from: { address: unmapIpv4(socket.remoteAddress ?? ''), port: socket.remotePort ?? 0 },
-    waitedMs,
+    waitedMs: Math.max(0, Math.round(watch.arrivedAt - portSentAt)),
+    connectedAt: transferSentAt === undefined || watch.arrivedAt < transferSentAt ? 'port-command' : 'transfer-command',
   };
 }
 

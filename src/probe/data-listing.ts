@@ -8,19 +8,55 @@ import { tlsOptions } from './control-session.js';
 /** Replies meaning "this command is not implemented" (RFC 959 §4.2): worth trying NLST instead of LIST. */
 const NOT_IMPLEMENTED = new Set([500, 502, 504]);
 
-/** Sends LIST, or NLST when LIST is not implemented; returns the command used and its first reply. */
+/**
+ * How long a silent server gets, with the data connection up, before the TLS handshake on it starts
+ * anyway. Under PROT P (RFC 4217 §9) servers order the handshake and the transfer command's
+ * preliminary reply differently: vsftpd, proftpd and the reference server send 1xx and then accept
+ * TLS; pyftpdlib treats bytes that arrive before it has processed the transfer command as a
+ * disconnect (DTPHandler.readable closes the channel), so the ClientHello must wait for the 1xx; a
+ * server that accepts TLS before it sends 1xx would wait for our ClientHello forever.
+ */
+const DATA_TLS_GRACE_MS = 1000;
+
+/**
+ * Sends LIST, or NLST when LIST is not implemented; returns the command used and its first reply.
+ * With `dataTls`, a protected data connection that is up while the server stays silent past the
+ * grace period gets its TLS handshake started (returned as `pendingTls`).
+ */
 export async function sendListing(
   run: ProbeRun,
   channel: ControlChannel,
   replies: Reply[],
-): Promise<{ command: 'LIST' | 'NLST'; reply: Reply }> {
+  dataTls?: { connection: Promise<Socket | undefined> },
+): Promise<{ command: 'LIST' | 'NLST'; reply: Reply; pendingTls?: ReturnType<typeof secureDataConnection> }> {
   const t = run.settings.stepTimeoutMs;
-  const reply = await channel.send('LIST', t, run.signal);
-  replies.push(reply);
-  if (!NOT_IMPLEMENTED.has(reply.code)) return { command: 'LIST', reply };
-  const nlst = await channel.send('NLST', t, run.signal);
-  replies.push(nlst);
-  return { command: 'NLST', reply: nlst };
+  let pendingTls: ReturnType<typeof secureDataConnection> | undefined;
+  let answered = false;
+  const grace = dataTls
+    ? setTimeout(
+        () =>
+          void dataTls.connection.then((socket) => {
+            if (socket && !answered) pendingTls = protectDataSocket(run, channel, socket);
+          }),
+        Math.min(DATA_TLS_GRACE_MS, t / 2),
+      )
+    : undefined;
+  const withTls = (command: 'LIST' | 'NLST', reply: Reply) => ({
+    command,
+    reply,
+    ...(pendingTls ? { pendingTls } : {}),
+  });
+  try {
+    const reply = await channel.send('LIST', t, run.signal);
+    replies.push(reply);
+    if (!NOT_IMPLEMENTED.has(reply.code)) return withTls('LIST', reply);
+    const nlst = await channel.send('NLST', t, run.signal);
+    replies.push(nlst);
+    return withTls('NLST', nlst);
+  } finally {
+    answered = true;
+    clearTimeout(grace);
+  }
 }
 
 /** TLS for a protected data connection, resuming the control session. */
@@ -47,17 +83,21 @@ export interface DataResult {
 }
 
 /**
- * After the server said 1xx: (TLS, then) read the listing to its end and wait for the final reply.
- * `pendingTls` is the handshake already started (passive starts it as soon as TCP connects).
+ * After the server said 1xx (or already 2xx): (TLS, then) read the listing to its end and wait for
+ * the final reply. `pendingTls` is the handshake already started as soon as TCP connected: RFC 4217
+ * makes the FTP client the TLS client on every data connection, and servers order the handshake and
+ * the preliminary reply differently under PROT P (§9), so waiting for the reply first could deadlock
+ * a server that waits for our ClientHello. `final` is a completion reply that came instead of 1xx.
  */
 export async function completeTransfer(
   run: ProbeRun,
   channel: ControlChannel,
   socket: Socket,
   protection: Protection,
-  pendingTls: ReturnType<typeof secureDataConnection> | undefined,
   replies: Reply[],
+  opts: { pendingTls?: ReturnType<typeof secureDataConnection>; final?: Reply } = {},
 ): Promise<DataResult> {
+  const { pendingTls, final } = opts;
   const t = run.settings.stepTimeoutMs;
   const result: DataResult = {};
   let stream: Socket = socket;
@@ -66,13 +106,18 @@ export async function completeTransfer(
     result.tls = secured.record;
     if (!secured.socket) {
       socket.destroy();
-      await readFinal(run, channel, replies, result);
+      if (final) result.final = final;
+      else await readFinal(run, channel, replies, result);
       return result;
     }
     stream = secured.socket;
   }
   result.transfer = await readToEnd(stream, { idleMs: t, maxMs: t * 4, signal: run.signal });
   stream.destroy();
+  if (final) {
+    result.final = final;
+    return result;
+  }
   if (result.transfer.result === 'no-data' || result.transfer.result === 'stalled') {
     // The server still believes the transfer runs: its final reply would arrive at an unknown time.
     channel.desynced = true;

@@ -11,6 +11,7 @@ import { connectStep, openSessionSteps, sessionSteps } from './session-steps.js'
 import type { ProbeOptions } from './settings.js';
 import { StepRunner } from './step-runner.js';
 import { Transcript } from './transcript.js';
+import { identifyServerSoftware } from './server-software.js';
 
 /** Runs the probe in the background: events as they happen, and the final log. */
 export function startProbe(
@@ -88,6 +89,12 @@ export async function runProbe(
     opts.signal?.removeEventListener('abort', onUserAbort);
     sessions.closeAll();
   }
+  const software = identifyServerSoftware({
+    greeting: log.control.greeting?.reply?.text,
+    syst: log.features?.systReply?.text,
+    feat: log.features?.featReply?.text,
+  });
+  if (software) log.serverSoftware = software;
   log.endedAt = new Date().toISOString();
   log.complete = finished && !controller.signal.aborted;
   if (abortReason) log.abortReason = abortReason;

@@ -12,7 +12,7 @@ import {
 import { asProbeError, connectTcp } from '../net/index.js';
 import type { DataConnectAttempt, PassiveAttempt, PassiveOutcome, Protection } from '../observation/index.js';
 import type { ControlChannel } from './control-channel.js';
-import { completeTransfer, protectDataSocket, sendListing } from './data-listing.js';
+import { completeTransfer, sendListing } from './data-listing.js';
 import { elapsedSince, type ProbeRun } from './probe-run.js';
 import { parseLastReply } from './server-view.js';
 
@@ -95,24 +95,33 @@ export async function probePassive(
     }
     if (!connection || !socket) return done('connect-failed');
 
-    const pendingTls = protection === 'private' ? protectDataSocket(run, channel, socket) : undefined;
     let first;
+    let pendingTls;
     try {
-      const listing = await sendListing(run, channel, attempt.listReplies);
+      const listing = await sendListing(
+        run,
+        channel,
+        attempt.listReplies,
+        protection === 'private' ? { connection: Promise.resolve(socket) } : undefined,
+      );
       attempt.listCommand = listing.command;
       first = listing.reply;
+      pendingTls = listing.pendingTls;
     } catch (err) {
       socket.destroy();
       throw err;
     }
-    if (!isPreliminary(first)) {
+    if (!isPreliminary(first) && !isCompletion(first)) {
       socket.destroy();
       const tls = await pendingTls;
       if (tls) connection.tls = tls.record;
       tls?.socket?.destroy();
       return done('transfer-refused');
     }
-    const data = await completeTransfer(run, channel, socket, protection, pendingTls, attempt.listReplies);
+    const data = await completeTransfer(run, channel, socket, protection, attempt.listReplies, {
+      ...(pendingTls ? { pendingTls } : {}),
+      ...(isCompletion(first) ? { final: first } : {}),
+    });
     if (data.tls) connection.tls = data.tls;
     if (data.transfer) connection.transfer = data.transfer;
     if (opts.extensions && channel.usable) await recordServerSent(run, channel, attempt);

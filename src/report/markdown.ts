@@ -1,6 +1,14 @@
 import { CHANNELS } from '../diagnosis/index.js';
 import type { Report } from './report-type.js';
-import { ACTOR_WORDS, isRequired, sweepLine, targetLine, VERDICT_WORDS, WHERE_WORDS } from './report-words.js';
+import {
+  ACTOR_WORDS,
+  isRequired,
+  softwareLine,
+  sweepLine,
+  targetLine,
+  VERDICT_WORDS,
+  WHERE_WORDS,
+} from './report-words.js';
 
 /** A paste-ready ticket summary (GitHub-flavoured Markdown). */
 
@@ -27,6 +35,8 @@ export function renderMarkdown(report: Report): string {
   out.push(`- ftpdoctor ${report.tool.version}, ${report.environment.os}, Node ${report.environment.node}`);
   if (report.environment.externalAddress)
     out.push(`- The server saw this computer as ${report.environment.externalAddress}`);
+  const software = softwareLine(report);
+  if (software) out.push(`- Server software: ${cell(software)}`);
   out.push('', '| Channel | Required | Status | Why |', '|---|---|---|---|');
   for (const c of CHANNELS) {
     const v = report.channels[c];

@@ -1,6 +1,14 @@
 import { CHANNELS } from '../diagnosis/index.js';
 import type { Report } from './report-type.js';
-import { ACTOR_WORDS, isRequired, sweepLine, targetLine, VERDICT_WORDS, WHERE_WORDS } from './report-words.js';
+import {
+  ACTOR_WORDS,
+  isRequired,
+  softwareLine,
+  sweepLine,
+  targetLine,
+  VERDICT_WORDS,
+  WHERE_WORDS,
+} from './report-words.js';
 
 /**
  * The human summary for pipes, logs and terminals without a live view: plain text, no ANSI codes,
@@ -21,6 +29,8 @@ export function renderText(report: Report): string {
   out.push(`ftpdoctor ${report.tool.version} — ${targetLine(report)}`);
   out.push(`Verdict: ${VERDICT_WORDS[report.verdict]} — ${report.recommendation}`);
   if (!report.complete) out.push(`(incomplete run${report.abortReason ? `: stopped by ${report.abortReason}` : ''})`);
+  const software = softwareLine(report);
+  if (software) out.push(`Server software: ${software}`);
   out.push('', 'Channels:');
   for (const c of CHANNELS) {
     const v = report.channels[c];

@@ -4,6 +4,7 @@ import type {
   PortRun,
   PortState,
   ProbeSettings,
+  ServerSoftware,
   StepRecord,
   TlsObservation,
   TranscriptLine,
@@ -45,6 +46,8 @@ export interface Report {
     addresses: Array<{ address: string; family: 4 | 6 }>;
     used?: string;
     tls: ProbeSettings['tls'];
+    /** Which server software answered (greeting, SYST, FEAT), when recognised; advice follows it. */
+    software?: ServerSoftware & { label: string };
   };
   environment: {
     os: string;

@@ -34,6 +34,14 @@ export function targetLine(report: Report): string {
   return `${endpoint(report.target.host, report.target.port)}${used}`;
 }
 
+/** "pyftpdlib 1.5.7 (greeting: 220 pyftpdlib 1.5.7 ready.)", or undefined when not recognised. */
+export function softwareLine(report: Report): string | undefined {
+  const sw = report.target.software;
+  if (!sw) return undefined;
+  const how = sw.confidence === 'named' ? '' : 'recognised by ';
+  return `${sw.label}${sw.version ? ` ${sw.version}` : ''} (${how}${sw.evidence.join('; ')})`;
+}
+
 /** "60000–62999 open, 63000–65535 no-answer", shortened after `max` runs. */
 export function sweepLine(report: Report, max = 12): string {
   const s = report.sweep;

@@ -2,6 +2,7 @@ import type { Diagnosis } from '../diagnosis/index.js';
 import type { ObservationLog, TlsObservation } from '../observation/index.js';
 import { redactArgv, redactCommandLine, scrubSecrets } from './redact.js';
 import { REPORT_SCHEMA_VERSION, type Report, type ReportSweep } from './report-type.js';
+import { SOFTWARE_LABEL } from '../observation/index.js';
 
 export type { Report, ReportSweep } from './report-type.js';
 export { REPORT_SCHEMA_VERSION } from './report-type.js';
@@ -57,6 +58,9 @@ export function buildReport(log: ObservationLog, diagnosis: Diagnosis, meta: Rep
       addresses: log.resolve?.addresses ?? [],
       used: log.resolve?.used ?? log.control.connect?.address,
       tls: log.settings.tls,
+      ...(log.serverSoftware
+        ? { software: { ...log.serverSoftware, label: SOFTWARE_LABEL[log.serverSoftware.name] } }
+        : {}),
     },
     environment: {
       os: log.environment.os,

@@ -7,17 +7,19 @@ import type { TlsFiles } from './tls-cert.js';
 
 /** What every FTP server launcher of the lab takes and returns, whichever server it runs. */
 
-export type ServerKind = 'reference' | 'vsftpd' | 'proftpd' | 'pure-ftpd';
+export type ServerKind = 'reference' | 'vsftpd' | 'proftpd' | 'pure-ftpd' | 'pyftpdlib';
 
 export const PASSIVE_RANGE: [number, number] = [60000, 65535];
 export const CONTROL_PORT = 21;
 
 export interface ServerOptions {
-  /** Advertise this address in 227 replies (pasv_address / MasqueradeAddress / -P / --pasv-address). */
+  /** Advertise this address in 227 replies (pasv_address / MasqueradeAddress / -P / masquerade_address / --pasv-address). */
   pasvAddress?: string;
   /** Refuse TLS data connections that do not resume the control session (RFC 4217 §10.2). */
   requireTlsReuse?: boolean;
-  /** Reference server only: anonymous login instead of the test account (vsftpd is always anonymous here). */
+  /** vsftpd and pyftpdlib only: refuse clear data connections (PROT C), as an FTPS-only server does. */
+  requireTlsData?: boolean;
+  /** Reference server and pyftpdlib: anonymous login instead of the test account (vsftpd is always anonymous here). */
   anonymous?: boolean;
   /** Reference server only: listen on the whole passive range and answer with its token (`--sweep-mode`). */
   sweepMode?: boolean;

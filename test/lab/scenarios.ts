@@ -70,7 +70,7 @@ export function verifyExpectation(run: CheckRun, e: ScenarioExpectation, kind: S
   if (e.exit !== undefined) expectExit(run, e.exit);
 }
 
-const TLS_REUSE_SERVERS: ServerKind[] = ['reference', 'vsftpd', 'proftpd']; // pure-ftpd has no such switch
+const TLS_REUSE_SERVERS: ServerKind[] = ['reference', 'vsftpd', 'proftpd']; // pure-ftpd and pyftpdlib have no such switch
 
 function toServer(
   lab: Lab,
@@ -194,7 +194,7 @@ export const scenarios: Scenario[] = [
     id: 'local-firewall',
     title: "the client's own firewall (OUTPUT) dropping the passive range",
     topology: 'routed',
-    servers: ['reference'],
+    servers: ['reference', 'pyftpdlib'],
     rules: (lab) => [{ role: 'client', ruleset: toServer(lab, 'drop', [PASSIVE_RANGE], 'output') }],
     expected: {
       channels: { control: 'ok', passive: 'blocked' },
@@ -251,7 +251,7 @@ export const scenarios: Scenario[] = [
     id: 'active-inbound-blocked',
     title: 'the active port dropped inbound on the router',
     topology: 'routed',
-    servers: ['reference'],
+    servers: ['reference', 'pyftpdlib'],
     rules: () => [
       {
         role: 'router',
@@ -288,7 +288,7 @@ export const scenarios: Scenario[] = [
     topology: 'client-nat',
     // Anonymous: the engine opens its extra plain-text control session (the only one an ALG can read)
     // only when no real password would cross the network unencrypted.
-    servers: ['reference', 'vsftpd'],
+    servers: ['reference', 'vsftpd', 'pyftpdlib'],
     server: () => ({ anonymous: true }),
     rules: () => [{ role: 'router', ruleset: ftpHelperStatefulRuleset('to-client') }],
     expected: {
@@ -334,6 +334,22 @@ export const scenarios: Scenario[] = [
     args: ['--require', 'passive,tls'],
     // The engine resumes the control session on data connections, so TLS data works.
     expected: { channels: { control: 'ok', passive: 'ok', tls: 'ok' }, findings: [], verdict: 'ok', exit: 0 },
+  },
+  {
+    id: 'tls-data-required',
+    title: 'FTPS server that refuses clear data connections (PROT C): a policy, not a blocked path',
+    topology: 'routed',
+    // Two wordings of one protocol fact: pyftpdlib refuses PASV/PORT with "550 SSL/TLS required on the
+    // data channel.", vsftpd the transfer command with "522 Data connections must be encrypted.".
+    servers: ['vsftpd', 'pyftpdlib'],
+    server: () => ({ requireTlsData: true }),
+    args: ['--require', 'passive,active,tls'],
+    expected: {
+      channels: { control: 'ok', passive: 'ok', active: 'ok', tls: 'ok' },
+      findings: [],
+      verdict: 'ok',
+      exit: 0,
+    },
   },
 ];
 

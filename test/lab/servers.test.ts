@@ -17,7 +17,7 @@ labDescribe('lab FTP servers answer curl through the router', () => {
   for (const kind of ALL_SERVERS) {
     const missing = serverMissing(kind);
     const suite = missing === undefined ? it : it.skip;
-    const name = `${kind}: passive (EPSV and PASV), active, explicit FTPS list, exact file content${missing === undefined ? '' : ` (skipped: ${missing})`}`;
+    const name = `${kind}: passive (EPSV and PASV), active, ${kind === 'pyftpdlib' ? '' : 'explicit FTPS list, '}exact file content${missing === undefined ? '' : ` (skipped: ${missing})`}`;
     suite(name, async () => {
       const server: LabServer = await launchers[kind](lab(), { tls });
       try {
@@ -28,9 +28,15 @@ labDescribe('lab FTP servers answer curl through the router', () => {
         expect(pasv.stdout).toContain(server.file.name);
         const active = await curlFtp(lab(), server, { activePort: 50000 });
         expect(active.stdout).toContain(server.file.name);
-        const secure = await curlFtp(lab(), server, { tls: true });
-        expect(secure.stderr).toBe('');
-        expect(secure.stdout).toContain(server.file.name);
+        // curl 7.88 starts TLS on a data connection as soon as it connects; pyftpdlib closes a data
+        // connection that carries bytes before it processed the transfer command (DTPHandler.readable),
+        // so curl cannot list over FTPS from pyftpdlib (measured: "curl: (35) Recv failure"). ftpdoctor
+        // waits for the 1xx first; the scenarios check pyftpdlib's FTPS through it.
+        if (kind !== 'pyftpdlib') {
+          const secure = await curlFtp(lab(), server, { tls: true });
+          expect(secure.stderr).toBe('');
+          expect(secure.stdout).toContain(server.file.name);
+        }
         const file = await curlFtp(lab(), server, { path: `/${server.file.name}` });
         expect(file.stdout).toBe(server.file.content);
       } catch (err) {

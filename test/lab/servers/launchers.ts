@@ -2,6 +2,7 @@ import { accessSync, constants } from 'node:fs';
 import type { ServerKind, ServerLauncher } from '../lab-server.js';
 import { PROFTPD_BINARY, startProftpd } from './proftpd.js';
 import { PURE_FTPD_BINARY, startPureFtpd } from './pure-ftpd.js';
+import { PYFTPDLIB_MODULE, startPyftpdlib } from './pyftpdlib.js';
 import { CLI, startReference } from './reference.js';
 import { unpackedMissing } from './unpacked.js';
 import { VSFTPD_BINARY, startVsftpd } from './vsftpd.js';
@@ -11,9 +12,10 @@ export const launchers: Record<ServerKind, ServerLauncher> = {
   vsftpd: startVsftpd,
   proftpd: startProftpd,
   'pure-ftpd': startPureFtpd,
+  pyftpdlib: startPyftpdlib,
 };
 
-export const ALL_SERVERS: ServerKind[] = ['reference', 'vsftpd', 'proftpd', 'pure-ftpd'];
+export const ALL_SERVERS: ServerKind[] = ['reference', 'vsftpd', 'proftpd', 'pure-ftpd', 'pyftpdlib'];
 
 function fileMissing(path: string, hint: string): string | undefined {
   try {
@@ -35,5 +37,7 @@ export function serverMissing(kind: ServerKind): string | undefined {
       return unpackedMissing(PROFTPD_BINARY);
     case 'pure-ftpd':
       return unpackedMissing(PURE_FTPD_BINARY);
+    case 'pyftpdlib':
+      return fileMissing(PYFTPDLIB_MODULE, 'install the python3-pyftpdlib and python3-openssl packages');
   }
 }

@@ -38,7 +38,7 @@ export function vsftpdConfig(options: ServerOptions & { anonRoot: string }): str
     'ssl_enable=YES',
     'allow_anon_ssl=YES',
     'force_anon_logins_ssl=NO',
-    'force_anon_data_ssl=NO',
+    `force_anon_data_ssl=${options.requireTlsData === true ? 'YES' : 'NO'}`,
     'force_local_logins_ssl=NO',
     'force_local_data_ssl=NO',
     // vsftpd 3.0.3 defaults to DES-CBC3-SHA, which OpenSSL 3 no longer offers.
