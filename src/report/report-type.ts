@@ -1,3 +1,4 @@
+import type { ClientCompatibility } from '../diagnosis/client-compatibility.js';
 import type { Channel, Diagnosis, Finding, Verdicts } from '../diagnosis/finding.js';
 import type {
   ObservationLog,
@@ -61,6 +62,8 @@ export interface Report {
   findings: Finding[];
   verdict: Diagnosis['verdict'];
   recommendation: string;
+  /** "Will my client work?" per common client (optional: reports before it lack it). */
+  clients?: ClientCompatibility;
   timings: { totalMs: number; steps: StepRecord[] };
   complete: boolean;
   abortReason?: ObservationLog['abortReason'];

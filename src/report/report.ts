@@ -1,3 +1,4 @@
+import { clientCompatibility } from '../diagnosis/client-compatibility.js';
 import type { Diagnosis } from '../diagnosis/finding.js';
 import type { ObservationLog } from '../probe/observation.js';
 import { redactArgv, redactCommandLine, scrubSecrets } from './redact.js';
@@ -73,6 +74,7 @@ export function buildReport(log: ObservationLog, diagnosis: Diagnosis, meta: Rep
     findings: diagnosis.findings,
     verdict: diagnosis.verdict,
     recommendation: diagnosis.recommendation,
+    clients: clientCompatibility(log, diagnosis),
     timings: { totalMs: elapsed(log), steps: log.steps },
     complete: log.complete,
     abortReason: log.abortReason,

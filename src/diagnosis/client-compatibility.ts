@@ -1,0 +1,443 @@
+import type { ObservationLog, PortState } from '../probe/observation.js';
+import { isBlockingState, sweepAsObserved } from './sweep-blocks.js';
+import type { ChannelStatus, Diagnosis, FindingCode } from './finding.js';
+
+/**
+ * "Will my client work?" The same server and network give different results in different clients,
+ * because clients differ in four ways that the check observes: which data mode they use (and whether
+ * they fall back to the other one), whether they follow the address in a 227 reply, whether they
+ * speak TLS, and whether their data connections resume the control connection's TLS session. Each
+ * client's behaviour below is taken from its documentation or source and cited where it is encoded.
+ * Pure: the observation log and its diagnosis in, one verdict per client out.
+ */
+
+export type ClientId = 'filezilla' | 'winscp' | 'curl' | 'lftp' | 'windows-ftp' | 'dotnet' | 'java' | 'browser';
+
+/** works / works with a setting (named) / works only sometimes (part of the passive range blocked) / will not work. */
+export type ClientOutcome = 'works' | 'works-with-setting' | 'unreliable' | 'will-not-work' | 'unknown';
+
+export interface ClientVerdict {
+  client: ClientId;
+  name: string;
+  outcome: ClientOutcome;
+  /** The setting that makes it work, in the client's own words. */
+  setting?: string;
+  why: string;
+  /** Where the client's behaviour that this verdict rests on is documented. */
+  sources: string[];
+}
+
+/**
+ * Passive-mode servers pick each data port at random from their range (field notes: 6–7 of 10
+ * transfers succeed with 54% of the range open), so the share of blocked ports is the share of
+ * transfers that hang, and a retry succeeds by chance.
+ */
+export interface PassiveHang {
+  blockedPorts: number;
+  testedPorts: number;
+  /** blockedPorts / testedPorts, 0..1. */
+  share: number;
+  /** "about one transfer in five". */
+  words: string;
+  /** A sample sweep tests a few ports: the share is an estimate. */
+  estimate: boolean;
+}
+
+export interface ClientCompatibility {
+  clients: ClientVerdict[];
+  passiveHang?: PassiveHang;
+}
+
+/** What the check established, reduced to the facts the client rules read. */
+interface Facts {
+  /** Control and login work, so data channels are what decides. */
+  reachable: boolean;
+  whyNot?: string;
+  passive: ChannelStatus;
+  active: ChannelStatus;
+  tlsUsed: boolean;
+  implicitTls: boolean;
+  reuseRequired: boolean;
+  tlsBreaksAlg: boolean;
+  /** The 227 reply names another address than the control connection's; whether the control address was tested and works. */
+  pasvAddressOdd?: { address: string; kind: 'private' | 'public'; workaroundWorks: boolean };
+  /** EPSV is blocked where PASV works. */
+  epsvOnly: boolean;
+  /** A protected data connection that did not resume the session worked: the server does not demand reuse. */
+  reuseNotRequired: boolean;
+  hang?: PassiveHang;
+}
+
+const SOURCES = {
+  filezillaPasv:
+    'FileZilla source, engine FTP control socket, ParsePasvResponse: "Server sent passive reply with unroutable address. Using server address instead." (OPTION_PASVREPLYFALLBACKMODE; falls back to active mode when set so)',
+  filezillaNet: 'FileZilla wiki, Network Configuration: passive mode is the default and recommended mode',
+  filezillaReuse:
+    'FileZilla Server 1.x refuses data connections that do not resume the TLS session ("425 … TLS session of data connection not resumed"), a requirement of its own client; FileZilla\'s author wrote lftp\'s GnuTLS resumption fix (lavv17/lftp issue #112)',
+  winscpMode:
+    'WinSCP documentation, Connection page (ui_login_connection): "Passive mode is selected by default. WinSCP will try the other mode, if the selected mode does not work."',
+  winscpReuse:
+    'FluentFTP issue #311 (2022): WinSCP connects to servers that insist on TLS session resumption where .NET SslStream fails',
+  curlSkip:
+    'curl documentation, --ftp-skip-pasv-ip / CURLOPT_FTP_SKIP_PASV_IP: enabled by default since 7.74.0; the control address is used with the 227 port',
+  curlMode: 'curl documentation, --ftp-pasv (default) and --ftp-port/-P for active mode; EPSV is tried before PASV',
+  curlReuse:
+    'curl documentation, CURLOPT_SSL_SESSIONID_CACHE: session-ID caching is on by default, so FTP data connections resume the control session',
+  lftpFix:
+    'lftp(1), ftp:fix-pasv-address (default true): a private 227 address from a public server is replaced by the server address',
+  lftpReuse:
+    'lftp issue #112 (lavv17/lftp): TLS session resumption with GnuTLS fixed after vsftpd "522 session reuse required" failures (lftp ≥ 4.6.1)',
+  winftp:
+    'Microsoft, Windows Server command reference "ftp": the subcommands have no passive mode and no TLS (AUTH); quote/literal only send a raw command',
+  winStateful:
+    'Microsoft, netsh advfirewall set global StatefulFTP (on by default): Windows Firewall admits active-mode data flows for plain FTP only',
+  dotnetPasv:
+    '.NET source, System.Net FtpControlStream: the passive endpoint is new IPEndPoint(ServerAddress, port) — the 227 address is ignored; FtpWebRequest.UsePassive defaults to true',
+  dotnetReuse:
+    'FluentFTP issues #236, #1283 (vsftpd "522 SSL connection failed; session reuse required"): .NET SslStream does not resume the control session; the FluentFTP.GnuTLS stream does',
+  javaMode:
+    'Apache Commons Net FTPClient javadoc: ACTIVE_LOCAL_DATA_CONNECTION_MODE is the default; enterLocalPassiveMode() switches to passive',
+  javaNat:
+    'Apache Commons Net FTPClient.NatServerResolverImpl (since 3.6, the default): site-local PASV reply addresses are replaced by the server address',
+  javaReuse:
+    'Apache Commons Net NET-408; apache/commons-net PRs #321, #395 and iterate-ch/cyberduck PR #18399: JSSE keys resumable sessions by host:port and has no API to resume the control session on the data socket, so stock FTPSClient fails where reuse is required',
+  browser:
+    'chromestatus.com feature 6246151319715840 (FTP disabled in Chrome 88, removed in 95); Mozilla: built-in FTP removed in Firefox 90',
+} as const;
+
+const has = (d: Diagnosis, code: FindingCode): boolean => d.findings.some((f) => f.code === code);
+
+/** "about one transfer in five", from 1,136 of 5,536. */
+export function hangWords(share: number): string {
+  if (share >= 0.95) return 'nearly every transfer';
+  const inN = Math.round(1 / share);
+  if (inN >= 2 && Math.abs(1 / inN - share) / share < 0.2) return `about one transfer in ${inN}`;
+  return `about ${Math.round(share * 100)}% of transfers`;
+}
+
+export function passiveHang(log: ObservationLog): PassiveHang | undefined {
+  const sweep = sweepAsObserved(log);
+  if (!sweep) return undefined;
+  let blocked = 0;
+  let tested = 0;
+  for (const r of sweep.runs) {
+    const n = r.to - r.from + 1;
+    if (r.state === 'local-error') continue;
+    tested += n;
+    if (isBlockingState(r.state)) blocked += n;
+  }
+  // Sample mode: runs span untested ports between samples, so count samples from the totals instead.
+  if (sweep.mode === 'sample') {
+    tested = 0;
+    blocked = 0;
+    for (const [state, n] of Object.entries(sweep.counts)) {
+      if (state === 'local-error' || !n) continue;
+      tested += n;
+      if (isBlockingState(state as PortState)) blocked += n;
+    }
+  }
+  if (blocked === 0 || blocked === tested || tested === 0) return undefined;
+  const share = blocked / tested;
+  return {
+    blockedPorts: blocked,
+    testedPorts: tested,
+    share,
+    words: hangWords(share),
+    estimate: sweep.mode === 'sample',
+  };
+}
+
+function factsOf(log: ObservationLog, d: Diagnosis): Facts {
+  const control = d.channels.control;
+  const loginRefused = log.login !== undefined && !log.login.ok;
+  const reachable = control.status === 'ok' && !loginRefused;
+  const whyNot = !reachable
+    ? loginRefused
+      ? 'the login was refused: no client gets further with these credentials'
+      : `the control connection does not work (${control.summary})`
+    : undefined;
+  const odd = d.findings.find((f) => f.code === 'PASV_PRIVATE_ADDRESS' || f.code === 'PASV_ADDRESS_MISMATCH');
+  const passiveStatus = d.channels.passive.status;
+  return {
+    reachable,
+    ...(whyNot ? { whyNot } : {}),
+    passive: passiveStatus,
+    active: d.channels.active.status,
+    tlsUsed: log.tls?.established === true,
+    implicitTls: log.settings.tls === 'implicit',
+    reuseRequired: has(d, 'TLS_SESSION_REUSE_REQUIRED'),
+    tlsBreaksAlg: has(d, 'TLS_BREAKS_ALG'),
+    ...(odd ? { pasvAddressOdd: oddAddress(log, odd.code === 'PASV_PRIVATE_ADDRESS', odd.severity !== 'error') } : {}),
+    epsvOnly: has(d, 'EPSV_BLOCKED_PASV_OK'),
+    reuseNotRequired: log.passive.some((p) =>
+      p.connections.some(
+        (c) => c.tls?.ok === true && c.tls.sessionReused === false && c.transfer?.result === 'complete',
+      ),
+    ),
+    ...(passiveStatus === 'partial' ? withHang(passiveHang(log)) : {}),
+  };
+}
+
+function oddAddress(log: ObservationLog, isPrivate: boolean, workaroundWorks: boolean): Facts['pasvAddressOdd'] {
+  const named = log.passive.find((p) => p.command === 'PASV' && p.advertised && p.advertised.address !== p.controlPeer);
+  return {
+    address: named?.advertised?.address ?? 'another address',
+    kind: isPrivate ? 'private' : 'public',
+    workaroundWorks,
+  };
+}
+
+const withHang = (hang: PassiveHang | undefined): { hang?: PassiveHang } => (hang ? { hang } : {});
+
+interface Rule {
+  outcome: ClientOutcome;
+  why: string;
+  setting?: string;
+}
+
+const verdict = (outcome: ClientOutcome, why: string, setting?: string): Rule =>
+  setting ? { outcome, why, setting } : { outcome, why };
+
+/** How a client treats the address in a 227 reply: always the control address, only a private one replaced, or unknown. */
+type AddressHandling = 'control-address' | 'replaces-private' | 'not-established';
+
+interface PassiveProfile {
+  address: AddressHandling;
+  /** The setting that makes it use the control address for any 227 address, where it has one. */
+  addressSetting?: string;
+  /** The client's own switch to active mode after a failed passive connection. */
+  fallback?: boolean;
+  activeSetting: string;
+}
+
+/**
+ * The passive channel as this client would see it. The check's own passive connections use the
+ * control address (as curl does) and record what the 227 reply named, so an odd address is a
+ * problem only for a client that follows it; a blocked part of the range hangs every client alike.
+ */
+function passiveFor(f: Facts, p: PassiveProfile): Rule {
+  const odd = f.pasvAddressOdd;
+  if (odd && !f.hang && f.passive === 'partial' && odd.workaroundWorks) {
+    if (p.address === 'control-address')
+      return verdict('works', 'passive mode works: it connects to the control address, whatever the 227 reply names');
+    if (p.address === 'replaces-private' && odd.kind === 'private')
+      return verdict(
+        'works',
+        'passive mode works: it replaces the private address in the 227 reply with the control address',
+      );
+    if (p.address === 'not-established')
+      return verdict(
+        'unknown',
+        `the server's 227 replies name ${odd.address}, and how this client treats such an address is not established`,
+      );
+    return verdict(
+      p.addressSetting ? 'works-with-setting' : 'will-not-work',
+      `it connects to the address the 227 reply names (${odd.address}), ${odd.kind === 'private' ? 'a private address' : 'which the check did not try (it never connects to a third host unasked)'}; the control address works`,
+      p.addressSetting,
+    );
+  }
+  if (f.epsvOnly && !f.hang && f.passive === 'partial')
+    return verdict(
+      'works',
+      'PASV works; EPSV is blocked (a client set to use EPSV on IPv4 has to be set back to PASV)',
+    );
+  return passiveClient(f, p);
+}
+
+/** A passive-mode client: the passive channel's result is its result, with active mode as the way out. */
+function passiveClient(f: Facts, p: PassiveProfile): Rule {
+  if (f.passive === 'ok') return verdict('works', 'passive mode works');
+  if (f.passive === 'partial') {
+    const partly = f.hang
+      ? `${f.hang.blockedPorts.toLocaleString('en-US')} of ${f.hang.testedPorts.toLocaleString('en-US')} passive ports are blocked and the server picks one at random per transfer: ${f.hang.words} will hang${f.hang.estimate ? ' (estimated from a sample sweep)' : ''}; a retry succeeds by chance`
+      : 'passive mode only partly works';
+    if (f.active === 'ok')
+      return verdict(
+        'unreliable',
+        p.fallback
+          ? `${partly}; after a failed passive connection it falls back to active mode, which works here (after a timeout)`
+          : `${partly}; active mode works`,
+        p.activeSetting,
+      );
+    return verdict('unreliable', partly);
+  }
+  if (f.active === 'ok')
+    return p.fallback
+      ? verdict(
+          'works',
+          'passive mode does not work, but it falls back to active mode on its own, and active mode works',
+        )
+      : verdict('works-with-setting', 'passive mode does not work; active mode does', p.activeSetting);
+  if (f.passive === 'error' || f.passive === 'skipped')
+    return verdict('unknown', `passive mode could not be tested (${f.passive})`);
+  return verdict('will-not-work', 'neither passive nor active data connections work');
+}
+
+/** TLS rules that decide before the data mode does, for a client that uses TLS. */
+function tlsRule(f: Facts, reusesSession: boolean, fix?: string): Rule | undefined {
+  if (!f.tlsUsed) return undefined;
+  if (f.reuseRequired && !reusesSession)
+    return fix
+      ? verdict(
+          'works-with-setting',
+          'the server demands that TLS data connections resume the control session, which this client does not do by default',
+          fix,
+        )
+      : verdict(
+          'will-not-work',
+          'the server demands that TLS data connections resume the control session, which this client cannot do',
+        );
+  if (f.tlsBreaksAlg)
+    return verdict(
+      'will-not-work',
+      'data connections fail under TLS: the firewall relies on an FTP helper that cannot read encrypted commands (plain FTP works, but sends the password in clear)',
+    );
+  return undefined;
+}
+
+/** A client that resumes TLS sessions gets through where only the check's own non-resumed data connections were refused. */
+function reuseNote(f: Facts, reusesSession: boolean, rule: Rule): Rule {
+  if (!f.tlsUsed) return rule;
+  if (f.reuseRequired && reusesSession && rule.outcome === 'unreliable' && !f.hang)
+    return verdict('works', 'the server demands TLS session reuse on data connections, which this client does');
+  if (!reusesSession && !f.reuseRequired && !f.reuseNotRequired && rule.outcome !== 'will-not-work')
+    return {
+      ...rule,
+      why: `${rule.why}; if the server demands TLS session reuse (vsftpd's default), it will not: the check's own data connections resumed the session, so that was not tested`,
+    };
+  return rule;
+}
+
+const PROFILES: Record<'filezilla' | 'winscp' | 'curl' | 'lftp' | 'dotnet' | 'java', PassiveProfile> = {
+  filezilla: {
+    address: 'replaces-private',
+    addressSetting:
+      'Edit › Settings › Connection › FTP › Passive mode: "Use the server\'s external IP address instead"',
+    fallback: true,
+    activeSetting: 'Edit › Settings › Connection › FTP: Transfer Mode "Active"',
+  },
+  winscp: {
+    address: 'not-established',
+    fallback: true,
+    activeSetting: 'Site settings › Advanced › Connection: untick "Passive mode"',
+  },
+  curl: { address: 'control-address', activeSetting: 'curl -P - (--ftp-port): active mode' },
+  lftp: {
+    address: 'replaces-private',
+    addressSetting: 'set ftp:ignore-pasv-address yes',
+    activeSetting: 'set ftp:passive-mode off',
+  },
+  dotnet: {
+    address: 'control-address',
+    activeSetting: 'FtpWebRequest.UsePassive = false (FluentFTP: DataConnectionType = AutoActive)',
+  },
+  java: { address: 'replaces-private', activeSetting: 'ftp.enterLocalActiveMode()' },
+};
+
+function filezilla(f: Facts): Rule {
+  return tlsRule(f, true) ?? reuseNote(f, true, passiveFor(f, PROFILES.filezilla));
+}
+
+function winscp(f: Facts): Rule {
+  return tlsRule(f, true) ?? reuseNote(f, true, passiveFor(f, PROFILES.winscp));
+}
+
+function curl(f: Facts): Rule {
+  return tlsRule(f, true) ?? reuseNote(f, true, passiveFor(f, PROFILES.curl));
+}
+
+function lftp(f: Facts): Rule {
+  return tlsRule(f, true) ?? reuseNote(f, true, passiveFor(f, PROFILES.lftp));
+}
+
+/** ftp.exe: active mode only, plain FTP only. */
+function windowsFtp(f: Facts): Rule {
+  if (f.implicitTls) return verdict('will-not-work', 'the server speaks implicit TLS, and ftp.exe has no TLS');
+  const plainOnly = f.tlsUsed
+    ? '; only if the server accepts plain FTP: ftp.exe has no TLS, so the password crosses the network in clear'
+    : '';
+  if (f.active === 'ok') return verdict('works', `ftp.exe uses active mode only, and active mode works${plainOnly}`);
+  if (f.active === 'partial')
+    return verdict('unreliable', `ftp.exe uses active mode only, which only partly works${plainOnly}`);
+  if (f.active === 'error' || f.active === 'skipped')
+    return verdict('unknown', `ftp.exe uses active mode only, which could not be tested (${f.active})`);
+  return verdict(
+    'will-not-work',
+    'ftp.exe uses active mode only (it has no passive mode), and active data connections are blocked',
+  );
+}
+
+function dotnet(f: Facts): Rule {
+  return (
+    tlsRule(
+      f,
+      false,
+      'FluentFTP with the FluentFTP.GnuTLS package: client.Config.CustomStream = typeof(GnuTlsStream) (FtpWebRequest has no such setting)',
+    ) ?? reuseNote(f, false, passiveFor(f, PROFILES.dotnet))
+  );
+}
+
+function java(f: Facts): Rule {
+  const tls = tlsRule(f, false);
+  if (tls) return tls;
+  if (f.active === 'ok')
+    return reuseNote(
+      f,
+      false,
+      verdict(
+        'works',
+        f.passive === 'ok' ? 'active mode (its default) and passive mode both work' : 'its default, active mode, works',
+      ),
+    );
+  const passive = passiveFor(f, PROFILES.java);
+  if (passive.outcome === 'works')
+    return reuseNote(
+      f,
+      false,
+      verdict(
+        'works-with-setting',
+        `its default, active mode, does not work here; ${passive.why}`,
+        'ftp.enterLocalPassiveMode() after connect',
+      ),
+    );
+  return reuseNote(f, false, passive);
+}
+
+function browser(): Rule {
+  return verdict('will-not-work', 'current browsers no longer speak FTP at all (Chrome since 88, Firefox since 90)');
+}
+
+const CLIENTS: Array<{ client: ClientId; name: string; rule(f: Facts): Rule; sources: string[] }> = [
+  {
+    client: 'filezilla',
+    name: 'FileZilla',
+    rule: filezilla,
+    sources: [SOURCES.filezillaNet, SOURCES.filezillaPasv, SOURCES.filezillaReuse],
+  },
+  { client: 'winscp', name: 'WinSCP', rule: winscp, sources: [SOURCES.winscpMode, SOURCES.winscpReuse] },
+  { client: 'curl', name: 'curl', rule: curl, sources: [SOURCES.curlMode, SOURCES.curlSkip, SOURCES.curlReuse] },
+  { client: 'lftp', name: 'lftp', rule: lftp, sources: [SOURCES.lftpFix, SOURCES.lftpReuse] },
+  { client: 'windows-ftp', name: 'Windows ftp.exe', rule: windowsFtp, sources: [SOURCES.winftp, SOURCES.winStateful] },
+  {
+    client: 'dotnet',
+    name: '.NET (FtpWebRequest, FluentFTP)',
+    rule: dotnet,
+    sources: [SOURCES.dotnetPasv, SOURCES.dotnetReuse],
+  },
+  {
+    client: 'java',
+    name: 'Java (Apache Commons Net)',
+    rule: java,
+    sources: [SOURCES.javaMode, SOURCES.javaNat, SOURCES.javaReuse],
+  },
+  { client: 'browser', name: 'Web browser (ftp:// link)', rule: browser, sources: [SOURCES.browser] },
+];
+
+export function clientCompatibility(log: ObservationLog, diagnosis: Diagnosis): ClientCompatibility {
+  const f = factsOf(log, diagnosis);
+  const clients = CLIENTS.map(({ client, name, rule, sources }): ClientVerdict => {
+    const r: Rule = client === 'browser' ? browser() : f.reachable ? rule(f) : verdict('will-not-work', f.whyNot!);
+    return { client, name, outcome: r.outcome, ...(r.setting ? { setting: r.setting } : {}), why: r.why, sources };
+  });
+  return { clients, ...(f.hang ? { passiveHang: f.hang } : {}) };
+}
