@@ -130,10 +130,11 @@ export function passiveHang(log: ObservationLog): PassiveHang | undefined {
   if (sweep.mode === 'sample') {
     tested = 0;
     blocked = 0;
-    for (const [state, n] of Object.entries(sweep.counts)) {
-      if (state === 'local-error' || !n) continue;
+    for (const state of Object.keys(sweep.counts) as PortState[]) {
+      const n = sweep.counts[state] ?? 0;
+      if (state === 'local-error') continue;
       tested += n;
-      if (isBlockingState(state as PortState)) blocked += n;
+      if (isBlockingState(state)) blocked += n;
     }
   }
   if (blocked === 0 || blocked === tested || tested === 0) return undefined;
@@ -249,7 +250,7 @@ function passiveClient(f: Facts, p: PassiveProfile): Rule {
   if (f.passive === 'ok') return verdict('works', 'passive mode works');
   if (f.passive === 'partial') {
     const partly = f.hang
-      ? `${f.hang.blockedPorts.toLocaleString('en-US')} of ${f.hang.testedPorts.toLocaleString('en-US')} passive ports are blocked and the server picks one at random per transfer: ${f.hang.words} will hang${f.hang.estimate ? ' (estimated from a sample sweep)' : ''}; a retry succeeds by chance`
+      ? `${f.hang.words} will hang (the server picks a random passive port, and ${f.hang.blockedPorts.toLocaleString('en-US')} of ${f.hang.testedPorts.toLocaleString('en-US')} are blocked${f.hang.estimate ? ', from a sample sweep' : ''}); a retry succeeds by chance`
       : 'passive mode only partly works';
     if (f.active === 'ok')
       return verdict(
@@ -407,7 +408,7 @@ function browser(): Rule {
   return verdict('will-not-work', 'current browsers no longer speak FTP at all (Chrome since 88, Firefox since 90)');
 }
 
-const CLIENTS: Array<{ client: ClientId; name: string; rule(f: Facts): Rule; sources: string[] }> = [
+const CLIENTS: Array<{ client: ClientId; name: string; rule: (f: Facts) => Rule; sources: string[] }> = [
   {
     client: 'filezilla',
     name: 'FileZilla',

@@ -1,3 +1,4 @@
+import { clientTableMarkdown } from './client-table.js';
 import type { Report } from './report-type.js';
 import {
   ACTOR_WORDS,
@@ -8,6 +9,7 @@ import {
   VERDICT_WORDS,
   WHERE_WORDS,
 } from './report-words.js';
+import { ticketFacts } from './ticket-header.js';
 
 /** A paste-ready ticket summary (GitHub-flavoured Markdown). */
 
@@ -30,16 +32,15 @@ export function renderMarkdown(report: Report): string {
   out.push(
     `- Checked: ${report.startedAt} → ${report.endedAt} (${report.timings.totalMs} ms)${report.complete ? '' : ' — incomplete run'}`,
   );
-  out.push(`- Command: \`${report.commandLine.join(' ').replace(/`/g, "'")}\``);
-  out.push(`- ftpdoctor ${report.tool.version}, ${report.environment.os}, Node ${report.environment.node}`);
-  if (report.environment.externalAddress)
-    out.push(`- The server saw this computer as ${report.environment.externalAddress}`);
+  for (const { label, value } of ticketFacts(report).slice(1))
+    out.push(`- ${label}: ${label === 'Command' ? `\`${value.replace(/`/g, "'")}\`` : value}`);
   out.push('', '| Channel | Required | Status | Why |', '|---|---|---|---|');
   for (const c of CHANNELS) {
     const v = report.channels[c];
     out.push(`| ${c} | ${isRequired(report, c) ? 'yes' : ''} | **${v.status}** | ${cell(v.summary)} |`);
   }
   out.push('', `**Passive range sweep:** ${cell(sweepLine(report, 20))}`, '');
+  out.push(...clientTableMarkdown(report), '');
   out.push(report.findings.length ? '### Findings' : '### Findings\n\nNone.');
   for (const f of report.findings) {
     out.push('', `#### ${f.severity.toUpperCase()} \`${f.code}\` (${f.channel}): ${f.title}`, '');
