@@ -7,7 +7,8 @@ import { exitCodeFor } from '../report/exit-code.js';
 import { renderMarkdown } from '../report/markdown.js';
 import { renderText } from '../report/plain-text.js';
 import { scrubSecrets } from '../report/redact.js';
-import { reportJson, writeReport } from '../report/write-report.js';
+import { renderHtml } from '../report/html/page.js';
+import { reportJson, writeFileAtomic } from '../report/write-report.js';
 import { startLiveView, type LiveView } from '../ui/live-view.js';
 import { chooseView, type CheckPlan } from './check-plan.js';
 import { PromptCancelled, promptPassword } from './password-prompt.js';
@@ -121,14 +122,19 @@ async function finish(
   });
   const notices: string[] = [];
   let written = true;
-  if (plan.output !== undefined) {
+  const files: Array<[string | undefined, string, () => string]> = [
+    [plan.output, 'report', () => reportJson(report)],
+    [plan.html, 'HTML report', () => renderHtml(report)],
+  ];
+  for (const [path, what, render] of files) {
+    if (path === undefined) continue;
     try {
-      await writeReport(plan.output, report);
-      notices.push(`Report written to ${plan.output}`);
+      await writeFileAtomic(path, render());
+      notices.push(`${what[0]!.toUpperCase()}${what.slice(1)} written to ${path}`);
     } catch (err) {
       written = false;
       notices.push(
-        `error: the report could not be written to ${plan.output}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+        `error: the ${what} could not be written to ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
       );
     }
   }

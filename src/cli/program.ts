@@ -11,6 +11,7 @@ import {
   parseRequire,
   type Parsed,
 } from './flag-values.js';
+import { registerReport } from './report-command.js';
 import { parseTarget } from './target.js';
 import { UsageError } from './usage-error.js';
 
@@ -34,6 +35,7 @@ export interface SelftestFlags {
   sweep?: ProbeSettings['sweep'];
   json?: boolean;
   output?: string;
+  html?: string;
   format?: OutputFormat;
   color?: boolean;
   timeout?: number;
@@ -85,6 +87,7 @@ function addOutputOptions(command: Command): Command {
   return command
     .addOption(new Option('--json', 'print the report as JSON on stdout and nothing else'))
     .addOption(new Option('--output <file>', 'also write the JSON report to FILE (atomically)'))
+    .addOption(new Option('--html <file>', 'also write a self-contained HTML report to FILE (atomically)'))
     .addOption(
       new Option('--format <format>', 'result format on stdout (no live view)').choices(['text', 'markdown', 'json']),
     )
@@ -234,6 +237,7 @@ export function createProgram(handlers: ProgramHandlers, onExitCode: (code: numb
       onExitCode(handlers.explain(code, { list: flags.list === true }));
     });
 
+  registerReport(program, handlers, onExitCode);
   handlers.registerMore?.(program);
   return program;
 }
