@@ -45,7 +45,7 @@ export function pathSvg(report: Report): string {
     `<defs>${Object.entries(LOOK)
       .map(
         ([s, l]) =>
-          `<marker id="head-${s}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="${l.colour}"/></marker>`,
+          `<marker id="head-${s}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="3.5" markerHeight="3.5" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="${l.colour}"/></marker>`,
       )
       .join('')}</defs>`,
   ];
@@ -53,7 +53,7 @@ export function pathSvg(report: Report): string {
     const wall = i === 1 || i === 3;
     const cloud = i === 2;
     parts.push(
-      `<g class="node"><rect x="${X[i]! - 62}" y="${TOP}" width="124" height="52" rx="${cloud ? 26 : 6}" fill="${wall ? '#fff3e0' : cloud ? '#e3f2fd' : '#f5f5f5'}" stroke="#616161"${wall ? ' stroke-dasharray="6 3"' : ''}/>` +
+      `<g class="node"><rect x="${X[i]! - 76}" y="${TOP}" width="152" height="52" rx="${cloud ? 26 : 6}" fill="${wall ? '#fff3e0' : cloud ? '#e3f2fd' : '#f5f5f5'}" stroke="#616161"${wall ? ' stroke-dasharray="6 3"' : ''}/>` +
         `<text x="${X[i]}" y="${TOP + 31}" text-anchor="middle" class="node-label">${escapeHtml(name)}</text>` +
         `<line x1="${X[i]}" y1="${TOP + 52}" x2="${X[i]}" y2="${height - 6}" stroke="#bdbdbd" stroke-dasharray="2 4"/></g>`,
     );
