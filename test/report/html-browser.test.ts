@@ -121,7 +121,11 @@ describe.skipIf(!existsSync(CHROMIUM))(`HTML report in ${CHROMIUM} (apt-get inst
       'partial',
     );
     await page.screenshot({ path: `${ARTIFACTS}partly-blocked.png`, fullPage: true });
-    await page.screenshot({ path: `${ARTIFACTS}partly-blocked-top.png` });
+    await page.screenshot({
+      path: `${ARTIFACTS}partly-blocked-top.png`,
+      fullPage: true,
+      clip: { x: 0, y: 0, width: 1000, height: 1080 },
+    });
     expect(errors).toEqual([]);
     expect(requests).toEqual([]);
     await page.close();

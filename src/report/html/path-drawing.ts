@@ -10,7 +10,7 @@ import { escapeHtml } from './escape.js';
  */
 
 const NODES = ['This computer', 'Its firewall / NAT', 'The network', "Server's firewall / NAT", 'The server'] as const;
-const X = [70, 250, 450, 650, 830];
+const X = [84, 262, 450, 638, 816];
 const TOP = 20;
 const ROW0 = 120;
 const ROW = 44;
