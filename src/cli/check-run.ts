@@ -138,7 +138,7 @@ async function finish(
       );
     }
   }
-  if (view) await view.finish(diagnosis, notices);
+  if (view) await view.finish(diagnosis, notices, report.clients);
   else {
     io.stdout.write(
       plan.format === 'json'

@@ -1,5 +1,6 @@
 import { Box, Text, useInput } from 'ink';
 import { ChannelTable } from './ChannelTable.js';
+import { ClientTable } from './ClientTable.js';
 import { FindingList } from './FindingList.js';
 import { RangeMapView } from './RangeMapView.js';
 import { StepList } from './StepList.js';
@@ -59,6 +60,11 @@ export function LiveApp({ state, width, colour, keys, onQuit, onToggleTranscript
             <Box marginTop={1}>
               <FindingList findings={state.findings} />
             </Box>
+            {state.clients ? (
+              <Box marginTop={1}>
+                <ClientTable compatibility={state.clients} />
+              </Box>
+            ) : null}
           </Box>
         ) : null}
         {state.notices.map((notice, i) => (

@@ -1,4 +1,5 @@
 import { render, type Instance } from 'ink';
+import type { ClientCompatibility } from '../diagnosis/client-compatibility.js';
 import type { Diagnosis } from '../diagnosis/finding.js';
 import type { ProbeEvent } from '../probe/events.js';
 import type { ObservationLog, ProbeSettings } from '../probe/observation.js';
@@ -20,7 +21,7 @@ export interface LiveView {
   onEvent(event: ProbeEvent): void;
   stopping(reason: string): void;
   /** Shows the final verdict and findings, then leaves the last frame on the terminal. */
-  finish(diagnosis: Diagnosis, notices: string[]): Promise<void>;
+  finish(diagnosis: Diagnosis, notices: string[], clients?: ClientCompatibility): Promise<void>;
 }
 
 const MAX_WIDTH = 80;
@@ -72,8 +73,9 @@ export function startLiveView(opts: LiveViewOptions): LiveView {
     stopping(reason) {
       dispatch({ type: 'stopping', reason });
     },
-    async finish(diagnosis, notices) {
+    async finish(diagnosis, notices, clients) {
       dispatch({ type: 'diagnosis', diagnosis, final: true });
+      if (clients) dispatch({ type: 'clients', clients });
       for (const text of notices) dispatch({ type: 'notice', text });
       renderNow();
       await instance.waitUntilRenderFlush();

@@ -1,3 +1,4 @@
+import type { ClientCompatibility } from '../diagnosis/client-compatibility.js';
 import type { Channel, ChannelStatus, Diagnosis, Finding, Severity } from '../diagnosis/finding.js';
 import type { ProbeEvent } from '../probe/events.js';
 import type {
@@ -42,6 +43,8 @@ export interface UiState {
   /** Most severe first; filled from the final diagnosis. */
   findings: Finding[];
   result?: { verdict: Diagnosis['verdict']; recommendation: string; complete: boolean };
+  /** "Will my client work?", from the final report. */
+  clients?: ClientCompatibility;
   endedSteps: StepId[];
   notices: string[];
   /** False once the run was stopped or its log says it did not finish. */
@@ -51,6 +54,7 @@ export interface UiState {
 export type UiAction =
   | ProbeEvent
   | { type: 'diagnosis'; diagnosis: Diagnosis; final: boolean }
+  | { type: 'clients'; clients: ClientCompatibility }
   | { type: 'toggle-transcript' }
   | { type: 'stopping'; reason: string }
   | { type: 'notice'; text: string };
@@ -148,6 +152,8 @@ export function reduceUi(state: UiState, action: UiAction): UiState {
     }
     case 'diagnosis':
       return applyDiagnosis(state, action.diagnosis, action.final);
+    case 'clients':
+      return { ...state, clients: action.clients };
     case 'toggle-transcript':
       return { ...state, showTranscript: !state.showTranscript };
     case 'stopping':

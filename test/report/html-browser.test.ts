@@ -109,9 +109,13 @@ describe.skipIf(!existsSync(CHROMIUM))(`HTML report in ${CHROMIUM} (apt-get inst
   it("renders a partly blocked range: the map's blocked runs are the report's, the share of hanging transfers is shown", async () => {
     const report = reportOf('lab-reference-passive-range-partly-dropped');
     const { page, errors, requests } = await open('partly-blocked', report);
-    const drawn = await page
-      .locator('svg.range-map g.blocked-run')
-      .evaluateAll((gs) => gs.map((g) => [Number(g.getAttribute('data-from')), Number(g.getAttribute('data-to'))]));
+    const runs = page.locator('svg.range-map g.blocked-run');
+    const drawn: Array<[number, number]> = [];
+    for (let i = 0; i < (await runs.count()); i++)
+      drawn.push([
+        Number(await runs.nth(i).getAttribute('data-from')),
+        Number(await runs.nth(i).getAttribute('data-to')),
+      ]);
     expect(drawn).toEqual(blockedFromRuns(report));
     const finding = report.findings.find((f) => f.code === 'PASSIVE_PORTS_BLOCKED');
     expect(drawn).toEqual(finding?.ports);
@@ -140,7 +144,7 @@ describe.skipIf(!existsSync(CHROMIUM))(`HTML report in ${CHROMIUM} (apt-get inst
     const expected = await page.locator(`#${id}`).textContent();
     await button.click();
     await expect.poll(() => button.getAttribute('data-copied'), { timeout: 5000 }).toBe('true');
-    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    const copied = await page.evaluate<string>('navigator.clipboard.readText()');
     expect(copied).toBe(expected);
     expect(copied).toContain('60000-65535');
     expect(errors).toEqual([]);
@@ -154,7 +158,7 @@ describe.skipIf(!existsSync(CHROMIUM))(`HTML report in ${CHROMIUM} (apt-get inst
       log.settings.host = `${HOSTILE}.example`;
     });
     const { page, errors, requests } = await open('hostile', report);
-    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(await page.evaluate<unknown>('window.__pwned')).toBeUndefined();
     expect(await page.locator('h1').count()).toBe(0);
     expect(await page.locator('img').count()).toBe(0);
     expect(await page.locator('h2').count()).toBe(5);

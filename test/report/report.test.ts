@@ -130,14 +130,19 @@ describe('redactArgv', () => {
 });
 
 describe('renderings', () => {
-  it('plain text has no ANSI codes and lists findings most severe first with rule and fix', () => {
+  it('plain text has no ANSI codes, no line over 100 columns, and lists findings most severe first with rule and fix', () => {
     for (const c of CASES) {
       const report = buildReport(c.log, diagnose(c.log, { require: c.require ?? ['passive'] }), {
         argv: ['check', 'h'],
         version: '0.1.0',
       });
-      const text = renderText(report);
-      expect(text).not.toMatch(/\u001b\[/);
+      const wrapped = renderText(report);
+      expect(wrapped).not.toMatch(/\u001b\[/);
+      const examples = report.findings.flatMap((f) => f.examples.flatMap((x) => x.text.split('\n')));
+      for (const line of wrapped.split('\n'))
+        if (!examples.some((x) => line.trim() === x.trim())) expect(line.length, line).toBeLessThanOrEqual(100);
+      // Wrapped lines continue indented under their first: joined, they read as written.
+      const text = wrapped.replace(/\n {3,}(?=\S)/g, ' ');
       let at = 0;
       for (const f of report.findings) {
         const i = text.indexOf(`${f.code} (${f.channel}): ${f.title}`, at);
