@@ -107,11 +107,24 @@ const SOURCES = {
 
 const has = (d: Diagnosis, code: FindingCode): boolean => d.findings.some((f) => f.code === code);
 
+const NUMBER_WORDS: Record<number, string> = {
+  2: 'two',
+  3: 'three',
+  4: 'four',
+  5: 'five',
+  6: 'six',
+  7: 'seven',
+  8: 'eight',
+  9: 'nine',
+  10: 'ten',
+};
+
 /** "about one transfer in five", from 1,136 of 5,536. */
 export function hangWords(share: number): string {
   if (share >= 0.95) return 'nearly every transfer';
   const inN = Math.round(1 / share);
-  if (inN >= 2 && Math.abs(1 / inN - share) / share < 0.2) return `about one transfer in ${inN}`;
+  if (inN >= 2 && Math.abs(1 / inN - share) / share < 0.2)
+    return `about one transfer in ${NUMBER_WORDS[inN] ?? inN.toLocaleString('en-US')}`;
   return `about ${Math.round(share * 100)}% of transfers`;
 }
 
