@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { Ajv2020 } from 'ajv/dist/2020.js';
+import type { ValidateFunction } from 'ajv';
 import { Option, type Command } from 'commander';
 import { renderHtml } from '../report/html/page.js';
 import { renderMarkdown } from '../report/markdown.js';
@@ -31,18 +31,28 @@ export class ReportFileError extends Error {
   }
 }
 
-const schema = JSON.parse(
-  await readFile(new URL('../../schema/report.schema.json', import.meta.url), 'utf8'),
-) as object;
-const validate = new Ajv2020({ strict: true, allErrors: false }).compile(schema);
+/** The schema validator, compiled on first use: other commands do not pay for it at start. */
+let validator: ValidateFunction | undefined;
+async function schemaValidator(): Promise<ValidateFunction> {
+  if (validator) return validator;
+  const { Ajv2020 } = await import('ajv/dist/2020.js');
+  const schema = JSON.parse(
+    await readFile(new URL('../../schema/report.schema.json', import.meta.url), 'utf8'),
+  ) as object;
+  validator = new Ajv2020({ strict: true, allErrors: false }).compile(schema);
+  return validator;
+}
 
 /** JSON text → a report of a version this ftpdoctor knows, valid against its schema. */
-export function parseSavedReport(text: string, file: string): Report {
+export async function parseSavedReport(text: string, file: string): Promise<Report> {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (err) {
-    throw new ReportFileError('E_REPORT_JSON', `${file} is not valid JSON (${(err as Error).message.replace(/\s+/g, ' ')})`);
+    throw new ReportFileError(
+      'E_REPORT_JSON',
+      `${file} is not valid JSON (${(err as Error).message.replace(/\s+/g, ' ')})`,
+    );
   }
   const record = value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : undefined;
   const tool = record?.tool as Record<string, unknown> | undefined;
@@ -56,6 +66,7 @@ export function parseSavedReport(text: string, file: string): Report {
       'E_REPORT_NEWER',
       `${file} has schemaVersion ${record.schemaVersion}, newer than this ftpdoctor reads (up to ${REPORT_SCHEMA_VERSION}): update ftpdoctor`,
     );
+  const validate = await schemaValidator();
   if (!validate(value)) {
     const first = validate.errors?.[0];
     throw new ReportFileError(
@@ -93,7 +104,7 @@ export async function runReportCommand(
   }
   let report: Report;
   try {
-    report = parseSavedReport(text, file);
+    report = await parseSavedReport(text, file);
   } catch (err) {
     if (!(err instanceof ReportFileError)) throw err;
     io.writeErr(`error: ${err.message} [${err.code}]\n`);
