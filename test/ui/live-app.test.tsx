@@ -1,6 +1,10 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { LiveAppProps } from '../../src/ui/LiveApp.js';
 import { initialUiState, reduceUi, type UiAction, type UiState } from '../../src/ui/ui-state.js';
+import { readFileSync } from 'node:fs';
+import { clientCompatibility } from '../../src/diagnosis/client-compatibility.js';
+import { diagnose } from '../../src/diagnosis/diagnose.js';
+import type { ObservationLog } from '../../src/probe/observation.js';
 import { endEvents, finalDiagnosis, midDiagnosis, midEvents, settings, startEvents } from './scripted-run.js';
 
 // Colour support is decided when chalk loads, so force it before Ink is imported.
@@ -85,6 +89,33 @@ describe('the live view at each stage of a check', () => {
     expect(text).toMatch(/^ {8}2\. Until then, retry transfers/m);
     expect(text).toContain('Who:  your network admin');
     expect(text).toContain('More: ftpdoctor explain PASSIVE_PORTS_BLOCKED');
+  });
+
+  it('at the end: the client table from a recorded partly-blocked run, within 80 columns', () => {
+    const recorded = JSON.parse(
+      readFileSync(
+        new URL('../../fixtures/lab-reference-passive-range-partly-dropped.observation.json', import.meta.url),
+        'utf8',
+      ),
+    ) as ObservationLog;
+    const clients = clientCompatibility(recorded, diagnose(recorded, { require: ['passive'] }));
+    const { frame } = view(
+      play([
+        ...startEvents,
+        ...midEvents,
+        ...endEvents,
+        { type: 'diagnosis', diagnosis: finalDiagnosis, final: true },
+        { type: 'clients', clients },
+      ]),
+    );
+    const text = frame();
+    expect(text).toContain('Will my client work?');
+    expect(text).toMatch(/about 42% of transfers will hang \(2,302 of 5,536 passive ports\s+blocked\)/);
+    expect(text).toMatch(/^! sometimes\s+FileZilla$/m);
+    expect(text).toMatch(/^✔ works\s+Java \(Apache Commons Net\)$/m);
+    expect(text).toMatch(/^✖ will not work\s+Web browser/m);
+    expect(text).toContain('setting: set ftp:passive-mode off');
+    for (const line of text.split('\n')) expect([...line].length).toBeLessThanOrEqual(80);
   });
 
   it('a sample sweep counts the ports it left untested', () => {
