@@ -10,6 +10,14 @@ import { escapeHtml } from './escape.js';
  */
 
 const NODES = ['This computer', 'Its firewall / NAT', 'The network', "Server's firewall / NAT", 'The server'] as const;
+/** The same places in a sentence: "stopped at …". */
+const AT = [
+  'this computer',
+  "this computer's firewall/NAT",
+  'the network',
+  "the server's firewall/NAT",
+  'the server',
+] as const;
 const X = [84, 262, 450, 638, 816];
 const TOP = 20;
 const ROW0 = 120;
@@ -72,11 +80,11 @@ export function pathSvg(report: Report): string {
     parts.push(
       `<g class="channel" data-channel="${c}" data-status="${v.status}" data-stops-at="${v.status === 'blocked' ? NODES[to] : ''}">` +
         `<title>${escapeHtml(`${c}: ${v.status} — ${v.summary}`)}</title>` +
-        `<line x1="${x1}" y1="${y}" x2="${x2}" y2="${y}" stroke="${look.colour}" stroke-width="5"${dash}${v.status === 'blocked' ? '' : ` marker-end="url(#head-${v.status})"`}/>` +
+        `<line x1="${x1}" y1="${y}" x2="${x2}" y2="${y}" stroke="${look.colour}" stroke-width="5"${dash}${v.status === 'ok' || v.status === 'partial' ? ` marker-end="url(#head-${v.status})"` : ''}/>` +
         (v.status === 'blocked'
           ? `<text x="${X[to]}" y="${y + 7}" text-anchor="middle" class="stop-mark" fill="${look.colour}">✘</text>`
           : '') +
-        `<text x="${inbound ? X[4]! - 6 : X[0]! + 6}" y="${y - 9}" text-anchor="${inbound ? 'end' : 'start'}" class="channel-label">${escapeHtml(`${look.symbol} ${CHANNEL_WORDS[c]}: ${look.word}${v.status === 'blocked' ? ` at ${(NODES[to] ?? '').toLowerCase()}` : ''}`)}</text></g>`,
+        `<text x="${inbound ? X[4]! - 6 : X[0]! + 6}" y="${y - 9}" text-anchor="${inbound ? 'end' : 'start'}" class="channel-label">${escapeHtml(`${look.symbol} ${CHANNEL_WORDS[c]}: ${look.word}${v.status === 'blocked' ? ` at ${AT[to] ?? ''}` : ''}`)}</text></g>`,
     );
   });
   return `<svg class="path-drawing" role="img" aria-label="The path from this computer to the server, one arrow per channel" viewBox="0 0 ${width} ${height}" width="100%" xmlns="http://www.w3.org/2000/svg">${parts.join('')}</svg>`;
