@@ -99,7 +99,9 @@ export async function runReportCommand(
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
-    io.writeErr(`error: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}\n`);
+    io.writeErr(
+      `error: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message} [E_REPORT_READ]\n`,
+    );
     return EXIT_USAGE;
   }
   let report: Report;

@@ -71,7 +71,8 @@ interface Facts {
 const SOURCES = {
   filezillaPasv:
     'FileZilla source, engine FTP control socket, ParsePasvResponse: "Server sent passive reply with unroutable address. Using server address instead." (OPTION_PASVREPLYFALLBACKMODE; falls back to active mode when set so)',
-  filezillaNet: 'FileZilla wiki, Network Configuration: passive mode is the default and recommended mode',
+  filezillaNet:
+    'FileZilla wiki, Network Configuration: passive mode is the default and recommended mode; FileZilla source, FTP settings page: "Allow fallback to other transfer mode on failure" (OPTION_ALLOW_TRANSFERMODEFALLBACK, on by default)',
   filezillaReuse:
     'FileZilla Server 1.x refuses data connections that do not resume the TLS session ("425 … TLS session of data connection not resumed"), a requirement of its own client; FileZilla\'s author wrote lftp\'s GnuTLS resumption fix (lavv17/lftp issue #112)',
   winscpMode:
