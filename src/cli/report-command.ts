@@ -6,6 +6,8 @@ import { renderMarkdown } from '../report/markdown.js';
 import { renderText } from '../report/plain-text.js';
 import { REPORT_SCHEMA_VERSION, type Report } from '../report/report-type.js';
 import { reportJson, writeFileAtomic } from '../report/write-report.js';
+import { liveFrame } from '../ui/static-frame.js';
+import { noColorRequested } from './check-plan.js';
 import { EXIT_USAGE } from './program.js';
 
 /**
@@ -14,11 +16,14 @@ import { EXIT_USAGE } from './program.js';
  * not a report, or one from a newer ftpdoctor, is refused with one line and exit 2.
  */
 
-export type ReportFormat = 'text' | 'markdown' | 'html' | 'json';
+export type ReportFormat = 'text' | 'live' | 'markdown' | 'html' | 'json';
 
 export interface ReportIo {
   writeOut(text: string): void;
   writeErr(text: string): void;
+  env?: NodeJS.ProcessEnv;
+  /** Colours in the live frame only on a terminal. */
+  stdoutIsTTY?: boolean;
 }
 
 /** A saved report that cannot be read: the code is stable, the message says what is wrong with which file. */
@@ -77,8 +82,10 @@ export async function parseSavedReport(text: string, file: string): Promise<Repo
   return value as Report;
 }
 
-export function renderReport(report: Report, format: ReportFormat): string {
+export function renderReport(report: Report, format: ReportFormat, colour = false): string {
   switch (format) {
+    case 'live':
+      return liveFrame(report, { colour });
     case 'html':
       return renderHtml(report);
     case 'markdown':
@@ -92,7 +99,7 @@ export function renderReport(report: Report, format: ReportFormat): string {
 
 export async function runReportCommand(
   file: string,
-  flags: { format?: ReportFormat; output?: string },
+  flags: { format?: ReportFormat; output?: string; color?: boolean },
   io: ReportIo,
 ): Promise<number> {
   let text: string;
@@ -112,7 +119,9 @@ export async function runReportCommand(
     io.writeErr(`error: ${err.message} [${err.code}]\n`);
     return EXIT_USAGE;
   }
-  const rendered = renderReport(report, flags.format ?? 'text');
+  const colour =
+    flags.color !== false && flags.output === undefined && io.stdoutIsTTY === true && !noColorRequested(io.env ?? {});
+  const rendered = renderReport(report, flags.format ?? 'text', colour);
   if (flags.output === undefined) {
     io.writeOut(rendered);
     return 0;
@@ -132,22 +141,21 @@ export async function runReportCommand(
 export function registerReport(program: Command, io: ReportIo, onExitCode: (code: number) => void): void {
   program
     .command('report')
-    .description('render a saved JSON report (from --json or --output) as text, markdown, html or json')
+    .description('render a saved JSON report (from --json or --output) as text, the live view, markdown, html or json')
     .argument('<file>', 'the JSON report file')
     .addOption(
-      new Option('--format <format>', 'text (default), markdown, html or json').choices([
-        'text',
-        'markdown',
-        'html',
-        'json',
-      ]),
+      new Option(
+        '--format <format>',
+        "text (default), live (the live view's last frame), markdown, html or json",
+      ).choices(['text', 'live', 'markdown', 'html', 'json']),
     )
     .addOption(new Option('--output <file>', 'write to FILE (atomically) instead of stdout'))
+    .addOption(new Option('--no-color', 'no colours in the live frame (also when NO_COLOR is set)'))
     .addHelpText(
       'after',
-      '\nExamples:\n  ftpdoctor report customer.json\n  ftpdoctor report customer.json --format html --output customer.html',
+      '\nExamples:\n  ftpdoctor report customer.json\n  ftpdoctor report customer.json --format live\n  ftpdoctor report customer.json --format html --output customer.html',
     )
-    .action(async (file: string, flags: { format?: ReportFormat; output?: string }) => {
-      onExitCode(await runReportCommand(file, flags, io));
+    .action(async (file: string, flags: { format?: ReportFormat; output?: string; color?: boolean }) => {
+      onExitCode(await runReportCommand(file, flags, { ...io, stdoutIsTTY: process.stdout.isTTY === true }));
     });
 }

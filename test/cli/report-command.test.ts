@@ -54,6 +54,17 @@ describe('ftpdoctor report FILE', () => {
     for (const line of r.stdout.split('\n')) expect(line.length, line).toBeLessThanOrEqual(100);
   });
 
+  it("renders the live view's last frame: steps, channels, the range map and the client table, no escape codes", async () => {
+    const r = await runCli(['report', path('r.json'), '--format', 'live']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).not.toContain('\x1b');
+    expect(r.stdout).toMatch(/^✔ Sweep the passive port range/m);
+    expect(r.stdout).toMatch(new RegExp(`^Passive range ${RANGE} · 1 port per cell · 64/64 tested$`, 'm'));
+    expect(r.stdout).toMatch(/^✔ OK Passive and active mode both work, with TLS\.$/m);
+    expect(r.stdout).toMatch(/^✔ works\s+curl$/m);
+    for (const line of r.stdout.split('\n')) expect([...line].length, line).toBeLessThanOrEqual(80);
+  });
+
   it('renders markdown with the client table', async () => {
     const r = await runCli(['report', path('r.json'), '--format', 'markdown']);
     expect(r.code).toBe(0);
