@@ -40,7 +40,8 @@ function rangeSection(report: Report): string {
   const counts = Object.entries(s.counts)
     .map(([st, n]) => `${n} ${st}`)
     .join(', ');
-  return `<p>${e(`${s.portsTested} ports tested on ${s.address ?? report.target.used ?? report.target.host} (${s.mode} sweep${s.complete === false ? ', incomplete' : ''}): ${counts}`)}</p>${rangeMapSvg(s)}<div class="legend">${legend}</div>`;
+  const { svg, portsPerCell } = rangeMapSvg(s);
+  return `<p>${e(`${s.portsTested} ports tested on ${s.address ?? report.target.used ?? report.target.host} (${s.mode} sweep${s.complete === false ? ', incomplete' : ''}): ${counts}. One cell per ${portsPerCell === 1 ? 'port' : `${portsPerCell} ports`}, showing the most alarming state among them; blocked stretches are outlined, numbered and listed.`)}</p>${svg}<div class="legend">${legend}</div>`;
 }
 
 function clientSection(report: Report): string {
@@ -49,7 +50,7 @@ function clientSection(report: Report): string {
   const hang = hangLine(report);
   const rows = c.clients.map(
     (v) =>
-      `<tr data-client="${v.client}" data-outcome="${v.outcome}"><td>${e(v.name)}</td><td class="outcome o-${v.outcome}">${OUTCOME_SYMBOL[v.outcome]} ${e(OUTCOME_WORDS[v.outcome])}</td><td>${e(v.why)}${v.setting ? `<br><b>Setting:</b> <code>${e(v.setting)}</code>` : ''}<div class="sources">Source: ${v.sources.map(e).join('; ')}</div></td></tr>`,
+      `<tr data-client="${v.client}" data-outcome="${v.outcome}"><td>${e(v.name)}</td><td class="outcome o-${v.outcome}">${OUTCOME_SYMBOL[v.outcome]} ${e(OUTCOME_WORDS[v.outcome])}</td><td>${e(v.why)}${v.setting ? `<br><b>Setting:</b> <code>${e(v.setting)}</code>` : ''}<details class="sources"><summary>Sources</summary>${v.sources.map((x) => `<p>${e(x)}</p>`).join('')}</details></td></tr>`,
   );
   return `${hang ? `<p class="hang">▲ ${e(hang)}</p>` : ''}<table class="clients"><thead><tr><th>Client</th><th>Result</th><th>Why (and the setting that makes it work)</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }

@@ -51,7 +51,7 @@ export function blockedStretches(runs: readonly PortRun[]): BlockedStretch[] {
 
 const span = (from: number, to: number): string => (from === to ? `${from}` : `${from}–${to}`);
 
-export function rangeMapSvg(sweep: ReportSweep): string {
+export function rangeMapSvg(sweep: ReportSweep): { svg: string; portsPerCell: number } {
   const map = addRuns(createRangeMap(sweep.ranges, MAX_CELLS), sweep.runs);
   const { cells, portsPerCell: perCell } = map;
   const rows = Math.ceil(cells.length / PER_ROW);
@@ -103,5 +103,6 @@ export function rangeMapSvg(sweep: ReportSweep): string {
       `<text class="run-label" x="${LABEL_W}" y="${gridH + 8 + listed.length * LIST_LINE + 12}">… ${stretches.length - MAX_LISTED} more blocked stretches in the JSON report</text>`,
     );
   const title = `Passive range ${sweep.ranges.map(([a, b]) => span(a, b)).join(', ')}, ${perCell} port${perCell === 1 ? '' : 's'} per cell; ${stretches.length} blocked stretch${stretches.length === 1 ? '' : 'es'}`;
-  return `<svg class="range-map" role="img" aria-label="${escapeHtml(title)}" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" xmlns="http://www.w3.org/2000/svg" data-ports-per-cell="${perCell}"><title>${escapeHtml(title)}</title>${parts.join('')}</svg>`;
+  const svg = `<svg class="range-map" role="img" aria-label="${escapeHtml(title)}" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" xmlns="http://www.w3.org/2000/svg" data-ports-per-cell="${perCell}"><title>${escapeHtml(title)}</title>${parts.join('')}</svg>`;
+  return { svg, portsPerCell: perCell };
 }
