@@ -135,6 +135,18 @@ describe.skipIf(!existsSync(CHROMIUM))(`HTML report in ${CHROMIUM} (apt-get inst
     await page.close();
   });
 
+  it('prints without the copy buttons, every section kept', async () => {
+    const { page, errors } = await open('print', reportOf('lab-reference-passive-range-partly-dropped'));
+    await page.emulateMedia({ media: 'print' });
+    expect(await page.locator('button.copy').first().isVisible()).toBe(false);
+    expect(await page.locator('svg.range-map').isVisible()).toBe(true);
+    expect(await page.locator('table.clients').isVisible()).toBe(true);
+    const pdf = await page.pdf({ format: 'A4' });
+    expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('copies an allow-rule example with its copy button', async () => {
     const report = reportOf('lab-reference-passive-range-partly-dropped');
     const { page, errors } = await open('copy', report);
