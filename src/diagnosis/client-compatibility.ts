@@ -61,6 +61,8 @@ interface Facts {
   tlsBreaksAlg: boolean;
   /** The 227 reply names another address than the control connection's; whether the control address was tested and works. */
   pasvAddressOdd?: { address: string; kind: 'private' | 'public'; workaroundWorks: boolean };
+  /** Active data connections with clear data (PROT C or no TLS): all worked, some failed, or none tried. */
+  activeClearData: 'ok' | 'failed' | 'untested';
   /** EPSV is blocked where PASV works. */
   epsvOnly: boolean;
   /** A protected data connection that did not resume the session worked: the server does not demand reuse. */
@@ -184,6 +186,7 @@ function factsOf(log: ObservationLog, d: Diagnosis): Facts {
     tlsBreaksAlg: has(d, 'TLS_BREAKS_ALG'),
     ...(odd ? { pasvAddressOdd: oddAddress(log, odd.code === 'PASV_PRIVATE_ADDRESS', odd.severity !== 'error') } : {}),
     epsvOnly: has(d, 'EPSV_BLOCKED_PASV_OK'),
+    activeClearData: clearActive(log),
     reuseNotRequired: log.passive.some((p) =>
       p.connections.some(
         (c) => c.tls?.ok === true && c.tls.sessionReused === false && c.transfer?.result === 'complete',
@@ -191,6 +194,12 @@ function factsOf(log: ObservationLog, d: Diagnosis): Facts {
     ),
     ...(passiveStatus === 'partial' ? withHang(passiveHang(log)) : {}),
   };
+}
+
+function clearActive(log: ObservationLog): Facts['activeClearData'] {
+  const clear = log.active.filter((a) => a.protection === 'clear' && a.outcome !== 'aborted');
+  if (clear.length === 0) return 'untested';
+  return clear.every((a) => a.outcome === 'ok') ? 'ok' : 'failed';
 }
 
 function oddAddress(log: ObservationLog, isPrivate: boolean, workaroundWorks: boolean): Facts['pasvAddressOdd'] {
@@ -371,6 +380,12 @@ function windowsFtp(f: Facts): Rule {
   const plainOnly = f.tlsUsed
     ? '; only if the server accepts plain FTP: ftp.exe has no TLS, so the password crosses the network in clear'
     : '';
+  // Under TLS the active channel mixes protected attempts, which ftp.exe never makes, with clear ones.
+  if (f.tlsUsed && f.activeClearData === 'ok' && f.active !== 'ok')
+    return verdict(
+      'works',
+      `ftp.exe uses active mode only; active data connections in clear worked (the failures were under TLS, which ftp.exe does not use)${plainOnly}`,
+    );
   if (f.active === 'ok') return verdict('works', `ftp.exe uses active mode only, and active mode works${plainOnly}`);
   if (f.active === 'partial')
     return verdict('unreliable', `ftp.exe uses active mode only, which only partly works${plainOnly}`);
