@@ -44,6 +44,16 @@ describe('selftest --html', () => {
   });
 });
 
+describe('selftest --html to a place it cannot write', () => {
+  it('says so in one line and exits 3, leaving nothing behind', async () => {
+    const target = path('no-such-folder/r.html');
+    const r = await runCli(['selftest', '--range', RANGE, '--sweep', 'off', '--html', target], { timeoutMs: 60_000 });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain(`error: the HTML report could not be written to ${target}: ENOENT`);
+    expect(existsSync(target)).toBe(false);
+  });
+});
+
 describe('ftpdoctor report FILE', () => {
   it('renders text with the ticket header and the client table, no line over 100 columns', async () => {
     const r = await runCli(['report', path('r.json')]);
