@@ -79,8 +79,10 @@ const SOURCES = {
     'FileZilla Server 1.x refuses data connections that do not resume the TLS session ("425 … TLS session of data connection not resumed"), a requirement of its own client; FileZilla\'s author wrote lftp\'s GnuTLS resumption fix (lavv17/lftp issue #112)',
   winscpMode:
     'WinSCP documentation, Connection page (ui_login_connection): "Passive mode is selected by default. WinSCP will try the other mode, if the selected mode does not work."',
+  winscpPasv:
+    'WinSCP source, source/filezilla/FtpControlSocket.cpp CheckForcePasvIp and source/core/SessionData.cpp: "Force IP address for passive mode connections" defaults to Auto, which replaces an unroutable 227 address with the server\'s; On always uses the server\'s',
   winscpReuse:
-    'FluentFTP issue #311 (2022): WinSCP connects to servers that insist on TLS session resumption where .NET SslStream fails',
+    'WinSCP source, source/core/SessionData.cpp: SslSessionReuse = true ("Reuse TLS session ID for data connections")',
   curlSkip:
     'curl documentation, --ftp-skip-pasv-ip / CURLOPT_FTP_SKIP_PASV_IP: enabled by default since 7.74.0; the control address is used with the 227 port',
   curlMode: 'curl documentation, --ftp-pasv (default) and --ftp-port/-P for active mode; EPSV is tried before PASV',
@@ -222,8 +224,8 @@ interface Rule {
 const verdict = (outcome: ClientOutcome, why: string, setting?: string): Rule =>
   setting ? { outcome, why, setting } : { outcome, why };
 
-/** How a client treats the address in a 227 reply: always the control address, only a private one replaced, or unknown. */
-type AddressHandling = 'control-address' | 'replaces-private' | 'not-established';
+/** How a client treats the address in a 227 reply: always the control address, or only a private one replaced. */
+type AddressHandling = 'control-address' | 'replaces-private';
 
 interface PassiveProfile {
   address: AddressHandling;
@@ -248,11 +250,6 @@ function passiveFor(f: Facts, p: PassiveProfile): Rule {
       return verdict(
         'works',
         'passive mode works: it replaces the private address in the 227 reply with the control address',
-      );
-    if (p.address === 'not-established')
-      return verdict(
-        'unknown',
-        `the server's 227 replies name ${odd.address}, and how this client treats such an address is not established`,
       );
     return verdict(
       p.addressSetting ? 'works-with-setting' : 'will-not-work',
@@ -341,7 +338,8 @@ const PROFILES: Record<'filezilla' | 'winscp' | 'curl' | 'lftp' | 'dotnet' | 'ja
     activeSetting: 'Edit › Settings › Connection › FTP: Transfer Mode "Active"',
   },
   winscp: {
-    address: 'not-established',
+    address: 'replaces-private',
+    addressSetting: 'Site settings › Advanced › FTP: "Force IP address for passive mode connections" On',
     fallback: true,
     activeSetting: 'Site settings › Advanced › Connection: untick "Passive mode"',
   },
@@ -444,7 +442,12 @@ const CLIENTS: Array<{ client: ClientId; name: string; rule: (f: Facts) => Rule;
     rule: filezilla,
     sources: [SOURCES.filezillaNet, SOURCES.filezillaPasv, SOURCES.filezillaReuse],
   },
-  { client: 'winscp', name: 'WinSCP', rule: winscp, sources: [SOURCES.winscpMode, SOURCES.winscpReuse] },
+  {
+    client: 'winscp',
+    name: 'WinSCP',
+    rule: winscp,
+    sources: [SOURCES.winscpMode, SOURCES.winscpPasv, SOURCES.winscpReuse],
+  },
   { client: 'curl', name: 'curl', rule: curl, sources: [SOURCES.curlMode, SOURCES.curlSkip, SOURCES.curlReuse] },
   { client: 'lftp', name: 'lftp', rule: lftp, sources: [SOURCES.lftpFix, SOURCES.lftpReuse] },
   { client: 'windows-ftp', name: 'Windows ftp.exe', rule: windowsFtp, sources: [SOURCES.winftp, SOURCES.winStateful] },

@@ -91,19 +91,22 @@ describe('client compatibility', () => {
     expect(outcomes['windows-ftp']).toBe('works');
   });
 
-  it('private PASV address: clients that use the control address work; one whose handling is not established is "not known"', () => {
+  it('private PASV address: clients that use the control address or replace a private one work', () => {
     const { outcomes } = table('lab-reference-server-nat-private-pasv');
     expect(outcomes.curl).toBe('works');
     expect(outcomes.filezilla).toBe('works');
     expect(outcomes.lftp).toBe('works');
     expect(outcomes.dotnet).toBe('works');
-    expect(outcomes.winscp).toBe('unknown');
+    expect(outcomes.winscp).toBe('works');
   });
 
-  it('a public but different PASV address: FileZilla and lftp follow it and need their setting', () => {
+  it('a public but different PASV address: FileZilla, WinSCP and lftp follow it and need their setting', () => {
     const { outcomes, result } = table('loopback-pasv-address-mismatch');
     expect(outcomes.curl).toBe('works');
     expect(outcomes.filezilla).toBe('works-with-setting');
+    expect(result.clients.find((c) => c.client === 'winscp')!.setting).toContain(
+      'Force IP address for passive mode connections',
+    );
     expect(result.clients.find((c) => c.client === 'lftp')!.setting).toBe('set ftp:ignore-pasv-address yes');
   });
 
