@@ -76,7 +76,7 @@ const SOURCES = {
   filezillaNet:
     'FileZilla wiki, Network Configuration: passive mode is the default and recommended mode; FileZilla source, FTP settings page: "Allow fallback to other transfer mode on failure" (OPTION_ALLOW_TRANSFERMODEFALLBACK, on by default)',
   filezillaReuse:
-    'FileZilla Server 1.x refuses data connections that do not resume the TLS session ("425 … TLS session of data connection not resumed"), a requirement of its own client; FileZilla\'s author wrote lftp\'s GnuTLS resumption fix (lavv17/lftp issue #112)',
+    "FileZilla source, engine CTransferSocket: the data connection's TLS handshake is started with the control connection's session parameters (tls_layer client_handshake(…, get_session_parameters(), …)), i.e. it resumes the control session",
   winscpMode:
     'WinSCP documentation, Connection page (ui_login_connection): "Passive mode is selected by default. WinSCP will try the other mode, if the selected mode does not work."',
   winscpPasv:
