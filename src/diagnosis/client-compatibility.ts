@@ -87,11 +87,11 @@ const SOURCES = {
     'curl documentation, --ftp-skip-pasv-ip / CURLOPT_FTP_SKIP_PASV_IP: enabled by default since 7.74.0; the control address is used with the 227 port',
   curlMode: 'curl documentation, --ftp-pasv (default) and --ftp-port/-P for active mode; EPSV is tried before PASV',
   curlReuse:
-    'curl documentation, CURLOPT_SSL_SESSIONID_CACHE: session-ID caching is on by default, so FTP data connections resume the control session',
+    'curl documentation, CURLOPT_SSL_SESSIONID_CACHE: session-ID caching is on by default; measured in test/server/curl-client.test.ts: curl lists from the reference server with --require-tls-reuse, and gets no data with --no-sessionid',
   lftpFix:
     'lftp(1), ftp:fix-pasv-address (default true): a private 227 address from a public server is replaced by the server address',
   lftpReuse:
-    'lftp issue #112 (lavv17/lftp): TLS session resumption with GnuTLS fixed after vsftpd "522 session reuse required" failures (lftp ≥ 4.6.1)',
+    'lftp issue #112 (lavv17/lftp): TLS session resumption with GnuTLS fixed after vsftpd "522 session reuse required" failures (lftp ≥ 4.6.1); measured in test/server/lftp-client.test.ts: Debian\'s lftp lists over FTPS from the reference server with reuse required',
   winftp:
     'Microsoft, Windows Server command reference "ftp": the subcommands have no passive mode and no TLS (AUTH); quote/literal only send a raw command',
   winStateful:
