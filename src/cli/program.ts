@@ -80,6 +80,9 @@ Examples:
   ftpdoctor check ftp.example.com --require passive,active,tls --json > report.json
   # a paste-ready summary for a ticket, with the JSON report beside it
   ftpdoctor check ftp.example.com --format markdown --output report.json
+  # one self-contained HTML page to attach to a ticket; render a customer's saved report later
+  ftpdoctor check ftp.example.com --html report.html
+  ftpdoctor report customer.json --format html --output customer.html
 ${EXIT_CODES_HELP}`;
 
 /** Flags shared by every command that produces a report. */
