@@ -147,6 +147,18 @@ describe.skipIf(!existsSync(CHROMIUM))(`HTML report in ${CHROMIUM} (apt-get inst
     await page.close();
   });
 
+  it('draws no blocked stretch where the only resets came from ports the check had already used', async () => {
+    const report = reportOf('lab-vsftpd-client-nat-no-helper');
+    expect(report.sweep.runs.some((r) => r.state === 'blocked-reset')).toBe(true);
+    expect(report.findings.some((f) => f.code === 'PASSIVE_PORTS_BLOCKED')).toBe(false);
+    const { page, errors, requests } = await open('reached-ports', report);
+    expect(await page.locator('svg.range-map g.blocked-run').count()).toBe(0);
+    expect(await page.locator('svg.range-map rect.cell[data-state="blocked-reset"]').count()).toBe(0);
+    expect(errors).toEqual([]);
+    expect(requests).toEqual([]);
+    await page.close();
+  });
+
   it('copies an allow-rule example with its copy button', async () => {
     const report = reportOf('lab-reference-passive-range-partly-dropped');
     const { page, errors } = await open('copy', report);

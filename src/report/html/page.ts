@@ -1,3 +1,4 @@
+import { sweepAsObserved } from '../../diagnosis/sweep-blocks.js';
 import type { Report } from '../report-type.js';
 import { OUTCOME_SYMBOL, OUTCOME_WORDS, hangLine } from '../client-table.js';
 import { ACTOR_WORDS, CHANNELS, isRequired, targetLine, VERDICT_WORDS, WHERE_WORDS } from '../report-words.js';
@@ -40,7 +41,9 @@ function rangeSection(report: Report): string {
   const counts = Object.entries(s.counts)
     .map(([st, n]) => `${n} ${st}`)
     .join(', ');
-  const { svg, portsPerCell } = rangeMapSvg(s);
+  // A reset from a port the check itself had reached is the server's listener gone, not a firewall:
+  // the map reads the sweep as the diagnosis did, so it never shows a block the findings deny.
+  const { svg, portsPerCell } = rangeMapSvg(s, sweepAsObserved(report.observations)?.runs ?? s.runs);
   return `<p>${e(`${s.portsTested} ports tested on ${s.address ?? report.target.used ?? report.target.host} (${s.mode} sweep${s.complete === false ? ', incomplete' : ''}): ${counts}. One cell per ${portsPerCell === 1 ? 'port' : `${portsPerCell} ports`}, showing the most alarming state among them; blocked stretches are outlined, numbered and listed.`)}</p>${svg}<div class="legend">${legend}</div>`;
 }
 

@@ -51,11 +51,15 @@ export function blockedStretches(runs: readonly PortRun[]): BlockedStretch[] {
 
 const span = (from: number, to: number): string => (from === to ? `${from}` : `${from}–${to}`);
 
-export function rangeMapSvg(sweep: ReportSweep): { svg: string; portsPerCell: number } {
-  const map = addRuns(createRangeMap(sweep.ranges, MAX_CELLS), sweep.runs);
+/** `runs` as the diagnosis read them (see sweepAsObserved), which may differ from the raw sweep.runs. */
+export function rangeMapSvg(
+  sweep: ReportSweep,
+  runs: readonly PortRun[] = sweep.runs,
+): { svg: string; portsPerCell: number } {
+  const map = addRuns(createRangeMap(sweep.ranges, MAX_CELLS), runs);
   const { cells, portsPerCell: perCell } = map;
   const rows = Math.ceil(cells.length / PER_ROW);
-  const stretches = blockedStretches(sweep.runs);
+  const stretches = blockedStretches(runs);
   const listed = stretches.slice(0, MAX_LISTED);
   const gridH = rows * CELL;
   const height = gridH + 8 + (listed.length + (stretches.length > MAX_LISTED ? 1 : 0)) * LIST_LINE + 4;
