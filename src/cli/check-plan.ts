@@ -28,6 +28,7 @@ export interface CheckFlags {
   require?: Channel[];
   json?: boolean;
   output?: string;
+  html?: string;
   format?: OutputFormat;
   color?: boolean;
 }
@@ -43,6 +44,8 @@ export interface CheckPlan {
   /** The user chose a machine-readable or paste-ready format: no live view. */
   formatChosen: boolean;
   output?: string;
+  /** Also write the HTML report there. */
+  html?: string;
   color: boolean;
 }
 
@@ -171,6 +174,7 @@ export function planCheck(
     color: flags.color !== false && !env.noColor,
   };
   if (flags.output !== undefined) plan.output = flags.output;
+  if (flags.html !== undefined) plan.html = flags.html;
   return { ok: true, plan };
 }
 

@@ -3,14 +3,15 @@ import type { ObservationLog } from '../observation/index.js';
 import { startProbe } from '../probe/index.js';
 import {
   EXIT,
+  type Report,
   buildReport,
   exitCodeFor,
-  type Report,
+  renderHtml,
   renderMarkdown,
   renderText,
   reportJson,
   scrubSecrets,
-  writeReport,
+  writeFileAtomic,
 } from '../report/index.js';
 import type { LiveView } from '../ui/index.js';
 import { chooseView, type CheckPlan } from './check-plan.js';
@@ -127,18 +128,23 @@ async function finish(
   });
   const notices: string[] = [];
   let written = true;
-  if (plan.output !== undefined) {
+  const files: Array<[string | undefined, string, () => string]> = [
+    [plan.output, 'report', () => reportJson(report)],
+    [plan.html, 'HTML report', () => renderHtml(report)],
+  ];
+  for (const [path, what, render] of files) {
+    if (path === undefined) continue;
     try {
-      await writeReport(plan.output, report);
-      notices.push(`Report written to ${plan.output}`);
+      await writeFileAtomic(path, render());
+      notices.push(`${what[0]!.toUpperCase()}${what.slice(1)} written to ${path}`);
     } catch (err) {
       written = false;
       notices.push(
-        `error: the report could not be written to ${plan.output}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+        `error: the ${what} could not be written to ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
       );
     }
   }
-  if (view) await view.finish(diagnosis, notices);
+  if (view) await view.finish(diagnosis, notices, report.clients);
   else {
     io.stdout.write(
       plan.format === 'json'

@@ -1,16 +1,16 @@
-import { readFile } from 'node:fs/promises';
-import { Option, type Command } from 'commander';
-import { mergeRanges, parseRangeSpec, type PortSet } from '../ftp/index.js';
 import {
   DUMP_FORMATS,
+  type DumpFormat,
   DumpParseError,
+  type WindowsProfile,
   detectFormat,
   ftpVerdicts,
   parseDump,
   renderVerdicts,
-  type DumpFormat,
-  type WindowsProfile,
 } from '../firewall/index.js';
+import { type PortSet, mergeRanges, parseRangeSpec } from '../ftp/index.js';
+import { readFile } from 'node:fs/promises';
+import { Option, type Command } from 'commander';
 import { flagParser, parseIpAddress, parsePortFlag, parsePortOrRange } from './flag-values.js';
 import { UsageError } from './usage-error.js';
 

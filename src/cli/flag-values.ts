@@ -1,6 +1,6 @@
-import { InvalidArgumentError } from 'commander';
 import type { Channel } from '../diagnosis/index.js';
 import { normaliseFingerprint } from '../probe/index.js';
+import { InvalidArgumentError } from 'commander';
 import { isIP } from 'node:net';
 import { parsePort } from './target.js';
 

@@ -1,7 +1,7 @@
-import { join } from 'node:path';
-import { createInterface, type Interface } from 'node:readline';
 import type { ProbeSettings } from '../observation/index.js';
 import { EXIT, writeReport } from '../report/index.js';
+import { join } from 'node:path';
+import { createInterface, type Interface } from 'node:readline';
 import { runCheck, type CheckIo } from './check-run.js';
 import { noColorRequested, planCheck } from './check-plan.js';
 import { parseTarget, type Target } from './target.js';

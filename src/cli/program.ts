@@ -15,6 +15,7 @@ import {
   type Parsed,
 } from './flag-values.js';
 import { registerFirewall } from './firewall-command.js';
+import { registerReport } from './report-command.js';
 import { parseTarget } from './target.js';
 import { UsageError } from './usage-error.js';
 
@@ -38,6 +39,7 @@ export interface SelftestFlags {
   sweep?: ProbeSettings['sweep'];
   json?: boolean;
   output?: string;
+  html?: string;
   format?: OutputFormat;
   color?: boolean;
   timeout?: number;
@@ -69,6 +71,9 @@ Examples:
   ftpdoctor check ftp.example.com --require passive,active,tls --json > report.json
   # a paste-ready summary for a ticket, with the JSON report beside it
   ftpdoctor check ftp.example.com --format markdown --output report.json
+  # one self-contained HTML page to attach to a ticket; render a customer's saved report later
+  ftpdoctor check ftp.example.com --html report.html
+  ftpdoctor report customer.json --format html --output customer.html
 ${EXIT_CODES_HELP}`;
 
 /** Flags shared by every command that produces a report. */
@@ -76,6 +81,7 @@ function addOutputOptions(command: Command): Command {
   return command
     .addOption(new Option('--json', 'print the report as JSON on stdout and nothing else'))
     .addOption(new Option('--output <file>', 'also write the JSON report to FILE (atomically)'))
+    .addOption(new Option('--html <file>', 'also write a self-contained HTML report to FILE (atomically)'))
     .addOption(
       new Option('--format <format>', 'result format on stdout (no live view)').choices(['text', 'markdown', 'json']),
     )
@@ -231,6 +237,7 @@ export function createProgram(handlers: ProgramHandlers, onExitCode: (code: numb
     });
 
   registerFirewall(program, handlers, onExitCode);
+  registerReport(program, handlers, onExitCode);
   handlers.registerMore?.(program);
   return program;
 }

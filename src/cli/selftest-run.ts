@@ -73,6 +73,7 @@ export async function runSelftest(flags: SelftestFlags, io: CheckIo): Promise<nu
       formatChosen,
       color: flags.color !== false && !noColorRequested(io.env),
       ...(flags.output !== undefined ? { output: flags.output } : {}),
+      ...(flags.html !== undefined ? { html: flags.html } : {}),
     };
     const { exitCode, diagnosis } = await runCheck(plan, io);
     const green = diagnosis?.verdict === 'ok' && EVERY_CHANNEL.every((c) => diagnosis.channels[c].status === 'ok');

@@ -1,6 +1,6 @@
-import type { ClaimRecorder } from './claims.js';
 import { classifyAddress, endpoint, isNonRoutable, isPositive, rangesText, sameAddress } from '../ftp/index.js';
 import type { ObservationLog } from '../observation/index.js';
+import type { ClaimRecorder } from './claims.js';
 import { describeReply } from './connect-facts.js';
 import { activeEntries, failureWords, refusedForClearData, type ActiveEntry } from './data-attempts.js';
 import type { Evidence, Finding } from './finding.js';

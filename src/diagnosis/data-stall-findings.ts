@@ -1,5 +1,5 @@
-import type { ClaimRecorder } from './claims.js';
 import type { ObservationLog } from '../observation/index.js';
+import type { ClaimRecorder } from './claims.js';
 import { dataEntries, type DataEntry } from './data-attempts.js';
 import type { Finding } from './finding.js';
 

@@ -1,4 +1,4 @@
-import { DumpParseError, readDump, type FirewallDump } from '../firewall/index.js';
+import { DumpParseError, type FirewallDump, readDump } from '../firewall/index.js';
 import { classifyAddress, rangesText } from '../ftp/index.js';
 import type { ObservationLog } from '../observation/index.js';
 

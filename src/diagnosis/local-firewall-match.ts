@@ -1,5 +1,5 @@
-import { evaluateFlow, familyOf, rulesOf, type FirewallDump } from '../firewall/index.js';
-import { mergeRanges, type PortSet } from '../ftp/index.js';
+import { type FirewallDump, evaluateFlow, familyOf, rulesOf } from '../firewall/index.js';
+import { type PortSet, mergeRanges } from '../ftp/index.js';
 import type { BlockedFlow } from './firewall-examples.js';
 
 /**

@@ -1,5 +1,5 @@
-import type { ClaimRecorder } from './claims.js';
 import type { ObservationLog } from '../observation/index.js';
+import type { ClaimRecorder } from './claims.js';
 import { describeConnect } from './connect-facts.js';
 import { activeEntries, passiveEntries } from './data-attempts.js';
 import type { Channel, Evidence, Finding } from './finding.js';

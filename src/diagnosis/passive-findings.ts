@@ -1,6 +1,6 @@
-import type { ClaimRecorder } from './claims.js';
 import { decodePasvReply, isNonRoutable, mergeRanges, rangesText, sameAddress } from '../ftp/index.js';
 import type { ConnectOutcome, ObservationLog, SweepObservation } from '../observation/index.js';
+import type { ClaimRecorder } from './claims.js';
 import { blockKindOfConnect, blockVerb, describeConnect, describeReply } from './connect-facts.js';
 import { failed, failureWords, passiveEntries, worked, type PassiveEntry } from './data-attempts.js';
 import type { BlockKind, Evidence, Finding } from './finding.js';

@@ -1,6 +1,6 @@
-import type { ClaimRecorder } from './claims.js';
 import { isPositive, mergeRanges, rangesText } from '../ftp/index.js';
 import type { ObservationLog } from '../observation/index.js';
+import type { ClaimRecorder } from './claims.js';
 import { describeReply } from './connect-facts.js';
 import {
   dataEntries,

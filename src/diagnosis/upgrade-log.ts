@@ -1,4 +1,5 @@
-import { portsStillListening, type ObservationLog } from '../observation/index.js';
+import { type ObservationLog, portsStillListening, type SweepObservation } from '../observation/index.js';
+import { sweepEvidence } from './sweep-blocks.js';
 
 /**
  * Brings a log recorded by an earlier engine up to what the current engine records, once, at the
@@ -20,4 +21,9 @@ export function upgradeLog(log: ObservationLog): ObservationLog {
     r.state === 'blocked-reset' && r.from === r.to && contradicted(r.from) ? { ...r, state: 'closed' as const } : r,
   );
   return { ...log, sweep: { ...sweep, runs } };
+}
+
+/** The sweep as the finders read it: upgraded, and none when the server went away mid-sweep. */
+export function sweepAsDiagnosed(log: ObservationLog): SweepObservation | undefined {
+  return sweepEvidence(upgradeLog(log));
 }

@@ -1,4 +1,4 @@
-import { intersect, mergeRanges, subtract, type PortSet } from '../ftp/index.js';
+import { type PortSet, intersect, mergeRanges, subtract } from '../ftp/index.js';
 import { matchRule, type Flow } from './flow-match.js';
 import type { Chain, ChainDump, FirewallDump, PfDump, Rule, WindowsDump, WindowsProfile } from './rule-model.js';
 

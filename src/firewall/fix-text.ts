@@ -1,5 +1,5 @@
-import { isIP } from 'node:net';
 import type { PortSet } from '../ftp/index.js';
+import { isIP } from 'node:net';
 import type { Decider, Flow } from './evaluate.js';
 import type { DumpFormat } from './rule-model.js';
 

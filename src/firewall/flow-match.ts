@@ -1,5 +1,5 @@
+import { ALL_PORTS, type PortSet, intersect, unmapIpv4 } from '../ftp/index.js';
 import { BlockList, isIP } from 'node:net';
-import { ALL_PORTS, intersect, unmapIpv4, type PortSet } from '../ftp/index.js';
 import type { Rule, WindowsProfile } from './rule-model.js';
 
 /**

@@ -1,4 +1,4 @@
-import { mergeRanges, type PortSet } from '../ftp/index.js';
+import { type PortSet, mergeRanges } from '../ftp/index.js';
 import { evaluateFlow, type Decider, type Segment } from './evaluate.js';
 import { familyOf, fixFor, type FixFlow } from './fix-text.js';
 import type { FirewallDump, WindowsProfile } from './rule-model.js';

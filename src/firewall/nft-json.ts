@@ -1,4 +1,4 @@
-import { mergeRanges, subtract, type PortSet } from '../ftp/index.js';
+import { type PortSet, mergeRanges, subtract } from '../ftp/index.js';
 import { isObject, parseJsonDump, scalar, type Json, type JsonObject } from './json-text.js';
 import { parsePortList } from './port-text.js';
 import { DumpParseError, type Chain, type ChainDump, type Rule } from './rule-model.js';

@@ -1,4 +1,4 @@
-import { mergeRanges, type PortSet } from '../ftp/index.js';
+import { type PortSet, mergeRanges } from '../ftp/index.js';
 
 /**
  * Port lists as firewall tools print them: "21", "60000-65535" (nft, Windows), "60000:65535"

@@ -1,4 +1,4 @@
-import { mergeRanges, type PortSet } from '../ftp/index.js';
+import { type PortSet, mergeRanges } from '../ftp/index.js';
 import { portItem } from './port-text.js';
 import type { Rule, WindowsProfile, WindowsProfileState } from './rule-model.js';
 

@@ -1,4 +1,4 @@
-import { RESOURCE_ERRNOS, type ConnectState } from '../observation/index.js';
+import { type ConnectState, RESOURCE_ERRNOS } from '../observation/index.js';
 import { MACOS_ERRNO, WINDOWS_ERRNO } from './connect-outcome-platforms.js';
 
 /**

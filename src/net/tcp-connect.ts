@@ -1,5 +1,5 @@
-import { Socket } from 'node:net';
 import type { ConnectOutcome } from '../observation/index.js';
+import { Socket } from 'node:net';
 import { classifyConnectError } from './connect-outcome.js';
 import { errnoOf } from './probe-error.js';
 import { waitFor } from './wait.js';

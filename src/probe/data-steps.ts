@@ -1,6 +1,6 @@
+import { portsStillListening } from '../observation/index.js';
 import { runSweep } from '../sweep/index.js';
 import { probeActive } from './active-probe.js';
-import { portsStillListening } from '../observation/index.js';
 import type { CheckContext } from './check-context.js';
 import { dataModes, sampleConnectTimeout } from './data-plan.js';
 import { probePassive } from './passive-probe.js';

@@ -1,4 +1,4 @@
-import { DumpParseError, parseNetsh, parsePowershellJson, type WindowsDump } from '../firewall/index.js';
+import { DumpParseError, type WindowsDump, parseNetsh, parsePowershellJson } from '../firewall/index.js';
 import type { LocalFirewallObservation } from '../observation/index.js';
 import type { CommandRunner } from './read-only-command.js';
 

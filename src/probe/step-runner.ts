@@ -1,5 +1,5 @@
-import type { ProbeEvent, StepId, StepStatus } from '../observation/index.js';
 import { asProbeError } from '../net/index.js';
+import type { ProbeEvent, StepId, StepStatus } from '../observation/index.js';
 import { elapsedSince, type ProbeRun } from './probe-run.js';
 
 /** How each step is named for views, also when it is recorded as skipped. */

@@ -9,3 +9,6 @@ export { renderText } from './plain-text.js';
 export { scrubSecrets } from './redact.js';
 export { buildReport, type Report } from './report.js';
 export { reportJson, writeReport } from './write-report.js';
+export { renderHtml } from './html/page.js';
+export { REPORT_SCHEMA_VERSION } from './report.js';
+export { writeFileAtomic } from './write-report.js';

@@ -1,4 +1,5 @@
 import { CHANNELS } from '../diagnosis/index.js';
+import { clientTableMarkdown } from './client-table.js';
 import type { Report } from './report-type.js';
 import {
   ACTOR_WORDS,
@@ -9,6 +10,7 @@ import {
   VERDICT_WORDS,
   WHERE_WORDS,
 } from './report-words.js';
+import { ticketFacts } from './ticket-header.js';
 
 /** A paste-ready ticket summary (GitHub-flavoured Markdown). */
 
@@ -31,10 +33,8 @@ export function renderMarkdown(report: Report): string {
   out.push(
     `- Checked: ${report.startedAt} → ${report.endedAt} (${report.timings.totalMs} ms)${report.complete ? '' : ' — incomplete run'}`,
   );
-  out.push(`- Command: \`${report.commandLine.join(' ').replace(/`/g, "'")}\``);
-  out.push(`- ftpdoctor ${report.tool.version}, ${report.environment.os}, Node ${report.environment.node}`);
-  if (report.environment.externalAddress)
-    out.push(`- The server saw this computer as ${report.environment.externalAddress}`);
+  for (const { label, value } of ticketFacts(report).slice(1))
+    out.push(`- ${label}: ${label === 'Command' ? `\`${value.replace(/`/g, "'")}\`` : value}`);
   const software = softwareLine(report);
   if (software) out.push(`- Server software: ${cell(software)}`);
   out.push('', '| Channel | Required | Status | Why |', '|---|---|---|---|');
@@ -43,6 +43,7 @@ export function renderMarkdown(report: Report): string {
     out.push(`| ${c} | ${isRequired(report, c) ? 'yes' : ''} | **${v.status}** | ${cell(v.summary)} |`);
   }
   out.push('', `**Passive range sweep:** ${cell(sweepLine(report, 20))}`, '');
+  out.push(...clientTableMarkdown(report), '');
   out.push(report.findings.length ? '### Findings' : '### Findings\n\nNone.');
   for (const f of report.findings) {
     out.push('', `#### ${f.severity.toUpperCase()} \`${f.code}\` (${f.channel}): ${f.title}`, '');

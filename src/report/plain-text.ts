@@ -1,4 +1,5 @@
 import { CHANNELS } from '../diagnosis/index.js';
+import { clientTableText } from './client-table.js';
 import type { Report } from './report-type.js';
 import {
   ACTOR_WORDS,
@@ -9,6 +10,7 @@ import {
   VERDICT_WORDS,
   WHERE_WORDS,
 } from './report-words.js';
+import { ticketHeaderText } from './ticket-header.js';
 
 /**
  * The human summary for pipes, logs and terminals without a live view: plain text, no ANSI codes,
@@ -16,6 +18,7 @@ import {
  */
 
 const MAX_EVIDENCE = 4;
+const WIDTH = 100;
 
 function indent(text: string, pad: string): string {
   return text
@@ -29,6 +32,7 @@ export function renderText(report: Report): string {
   out.push(`ftpdoctor ${report.tool.version} — ${targetLine(report)}`);
   out.push(`Verdict: ${VERDICT_WORDS[report.verdict]} — ${report.recommendation}`);
   if (!report.complete) out.push(`(incomplete run${report.abortReason ? `: stopped by ${report.abortReason}` : ''})`);
+  out.push('', ...ticketHeaderText(report, WIDTH));
   const software = softwareLine(report);
   if (software) out.push(`Server software: ${software}`);
   out.push('', 'Channels:');
@@ -38,6 +42,8 @@ export function renderText(report: Report): string {
     out.push(`  ${req}${c.padEnd(8)} ${v.status.padEnd(8)} ${v.summary}`);
   }
   out.push('  (* required)', '', `Sweep: ${sweepLine(report)}`);
+  const clients = clientTableText(report, WIDTH);
+  if (clients.length) out.push('', ...clients);
   if (report.findings.length === 0) out.push('', 'Findings: none');
   else out.push('', 'Findings (most severe first):');
   for (const f of report.findings) {
@@ -55,5 +61,28 @@ export function renderText(report: Report): string {
     for (const ex of f.examples) out.push(`  Example (${ex.system}):`, indent(ex.text, '    '));
   }
   out.push('', `Explain a code: ftpdoctor explain CODE. Full details: --json or --output FILE.`);
-  return `${out.join('\n')}\n`;
+  return `${fitWidth(out).join('\n')}\n`;
+}
+
+/**
+ * Paste-ready: no line wider than WIDTH, continuation lines indented under their first. Example
+ * commands are left whole, since a broken command line does not paste.
+ */
+function fitWidth(lines: string[]): string[] {
+  let inExample = false;
+  return lines.flatMap((line) => {
+    if (/^ {2}Example \(/.test(line)) inExample = true;
+    else if (!line.startsWith('    ')) inExample = false;
+    if (inExample || line.length <= WIDTH) return [line];
+    const pad = ' '.repeat(/^ */.exec(line)![0].length + 2);
+    const out: string[] = [];
+    let rest = line;
+    while (rest.length > WIDTH) {
+      const cut = rest.lastIndexOf(' ', WIDTH);
+      if (cut <= pad.length) break;
+      out.push(rest.slice(0, cut));
+      rest = pad + rest.slice(cut + 1).trimStart();
+    }
+    return [...out, rest];
+  });
 }

@@ -1,4 +1,4 @@
-import type { Channel, Diagnosis, Finding, Verdicts } from '../diagnosis/index.js';
+import type { Channel, ClientCompatibility, Diagnosis, Finding, Verdicts } from '../diagnosis/index.js';
 import type {
   ObservationLog,
   PortRun,
@@ -65,6 +65,8 @@ export interface Report {
   findings: Finding[];
   verdict: Diagnosis['verdict'];
   recommendation: string;
+  /** "Will my client work?" per common client (optional: reports before it lack it). */
+  clients?: ClientCompatibility;
   timings: { totalMs: number; steps: StepRecord[] };
   complete: boolean;
   abortReason?: ObservationLog['abortReason'];

@@ -1,8 +1,7 @@
-import type { Diagnosis } from '../diagnosis/index.js';
-import type { ObservationLog, TlsObservation } from '../observation/index.js';
+import { type Diagnosis, clientCompatibility } from '../diagnosis/index.js';
+import { type ObservationLog, SOFTWARE_LABEL, type TlsObservation } from '../observation/index.js';
 import { redactArgv, redactCommandLine, scrubSecrets } from './redact.js';
 import { REPORT_SCHEMA_VERSION, type Report, type ReportSweep } from './report-type.js';
-import { SOFTWARE_LABEL } from '../observation/index.js';
 
 export type { Report, ReportSweep } from './report-type.js';
 export { REPORT_SCHEMA_VERSION } from './report-type.js';
@@ -77,6 +76,7 @@ export function buildReport(log: ObservationLog, diagnosis: Diagnosis, meta: Rep
     findings: diagnosis.findings,
     verdict: diagnosis.verdict,
     recommendation: diagnosis.recommendation,
+    clients: clientCompatibility(log, diagnosis),
     timings: { totalMs: elapsed(log), steps: log.steps },
     complete: log.complete,
     abortReason: log.abortReason,

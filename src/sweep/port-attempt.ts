@@ -1,5 +1,5 @@
 import { classifyConnectError } from '../net/index.js';
-import { EXHAUSTION_ERRNOS, type ConnectState } from '../observation/index.js';
+import { type ConnectState, EXHAUSTION_ERRNOS } from '../observation/index.js';
 import { Socket } from 'node:net';
 import type { Expiring, InFlightAttempts } from './in-flight-attempts.js';
 import type { LocalPortPool } from './local-port-pool.js';

@@ -1,5 +1,5 @@
-import { Box, Text, useInput } from 'ink';
 import type { CertificateInfo } from '../observation/index.js';
+import { Box, Text, useInput } from 'ink';
 import { Tinted } from './Tinted.js';
 
 export interface CertificatePromptProps {

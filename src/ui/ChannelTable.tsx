@@ -1,7 +1,7 @@
 import { CHANNELS, type Channel } from '../diagnosis/index.js';
+import { CHANNEL_LOOK } from '../views/index.js';
 import { Box, Text } from 'ink';
 import { Spinner } from './Spinner.js';
-import { CHANNEL_LOOK } from './theme.js';
 import { Tinted } from './Tinted.js';
 import type { ChannelView } from './ui-state.js';
 

@@ -1,7 +1,7 @@
 import type { Finding } from '../diagnosis/index.js';
+import { SEVERITY_LOOK } from '../views/index.js';
 import { Box, Text } from 'ink';
 import type { ReactNode } from 'react';
-import { SEVERITY_LOOK } from './theme.js';
 import { Tinted } from './Tinted.js';
 
 const ACTOR: Record<Finding['actor'], string> = {

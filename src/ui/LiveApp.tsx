@@ -1,11 +1,12 @@
 import { endpoint } from '../ftp/index.js';
+import { VERDICT_LOOK } from '../views/index.js';
 import { Box, Text, useInput } from 'ink';
 import { CertificatePrompt } from './CertificatePrompt.js';
 import { ChannelTable } from './ChannelTable.js';
+import { ClientTable } from './ClientTable.js';
 import { FindingList } from './FindingList.js';
 import { RangeMapView } from './RangeMapView.js';
 import { StepList } from './StepList.js';
-import { VERDICT_LOOK } from './theme.js';
 import { ColourContext, Tinted } from './Tinted.js';
 import { TranscriptView } from './TranscriptView.js';
 import type { UiState } from './ui-state.js';
@@ -72,6 +73,11 @@ export function LiveApp({ state, width, colour, keys, onQuit, onToggleTranscript
             <Box marginTop={1}>
               <FindingList findings={state.findings} />
             </Box>
+            {state.clients ? (
+              <Box marginTop={1}>
+                <ClientTable compatibility={state.clients} />
+              </Box>
+            ) : null}
           </Box>
         ) : null}
         {state.notices.map((notice, i) => (

@@ -1,8 +1,7 @@
 import { formatRanges } from '../ftp/index.js';
 import type { PortState } from '../observation/index.js';
+import { CELLS_PER_ROW, CELL_LOOK, type CellState, type RangeMap, cellState, formatCount } from '../views/index.js';
 import { Box, Text } from 'ink';
-import { CELLS_PER_ROW, cellState, type CellState, type RangeMap } from './range-map.js';
-import { CELL_LOOK, formatCount } from './theme.js';
 import { Tinted } from './Tinted.js';
 
 export interface RangeMapViewProps {

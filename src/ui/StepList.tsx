@@ -1,6 +1,6 @@
+import { STEP_LOOK, formatMs } from '../views/index.js';
 import { Box, Text } from 'ink';
 import { Spinner } from './Spinner.js';
-import { STEP_LOOK, formatMs } from './theme.js';
 import { Tinted } from './Tinted.js';
 import type { StepView } from './ui-state.js';
 

@@ -1,6 +1,6 @@
+import type { Colour } from '../views/index.js';
 import { Text, type TextProps } from 'ink';
 import { createContext, useContext, type ReactNode } from 'react';
-import type { Colour } from './theme.js';
 
 /** Whether colours are on (off for NO_COLOR and --no-color); symbols carry the meaning either way. */
 export const ColourContext = createContext(true);

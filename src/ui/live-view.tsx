@@ -1,4 +1,4 @@
-import type { Diagnosis } from '../diagnosis/index.js';
+import type { ClientCompatibility, Diagnosis } from '../diagnosis/index.js';
 import type { CertificateInfo, ObservationLog, ProbeEvent, ProbeSettings } from '../observation/index.js';
 import { render, type Instance } from 'ink';
 import { LiveApp } from './LiveApp.js';
@@ -27,7 +27,7 @@ export interface LiveView {
     context: { authorizationError?: string; signal: AbortSignal },
   ) => Promise<boolean>;
   /** Shows the final verdict and findings, then leaves the last frame on the terminal. */
-  finish(diagnosis: Diagnosis, notices: string[]): Promise<void>;
+  finish(diagnosis: Diagnosis, notices: string[], clients?: ClientCompatibility): Promise<void>;
 }
 
 const MAX_WIDTH = 80;
@@ -102,8 +102,9 @@ export function startLiveView(opts: LiveViewOptions): LiveView {
         renderNow();
       });
     },
-    async finish(diagnosis, notices) {
+    async finish(diagnosis, notices, clients) {
       dispatch({ type: 'diagnosis', diagnosis, final: true });
+      if (clients) dispatch({ type: 'clients', clients });
       for (const text of notices) dispatch({ type: 'notice', text });
       renderNow();
       await instance.waitUntilRenderFlush();

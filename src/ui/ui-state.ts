@@ -1,4 +1,11 @@
-import { CHANNELS, type Channel, type ChannelStatus, type Diagnosis, type Finding } from '../diagnosis/index.js';
+import {
+  CHANNELS,
+  type Channel,
+  type ChannelStatus,
+  type ClientCompatibility,
+  type Diagnosis,
+  type Finding,
+} from '../diagnosis/index.js';
 import type {
   CertificateInfo,
   ObservationLog,
@@ -9,7 +16,7 @@ import type {
   StepStatus,
   TranscriptLine,
 } from '../observation/index.js';
-import { addRuns, createRangeMap, rangeMapFromRuns, type RangeMap } from './range-map.js';
+import { type RangeMap, addRuns, createRangeMap, rangeMapFromRuns } from '../views/index.js';
 
 /**
  * What the live view shows, derived from the engine's events and the diagnoses of their log
@@ -43,6 +50,8 @@ export interface UiState {
   /** Most severe first; filled from the final diagnosis. */
   findings: Finding[];
   result?: { verdict: Diagnosis['verdict']; recommendation: string; complete: boolean };
+  /** "Will my client work?", from the final report. */
+  clients?: ClientCompatibility;
   endedSteps: StepId[];
   notices: string[];
   /** False once the run was stopped or its log says it did not finish. */
@@ -54,6 +63,7 @@ export interface UiState {
 export type UiAction =
   | ProbeEvent
   | { type: 'diagnosis'; diagnosis: Diagnosis; final: boolean }
+  | { type: 'clients'; clients: ClientCompatibility }
   | { type: 'toggle-transcript' }
   | { type: 'stopping'; reason: string }
   | { type: 'notice'; text: string }
@@ -142,6 +152,8 @@ export function reduceUi(state: UiState, action: UiAction): UiState {
     }
     case 'diagnosis':
       return applyDiagnosis(state, action.diagnosis, action.final);
+    case 'clients':
+      return { ...state, clients: action.clients };
     case 'toggle-transcript':
       return { ...state, showTranscript: !state.showTranscript };
     case 'stopping':

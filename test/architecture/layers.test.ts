@@ -15,10 +15,11 @@ const ALLOWED: Record<string, readonly string[]> = {
   sweep: ['ftp', 'net', 'observation'],
   probe: ['ftp', 'net', 'observation', 'sweep', 'firewall'],
   diagnosis: ['ftp', 'observation', 'firewall'],
-  report: ['ftp', 'observation', 'diagnosis'],
-  ui: ['ftp', 'observation', 'diagnosis'],
+  views: ['ftp', 'observation', 'diagnosis'],
+  report: ['ftp', 'observation', 'diagnosis', 'views'],
+  ui: ['ftp', 'observation', 'diagnosis', 'views'],
   server: ['ftp'],
-  cli: ['ftp', 'observation', 'net', 'sweep', 'probe', 'diagnosis', 'report', 'ui', 'server', 'firewall'],
+  cli: ['ftp', 'observation', 'net', 'sweep', 'probe', 'diagnosis', 'views', 'report', 'ui', 'server', 'firewall'],
 };
 
 const MAX_LINES = 400;

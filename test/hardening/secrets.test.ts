@@ -10,7 +10,7 @@ import { runCli, startServerProcess, type CliRun, type ServerProcess } from './r
 /**
  * The test password must appear nowhere the CLI writes: stdout, stderr, the JSON report, the
  * Markdown and text renderings, error messages, and the reference server's own log, whatever
- * happens: a good login, a wrong one, a server that echoes the password back, an unwritable
+ * happens (the HTML report too): a good login, a wrong one, a server that echoes the password back, an unwritable
  * --output, an interrupted run, a password typed into a URL.
  */
 
@@ -86,8 +86,15 @@ const target = (): string => `127.0.0.1:${server.port}`;
 const common = (): string[] => [target(), '-u', 'alice', '--password-env', 'FTPDOCTOR_TEST_PW', '--insecure'];
 
 describe('the password never leaves the process', () => {
-  it('a successful login with --json and with --output', async () => {
-    const run = await check('success --json', [...common(), '--json', '--output', join(dir, 'success.json')]);
+  it('a successful login with --json, --output and --html', async () => {
+    const run = await check('success --json', [
+      ...common(),
+      '--json',
+      '--output',
+      join(dir, 'success.json'),
+      '--html',
+      join(dir, 'success.html'),
+    ]);
     expect(JSON.parse(run.stdout).observations.login.ok).toBe(true);
     expect(run.code).toBe(0);
     expectNothingLeaked();
@@ -127,6 +134,8 @@ describe('the password never leaves the process', () => {
       '--json',
       '--output',
       join(dir, 'echo.json'),
+      '--html',
+      join(dir, 'echo.html'),
     ]);
     expect(JSON.parse(run.stdout).observations.login.ok).toBe(false);
     await check('echo text', [

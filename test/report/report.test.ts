@@ -130,24 +130,30 @@ describe('redactArgv', () => {
 });
 
 describe('renderings', () => {
-  it('plain text has no ANSI codes and lists findings most severe first with rule and fix', () => {
+  it('plain text has no ANSI codes, no line over 100 columns, and lists findings most severe first with rule and fix', () => {
     for (const c of CASES) {
       const report = buildReport(c.log, diagnose(c.log, { require: c.require ?? ['passive'] }), {
         argv: ['check', 'h'],
         version: '0.1.0',
       });
-      const text = renderText(report);
-      expect(text).not.toMatch(/\u001b\[/);
+      const wrapped = renderText(report);
+      expect(wrapped).not.toMatch(/\u001b\[/);
+      const examples = report.findings.flatMap((f) => f.examples.flatMap((x) => x.text.split('\n')));
+      for (const line of wrapped.split('\n'))
+        if (!examples.some((x) => line.trim() === x.trim())) expect(line.length, line).toBeLessThanOrEqual(100);
+      // Wrapping only moves words to indented continuation lines: with whitespace collapsed, the text reads as written.
+      const flat = (t: string): string => t.replace(/\s+/g, ' ');
+      const text = flat(wrapped);
       let at = 0;
       for (const f of report.findings) {
-        const i = text.indexOf(`${f.code} (${f.channel}): ${f.title}`, at);
+        const i = text.indexOf(flat(`${f.code} (${f.channel}): ${f.title}`), at);
         expect(i, `${f.code} appears in order`).toBeGreaterThanOrEqual(at);
         at = i;
-        if (f.rule) expect(text).toContain(f.rule);
-        expect(text).toContain(f.fix[0]!);
+        if (f.rule) expect(text).toContain(flat(f.rule));
+        expect(text).toContain(flat(f.fix[0]!));
       }
       for (const ch of ['control', 'tls', 'passive', 'active'] as const)
-        expect(text).toContain(`${ch.padEnd(8)} ${report.channels[ch].status}`);
+        expect(wrapped).toContain(`${ch.padEnd(8)} ${report.channels[ch].status}`);
     }
   });
 

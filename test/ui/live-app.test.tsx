@@ -1,6 +1,10 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { LiveAppProps } from '../../src/ui/LiveApp.js';
 import { initialUiState, reduceUi, type UiAction, type UiState } from '../../src/ui/ui-state.js';
+import { readFileSync } from 'node:fs';
+import { clientCompatibility } from '../../src/diagnosis/client-compatibility.js';
+import { diagnose } from '../../src/diagnosis/diagnose.js';
+import type { ObservationLog } from '../../src/observation/index.js';
 import { defaultSettings } from '../../src/probe/index.js';
 import { actions, finalLog, settings, startedSweep, wholeRun } from './recorded-run.js';
 
@@ -94,6 +98,25 @@ describe('the live view at each stage of a recorded check', () => {
     expect(text).toMatch(/Fix: {2}1\. Change this computer's own firewall first/);
     expect(text).toContain('Who:  you');
     expect(text).toContain('More: ftpdoctor explain PASSIVE_PORTS_BLOCKED');
+  });
+
+  it('at the end: the client table from a recorded partly-blocked run, within 80 columns', () => {
+    const recorded = JSON.parse(
+      readFileSync(
+        new URL('../../fixtures/lab-reference-passive-range-partly-dropped.observation.json', import.meta.url),
+        'utf8',
+      ),
+    ) as ObservationLog;
+    const clients = clientCompatibility(recorded, diagnose(recorded, { require: ['passive'] }));
+    const { frame } = view(play([...wholeRun(), { type: 'clients', clients }]));
+    const text = frame();
+    expect(text).toContain('Will my client work?');
+    expect(text).toMatch(/about 42% of transfers will hang \(2,302 of 5,536 passive ports\s+blocked\)/);
+    expect(text).toMatch(/^! sometimes\s+FileZilla$/m);
+    expect(text).toMatch(/^✔ works\s+Java \(Apache Commons Net\)$/m);
+    expect(text).toMatch(/^✖ will not work\s+Web browser/m);
+    expect(text).toContain('setting: set ftp:passive-mode off');
+    for (const line of text.split('\n')) expect([...line].length).toBeLessThanOrEqual(80);
   });
 
   it('a sample sweep of the default range counts the ports it left untested', () => {

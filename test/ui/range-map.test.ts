@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addRuns, cellState, createRangeMap, rangeMapFromRuns } from '../../src/ui/range-map.js';
+import { addRuns, cellState, createRangeMap, rangeMapFromRuns } from '../../src/views/range-map.js';
 
 describe('the range map groups ports into cells', () => {
   it.each<[Array<[number, number]>, number, number]>([

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultSettings } from '../../src/probe/index.js';
 import type { ObservationLog } from '../../src/observation/index.js';
-import { cellState } from '../../src/ui/range-map.js';
+import { cellState } from '../../src/views/range-map.js';
 import { initialUiState, reduceUi, type UiAction, type UiState } from '../../src/ui/ui-state.js';
 import { actions, finalDiagnosis, finalLog, settings, startedSweep, wholeRun } from './recorded-run.js';
 

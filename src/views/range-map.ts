@@ -37,11 +37,11 @@ export const STATE_PRIORITY: readonly PortState[] = [
 export const CELLS_PER_ROW = 64;
 const MAX_CELLS = 3 * CELLS_PER_ROW;
 
-export function createRangeMap(ranges: Array<[number, number]>): RangeMap {
+export function createRangeMap(ranges: Array<[number, number]>, maxCells = MAX_CELLS): RangeMap {
   const total = ranges.reduce((n, [from, to]) => n + to - from + 1, 0);
   // Powers of two keep cell edges on round offsets; 5,536 ports → 32 per cell → 173 cells (3 rows).
   let portsPerCell = 1;
-  while (Math.ceil(total / portsPerCell) > MAX_CELLS) portsPerCell *= 2;
+  while (Math.ceil(total / portsPerCell) > maxCells) portsPerCell *= 2;
   const cells: RangeMapCell[] = [];
   for (const [from, to] of ranges) {
     for (let start = from; start <= to; start += portsPerCell) {
