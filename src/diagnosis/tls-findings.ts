@@ -143,16 +143,23 @@ function certFinding(log: ObservationLog, problems: string[], severity: Finding[
   };
 }
 
-/** How to get the rest of the check done despite the certificate. */
+/**
+ * How to get the rest of the check done despite the certificate: --trust-fingerprint accepts exactly
+ * the certificate seen (a support engineer can send the fingerprint along); --insecure accepts any.
+ */
 function rerunAdvice(log: ObservationLog): string {
   const tls = log.tls;
+  const fingerprint = tls?.certificate?.fingerprint256;
+  const accept = fingerprint
+    ? `--trust-fingerprint ${fingerprint} (accepts only this certificate) or --insecure (accepts any)`
+    : '--insecure (accepts any certificate for the check)';
   if (tls?.fellBackToPlain)
-    return 'The check went on in plain text (anonymous login); run it again with --insecure to test the data connections under TLS too.';
-  if (tls?.established) return 'Or run the check with --insecure to test anyway.';
+    return `The check went on in plain text (anonymous login); run it again with ${accept} to test the data connections under TLS too.`;
+  if (tls?.established) return `Or run the check with ${accept} to test anyway.`;
   if (tls?.requested === 'auto') {
-    return 'The check stopped before logging in, so that your password would not cross the network unencrypted: run it again with --insecure (accept this certificate for the check) or with --no-tls (plain FTP, password unencrypted).';
+    return `The check stopped before logging in, so that your password would not cross the network unencrypted: run it again with ${accept}, or with --no-tls (plain FTP, password unencrypted).`;
   }
-  return 'The check stopped at the certificate: run it again with --insecure to accept this certificate for the check.';
+  return `The check stopped at the certificate: run it again with ${accept}.`;
 }
 
 function reuseFindings(log: ObservationLog, claims: ClaimRecorder): Finding[] {
