@@ -1,0 +1,26 @@
+import type { ProbeRun } from './probe-run.js';
+
+/**
+ * Linux retransmits an unanswered SYN after its initial retransmission timeout, TCP_TIMEOUT_INIT =
+ * 1 s (include/net/tcp.h, "RFC6298 2.1 initial RTO value"; RFC 6298 §2.1 sets the same 1 s). A wait
+ * for a data connection shorter than this plus a round trip would call one lost SYN a firewall.
+ */
+export const INITIAL_SYN_RTO_MS = 1000;
+
+/** Room above the retransmitted SYN's round trip for a loaded server or client (the lab shares 2 cores). */
+const MARGIN_MS = 250;
+
+/** Control round trips a data connection may take beyond the retransmission: a path slower than its control connection. */
+const RTT_ALLOWANCE = 4;
+
+/**
+ * How long a data connection (ours to a passive port, or the server's to our active port) may take
+ * before it counts as never arriving: one lost SYN and its retransmission, plus a few control round
+ * trips measured on this very path. --step-timeout stays the upper bound for unusual paths.
+ */
+export function dataConnectDeadline(run: ProbeRun): number {
+  const connect = run.log.control.connect;
+  const rtt = connect?.state === 'open' ? connect.elapsedMs : run.settings.stepTimeoutMs;
+  const derived = INITIAL_SYN_RTO_MS + Math.max(MARGIN_MS, RTT_ALLOWANCE * rtt);
+  return Math.min(run.settings.stepTimeoutMs, derived);
+}
