@@ -47,9 +47,27 @@ export async function activeStep(ctx: CheckContext): Promise<void> {
       mode,
       probe: (channel: ControlChannel) => probeActive(run, channel, mode.protection, { extensions: ctx.extensions }),
     }));
-    run.log.active.push(...ran(await lanes.runAll(probes)));
+    // Each active probe listens on a port of its own in the user's range: no more at once than it holds.
+    const [from, to] = run.settings.activePorts;
+    const ports = from === 0 ? probes.length : to - from + 1;
+    run.log.active.push(...ran(await lanes.runAll(probes, ports)));
     return attemptsSummary(run.log.active, ctx.sessionTls);
   });
+}
+
+/**
+ * The active probes and the sweep, side by side where they do not compete: the sweep has sockets of
+ * its own, and a stock server's kernel answers it. The cooperative sweep's thousands of connections
+ * are answered by the reference server's own process, which would slow the very replies the active
+ * probes time (a loaded server's 150 late past the data-connect deadline); there they run in turn.
+ */
+export async function activeAndSweep(ctx: CheckContext, withActive: boolean, withSweep: boolean): Promise<void> {
+  const active = async (): Promise<void> => (withActive ? activeStep(ctx) : undefined);
+  const sweep = async (): Promise<void> => (withSweep ? sweepStep(ctx) : undefined);
+  if (ctx.run.log.serverView?.sweep) {
+    await active();
+    await sweep();
+  } else await Promise.all([active(), sweep()]);
 }
 
 export async function sweepStep(ctx: CheckContext): Promise<void> {
@@ -58,6 +76,7 @@ export async function sweepStep(ctx: CheckContext): Promise<void> {
   await ctx.steps.step('sweep', async () => {
     const known = portsStillListening(log.passive);
     const sweep = log.serverView?.sweep;
+    await releasePassiveSetups(ctx);
     const connect = log.control.connect;
     log.sweep = await runSweep({
       address: run.address,
@@ -101,11 +120,11 @@ export function checkServerGone(ctx: CheckContext): Promise<string | undefined> 
  * advertised to that session as data, with no token. When our own connection there failed (a
  * local EMFILE, say), the sweep's would be taken instead and look intercepted: ABOR with no
  * transfer running (RFC 959 §4.1.3) makes the server drop that setup first, on every session
- * whose last setup nobody reached. Other servers keep theirs, since a port still listening is what tells a
- * firewall's reset apart (knownListening). Runs before the sweep and the active probes start, as
- * those share the sessions.
+ * whose last setup nobody reached. Other servers keep theirs, since a port still listening is what
+ * tells a firewall's reset apart (knownListening). With the reference server the active probes are
+ * over by then (activeAndSweep), so no session is in use.
  */
-export async function releasePassiveSetups(ctx: CheckContext): Promise<void> {
+async function releasePassiveSetups(ctx: CheckContext): Promise<void> {
   const { run } = ctx;
   if (!run.log.serverView?.sweep) return;
   await Promise.all(

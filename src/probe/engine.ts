@@ -1,7 +1,7 @@
 import { OBSERVATION_VERSION, type ObservationLog, type ProbeEvent, type ProbeSettings } from '../observation/index.js';
 import type { CheckContext } from './check-context.js';
 import { ControlSessions } from './control-sessions.js';
-import { activeStep, checkServerGone, passiveStep, releasePassiveSetups, sweepStep } from './data-steps.js';
+import { activeAndSweep, checkServerGone, passiveStep } from './data-steps.js';
 import { observeEnvironment } from './environment.js';
 import { EventStream } from './event-stream.js';
 import { readLocalFirewall } from './local-firewall.js';
@@ -127,14 +127,12 @@ async function executePlan(ctx: CheckContext): Promise<boolean> {
   if (sessionOk) await passiveStep(ctx);
   else steps.skip(['passive', 'active'], 'the control session did not get far enough');
   const sweeping = controlOk && settings.sweep !== 'off';
-  if (sweeping) await releasePassiveSetups(ctx);
-  else
+  if (!sweeping)
     steps.skip(
       ['sweep'],
       settings.sweep === 'off' ? 'sweep turned off' : 'no control connection to time the sweep from',
     );
-  // The sweep has sockets of its own, no session: it runs while the active probes wait for the server.
-  await Promise.all([sessionOk && activeStep(ctx), sweeping && sweepStep(ctx)]);
+  await activeAndSweep(ctx, sessionOk, sweeping);
   if (controlOk) await checkServerGone(ctx);
   await steps.step('local-firewall', async () => {
     log.localFirewall = await readLocalFirewall(settings.stepTimeoutMs, run.signal);

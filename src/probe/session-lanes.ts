@@ -37,10 +37,10 @@ export class SessionLanes {
 
   /**
    * Runs the tasks, at most MAX_DATA_SESSIONS at once, and returns their results in task order
-   * (undefined for a task that did not run). A mode whose session could not be prepared (PROT P
+   * (undefined for a task that did not run); `width` bounds it further (what the tasks share). A mode whose session could not be prepared (PROT P
    * refused, no TLS session to be had) is not tried again, as the serial plan broke off there.
    */
-  async runAll<T>(tasks: ReadonlyArray<LaneTask<T>>): Promise<Array<T | undefined>> {
+  async runAll<T>(tasks: ReadonlyArray<LaneTask<T>>, width = MAX_DATA_SESSIONS): Promise<Array<T | undefined>> {
     const results: Array<T | undefined> = Array.from({ length: tasks.length });
     const failedModes = new Set<string>();
     let next = 0;
@@ -57,7 +57,7 @@ export class SessionLanes {
       }
     };
     const first = tasks[0];
-    const wanted = first ? Math.min(MAX_DATA_SESSIONS, tasks.length) - 1 : 0;
+    const wanted = first ? Math.min(MAX_DATA_SESSIONS, width, tasks.length) - 1 : 0;
     const workers = [work(this.main)];
     for (let i = 0; i < wanted; i++)
       workers.push(this.lane(i, first?.mode.tls ?? false).then((lane) => (lane ? work(lane) : undefined)));
