@@ -76,6 +76,8 @@ interface CurlTime {
   ok: boolean;
   /** Stopped by --max-time, not by its own verdict. */
   capped: boolean;
+  /** curl's own message when it failed. */
+  error: string;
 }
 
 async function runFtpdoctor(
@@ -116,7 +118,12 @@ async function runCurl(lab: Lab, server: LabServer, active: boolean): Promise<Cu
   argv.push(`ftp://${lab.target}/`);
   const result = await lab.exec('client', argv, { allowFailure: true, timeoutMs: (CURL_MAX_TIME_S + 5) * 1000 });
   // curl exit 28: operation timed out, which is --connect-timeout as well as --max-time.
-  return { ms: result.elapsedMs, ok: result.code === 0, capped: result.elapsedMs >= CURL_MAX_TIME_S * 1000 };
+  return {
+    ms: result.elapsedMs,
+    ok: result.code === 0,
+    capped: result.elapsedMs >= CURL_MAX_TIME_S * 1000,
+    error: result.stderr.trim().split('\n').pop() ?? '',
+  };
 }
 
 async function benchTopology(clientNat: boolean, list: Scenario[]): Promise<Row[]> {
@@ -136,6 +143,7 @@ async function benchTopology(clientNat: boolean, list: Scenario[]): Promise<Row[
           const row = { scenario: scenario.name, server: kind, ...check, curlPassive, curlActive };
           rows.push(row);
           process.stderr.write(`${formatRow(row)}\n`);
+          for (const t of [curlPassive, curlActive]) if (!t.ok) process.stderr.write(`  curl: ${t.error}\n`);
         } finally {
           await server.stop();
         }
