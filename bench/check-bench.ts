@@ -122,7 +122,7 @@ async function runCurl(lab: Lab, server: LabServer, active: boolean): Promise<Cu
     ms: result.elapsedMs,
     ok: result.code === 0,
     capped: result.elapsedMs >= CURL_MAX_TIME_S * 1000,
-    error: result.stderr.trim().split('\n').pop() ?? '',
+    error: result.stderr.trim().replaceAll('\n', ' / '),
   };
 }
 
