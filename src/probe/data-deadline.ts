@@ -1,3 +1,4 @@
+import type { ConnectOutcome } from '../observation/index.js';
 import type { ProbeRun } from './probe-run.js';
 
 /**
@@ -25,8 +26,12 @@ const RTT_ALLOWANCE = 3;
  * trips measured on this very path. --step-timeout stays the upper bound for unusual paths.
  */
 export function dataConnectDeadline(run: ProbeRun): number {
-  const connect = run.log.control.connect;
-  const rtt = connect?.state === 'open' ? connect.elapsedMs : run.settings.stepTimeoutMs;
-  const derived = INITIAL_SYN_RTO_MS + Math.max(MARGIN_MS, RTT_ALLOWANCE * rtt);
-  return Math.min(run.settings.stepTimeoutMs, derived);
+  return connectDeadline(run.settings.stepTimeoutMs, run.log.control.connect);
+}
+
+/** The deadline from the step timeout and the control connect (without a connected one, the step timeout). */
+export function connectDeadline(stepTimeoutMs: number, control: ConnectOutcome | undefined): number {
+  if (control?.state !== 'open') return stepTimeoutMs;
+  const derived = INITIAL_SYN_RTO_MS + Math.max(MARGIN_MS, RTT_ALLOWANCE * control.elapsedMs);
+  return Math.min(stepTimeoutMs, derived);
 }
