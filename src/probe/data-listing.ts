@@ -21,13 +21,16 @@ const DATA_TLS_GRACE_MS = 1000;
 /**
  * Sends LIST, or NLST when LIST is not implemented; returns the command used and its first reply.
  * With `dataTls`, a protected data connection that is up while the server stays silent past the
- * grace period gets its TLS handshake started (returned as `pendingTls`).
+ * grace period gets its TLS handshake started (returned as `pendingTls`). `send` waits for the
+ * first reply (active mode ends the wait early when the server's connection never arrived).
  */
 export async function sendListing(
   run: ProbeRun,
   channel: ControlChannel,
   replies: Reply[],
   dataTls?: { connection: Promise<Socket | undefined> },
+  send: (command: 'LIST' | 'NLST') => Promise<Reply> = (command) =>
+    channel.send(command, run.settings.stepTimeoutMs, run.signal),
 ): Promise<{ command: 'LIST' | 'NLST'; reply: Reply; pendingTls?: ReturnType<typeof secureDataConnection> }> {
   const t = run.settings.stepTimeoutMs;
   let pendingTls: ReturnType<typeof secureDataConnection> | undefined;
@@ -47,10 +50,10 @@ export async function sendListing(
     ...(pendingTls ? { pendingTls } : {}),
   });
   try {
-    const reply = await channel.send('LIST', t, run.signal);
+    const reply = await send('LIST');
     replies.push(reply);
     if (!NOT_IMPLEMENTED.has(reply.code)) return withTls('LIST', reply);
-    const nlst = await channel.send('NLST', t, run.signal);
+    const nlst = await send('NLST');
     replies.push(nlst);
     return withTls('NLST', nlst);
   } finally {

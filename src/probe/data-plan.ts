@@ -1,7 +1,6 @@
 import type { DataMode } from './control-sessions.js';
 import { loginIsPublic } from './control-session.js';
 import type { ProbeRun } from './probe-run.js';
-import { SAMPLE_CONNECT_FLOOR_MS } from './settings.js';
 
 /**
  * The data probes to run. Under TLS both PROT P and PROT C, so "works in clear, fails protected"
@@ -17,13 +16,4 @@ export function dataModes(run: ProbeRun, sessionTls: boolean): DataMode[] {
   ];
   if (run.settings.tls === 'auto' && loginIsPublic(run)) modes.push({ tls: false, protection: 'clear' });
   return modes;
-}
-
-/**
- * Samples only ask "does this advertised port answer": a wait of many control round trips is
- * ample, so a blocked range costs seconds, not pasvSamples × stepTimeoutMs, before the sweep runs.
- */
-export function sampleConnectTimeout(run: ProbeRun): number {
-  const rtt = run.log.control.connect?.elapsedMs ?? run.settings.stepTimeoutMs;
-  return Math.min(run.settings.stepTimeoutMs, Math.max(SAMPLE_CONNECT_FLOOR_MS, rtt * 20));
 }

@@ -1,12 +1,13 @@
 import { OBSERVATION_VERSION, type ObservationLog, type ProbeEvent, type ProbeSettings } from '../observation/index.js';
 import type { CheckContext } from './check-context.js';
 import { ControlSessions } from './control-sessions.js';
-import { activeStep, checkServerGone, passiveStep, sweepStep } from './data-steps.js';
+import { activeAndSweep, checkServerGone, passiveStep } from './data-steps.js';
 import { observeEnvironment } from './environment.js';
 import { EventStream } from './event-stream.js';
 import { readLocalFirewall } from './local-firewall.js';
 import type { ProbeRun } from './probe-run.js';
 import { resolveTarget } from './resolve.js';
+import { SessionLanes } from './session-lanes.js';
 import { connectStep, openSessionSteps, sessionSteps } from './session-steps.js';
 import type { ProbeOptions } from './settings.js';
 import { StepRunner } from './step-runner.js';
@@ -78,7 +79,8 @@ export async function runProbe(
 
   const sessions = new ControlSessions(run);
   const steps = new StepRunner(run, started, emit, () => sessions.usable);
-  const ctx: CheckContext = { run, steps, sessions, emit, sessionTls: false, extensions: false };
+  const lanes = new SessionLanes(run, sessions);
+  const ctx: CheckContext = { run, steps, sessions, lanes, emit, sessionTls: false, extensions: false };
   let finished = false;
   try {
     finished = await executePlan(ctx);
@@ -88,6 +90,7 @@ export async function runProbe(
     clearTimeout(deadline);
     opts.signal?.removeEventListener('abort', onUserAbort);
     sessions.closeAll();
+    lanes.closeAll();
   }
   const software = identifyServerSoftware({
     greeting: log.control.greeting?.reply?.text,
@@ -121,18 +124,15 @@ async function executePlan(ctx: CheckContext): Promise<boolean> {
   let sessionOk = false;
   if (controlOk) sessionOk = await openSessionSteps(ctx);
   else steps.skip(sessionSteps(ctx), 'no control connection');
-  if (sessionOk) {
-    await passiveStep(ctx);
-    await activeStep(ctx);
-  } else {
-    steps.skip(['passive', 'active'], 'the control session did not get far enough');
-  }
-  if (controlOk && settings.sweep !== 'off') await sweepStep(ctx);
-  else
+  if (sessionOk) await passiveStep(ctx);
+  else steps.skip(['passive', 'active'], 'the control session did not get far enough');
+  const sweeping = controlOk && settings.sweep !== 'off';
+  if (!sweeping)
     steps.skip(
       ['sweep'],
       settings.sweep === 'off' ? 'sweep turned off' : 'no control connection to time the sweep from',
     );
+  await activeAndSweep(ctx, sessionOk, sweeping);
   if (controlOk) await checkServerGone(ctx);
   await steps.step('local-firewall', async () => {
     log.localFirewall = await readLocalFirewall(settings.stepTimeoutMs, run.signal);
@@ -141,6 +141,6 @@ async function executePlan(ctx: CheckContext): Promise<boolean> {
       ? { status: 'ok', summary: `read with ${source} (${ruleset?.length ?? 0} characters)` }
       : { status: 'skipped', summary: reason ?? 'not readable' };
   });
-  await ctx.sessions.quit();
+  await Promise.all([ctx.sessions.quit(), ctx.lanes.quit()]);
   return !run.signal.aborted && log.steps.every((s) => s.status !== 'aborted');
 }

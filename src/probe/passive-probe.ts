@@ -12,6 +12,7 @@ import {
 import { asProbeError, connectTcp } from '../net/index.js';
 import type { DataConnectAttempt, PassiveAttempt, PassiveOutcome, Protection } from '../observation/index.js';
 import type { ControlChannel } from './control-channel.js';
+import { dataConnectDeadline } from './data-deadline.js';
 import { completeTransfer, sendListing } from './data-listing.js';
 import { elapsedSince, type ProbeRun } from './probe-run.js';
 import { parseLastReply } from './server-view.js';
@@ -27,7 +28,7 @@ export async function probePassive(
   channel: ControlChannel,
   command: 'PASV' | 'EPSV',
   protection: Protection,
-  opts: { extensions: boolean; purpose: 'probe' | 'sample'; connectTimeoutMs?: number },
+  opts: { extensions: boolean; purpose: 'probe' | 'sample' },
 ): Promise<PassiveAttempt> {
   const started = performance.now();
   const t = run.settings.stepTimeoutMs;
@@ -81,7 +82,7 @@ export async function probePassive(
       const result = await connectTcp({
         address: target.address,
         port: advertised.port,
-        timeoutMs: opts.connectTimeoutMs ?? t,
+        timeoutMs: dataConnectDeadline(run),
         signal: run.signal,
       });
       const record: DataConnectAttempt = { via: target.via, connect: result.outcome };
