@@ -85,7 +85,7 @@ const entries: Record<FindingCode, Omit<CatalogueEntry, 'code'>> = {
   PASSIVE_PORTS_BLOCKED: {
     title: "The server's passive data ports are blocked",
     meaning:
-      'Data connections to the ports the server announces in passive mode (PASV/EPSV) do not get through: all of them, or exact sub-ranges, dropped (no answer), rejected with ICMP (often rate-limited, so it looks partly dropped), or reset by a firewall on a port the server was listening on.',
+      'Data connections to the ports the server announces in passive mode (PASV/EPSV) do not get through: all of them, or exact sub-ranges, dropped (no answer), rejected with ICMP (often rate-limited, so it looks partly dropped), or reset by a firewall on a port the server was listening on. A reset from a port nothing listens on looks the same as a reset rule, so against an ordinary server only the announced ports prove a reset rule: when all of them were reset the rule likely covers the whole range, when only some were its boundary is unknown; `ftpdoctor serve --sweep-mode` on the server side draws it exactly.',
     typicalCause:
       'An outbound firewall that allows port 21 but not the passive range (e.g. 60000–65535), or a server firewall that opens only part of its range. Partly blocked ranges make transfers fail at random.',
     fix: [

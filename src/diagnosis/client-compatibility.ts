@@ -167,7 +167,7 @@ function passiveClient(f: Facts, p: PassiveProfile): Rule {
   if (f.passive === 'ok') return verdict('works', 'passive mode works');
   if (f.passive === 'partial') {
     const partly = f.hang
-      ? `${f.hang.words} will hang (the server picks a random passive port, and ${f.hang.blockedPorts.toLocaleString('en-US')} of ${f.hang.testedPorts.toLocaleString('en-US')} are blocked${f.hang.estimate ? ', from a sample sweep' : ''}); a retry succeeds by chance`
+      ? `${f.hang.words} will hang (the server picks a random passive port, and ${f.hang.blockedPorts.toLocaleString('en-US')} of ${f.hang.testedPorts.toLocaleString('en-US')} are blocked${f.hang.estimate ? ', estimated from a sample' : ''}); a retry succeeds by chance`
       : 'passive mode only partly works';
     if (f.active === 'ok')
       return verdict(

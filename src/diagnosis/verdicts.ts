@@ -1,5 +1,5 @@
 import { isNegative, isPreliminary, rangesText } from '../ftp/index.js';
-import type { ObservationLog, Reply, TlsObservation } from '../observation/index.js';
+import type { ObservationLog, Reply, SweepObservation, TlsObservation } from '../observation/index.js';
 import { describeConnect } from './connect-facts.js';
 import {
   activeEntries,
@@ -12,7 +12,7 @@ import {
 } from './data-attempts.js';
 import type { Channel, ChannelVerdict, Diagnosis, Verdicts } from './finding.js';
 import { isResourceErrno } from './local-resource.js';
-import { blockedSegments, reachableRuns, sweepEvidence } from './sweep-blocks.js';
+import { answeredRuns, blockedSegments, reachableRuns, sweepEvidence, type BlockedSegment } from './sweep-blocks.js';
 
 /**
  * Per-channel verdicts from what was observed: ok, partial (some of it works), blocked (none of it
@@ -132,21 +132,44 @@ function dataVerdict(
   const indirect = good.filter(onlyViaControlPeer).length;
   const sweepText = sweep
     ? segments.length
-      ? `; sweep: ${rangesText(segments.map((s) => [s.from, s.to]))} blocked`
-      : `; sweep: all ${sweep.portsTested} ports reachable`
+      ? `; sweep: ${rangesText(segments.map((s) => [s.from, s.to]))} blocked${refusedWords(sweep)}`
+      : `; sweep: ${unblockedWords(sweep)}`
     : '';
   const attempts = tried.length
     ? `${good.length} of ${tried.length} ${channel} data connections worked${indirect ? ` (${indirect} only via the control address)` : ''}`
     : 'no data connection tried';
   // Samples that all landed on blocked ports do not make a range blocked that the sweep found partly open.
-  const sweepPartlyOpen = sweep !== undefined && segments.length > 0 && reachableRuns(sweep).length > 0;
+  const sweepPartlyOpen = sweep !== undefined && segments.length > 0 && partlyOpen(sweep, segments);
   if (tried.length > 0 && good.length === 0)
     return verdict(sweepPartlyOpen ? 'partial' : 'blocked', attempts + sweepText);
-  if (tried.length === 0 && sweep && reachableRuns(sweep).length === 0 && segments.length > 0)
+  if (tried.length === 0 && sweep && segments.length > 0 && !sweepPartlyOpen)
     return verdict('blocked', attempts + sweepText);
   if (good.length < tried.length || segments.length > 0 || indirect > 0)
     return verdict('partial', attempts + sweepText);
   return verdict('ok', attempts + sweepText);
+}
+
+/**
+ * Whether the sweep shows part of the range getting through beside its blocked segments. Where the
+ * block is a drop or an ICMP reject, a port that answered with a reset is past that rule; where the
+ * block is itself a reset, a refused port may be the same rule, so only a port that connected counts.
+ */
+function partlyOpen(sweep: SweepObservation, segments: BlockedSegment[]): boolean {
+  if (reachableRuns(sweep).length > 0) return true;
+  return !segments.some((s) => s.how === 'reset') && answeredRuns(sweep).length > 0;
+}
+
+/** The sweep found no block: what its ports proved, without calling a refused port reachable. */
+function unblockedWords(sweep: SweepObservation): string {
+  const open = sweep.counts.open ?? 0;
+  const refused = sweep.counts.refused ?? 0;
+  if (refused === 0) return `all ${sweep.portsTested} ports reachable`;
+  return `none of ${sweep.portsTested} ports dropped or rejected by ICMP (${open} open, ${refused} refused: closed, or rejected by a rule)`;
+}
+
+function refusedWords(sweep: SweepObservation): string {
+  const refused = sweep.counts.refused ?? 0;
+  return refused ? `, ${refused} refused (closed, or rejected by a rule: unknown)` : '';
 }
 
 export function channelVerdicts(log: ObservationLog): Verdicts {

@@ -1,5 +1,5 @@
 import type { BlockKind, Channel, ChannelStatus, Diagnosis, FindingCode } from '../../src/diagnosis/finding.js';
-import type { ConnectState, ObservationLog } from '../../src/observation/index.js';
+import type { ConnectState, ObservationLog, PortState } from '../../src/observation/index.js';
 import {
   activeNoInbound,
   activeOk,
@@ -136,6 +136,23 @@ const NFT_JSON_RULESET = JSON.stringify({
   ],
 });
 
+/** The issue-12 network: a router resets the whole passive range in front of a stock server. */
+function everyAnnouncedPortReset(elsewhere: PortState) {
+  return (l: ObservationLog): void => {
+    l.sweep = sweepOf(
+      [
+        [60000, 60139, elsewhere],
+        [60140, 60140, 'blocked-reset'],
+        [60141, 60335, elsewhere],
+        [60336, 60336, 'blocked-reset'],
+        [60337, 65535, elsewhere],
+      ],
+      { cooperative: false },
+    );
+    l.passive = [pasvBlocked(60140, 'reset'), pasvBlocked(60336, 'reset', { command: 'EPSV' })];
+  };
+}
+
 const rangeDropped = (log: ObservationLog) => {
   log.sweep = sweepOf([
     [60000, 62999, 'open'],
@@ -181,9 +198,9 @@ export const CASES: DiagnosisCase[] = [
     check: (d) => expectTrue(d.channels.tls.summary.includes('--insecure'), 'TLS summary mentions --insecure'),
   },
   {
-    name: 'all clear against a non-cooperating server: closed ports (resets where nothing listens) are reachable',
+    name: 'all clear against a non-cooperating server: refused ports (resets where nothing listens) are no block',
     log: mutate(clearLog(), (l) => {
-      l.sweep = sweepOf([[60000, 65535, 'closed']], { cooperative: false });
+      l.sweep = sweepOf([[60000, 65535, 'refused']], { cooperative: false });
     }),
     codes: [],
     allClear: true,
@@ -194,9 +211,9 @@ export const CASES: DiagnosisCase[] = [
     log: mutate(clearLog(), (l) => {
       l.sweep = sweepOf(
         [
-          [60000, 60099, 'closed'],
+          [60000, 60099, 'refused'],
           [60100, 60100, 'blocked-reset'],
-          [60101, 65535, 'closed'],
+          [60101, 65535, 'refused'],
         ],
         { cooperative: false },
       );
@@ -495,13 +512,13 @@ export const CASES: DiagnosisCase[] = [
     check: hasHow('PASSIVE_PORTS_BLOCKED', 'rate-limited-reject', [[60000, 65535]]),
   },
   {
-    name: 'reset from a port PASV advertised is a firewall reject; closed ports elsewhere are reachable',
+    name: 'reset from a port PASV advertised is a firewall reject; refused ports elsewhere are no block',
     log: mutate(clearLog(), (l) => {
       l.sweep = sweepOf(
         [
-          [60000, 63999, 'closed'],
+          [60000, 63999, 'refused'],
           [64000, 64000, 'blocked-reset'],
-          [64001, 65535, 'closed'],
+          [64001, 65535, 'refused'],
         ],
         { cooperative: false },
       );
@@ -523,6 +540,55 @@ export const CASES: DiagnosisCase[] = [
       [61000, 61000],
       [62000, 62000],
     ]),
+  },
+  {
+    name: 'every announced port reset, none connected, the rest refused: blocked, likely the whole range (issue 12)',
+    log: mutate(clearLog(), everyAnnouncedPortReset('refused')),
+    codes: ['PASSIVE_PORTS_BLOCKED'],
+    channels: { passive: 'blocked' },
+    verdict: 'blocked',
+    check: (d) => {
+      hasHow('PASSIVE_PORTS_BLOCKED', 'reset', [
+        [60140, 60140],
+        [60336, 60336],
+      ])(d);
+      const f = finding(d, 'PASSIVE_PORTS_BLOCKED');
+      expectTrue(
+        (f.rule ?? '').includes('likely covers the whole passive range (60000–65535)'),
+        'rule states the likely extent',
+      );
+      expectTrue((f.rule ?? '').includes('ftpdoctor serve --sweep-mode'), 'rule says how to draw exact boundaries');
+      expectTrue(!d.channels.passive.summary.includes('reachable'), 'no port called reachable');
+    },
+  },
+  {
+    name: "a report from an earlier engine ('closed' for refused) is read the same way",
+    log: mutate(clearLog(), everyAnnouncedPortReset('closed' as PortState)),
+    codes: ['PASSIVE_PORTS_BLOCKED'],
+    channels: { passive: 'blocked' },
+    verdict: 'blocked',
+  },
+  {
+    name: 'some announced ports connect, others reset: partial, the reset ones listed, the boundary unknown',
+    log: mutate(clearLog(), (l) => {
+      l.sweep = sweepOf(
+        [
+          [60000, 60139, 'refused'],
+          [60140, 60140, 'blocked-reset'],
+          [60141, 65535, 'refused'],
+        ],
+        { cooperative: false },
+      );
+      l.passive = [pasvBlocked(60140, 'reset'), pasvOk(64000)];
+    }),
+    codes: ['PASSIVE_PORTS_BLOCKED'],
+    channels: { passive: 'partial' },
+    check: (d) => {
+      hasHow('PASSIVE_PORTS_BLOCKED', 'reset', [[60140, 60140]])(d);
+      const f = finding(d, 'PASSIVE_PORTS_BLOCKED');
+      expectTrue((f.rule ?? '').includes('boundary is unknown'), 'rule says the boundary is unknown');
+      expectTrue(!f.fix.some((x) => x.includes('limit its passive range')), 'no range extrapolated from refused ports');
+    },
   },
   {
     name: 'a middlebox answers instead of the server (token mismatch)',
@@ -762,9 +828,9 @@ export const CASES: DiagnosisCase[] = [
     name: 'part of the range blocked by rule: TLS attempts that happened to land on blocked ports are not a helper',
     log: mutate(tlsLog(), (l) => {
       l.sweep = sweepOf([
-        [60000, 61233, 'closed'],
+        [60000, 61233, 'refused'],
         [61234, 61999, 'no-answer'],
-        [62000, 65535, 'closed'],
+        [62000, 65535, 'refused'],
       ]);
       l.passive = [pasvOk(60100), pasvBlocked(61500, 'no-answer', { protection: 'private' })];
     }),

@@ -148,6 +148,56 @@ export const scenarios: Scenario[] = [
     },
   },
   {
+    id: 'passive-range-reset-stock',
+    title: 'the passive range rejected with a TCP reset on the router, a stock server behind it',
+    topology: 'routed',
+    servers: ['vsftpd', 'proftpd'],
+    rules: (lab) => [{ role: 'router', ruleset: toServer(lab, 'reset', [PASSIVE_RANGE]) }],
+    expected: {
+      channels: { control: 'ok', passive: 'blocked', active: 'ok' },
+      findings: ['PASSIVE_PORTS_BLOCKED'],
+      verdict: 'blocked',
+      exit: 1,
+    },
+    verify(run) {
+      const f = expectFinding(run, 'PASSIVE_PORTS_BLOCKED', { channel: 'passive', severity: 'error', how: 'reset' });
+      expect(f.rule, describeRun(run)).toMatch(/likely covers the whole passive range/);
+      expect(f.rule, describeRun(run)).toMatch(/serve --sweep-mode/);
+      const runs = reportOf(run).sweep?.runs ?? [];
+      // A stock server listens on no sweep port but those it announced: nothing may read as reachable.
+      expect(
+        runs.filter((r) => r.state === 'open' || r.state === 'closed'),
+        describeRun(run),
+      ).toEqual([]);
+      expect(
+        runs.some((r) => r.state === 'refused'),
+        describeRun(run),
+      ).toBe(true);
+    },
+  },
+  {
+    id: 'passive-range-partly-reset',
+    title: 'the lower half of the passive range rejected with a TCP reset on the router',
+    topology: 'routed',
+    servers: ['vsftpd', 'proftpd'],
+    rules: (lab) => [{ role: 'router', ruleset: toServer(lab, 'reset', [PARTLY_RESET]) }],
+    expected: {
+      channels: { control: 'ok', passive: 'partial' },
+      findings: ['PASSIVE_PORTS_BLOCKED'],
+      verdict: 'problems',
+      exit: 1,
+    },
+    verify(run) {
+      const f = expectFinding(run, 'PASSIVE_PORTS_BLOCKED', { channel: 'passive', how: 'reset' });
+      // Only the announced ports that were reset are known: each lies in the rule's range, none is extrapolated.
+      for (const [from, to] of f.ports ?? []) {
+        expect(from, describeRun(run)).toBe(to);
+        expect(from >= PARTLY_RESET[0] && to <= PARTLY_RESET[1], describeRun(run)).toBe(true);
+      }
+      expect(f.rule, describeRun(run)).toMatch(/boundary is unknown/);
+    },
+  },
+  {
     id: 'passive-range-icmp-admin',
     title: 'the passive range rejected with ICMP admin-prohibited (rate-limited by the router)',
     topology: 'routed',
@@ -352,6 +402,9 @@ export const scenarios: Scenario[] = [
     },
   },
 ];
+
+/** Half the range: with a dozen random passive ports, some land on each side (all on one side: p < 0.001). */
+const PARTLY_RESET: [number, number] = [60000, 62767];
 
 const PARTLY_DROPPED: Array<[number, number]> = [
   [61234, 61999],
