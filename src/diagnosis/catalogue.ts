@@ -149,13 +149,27 @@ const entries: Record<FindingCode, Omit<CatalogueEntry, 'code'>> = {
   ACTIVE_NAT: {
     title: 'Active mode sends your private address (you are behind NAT)',
     meaning:
-      'The PORT/EPRT command names this computer\'s private address, which the server cannot reach; the server refused it (vsftpd "500 Illegal PORT command", pyftpdlib "501 Rejected data connection to foreign address …") or could not connect.',
+      'The PORT/EPRT command names this computer\'s private address, and the server says it sees you elsewhere: it refused the address as foreign (vsftpd "500 Illegal PORT command", pure-ftpd "500 I won\'t open a connection to A (only to B)" — B is your public address, pyftpdlib "501 Rejected data connection to foreign address …"), or the reference server reported the address it sees. A private address alone is no proof of NAT: corporate and campus networks route private addresses without it (see ACTIVE_NAT_OR_INBOUND).',
     typicalCause: 'A home or office NAT router without an FTP helper.',
     fix: [
       'Use passive mode.',
       'Or set your public address in the client (--external-ip) and forward the active port range on the router.',
     ],
     firewall: false,
+    severity: 'error',
+  },
+  ACTIVE_NAT_OR_INBOUND: {
+    title: 'Active mode fails: NAT, or an inbound rule (cannot tell which from here)',
+    meaning:
+      "PORT/EPRT named this computer's private address, the server accepted it, and its connection back never arrived. The server's answer does not say where it sees you (ProFTPD accepts any address and connects to the control peer instead; unknown servers may do anything), so NAT and an inbound firewall rule look the same.",
+    typicalCause:
+      'A NAT router without an FTP helper, or a network that routes private addresses to the server without NAT while a firewall drops inbound connections.',
+    fix: [
+      'Use passive mode.',
+      "Tell the two apart: check against a server that refuses foreign PORT addresses (vsftpd, pure-ftpd, pyftpdlib) or the reference server (ftpdoctor serve), or read the client address in the server's log.",
+      'Behind NAT: send your public address (--external-ip) and forward the active ports; without NAT: allow inbound TCP from the server to the active ports.',
+    ],
+    firewall: true,
     severity: 'error',
   },
   ALG_REWRITE: {

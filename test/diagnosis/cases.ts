@@ -758,7 +758,7 @@ export const CASES: DiagnosisCase[] = [
     check: (d) => expectTrue(finding(d, 'ACTIVE_NAT').rule!.includes(CLIENT), 'names the address the server sees'),
   },
   {
-    name: 'PORT names a private address, no server view; the connection back fails',
+    name: 'PORT names a private address, unknown server, no server view; the connection back fails: NAT or inbound rule',
     log: mutate(clearLog(), (l) => {
       delete l.serverView;
       l.active = [
@@ -768,7 +768,50 @@ export const CASES: DiagnosisCase[] = [
         }),
       ];
     }),
+    codes: ['ACTIVE_NAT_OR_INBOUND'],
+    check: (d) =>
+      expectTrue(
+        finding(d, 'ACTIVE_NAT_OR_INBOUND').rule!.includes('What tells them apart'),
+        'says what tells them apart',
+      ),
+  },
+  {
+    name: 'vsftpd accepts PORT naming a private address and never connects: no NAT, an inbound rule (issue 12)',
+    log: mutate(clearLog(), (l) => {
+      delete l.serverView;
+      l.serverSoftware = { name: 'vsftpd', confidence: 'named', evidence: ['greeting: 220 (vsFTPd 3.0.3)'] };
+      l.active = [activeNoInbound({ address: '192.168.50.2' })];
+    }),
+    codes: ['ACTIVE_INBOUND_BLOCKED'],
+    check: (d) => {
+      const f = finding(d, 'ACTIVE_INBOUND_BLOCKED');
+      expectTrue(f.rule!.includes('no NAT stands between you'), 'says no NAT');
+      expectTrue(
+        f.evidence.some((e) => e.fact.includes('vsftpd accepted PORT naming 192.168.50.2')),
+        'cites the acceptance',
+      );
+    },
+  },
+  {
+    name: 'proftpd accepts any PORT address: a private PORT that never connects is NAT or an inbound rule',
+    log: mutate(clearLog(), (l) => {
+      delete l.serverView;
+      l.serverSoftware = { name: 'proftpd', confidence: 'named', evidence: ['greeting: 220 ProFTPD Server'] };
+      l.active = [activeNoInbound({ address: '192.168.50.2' })];
+    }),
+    codes: ['ACTIVE_NAT_OR_INBOUND'],
+  },
+  {
+    name: 'pure-ftpd refuses a foreign PORT address and names the one it sees: NAT, public address quoted',
+    log: mutate(clearLog(), (l) => {
+      delete l.serverView;
+      l.active = [
+        activeRefused("I won't open a connection to 192.168.50.2 (only to 203.0.113.1)", { address: '192.168.50.2' }),
+      ];
+    }),
     codes: ['ACTIVE_NAT'],
+    check: (d) =>
+      expectTrue(finding(d, 'ACTIVE_NAT').rule!.includes('sees it as 203.0.113.1'), 'quotes the public address'),
   },
   {
     name: 'PORT rewritten in transit by a NAT helper',

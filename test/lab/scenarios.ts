@@ -19,7 +19,8 @@ import { ALL_SERVERS } from './servers/launchers.js';
  * (or the non-FTP service) on the far side, and what ftpdoctor's report must say about them.
  */
 
-export type Topology = 'routed' | 'client-nat' | 'server-nat';
+/** private-client: the client on a private address routed to the server without NAT. */
+export type Topology = 'routed' | 'client-nat' | 'server-nat' | 'private-client';
 
 export interface ScenarioContext {
   lab: Lab;
@@ -319,17 +320,46 @@ export const scenarios: Scenario[] = [
     verify: (run) => void expectFinding(run, 'ACTIVE_INBOUND_BLOCKED', { channel: 'active' }),
   },
   {
+    id: 'private-client-inbound-blocked',
+    title: 'client on a private address routed without NAT, the active port dropped inbound: not NAT',
+    topology: 'private-client',
+    servers: ['vsftpd', 'pure-ftpd', 'pyftpdlib', 'proftpd'],
+    rules: (lab) => [
+      {
+        role: 'router',
+        ruleset: blockRuleset('forward', [
+          { ports: [[ACTIVE_PORT, ACTIVE_PORT]], action: 'drop', daddr: lab.clientAddress, newOnly: true },
+        ]),
+      },
+    ],
+    expected: {
+      channels: { control: 'ok', passive: 'ok', active: 'blocked' },
+      // A server that refuses foreign PORT addresses accepted ours: it sees us there, so no NAT. ProFTPD accepts
+      // any address, so its answer tells nothing and both causes are named.
+      findings: (kind) => [kind === 'proftpd' ? 'ACTIVE_NAT_OR_INBOUND' : 'ACTIVE_INBOUND_BLOCKED'],
+      verdict: 'ok',
+      exit: 0,
+    },
+    verify(run, ctx) {
+      if (ctx.kind === 'proftpd') return void expectFinding(run, 'ACTIVE_NAT_OR_INBOUND', { channel: 'active' });
+      const f = expectFinding(run, 'ACTIVE_INBOUND_BLOCKED', { channel: 'active' });
+      expect(f.rule, describeRun(run)).toMatch(/no NAT stands between you/);
+    },
+  },
+  {
     id: 'client-nat-no-helper',
     title: 'client behind NAT without an FTP helper: active breaks, passive works',
     topology: 'client-nat',
     servers: ALL_SERVERS,
     expected: {
       channels: { control: 'ok', passive: 'ok', active: 'blocked' },
-      findings: ['ACTIVE_NAT'],
+      // ProFTPD accepts any PORT address and connects to the control peer: its answer cannot tell NAT from a rule.
+      findings: (kind) => [kind === 'proftpd' ? 'ACTIVE_NAT_OR_INBOUND' : 'ACTIVE_NAT'],
       verdict: 'ok',
       exit: 0,
     },
-    verify: (run) => void expectFinding(run, 'ACTIVE_NAT', { channel: 'active' }),
+    verify: (run, ctx) =>
+      void expectFinding(run, ctx.kind === 'proftpd' ? 'ACTIVE_NAT_OR_INBOUND' : 'ACTIVE_NAT', { channel: 'active' }),
   },
   {
     id: 'client-nat-ftp-helper',
