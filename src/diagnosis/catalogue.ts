@@ -201,12 +201,13 @@ const entries: Record<FindingCode, Omit<CatalogueEntry, 'code'>> = {
   TLS_SESSION_REUSE_REQUIRED: {
     title: 'The server requires TLS session reuse on data connections',
     meaning:
-      "The protected data connection got through but the server refused it because it did not resume the control connection's TLS session (RFC 4217 §10.2). Not a firewall problem.",
+      "The server refuses a protected data connection that does not resume the control connection's TLS session (RFC 4217 §10.2). ftpdoctor resumes, so its own transfers work; it probes the policy with one data connection that deliberately starts a fresh session (a warning when only that one was refused, an error when the check's own were). Not a firewall problem. Clients that do not resume fail: .NET SslStream (FtpWebRequest, FluentFTP's default stream; FluentFTP issues #236, #1283), Java JSSE (Apache Commons Net FTPSClient; NET-408, worse under TLS 1.3), curl with Schannel under TLS 1.3 (curl issues #22225, #4654), and Node FTP libraries that do not pass the session on (basic-ftp issues #60, #282).",
     typicalCause:
-      'vsftpd require_ssl_reuse=YES (the default), proftpd without NoSessionReuseRequired, FileZilla Server, with a client that does not resume sessions.',
+      'vsftpd require_ssl_reuse=YES (the default), proftpd mod_tls without NoSessionReuseRequired, FileZilla Server 1.x; measured refusals: vsftpd "522 SSL connection failed: session reuse required", proftpd "425 Unable to build data connection: Operation not permitted".',
     fix: [
-      'Use a client that resumes TLS sessions (FileZilla, lftp, WinSCP).',
-      "Or ask the server's admin to relax it (vsftpd require_ssl_reuse=NO).",
+      'Use a client that resumes TLS sessions (FileZilla, lftp ≥ 4.6.1, WinSCP, curl with OpenSSL).',
+      '.NET: FluentFTP with FluentFTP.GnuTLS; Java: a library that resumes the session on the data socket, or TLS 1.2 with the session-copying workaround; curl with Schannel: --tls-max 1.2; Node: basic-ftp.',
+      "Or ask the server's admin to relax it (vsftpd require_ssl_reuse=NO; proftpd TLSOptions NoSessionReuseRequired), at the cost of the protection it gives against data-connection hijacking.",
     ],
     firewall: false,
     severity: 'error',

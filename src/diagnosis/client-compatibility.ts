@@ -86,7 +86,7 @@ function factsOf(log: ObservationLog, d: Diagnosis): Facts {
     ...(odd ? { pasvAddressOdd: oddAddress(log, odd.code === 'PASV_PRIVATE_ADDRESS', odd.severity !== 'error') } : {}),
     epsvOnly: has(d, 'EPSV_BLOCKED_PASV_OK'),
     activeClearData: clearActive(log),
-    reuseNotRequired: log.passive.some((p) =>
+    reuseNotRequired: [...log.passive, ...(log.tlsReuse ? [log.tlsReuse.fresh] : [])].some((p) =>
       p.connections.some(
         (c) => c.tls?.ok === true && c.tls.sessionReused === false && c.transfer?.result === 'complete',
       ),

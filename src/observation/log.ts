@@ -6,6 +6,7 @@ import type { ServerSoftware } from './server-software.js';
 import type { ProbeSettings } from './settings.js';
 import type { StepRecord } from './steps.js';
 import type { SweepObservation } from './sweep.js';
+import type { TlsReuseProbe } from './tls-reuse.js';
 import type { TlsObservation } from './tls.js';
 import type { TranscriptLine } from './transcript.js';
 
@@ -37,6 +38,8 @@ export interface ObservationLog {
   serverView?: ServerView;
   passive: PassiveAttempt[];
   active: ActiveAttempt[];
+  /** The server's TLS session-reuse policy, probed after the passive step (src/probe/tls-reuse-probe.ts). */
+  tlsReuse?: TlsReuseProbe;
   sweep?: SweepObservation;
   localFirewall?: LocalFirewallObservation;
   transcript: TranscriptLine[];

@@ -19,6 +19,7 @@ export type StepId =
   | 'features'
   | 'server-view'
   | 'passive'
+  | 'tls-reuse'
   | 'active'
   | 'sweep'
   | 'local-firewall';

@@ -2,6 +2,7 @@ import { OBSERVATION_VERSION, type ObservationLog, type ProbeEvent, type ProbeSe
 import type { CheckContext } from './check-context.js';
 import { ControlSessions } from './control-sessions.js';
 import { activeStep, checkServerGone, passiveStep, sweepStep } from './data-steps.js';
+import { tlsReuseStep } from './tls-reuse-probe.js';
 import { observeEnvironment } from './environment.js';
 import { EventStream } from './event-stream.js';
 import { readLocalFirewall } from './local-firewall.js';
@@ -123,9 +124,10 @@ async function executePlan(ctx: CheckContext): Promise<boolean> {
   else steps.skip(sessionSteps(ctx), 'no control connection');
   if (sessionOk) {
     await passiveStep(ctx);
+    await tlsReuseStep(ctx);
     await activeStep(ctx);
   } else {
-    steps.skip(['passive', 'active'], 'the control session did not get far enough');
+    steps.skip(['passive', 'tls-reuse', 'active'], 'the control session did not get far enough');
   }
   if (controlOk && settings.sweep !== 'off') await sweepStep(ctx);
   else

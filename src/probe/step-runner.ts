@@ -12,6 +12,7 @@ const STEP_LABELS: Record<StepId, string> = {
   features: 'Ask for features (FEAT, SYST, TYPE I)',
   'server-view': 'Ask the reference server what it sees',
   passive: 'Passive data connections (PASV, EPSV)',
+  'tls-reuse': 'Probe the TLS session-reuse policy (a fresh TLS session on a data connection)',
   active: 'Active data connections (PORT/EPRT)',
   sweep: 'Sweep the passive port range',
   'local-firewall': "Read this computer's firewall rules",

@@ -414,8 +414,29 @@ export const scenarios: Scenario[] = [
     servers: TLS_REUSE_SERVERS,
     server: () => ({ requireTlsReuse: true }),
     args: ['--require', 'passive,tls'],
-    // The engine resumes the control session on data connections, so TLS data works.
+    // The engine resumes the control session on data connections, so TLS data works; its one data
+    // connection with a fresh TLS session is refused, which shows the policy (issue 12).
+    expected: {
+      channels: { control: 'ok', passive: 'ok', tls: 'ok' },
+      findings: ['TLS_SESSION_REUSE_REQUIRED'],
+      verdict: 'ok',
+      exit: 0,
+    },
+    verify(run) {
+      const f = expectFinding(run, 'TLS_SESSION_REUSE_REQUIRED', { channel: 'tls', severity: 'warning' });
+      expect(f.rule, describeRun(run)).toMatch(/\.NET SslStream/);
+      expect(reportOf(run).channels.tls.summary, describeRun(run)).toMatch(/requires data connections to resume/);
+    },
+  },
+  {
+    id: 'tls-session-reuse-not-required',
+    title:
+      'FTPS without the TLS session-reuse requirement (vsftpd require_ssl_reuse=NO, proftpd NoSessionReuseRequired)',
+    topology: 'routed',
+    servers: TLS_REUSE_SERVERS,
+    args: ['--require', 'passive,tls'],
     expected: { channels: { control: 'ok', passive: 'ok', tls: 'ok' }, findings: [], verdict: 'ok', exit: 0 },
+    verify: (run) => void expect(reportOf(run).channels.tls.summary, describeRun(run)).toMatch(/no reuse required/),
   },
   {
     id: 'tls-data-required',
