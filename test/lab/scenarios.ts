@@ -436,7 +436,7 @@ export const scenarios: Scenario[] = [
     servers: TLS_REUSE_SERVERS,
     args: ['--require', 'passive,tls'],
     expected: { channels: { control: 'ok', passive: 'ok', tls: 'ok' }, findings: [], verdict: 'ok', exit: 0 },
-    verify: (run) => void expect(reportOf(run).channels.tls.summary, describeRun(run)).toMatch(/no reuse required/),
+    verify: (run) => expect(reportOf(run).channels.tls.summary, describeRun(run)).toMatch(/no reuse required/),
   },
   {
     id: 'tls-data-required',
