@@ -142,7 +142,7 @@ function dataVerdict(
       : `; sweep: ${unblockedWords(sweep)}`
     : '';
   const attempts = tried.length
-    ? `${good.length} of ${tried.length} ${channel} data connections worked${indirect ? ` (${indirect} only via the control address)` : ''}`
+    ? `${good.length} of ${tried.length} ${channel} data connections worked${indirect ? ` (${indirect} only via the control address)` : ''}${good.length < tried.length ? plainNotCompared(log, tried) : ''}`
     : 'no data connection tried';
   // Samples that all landed on blocked ports do not make a range blocked that the sweep found partly open.
   const sweepPartlyOpen = sweep !== undefined && segments.length > 0 && partlyOpen(sweep, segments);
@@ -153,6 +153,17 @@ function dataVerdict(
   if (good.length < tried.length || segments.length > 0 || indirect > 0)
     return verdict('partial', attempts + sweepText);
   return verdict('ok', attempts + sweepText);
+}
+
+/**
+ * Data over TLS failed and no plain-text session ran, because the login has a password and the user
+ * did not consent to sending it in clear: whether an FTP helper would have let plain FTP through is
+ * unknown, and the summary says so and how to find out (issue 12).
+ */
+function plainNotCompared(log: ObservationLog, tried: DataEntry[]): string {
+  const password = log.settings.passwordSupplied && log.settings.comparePlain !== true;
+  if (!password || !log.tls?.established || tried.some((e) => !overTls(e))) return '';
+  return '; not compared with plain FTP (your password would cross the network unencrypted): run again with --compare-plain to see whether plain FTP gets through an FTP helper';
 }
 
 /**

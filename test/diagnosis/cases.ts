@@ -136,6 +136,19 @@ const NFT_JSON_RULESET = JSON.stringify({
   ],
 });
 
+/** A password login under TLS whose passive data connections all fail, with or without --compare-plain. */
+function tlsOnlyPasswordRun(comparePlain: boolean) {
+  return (l: ObservationLog): void => {
+    l.settings.passwordSupplied = true;
+    if (comparePlain) l.settings.comparePlain = true;
+    delete l.sweep;
+    l.passive = [
+      pasvBlocked(60100, 'no-answer', { protection: 'private' }),
+      { ...pasvBlocked(60200, 'no-answer'), controlTls: true },
+    ];
+  };
+}
+
 /** The issue-12 network: a router resets the whole passive range in front of a stock server. */
 function everyAnnouncedPortReset(elsewhere: PortState) {
   return (l: ObservationLog): void => {
@@ -589,6 +602,21 @@ export const CASES: DiagnosisCase[] = [
       expectTrue((f.rule ?? '').includes('boundary is unknown'), 'rule says the boundary is unknown');
       expectTrue(!f.fix.some((x) => x.includes('limit its passive range')), 'no range extrapolated from refused ports');
     },
+  },
+  {
+    name: 'password login, data over TLS fails, no plain comparison: the summary says it was not made and how (issue 12)',
+    log: mutate(tlsLog(), tlsOnlyPasswordRun(false)),
+    codes: ['PASSIVE_PORTS_BLOCKED'],
+    channels: { passive: 'blocked' },
+    check: (d) =>
+      expectTrue(d.channels.passive.summary.includes('run again with --compare-plain'), 'says how to compare'),
+  },
+  {
+    name: 'with --compare-plain consent the summary does not ask for it',
+    log: mutate(tlsLog(), tlsOnlyPasswordRun(true)),
+    codes: ['PASSIVE_PORTS_BLOCKED'],
+    channels: { passive: 'blocked' },
+    check: (d) => expectTrue(!d.channels.passive.summary.includes('--compare-plain'), 'no request for consent'),
   },
   {
     name: 'a middlebox answers instead of the server (token mismatch)',

@@ -11,7 +11,14 @@ import { PASSIVE_RANGE, type ServerKind, type ServerOptions } from './lab-server
 import { LAB_ADDRESSES, type Lab } from './netns.js';
 import type { NonFtpKind } from './non-ftp-service.js';
 import { blockRuleset, ftpHelperStatefulRuleset, type BlockRule } from './rulesets.js';
-import { expectAllClear, expectChannels, expectExit, expectFinding, reportOf } from './report-expect.js';
+import {
+  expectAllClear,
+  expectChannels,
+  expectExit,
+  expectFinding,
+  expectNoFinding,
+  reportOf,
+} from './report-expect.js';
 import { ALL_SERVERS } from './servers/launchers.js';
 
 /**
@@ -380,6 +387,37 @@ export const scenarios: Scenario[] = [
       findings: ['TLS_BREAKS_ALG', 'PASSIVE_PORTS_BLOCKED', 'ALG_REWRITE'],
     },
     verify: (run) => void expectFinding(run, 'TLS_BREAKS_ALG', { channel: 'tls' }),
+  },
+  {
+    id: 'client-nat-ftp-helper-password',
+    title: 'a password login behind the ftp conntrack helper: no plain comparison without --compare-plain',
+    topology: 'client-nat',
+    servers: ['reference', 'pyftpdlib'],
+    rules: () => [{ role: 'router', ruleset: ftpHelperStatefulRuleset('to-client') }],
+    expected: { channels: { control: 'ok', passive: 'blocked' } },
+    verify(run) {
+      const report = reportOf(run);
+      expect(report.channels.passive.summary, describeRun(run)).toMatch(/run again with --compare-plain/);
+      const passive = (report['observations'] as { passive: Array<{ controlTls?: boolean }> }).passive;
+      expect(
+        passive.filter((a) => a.controlTls === false),
+        describeRun(run),
+      ).toEqual([]);
+      expectNoFinding(run, 'TLS_BREAKS_ALG');
+    },
+  },
+  {
+    id: 'client-nat-ftp-helper-compare-plain',
+    title: 'a password login behind the ftp conntrack helper with --compare-plain: plain works, TLS fails',
+    topology: 'client-nat',
+    servers: ['reference', 'pyftpdlib'],
+    rules: () => [{ role: 'router', ruleset: ftpHelperStatefulRuleset('to-client') }],
+    args: ['--compare-plain'],
+    expected: { channels: { control: 'ok', tls: 'blocked' } },
+    verify(run) {
+      expectFinding(run, 'TLS_BREAKS_ALG', { channel: 'tls' });
+      expect(reportOf(run).channels.passive.summary, describeRun(run)).not.toMatch(/--compare-plain/);
+    },
   },
   {
     id: 'server-nat-private-pasv',
