@@ -2,6 +2,7 @@ import { isNegative, isPreliminary, rangesText } from '../ftp/index.js';
 import type { ObservationLog, Reply, SweepObservation, TlsObservation } from '../observation/index.js';
 import { describeConnect } from './connect-facts.js';
 import { tlsReusePolicy } from './tls-reuse-policy.js';
+import { controlFallbackWords } from './control-fallback-findings.js';
 import {
   activeEntries,
   countedAttempts,
@@ -38,7 +39,7 @@ function controlVerdict(log: ObservationLog): ChannelVerdict {
   if (c.state === 'aborted') return verdict('error', 'interrupted while connecting');
   if (c.state === 'local-error' && isResourceErrno(c.errno))
     return verdict('error', `could not try: ${describeConnect(c)}`);
-  if (c.state !== 'open') return verdict('blocked', describeConnect(c));
+  if (c.state !== 'open') return verdict('blocked', describeConnect(c) + controlFallbackWords(log));
   if (log.control.closedEarly?.code === 'E_LOCAL_RESOURCE')
     return verdict('error', `could not finish: ${log.control.closedEarly.reason}`);
   const g = log.control.greeting;

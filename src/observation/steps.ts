@@ -13,6 +13,7 @@ export interface StepRecord {
 export type StepId =
   | 'resolve'
   | 'control-connect'
+  | 'control-fallback'
   | 'greeting'
   | 'auth-tls'
   | 'login'

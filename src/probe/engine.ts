@@ -3,6 +3,7 @@ import type { CheckContext } from './check-context.js';
 import { ControlSessions } from './control-sessions.js';
 import { activeStep, checkServerGone, passiveStep, sweepStep } from './data-steps.js';
 import { tlsReuseStep } from './tls-reuse-probe.js';
+import { controlFallbackStep, hostAnswers } from './control-fallback.js';
 import { observeEnvironment } from './environment.js';
 import { EventStream } from './event-stream.js';
 import { readLocalFirewall } from './local-firewall.js';
@@ -118,6 +119,8 @@ async function executePlan(ctx: CheckContext): Promise<boolean> {
   });
   if (resolved !== 'ok') steps.skip(['control-connect'], 'no address to connect to');
   const controlOk = resolved === 'ok' && (await steps.step('control-connect', () => connectStep(ctx))) === 'ok';
+  const unanswered = resolved === 'ok' && !controlOk && log.control.connect?.state !== 'open';
+  if (unanswered) await controlFallbackStep(ctx);
 
   let sessionOk = false;
   if (controlOk) sessionOk = await openSessionSteps(ctx);
@@ -129,7 +132,7 @@ async function executePlan(ctx: CheckContext): Promise<boolean> {
   } else {
     steps.skip(['passive', 'tls-reuse', 'active'], 'the control session did not get far enough');
   }
-  if (controlOk && settings.sweep !== 'off') await sweepStep(ctx);
+  if ((controlOk || hostAnswers(log)) && settings.sweep !== 'off') await sweepStep(ctx);
   else
     steps.skip(
       ['sweep'],

@@ -6,6 +6,7 @@ import { elapsedSince, type ProbeRun } from './probe-run.js';
 const STEP_LABELS: Record<StepId, string> = {
   resolve: 'Resolve the host name',
   'control-connect': 'Connect to the control port',
+  'control-fallback': 'Try the other FTP ports (21, 990) of the host',
   greeting: 'Read the server greeting',
   'auth-tls': 'Negotiate TLS',
   login: 'Log in',

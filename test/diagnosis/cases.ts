@@ -236,6 +236,36 @@ export const CASES: DiagnosisCase[] = [
     channels: { passive: 'ok' },
   },
   {
+    name: 'control port dropped, implicit FTPS answers on 990: only port 21 is blocked (issue 12)',
+    log: mutate(controlConnectFailed('no-answer'), (l) => {
+      l.controlFallback = {
+        ports: [
+          {
+            port: 990,
+            connect: connect(SERVER, 990, 'open'),
+            implicitTls: { handshake: true, greeting: '220 (vsFTPd 3.0.3)' },
+          },
+        ],
+      };
+    }),
+    codes: ['CONTROL_UNREACHABLE'],
+    channels: { control: 'blocked' },
+    check: (d) => {
+      const f = finding(d, 'CONTROL_UNREACHABLE');
+      expectTrue(f.title.startsWith('Only port 21 is blocked: implicit FTPS on 990 works'), 'names the way that works');
+      expectTrue(f.fix[0]!.includes(':990'), 'works today first');
+    },
+  },
+  {
+    name: 'control port dropped and 990 silent too: nothing of this host answers',
+    log: mutate(controlConnectFailed('no-answer'), (l) => {
+      l.controlFallback = { ports: [{ port: 990, connect: connect(SERVER, 990, 'no-answer') }] };
+    }),
+    codes: ['CONTROL_UNREACHABLE'],
+    channels: { control: 'blocked' },
+    check: (d) => expectTrue(finding(d, 'CONTROL_UNREACHABLE').title.startsWith('Nothing of '), 'nothing answers'),
+  },
+  {
     name: 'control port silently dropped',
     log: controlConnectFailed('no-answer'),
     codes: ['CONTROL_UNREACHABLE'],

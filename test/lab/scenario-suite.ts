@@ -79,7 +79,7 @@ export function scenarioSuite(kind: ServerKind | 'non-ftp'): void {
             try {
               run = await runCheck(lab(), far.server, scenario.args);
             } finally {
-              await far.proc.stop();
+              await (far.server?.stop() ?? far.proc.stop());
             }
             keepReport(kind, scenario, run);
             const password = far.server?.account.password;

@@ -281,6 +281,47 @@ export const scenarios: Scenario[] = [
       void expectFinding(run, 'CONTROL_UNREACHABLE', { channel: 'control', severity: 'error', how: 'drop' }),
   },
   {
+    id: 'control-port-dropped-implicit-ftps',
+    title: 'port 21 dropped on the router, implicit FTPS on 990 open',
+    topology: 'routed',
+    servers: ['reference', 'vsftpd'],
+    server: () => ({ implicitFtps: true }),
+    rules: (lab) => [{ role: 'router', ruleset: toServer(lab, 'drop', [[21, 21]]) }],
+    expected: {
+      channels: { control: 'blocked', passive: ['error', 'skipped'], active: ['error', 'skipped'] },
+      findings: ['CONTROL_UNREACHABLE'],
+      verdict: 'blocked',
+      exit: 1,
+    },
+    verify(run) {
+      const f = expectFinding(run, 'CONTROL_UNREACHABLE', { channel: 'control', how: 'drop' });
+      expect(f['title'], describeRun(run)).toMatch(
+        /^Only port 21 is blocked: implicit FTPS on 990 works — use ftps:\/\//,
+      );
+      expect(reportOf(run).channels.control.summary, describeRun(run)).toMatch(/implicit FTPS on port 990 works/);
+      // The host answers, so the sweep still ran.
+      expect(reportOf(run).sweep?.['performed'], describeRun(run)).toBe(true);
+    },
+  },
+  {
+    id: 'host-dropped',
+    title: 'every port of the server dropped on the router',
+    topology: 'routed',
+    servers: ['reference', 'vsftpd'],
+    rules: (lab) => [{ role: 'router', ruleset: toServer(lab, 'drop', [[1, 65535]]) }],
+    expected: {
+      channels: { control: 'blocked', passive: ['error', 'skipped'], active: ['error', 'skipped'] },
+      findings: ['CONTROL_UNREACHABLE'],
+      verdict: 'blocked',
+      exit: 1,
+    },
+    verify(run) {
+      const f = expectFinding(run, 'CONTROL_UNREACHABLE', { channel: 'control', how: 'drop' });
+      expect(f['title'], describeRun(run)).toMatch(/^Nothing of .* answers \(ports 21, 990 tried\)/);
+      expect(reportOf(run).sweep?.['performed'], describeRun(run)).toBe(false);
+    },
+  },
+  {
     id: 'not-ftp-http',
     title: 'an HTTP server on port 21',
     topology: 'routed',
