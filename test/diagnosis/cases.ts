@@ -136,6 +136,15 @@ const NFT_JSON_RULESET = JSON.stringify({
   ],
 });
 
+/** A stock server (no server view) accepted a PORT naming a private address and never connected. */
+function privatePortNoInbound(name: 'vsftpd' | 'proftpd') {
+  return (l: ObservationLog): void => {
+    delete l.serverView;
+    l.serverSoftware = { name, confidence: 'named', evidence: [`greeting: 220 ${name}`] };
+    l.active = [activeNoInbound({ address: '192.168.50.2' })];
+  };
+}
+
 /** A password login under TLS whose passive data connections all fail, with or without --compare-plain. */
 function tlsOnlyPasswordRun(comparePlain: boolean) {
   return (l: ObservationLog): void => {
@@ -835,11 +844,7 @@ export const CASES: DiagnosisCase[] = [
   },
   {
     name: 'vsftpd accepts PORT naming a private address and never connects: no NAT, an inbound rule (issue 12)',
-    log: mutate(clearLog(), (l) => {
-      delete l.serverView;
-      l.serverSoftware = { name: 'vsftpd', confidence: 'named', evidence: ['greeting: 220 (vsFTPd 3.0.3)'] };
-      l.active = [activeNoInbound({ address: '192.168.50.2' })];
-    }),
+    log: mutate(clearLog(), privatePortNoInbound('vsftpd')),
     codes: ['ACTIVE_INBOUND_BLOCKED'],
     check: (d) => {
       const f = finding(d, 'ACTIVE_INBOUND_BLOCKED');
@@ -852,11 +857,7 @@ export const CASES: DiagnosisCase[] = [
   },
   {
     name: 'proftpd accepts any PORT address: a private PORT that never connects is NAT or an inbound rule',
-    log: mutate(clearLog(), (l) => {
-      delete l.serverView;
-      l.serverSoftware = { name: 'proftpd', confidence: 'named', evidence: ['greeting: 220 ProFTPD Server'] };
-      l.active = [activeNoInbound({ address: '192.168.50.2' })];
-    }),
+    log: mutate(clearLog(), privatePortNoInbound('proftpd')),
     codes: ['ACTIVE_NAT_OR_INBOUND'],
   },
   {

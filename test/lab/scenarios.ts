@@ -104,6 +104,14 @@ function expectBlockedRuns(run: CheckRun, ctx: ScenarioContext, blocked: Array<[
   expect(covered, `ports covered by sweep runs\n${describeRun(run)}`).toBe(PASSIVE_RANGE[1] - PASSIVE_RANGE[0] + 1);
 }
 
+/** No control connection: nothing after it could be tested. */
+const CONTROL_UNREACHABLE_EXPECTED: ScenarioExpectation = {
+  channels: { control: 'blocked', passive: ['error', 'skipped'], active: ['error', 'skipped'] },
+  findings: ['CONTROL_UNREACHABLE'],
+  verdict: 'blocked',
+  exit: 1,
+};
+
 export const scenarios: Scenario[] = [
   {
     id: 'open-path',
@@ -271,12 +279,7 @@ export const scenarios: Scenario[] = [
     topology: 'routed',
     servers: ['reference'],
     rules: (lab) => [{ role: 'router', ruleset: toServer(lab, 'drop', [[21, 21]]) }],
-    expected: {
-      channels: { control: 'blocked', passive: ['error', 'skipped'], active: ['error', 'skipped'] },
-      findings: ['CONTROL_UNREACHABLE'],
-      verdict: 'blocked',
-      exit: 1,
-    },
+    expected: CONTROL_UNREACHABLE_EXPECTED,
     verify: (run) =>
       void expectFinding(run, 'CONTROL_UNREACHABLE', { channel: 'control', severity: 'error', how: 'drop' }),
   },
@@ -287,12 +290,7 @@ export const scenarios: Scenario[] = [
     servers: ['reference', 'vsftpd'],
     server: () => ({ implicitFtps: true }),
     rules: (lab) => [{ role: 'router', ruleset: toServer(lab, 'drop', [[21, 21]]) }],
-    expected: {
-      channels: { control: 'blocked', passive: ['error', 'skipped'], active: ['error', 'skipped'] },
-      findings: ['CONTROL_UNREACHABLE'],
-      verdict: 'blocked',
-      exit: 1,
-    },
+    expected: CONTROL_UNREACHABLE_EXPECTED,
     verify(run) {
       const f = expectFinding(run, 'CONTROL_UNREACHABLE', { channel: 'control', how: 'drop' });
       expect(f['title'], describeRun(run)).toMatch(
@@ -309,12 +307,7 @@ export const scenarios: Scenario[] = [
     topology: 'routed',
     servers: ['reference', 'vsftpd'],
     rules: (lab) => [{ role: 'router', ruleset: toServer(lab, 'drop', [[1, 65535]]) }],
-    expected: {
-      channels: { control: 'blocked', passive: ['error', 'skipped'], active: ['error', 'skipped'] },
-      findings: ['CONTROL_UNREACHABLE'],
-      verdict: 'blocked',
-      exit: 1,
-    },
+    expected: CONTROL_UNREACHABLE_EXPECTED,
     verify(run) {
       const f = expectFinding(run, 'CONTROL_UNREACHABLE', { channel: 'control', how: 'drop' });
       expect(f['title'], describeRun(run)).toMatch(/^Nothing of .* answers \(ports 21, 990 tried\)/);
