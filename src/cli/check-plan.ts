@@ -21,6 +21,7 @@ export interface CheckFlags {
   sweep?: ProbeSettings['sweep'];
   pasvSamples?: number;
   followPasvAddress?: boolean;
+  comparePlain?: boolean;
   ipv4?: boolean;
   ipv6?: boolean;
   timeout?: number;
@@ -152,6 +153,7 @@ export function planCheck(
     sweep: flags.sweep ?? defaults.sweep,
     pasvSamples: flags.pasvSamples ?? defaults.pasvSamples,
     followPasvAddress: flags.followPasvAddress ?? defaults.followPasvAddress,
+    ...(flags.comparePlain === true ? { comparePlain: true } : {}),
     timeoutMs: flags.timeout ?? defaults.timeoutMs,
     stepTimeoutMs: flags.stepTimeout ?? Math.min(defaults.stepTimeoutMs, flags.timeout ?? Infinity),
   };

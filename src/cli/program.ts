@@ -169,6 +169,12 @@ export function createProgram(handlers: ProgramHandlers, onExitCode: (code: numb
         'connect to the address a 227 reply names even when it differs from the server (off: only the control address)',
       ),
     )
+    .addOption(
+      new Option(
+        '--compare-plain',
+        'consent to a plain-text comparison session with your real login (the password crosses the network unencrypted once): shows whether a firewall relies on an FTP helper',
+      ),
+    )
     .addOption(new Option('-4, --ipv4', 'connect over IPv4 only'))
     .addOption(new Option('-6, --ipv6', 'connect over IPv6 only'))
     .addOption(

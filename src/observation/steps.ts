@@ -13,12 +13,14 @@ export interface StepRecord {
 export type StepId =
   | 'resolve'
   | 'control-connect'
+  | 'control-fallback'
   | 'greeting'
   | 'auth-tls'
   | 'login'
   | 'features'
   | 'server-view'
   | 'passive'
+  | 'tls-reuse'
   | 'active'
   | 'sweep'
   | 'local-firewall';

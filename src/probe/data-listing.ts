@@ -28,7 +28,7 @@ export async function sendListing(
   run: ProbeRun,
   channel: ControlChannel,
   replies: Reply[],
-  dataTls?: { connection: Promise<Socket | undefined> },
+  dataTls?: { connection: Promise<Socket | undefined>; resume?: boolean },
   send: (command: 'LIST' | 'NLST') => Promise<Reply> = (command) =>
     channel.send(command, run.settings.stepTimeoutMs, run.signal),
 ): Promise<{ command: 'LIST' | 'NLST'; reply: Reply; pendingTls?: ReturnType<typeof secureDataConnection> }> {
@@ -39,7 +39,7 @@ export async function sendListing(
     ? setTimeout(
         () =>
           void dataTls.connection.then((socket) => {
-            if (socket && !answered) pendingTls = protectDataSocket(run, channel, socket);
+            if (socket && !answered) pendingTls = protectDataSocket(run, channel, socket, dataTls.resume);
           }),
         Math.min(DATA_TLS_GRACE_MS, t / 2),
       )
@@ -62,14 +62,17 @@ export async function sendListing(
   }
 }
 
-/** TLS for a protected data connection, resuming the control session. */
+/** TLS for a protected data connection, resuming the control session unless `resume` is false (tls-reuse-probe.ts). */
 export function protectDataSocket(
   run: ProbeRun,
   channel: ControlChannel,
   socket: Socket,
+  resume = true,
 ): ReturnType<typeof secureDataConnection> {
-  const session =
-    channel.tlsSession ?? (channel.isTls && 'getSession' in channel.socket ? channel.socket.getSession() : undefined);
+  const session = !resume
+    ? undefined
+    : (channel.tlsSession ??
+      (channel.isTls && 'getSession' in channel.socket ? channel.socket.getSession() : undefined));
   return secureDataConnection(socket, {
     session,
     servername: tlsOptions(run.settings.host).servername,
@@ -98,14 +101,14 @@ export async function completeTransfer(
   socket: Socket,
   protection: Protection,
   replies: Reply[],
-  opts: { pendingTls?: ReturnType<typeof secureDataConnection>; final?: Reply } = {},
+  opts: { pendingTls?: ReturnType<typeof secureDataConnection>; final?: Reply; resume?: boolean } = {},
 ): Promise<DataResult> {
   const { pendingTls, final } = opts;
   const t = run.settings.stepTimeoutMs;
   const result: DataResult = {};
   let stream: Socket = socket;
   if (protection === 'private') {
-    const secured = await (pendingTls ?? protectDataSocket(run, channel, socket));
+    const secured = await (pendingTls ?? protectDataSocket(run, channel, socket, opts.resume));
     result.tls = secured.record;
     if (!secured.socket) {
       socket.destroy();

@@ -6,7 +6,8 @@ import type { ProbeRun } from './probe-run.js';
  * The data probes to run. Under TLS both PROT P and PROT C, so "works in clear, fails protected"
  * shows; with --tls-auto also a plain control session, since an FTP ALG can read (and rewrite)
  * 227 and PORT only when the control channel is not encrypted. That plain session is opened only
- * for anonymous logins: a real password never goes out unencrypted when TLS works.
+ * for anonymous logins, or with the user's consent (--compare-plain): a real password never goes
+ * out unencrypted otherwise when TLS works.
  */
 export function dataModes(run: ProbeRun, sessionTls: boolean): DataMode[] {
   if (!sessionTls) return [{ tls: false, protection: 'clear' }];
@@ -14,6 +15,7 @@ export function dataModes(run: ProbeRun, sessionTls: boolean): DataMode[] {
     { tls: true, protection: 'private' },
     { tls: true, protection: 'clear' },
   ];
-  if (run.settings.tls === 'auto' && loginIsPublic(run)) modes.push({ tls: false, protection: 'clear' });
+  if ((run.settings.tls === 'auto' && loginIsPublic(run)) || run.settings.comparePlain === true)
+    modes.push({ tls: false, protection: 'clear' });
   return modes;
 }

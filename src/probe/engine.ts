@@ -2,6 +2,8 @@ import { OBSERVATION_VERSION, type ObservationLog, type ProbeEvent, type ProbeSe
 import type { CheckContext } from './check-context.js';
 import { ControlSessions } from './control-sessions.js';
 import { activeAndSweep, checkServerGone, passiveStep } from './data-steps.js';
+import { tlsReuseStep } from './tls-reuse-probe.js';
+import { controlFallbackStep, hostAnswers } from './control-fallback.js';
 import { observeEnvironment } from './environment.js';
 import { EventStream } from './event-stream.js';
 import { readLocalFirewall } from './local-firewall.js';
@@ -120,13 +122,17 @@ async function executePlan(ctx: CheckContext): Promise<boolean> {
   });
   if (resolved !== 'ok') steps.skip(['control-connect'], 'no address to connect to');
   const controlOk = resolved === 'ok' && (await steps.step('control-connect', () => connectStep(ctx))) === 'ok';
+  const unanswered = resolved === 'ok' && !controlOk && log.control.connect?.state !== 'open';
+  if (unanswered) await controlFallbackStep(ctx);
 
   let sessionOk = false;
   if (controlOk) sessionOk = await openSessionSteps(ctx);
   else steps.skip(sessionSteps(ctx), 'no control connection');
-  if (sessionOk) await passiveStep(ctx);
-  else steps.skip(['passive', 'active'], 'the control session did not get far enough');
-  const sweeping = controlOk && settings.sweep !== 'off';
+  if (sessionOk) {
+    await passiveStep(ctx);
+    await tlsReuseStep(ctx);
+  } else steps.skip(['passive', 'tls-reuse', 'active'], 'the control session did not get far enough');
+  const sweeping = (controlOk || hostAnswers(log)) && settings.sweep !== 'off';
   if (!sweeping)
     steps.skip(
       ['sweep'],

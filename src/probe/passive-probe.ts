@@ -28,7 +28,7 @@ export async function probePassive(
   channel: ControlChannel,
   command: 'PASV' | 'EPSV',
   protection: Protection,
-  opts: { extensions: boolean; purpose: 'probe' | 'sample' },
+  opts: { extensions: boolean; purpose: 'probe' | 'sample'; resumeTls?: boolean },
 ): Promise<PassiveAttempt> {
   const started = performance.now();
   const t = run.settings.stepTimeoutMs;
@@ -103,7 +103,7 @@ export async function probePassive(
         run,
         channel,
         attempt.listReplies,
-        protection === 'private' ? { connection: Promise.resolve(socket) } : undefined,
+        protection === 'private' ? { connection: Promise.resolve(socket), resume: opts.resumeTls ?? true } : undefined,
       );
       attempt.listCommand = listing.command;
       first = listing.reply;
@@ -122,6 +122,7 @@ export async function probePassive(
     const data = await completeTransfer(run, channel, socket, protection, attempt.listReplies, {
       ...(pendingTls ? { pendingTls } : {}),
       ...(isCompletion(first) ? { final: first } : {}),
+      resume: opts.resumeTls ?? true,
     });
     if (data.tls) connection.tls = data.tls;
     if (data.transfer) connection.transfer = data.transfer;
