@@ -1,5 +1,6 @@
 import { isNegative, isPreliminary, rangesText } from '../ftp/index.js';
 import type { ObservationLog, Reply, TlsObservation } from '../observation/index.js';
+import { acrossAddresses } from './address-verdicts.js';
 import { describeConnect } from './connect-facts.js';
 import {
   activeEntries,
@@ -151,12 +152,12 @@ function dataVerdict(
 
 export function channelVerdicts(log: ObservationLog): Verdicts {
   const control = controlVerdict(log);
-  const verdicts: Verdicts = {
+  const verdicts: Verdicts = acrossAddresses(log, {
     control,
     tls: tlsVerdict(log, control),
     passive: dataVerdict(log, control, passiveEntries(log), 'passive'),
     active: dataVerdict(log, control, activeEntries(log), 'active'),
-  };
+  });
   return log.control.serverGone ? cutShort(verdicts, log.control.serverGone) : verdicts;
 }
 

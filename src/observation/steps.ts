@@ -12,6 +12,7 @@ export interface StepRecord {
 
 export type StepId =
   | 'resolve'
+  | 'addresses'
   | 'control-connect'
   | 'greeting'
   | 'auth-tls'
@@ -19,6 +20,7 @@ export type StepId =
   | 'features'
   | 'server-view'
   | 'passive'
+  | 'family-data'
   | 'active'
   | 'sweep'
   | 'local-firewall';

@@ -1,9 +1,11 @@
 import { OBSERVATION_VERSION, type ObservationLog, type ProbeEvent, type ProbeSettings } from '../observation/index.js';
+import { everyAddress } from './address-check.js';
 import type { CheckContext } from './check-context.js';
 import { ControlSessions } from './control-sessions.js';
 import { activeStep, checkServerGone, passiveStep, sweepStep } from './data-steps.js';
 import { observeEnvironment } from './environment.js';
 import { EventStream } from './event-stream.js';
+import { everyFamily } from './family-data.js';
 import { readLocalFirewall } from './local-firewall.js';
 import type { ProbeRun } from './probe-run.js';
 import { resolveTarget } from './resolve.js';
@@ -115,6 +117,7 @@ async function executePlan(ctx: CheckContext): Promise<boolean> {
     const all = log.resolve.addresses.map((a) => a.address).join(', ');
     return { status: 'ok', summary: `${settings.host} → ${all}; using ${run.address}` };
   });
+  if (resolved === 'ok') await everyAddress(ctx);
   if (resolved !== 'ok') steps.skip(['control-connect'], 'no address to connect to');
   const controlOk = resolved === 'ok' && (await steps.step('control-connect', () => connectStep(ctx))) === 'ok';
 
@@ -124,6 +127,7 @@ async function executePlan(ctx: CheckContext): Promise<boolean> {
   if (sessionOk) {
     await passiveStep(ctx);
     await activeStep(ctx);
+    await everyFamily(ctx);
   } else {
     steps.skip(['passive', 'active'], 'the control session did not get far enough');
   }

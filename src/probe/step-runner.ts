@@ -5,6 +5,7 @@ import { elapsedSince, type ProbeRun } from './probe-run.js';
 /** How each step is named for views, also when it is recorded as skipped. */
 const STEP_LABELS: Record<StepId, string> = {
   resolve: 'Resolve the host name',
+  addresses: 'Connect to every address of the server',
   'control-connect': 'Connect to the control port',
   greeting: 'Read the server greeting',
   'auth-tls': 'Negotiate TLS',
@@ -13,6 +14,7 @@ const STEP_LABELS: Record<StepId, string> = {
   'server-view': 'Ask the reference server what it sees',
   passive: 'Passive data connections (PASV, EPSV)',
   active: 'Active data connections (PORT/EPRT)',
+  'family-data': 'Passive data over IPv4 and IPv6',
   sweep: 'Sweep the passive port range',
   'local-firewall': "Read this computer's firewall rules",
 };
