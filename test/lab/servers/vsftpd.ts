@@ -18,8 +18,9 @@ export const VSFTPD_BINARY = '/usr/sbin/vsftpd';
  */
 export function vsftpdConfig(options: ServerOptions & { anonRoot: string }): string {
   const lines = [
-    'listen=YES',
-    'listen_ipv6=NO',
+    // listen_ipv6 alone listens on ::, which takes IPv4 too (vsftpd.conf(5), listen_ipv6).
+    `listen=${options.dualStack === true ? 'NO' : 'YES'}`,
+    `listen_ipv6=${options.dualStack === true ? 'YES' : 'NO'}`,
     `listen_port=${CONTROL_PORT}`,
     'background=NO',
     'anonymous_enable=YES',
