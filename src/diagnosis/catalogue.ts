@@ -258,6 +258,20 @@ const entries: Record<FindingCode, Omit<CatalogueEntry, 'code'>> = {
     firewall: true,
     severity: 'error',
   },
+  DATA_SOURCE_ADDRESS_CHANGED: {
+    title: 'The data connection comes from another address than the control connection, and the server refuses it',
+    meaning:
+      "The passive data connection reached the server, but from a different public address than the control connection, and the server accepts data only from the control connection's address (vsftpd: `425 Security: Bad IP connecting.`). Not a blocked port.",
+    typicalCause:
+      'A carrier-grade NAT pool, a dual-WAN router or a load-balancing source NAT that gives each connection its own public address.',
+    fix: [
+      'Make the FTP flows leave from one address (sticky/persistent source NAT, or a policy route for the server).',
+      'Use SFTP or FTPS over one connection, or a VPN, when that is not possible.',
+      'Last resort on the server: vsftpd pasv_promiscuous=YES / proftpd AllowForeignAddress on (weakens RFC 2577 §4 protection).',
+    ],
+    firewall: false,
+    severity: 'error',
+  },
 };
 
 export const CATALOGUE: readonly CatalogueEntry[] = Object.entries(entries).map(([code, e]) => ({

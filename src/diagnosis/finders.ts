@@ -4,6 +4,7 @@ import { addressFindings } from './address-findings.js';
 import { algFindings } from './alg-findings.js';
 import { ClaimRecorder, type ClaimSet } from './claims.js';
 import { controlFindings } from './control-findings.js';
+import { dataSourceFindings } from './data-source-findings.js';
 import { dataStallFindings } from './data-stall-findings.js';
 import { familyFindings } from './family-findings.js';
 import type { Finding } from './finding.js';
@@ -49,6 +50,12 @@ export const FINDERS: readonly Finder[] = [
     name: 'local-resource',
     place: "before every network finder: this computer's own shortage (EMFILE…) is never a firewall",
     run: claiming(localResourceFindings),
+  },
+  {
+    name: 'data-source',
+    place:
+      'before the TLS and port findings: a data connection the server refused for its source address reached its port',
+    run: claiming(dataSourceFindings),
   },
   {
     name: 'tls',

@@ -23,7 +23,8 @@ export type FindingCode =
   | 'LOCAL_FIREWALL'
   | 'LOCAL_RESOURCE'
   | 'ADDRESS_SUBSET_BLOCKED'
-  | 'FAMILY_PASSIVE_BLOCKED';
+  | 'FAMILY_PASSIVE_BLOCKED'
+  | 'DATA_SOURCE_ADDRESS_CHANGED';
 
 export type Severity = 'error' | 'warning' | 'info';
 export type Channel = 'control' | 'passive' | 'active' | 'tls';

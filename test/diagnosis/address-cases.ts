@@ -1,9 +1,9 @@
 import type { Diagnosis, FindingCode } from '../../src/diagnosis/finding.js';
 import type { AddressCheck, ConnectState, ObservationLog } from '../../src/observation/index.js';
 import type { DiagnosisCase } from './cases.js';
-import { clearLog, connect, mutate, pasvBlocked, pasvOk, SERVER } from './observation-factory.js';
+import { clearLog, connect, mutate, pasvBlocked, pasvOk, reply, SERVER } from './observation-factory.js';
 
-/** Issue 14: the diagnosis of every address and of both IP families, as rows of the case table. */
+/** Issue 14: the diagnosis of every address, of both IP families and of a changed data source address, as rows of the case table. */
 
 const POOL = ['203.0.113.11', '203.0.113.12'];
 const SERVER6 = '2001:db8:2::10';
@@ -80,5 +80,23 @@ export const ADDRESS_CASES: DiagnosisCase[] = [
     codes: [],
     allClear: true,
     channels: { control: 'ok', passive: 'ok' },
+  },
+  {
+    name: 'vsftpd refuses data from another source address: DATA_SOURCE_ADDRESS_CHANGED, not a blocked port',
+    log: mutate(clearLog(), (log) => {
+      const refused = (command: 'PASV' | 'EPSV') => ({
+        ...pasvOk(60100, { command }),
+        listReplies: [reply(425, 'Security: Bad IP connecting.')],
+        outcome: 'transfer-refused' as const,
+      });
+      log.passive = [refused('PASV'), refused('EPSV')];
+    }),
+    codes: ['DATA_SOURCE_ADDRESS_CHANGED'],
+    channels: { passive: 'blocked' },
+    check: (d) => {
+      const f = d.findings.find((x) => x.code === 'DATA_SOURCE_ADDRESS_CHANGED');
+      if (f?.how !== 'nat' || f.evidence.length < 2)
+        throw new Error(`evidence of both attempts, how=nat: ${JSON.stringify(f)}`);
+    },
   },
 ];
