@@ -1,12 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeRun, runCheck, type CheckRun } from './check-run.js';
 import { recordFixture, RECORD } from './fixture-recording.js';
-import { labDescribe, useLab } from './lab-suite.js';
+import { describeForServer, useLab } from './lab-suite.js';
 import type { LabServer, ServerKind } from './lab-server.js';
 import { LAB_ADDRESSES } from './netns.js';
 import { findingsOf, reportOf } from './report-expect.js';
 import { verifyExpectation, type Scenario } from './scenarios.js';
-import { launchers, serverMissing } from './servers/launchers.js';
+import { launchers } from './servers/launchers.js';
 import { makeSelfSignedCert } from './tls-cert.js';
 
 /**
@@ -46,9 +46,7 @@ const SCENARIO: Scenario = {
 
 export function dataSourceSuite(): void {
   for (const kind of SERVERS) {
-    const missing = serverMissing(kind);
-    const describeIfReady =
-      missing === undefined ? labDescribe : (name: string, fn: () => void) => describe.skip(`${name} (${missing})`, fn);
+    const describeIfReady = describeForServer(kind);
     describeIfReady(`${kind}: data from another source address`, () => {
       const lab = useLab({ label: 'datasrc' });
       let server: LabServer;
