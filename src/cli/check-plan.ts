@@ -22,6 +22,8 @@ export interface CheckFlags {
   pasvSamples?: number;
   followPasvAddress?: boolean;
   comparePlain?: boolean;
+  addresses?: string[];
+  address?: string;
   ipv4?: boolean;
   ipv6?: boolean;
   timeout?: number;
@@ -112,6 +114,12 @@ export function planCheck(
   if (literal !== 0 && family !== literal) {
     return { ok: false, message: `${target.host} is an IPv${literal} address but --ipv${family} was given` };
   }
+  // A literal target sets the family unless a list of addresses widens the check to both.
+  const asked = flags.ipv4 ? 4 : flags.ipv6 ? 6 : undefined;
+  const listed = [...(flags.addresses ?? []), ...(flags.address === undefined ? [] : [flags.address])];
+  const offFamily = listed.find((a) => asked !== undefined && isIP(a) !== asked);
+  if (offFamily !== undefined)
+    return { ok: false, message: `${offFamily} is not an IPv${asked} address like --ipv${asked}` };
   if (flags.externalIp !== undefined && family !== undefined && isIP(flags.externalIp) !== family) {
     return {
       ok: false,
@@ -157,10 +165,12 @@ export function planCheck(
     timeoutMs: flags.timeout ?? defaults.timeoutMs,
     stepTimeoutMs: flags.stepTimeout ?? Math.min(defaults.stepTimeoutMs, flags.timeout ?? Infinity),
   };
-  if (family !== undefined) settings.family = family;
+  if (family !== undefined && (listed.length === 0 || asked !== undefined)) settings.family = family;
   else delete settings.family;
   const externalIp = flags.externalIp ?? defaults.externalIp;
   if (externalIp !== undefined) settings.externalIp = externalIp;
+  if (flags.addresses !== undefined) settings.addresses = flags.addresses;
+  if (flags.address !== undefined) settings.address = flags.address;
   if (flags.trustFingerprint !== undefined) settings.trustFingerprint = flags.trustFingerprint;
 
   const format: OutputFormat = flags.json ? 'json' : (flags.format ?? 'text');

@@ -3,6 +3,7 @@ import type { ProbeSettings } from '../observation/index.js';
 import { EXIT, EXIT_MEANINGS } from '../report/index.js';
 import { Command, CommanderError, Option } from 'commander';
 import { planCheck, noColorRequested, type CheckFlags, type CheckPlan, type OutputFormat } from './check-plan.js';
+import { parseAddressFlag, parseAddressesFlag } from './address-list.js';
 import {
   flagParser,
   parseCount,
@@ -174,6 +175,18 @@ export function createProgram(handlers: ProgramHandlers, onExitCode: (code: numb
         '--compare-plain',
         'consent to a plain-text comparison session with your real login (the password crosses the network unencrypted once): shows whether a firewall relies on an FTP helper',
       ),
+    )
+    .addOption(
+      new Option(
+        '--addresses <list>',
+        "also check these server addresses (a provider's published list): A,B,C or @file, one or more a line",
+      ).argParser(flagParser(parseAddressesFlag)),
+    )
+    .addOption(
+      new Option(
+        '--address <ip>',
+        'run the full check on this address of the server (default: the first that answers)',
+      ).argParser(flagParser(parseAddressFlag)),
     )
     .addOption(new Option('-4, --ipv4', 'connect over IPv4 only'))
     .addOption(new Option('-6, --ipv6', 'connect over IPv6 only'))

@@ -246,6 +246,47 @@ const entries: Record<FindingCode, Omit<CatalogueEntry, 'code'>> = {
     firewall: false,
     severity: 'error',
   },
+  ADDRESS_SUBSET_BLOCKED: {
+    title: "Only some of the server's addresses answer: clients that pick the others fail",
+    meaning:
+      "The server's name resolves to several addresses (or the provider publishes several), and the control port answers on some of them but not on others. A client picks one address per connection, so the service works or fails depending on the pick: intermittent failures that come and go. When every failing address is IPv6 (or IPv4) and the other family answers, the rule exists for one family only.",
+    typicalCause:
+      "An outbound allow-rule that names the addresses DNS returned once, before the provider added more; an IPv4 rule without its IPv6 twin; one of the provider's addresses down.",
+    fix: [
+      "Allow the control port and the passive range to every address of the service (the provider's published list).",
+      'Check the list with ftpdoctor check HOST --addresses A,B,C (or @file).',
+      'If the failing addresses fail from every network, tell the provider.',
+    ],
+    firewall: true,
+    severity: 'error',
+  },
+  FAMILY_PASSIVE_BLOCKED: {
+    title: 'Passive data works over one IP family and not over the other',
+    meaning:
+      'The server answers over IPv4 and IPv6, and a passive (EPSV) data connection over one family worked while over the other it was blocked. Clients that prefer the blocked family (most prefer IPv6) fail, while the same client forced to the other family works.',
+    typicalCause:
+      'The passive-range rule was written for IPv4 (iptables, `ip` table) and its IPv6 twin (ip6tables, `ip6` table) was not.',
+    fix: [
+      'Add the passive-range rule for the blocked family, or write it once in an nftables `inet` table that covers both.',
+      'Meanwhile make the client use the working family (curl -4 / -6).',
+    ],
+    firewall: true,
+    severity: 'error',
+  },
+  DATA_SOURCE_ADDRESS_CHANGED: {
+    title: 'The data connection comes from another address than the control connection, and the server refuses it',
+    meaning:
+      "The passive data connection reached the server, but from a different public address than the control connection, and the server accepts data only from the control connection's address (vsftpd: `425 Security: Bad IP connecting.`). Not a blocked port.",
+    typicalCause:
+      'A carrier-grade NAT pool, a dual-WAN router or a load-balancing source NAT that gives each connection its own public address.',
+    fix: [
+      'Make the FTP flows leave from one address (sticky/persistent source NAT, or a policy route for the server).',
+      'Use SFTP or FTPS over one connection, or a VPN, when that is not possible.',
+      'Last resort on the server: vsftpd pasv_promiscuous=YES / proftpd AllowForeignAddress on (weakens RFC 2577 §4 protection).',
+    ],
+    firewall: false,
+    severity: 'error',
+  },
 };
 
 export const CATALOGUE: readonly CatalogueEntry[] = Object.entries(entries).map(([code, e]) => ({

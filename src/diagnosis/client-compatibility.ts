@@ -66,7 +66,8 @@ const has = (d: Diagnosis, code: FindingCode): boolean => d.findings.some((f) =>
 function factsOf(log: ObservationLog, d: Diagnosis): Facts {
   const control = d.channels.control;
   const loginRefused = log.login !== undefined && !log.login.ok;
-  const reachable = control.status === 'ok' && !loginRefused;
+  // Partial: the checked address works and others of the service do not (ADDRESS_SUBSET_BLOCKED says so).
+  const reachable = (control.status === 'ok' || control.status === 'partial') && !loginRefused;
   const whyNot = !reachable
     ? loginRefused
       ? 'the login was refused: no client gets further with these credentials'

@@ -1,9 +1,12 @@
 import type { ObservationLog } from '../observation/index.js';
 import { activeFindings } from './active-findings.js';
+import { addressFindings } from './address-findings.js';
 import { algFindings } from './alg-findings.js';
 import { ClaimRecorder, type ClaimSet } from './claims.js';
 import { controlFindings } from './control-findings.js';
+import { dataSourceFindings } from './data-source-findings.js';
 import { dataStallFindings } from './data-stall-findings.js';
+import { familyFindings } from './family-findings.js';
 import type { Finding } from './finding.js';
 import { localFirewallFindings } from './local-firewall-findings.js';
 import { localResourceFindings } from './local-resource-findings.js';
@@ -49,6 +52,12 @@ export const FINDERS: readonly Finder[] = [
     run: claiming(localResourceFindings),
   },
   {
+    name: 'data-source',
+    place:
+      'before the TLS and port findings: a data connection the server refused for its source address reached its port',
+    run: claiming(dataSourceFindings),
+  },
+  {
     name: 'tls',
     place: 'before the port findings: a data connection that only TLS broke is not a blocked port',
     run: claiming(tlsFindings),
@@ -67,6 +76,17 @@ export const FINDERS: readonly Finder[] = [
     name: 'active',
     place: 'after the specific explanations: PORT/EPRT refused, inbound connection never came',
     run: claiming(activeFindings),
+  },
+  {
+    name: 'addresses',
+    place: "after the check's own channels: reads the other addresses' control checks; claims nothing",
+    run: (log, before) => ({ ...before, findings: [...before.findings, ...addressFindings(log)] }),
+  },
+  {
+    name: 'families',
+    place:
+      "after the check's own channels: reads the per-family EPSV sessions, not the check's attempts; claims nothing",
+    run: (log, before) => ({ ...before, findings: [...before.findings, ...familyFindings(log)] }),
   },
   {
     name: 'alg',

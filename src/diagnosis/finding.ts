@@ -22,7 +22,10 @@ export type FindingCode =
   | 'TLS_SESSION_REUSE_REQUIRED'
   | 'DATA_STALLED'
   | 'LOCAL_FIREWALL'
-  | 'LOCAL_RESOURCE';
+  | 'LOCAL_RESOURCE'
+  | 'ADDRESS_SUBSET_BLOCKED'
+  | 'FAMILY_PASSIVE_BLOCKED'
+  | 'DATA_SOURCE_ADDRESS_CHANGED';
 
 export type Severity = 'error' | 'warning' | 'info';
 export type Channel = 'control' | 'passive' | 'active' | 'tls';

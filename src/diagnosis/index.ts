@@ -6,6 +6,7 @@ export { CATALOGUE, FINDING_CODES, explain, type CatalogueEntry } from './catalo
 export { diagnose, type DiagnoseOptions } from './diagnose.js';
 export type * from './finding.js';
 export { CHANNELS, bySeverity } from './order.js';
+export { describeConnect } from './connect-facts.js';
 export { clientCompatibility, type ClientCompatibility, type ClientOutcome } from './client-compatibility.js';
 export { isBlockingState } from './sweep-blocks.js';
 export { sweepAsDiagnosed } from './upgrade-log.js';

@@ -1,5 +1,6 @@
 import { isNegative, isPreliminary, rangesText } from '../ftp/index.js';
 import type { ObservationLog, Reply, SweepObservation, TlsObservation } from '../observation/index.js';
+import { acrossAddresses } from './address-verdicts.js';
 import { describeConnect } from './connect-facts.js';
 import { tlsReusePolicy } from './tls-reuse-policy.js';
 import { controlFallbackWords } from './control-fallback-findings.js';
@@ -192,12 +193,12 @@ function refusedWords(sweep: SweepObservation): string {
 
 export function channelVerdicts(log: ObservationLog): Verdicts {
   const control = controlVerdict(log);
-  const verdicts: Verdicts = {
+  const verdicts: Verdicts = acrossAddresses(log, {
     control,
     tls: tlsVerdict(log, control),
     passive: dataVerdict(log, control, passiveEntries(log), 'passive'),
     active: dataVerdict(log, control, activeEntries(log), 'active'),
-  };
+  });
   return log.control.serverGone ? cutShort(verdicts, log.control.serverGone) : verdicts;
 }
 

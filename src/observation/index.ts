@@ -3,6 +3,7 @@
  * diagnosis reads, one file per section of the log, and the events the engine emits while it fills it.
  */
 export type { Reply } from '../ftp/index.js';
+export * from './addresses.js';
 export * from './connect.js';
 export * from './control.js';
 export * from './control-fallback.js';

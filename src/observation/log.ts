@@ -1,4 +1,5 @@
 import type { Reply } from '../ftp/index.js';
+import type { AddressesObservation } from './addresses.js';
 import type { ControlObservation, LoginObservation, ResolveObservation, ServerView } from './control.js';
 import type { ActiveAttempt, PassiveAttempt } from './data.js';
 import type { EnvironmentObservation, LocalFirewallObservation } from './environment.js';
@@ -30,6 +31,8 @@ export interface ObservationLog {
   environment: EnvironmentObservation;
   steps: StepRecord[];
   resolve?: ResolveObservation;
+  /** Every address checked on the control port, when there is more than one (src/probe/address-check.ts). */
+  addresses?: AddressesObservation;
   control: ControlObservation;
   /** The other FTP ports, tried when the control port did not answer (src/probe/control-fallback.ts). */
   controlFallback?: ControlFallbackObservation;

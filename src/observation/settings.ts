@@ -2,6 +2,10 @@ export interface ProbeSettings {
   host: string;
   port: number;
   family?: 4 | 6;
+  /** --addresses: the provider's published addresses, checked besides what the name resolves to. */
+  addresses?: string[];
+  /** --address: run the full check on this one of the addresses. */
+  address?: string;
   tls: 'off' | 'explicit' | 'implicit' | 'auto';
   insecure: boolean;
   /** --trust-fingerprint: the one certificate (SHA-256, "AB:CD:…") the check goes on with. */

@@ -12,6 +12,7 @@ export interface StepRecord {
 
 export type StepId =
   | 'resolve'
+  | 'addresses'
   | 'control-connect'
   | 'control-fallback'
   | 'greeting'
@@ -21,6 +22,7 @@ export type StepId =
   | 'server-view'
   | 'passive'
   | 'tls-reuse'
+  | 'family-data'
   | 'active'
   | 'sweep'
   | 'local-firewall';

@@ -1,4 +1,5 @@
 import { OBSERVATION_VERSION, type ObservationLog, type ProbeEvent, type ProbeSettings } from '../observation/index.js';
+import { everyAddress } from './address-check.js';
 import type { CheckContext } from './check-context.js';
 import { ControlSessions } from './control-sessions.js';
 import { activeAndSweep, checkServerGone, passiveStep } from './data-steps.js';
@@ -6,6 +7,7 @@ import { tlsReuseStep } from './tls-reuse-probe.js';
 import { controlFallbackStep, hostAnswers } from './control-fallback.js';
 import { observeEnvironment } from './environment.js';
 import { EventStream } from './event-stream.js';
+import { everyFamily } from './family-data.js';
 import { readLocalFirewall } from './local-firewall.js';
 import type { ProbeRun } from './probe-run.js';
 import { resolveTarget } from './resolve.js';
@@ -120,6 +122,7 @@ async function executePlan(ctx: CheckContext): Promise<boolean> {
     const all = log.resolve.addresses.map((a) => a.address).join(', ');
     return { status: 'ok', summary: `${settings.host} → ${all}; using ${run.address}` };
   });
+  if (resolved === 'ok') await everyAddress(ctx);
   if (resolved !== 'ok') steps.skip(['control-connect'], 'no address to connect to');
   const controlOk = resolved === 'ok' && (await steps.step('control-connect', () => connectStep(ctx))) === 'ok';
   const unanswered = resolved === 'ok' && !controlOk && log.control.connect?.state !== 'open';
@@ -131,6 +134,7 @@ async function executePlan(ctx: CheckContext): Promise<boolean> {
   if (sessionOk) {
     await passiveStep(ctx);
     await tlsReuseStep(ctx);
+    await everyFamily(ctx);
   } else steps.skip(['passive', 'tls-reuse', 'active'], 'the control session did not get far enough');
   const sweeping = (controlOk || hostAnswers(log)) && settings.sweep !== 'off';
   if (!sweeping)

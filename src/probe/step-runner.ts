@@ -5,6 +5,7 @@ import { elapsedSince, type ProbeRun } from './probe-run.js';
 /** How each step is named for views, also when it is recorded as skipped. */
 const STEP_LABELS: Record<StepId, string> = {
   resolve: 'Resolve the host name',
+  addresses: 'Connect to every address of the server',
   'control-connect': 'Connect to the control port',
   'control-fallback': 'Try the other FTP ports (21, 990) of the host',
   greeting: 'Read the server greeting',
@@ -15,6 +16,7 @@ const STEP_LABELS: Record<StepId, string> = {
   passive: 'Passive data connections (PASV, EPSV)',
   'tls-reuse': 'Probe the TLS session-reuse policy (a fresh TLS session on a data connection)',
   active: 'Active data connections (PORT/EPRT)',
+  'family-data': 'Passive data over IPv4 and IPv6',
   sweep: 'Sweep the passive port range',
   'local-firewall': "Read this computer's firewall rules",
 };

@@ -1,4 +1,5 @@
 import { CHANNELS } from '../diagnosis/index.js';
+import { addressRows, addressSummary } from '../views/index.js';
 import { clientTableMarkdown } from './client-table.js';
 import type { Report } from './report-type.js';
 import { ACTOR_WORDS, isRequired, sweepLine, targetLine, VERDICT_WORDS, WHERE_WORDS } from './report-words.js';
@@ -33,6 +34,15 @@ export function renderMarkdown(report: Report): string {
     out.push(`| ${c} | ${isRequired(report, c) ? 'yes' : ''} | **${v.status}** | ${cell(v.summary)} |`);
   }
   out.push('', `**Passive range sweep:** ${cell(sweepLine(report, 20))}`, '');
+  const addresses = addressSummary(report.observations);
+  if (addresses) {
+    out.push(`**Addresses:** ${cell(addresses)}`, '', '| Address | IPv | Answers | Outcome |', '|---|---|---|---|');
+    for (const r of addressRows(report.observations))
+      out.push(
+        `| ${r.address}${r.chosen ? ' (checked)' : ''} | ${r.family} | ${r.answers ? 'yes' : '**no**'} | ${cell(r.outcome)} |`,
+      );
+    out.push('');
+  }
   out.push(...clientTableMarkdown(report), '');
   out.push(report.findings.length ? '### Findings' : '### Findings\n\nNone.');
   for (const f of report.findings) {

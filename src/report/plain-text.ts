@@ -1,4 +1,5 @@
 import { CHANNELS } from '../diagnosis/index.js';
+import { addressRows, addressSummary } from '../views/index.js';
 import { clientTableText } from './client-table.js';
 import type { Report } from './report-type.js';
 import { ACTOR_WORDS, isRequired, sweepLine, targetLine, VERDICT_WORDS, WHERE_WORDS } from './report-words.js';
@@ -32,6 +33,13 @@ export function renderText(report: Report): string {
     out.push(`  ${req}${c.padEnd(8)} ${v.status.padEnd(8)} ${v.summary}`);
   }
   out.push('  (* required)', '', `Sweep: ${sweepLine(report)}`);
+  const addresses = addressSummary(report.observations);
+  if (addresses) {
+    out.push('', `Addresses: ${addresses}`);
+    for (const r of addressRows(report.observations))
+      out.push(`  ${r.chosen ? '*' : ' '}${r.address.padEnd(40)} ${r.answers ? 'answers' : 'FAILS  '} ${r.outcome}`);
+    out.push('  (* the full check ran on it)');
+  }
   const clients = clientTableText(report, WIDTH);
   if (clients.length) out.push('', ...clients);
   if (report.findings.length === 0) out.push('', 'Findings: none');

@@ -1,3 +1,4 @@
+import type { ReportAddresses } from './address-section.js';
 import type { Channel, ClientCompatibility, Diagnosis, Finding, Verdicts } from '../diagnosis/index.js';
 import type {
   ObservationLog,
@@ -70,6 +71,8 @@ export interface Report {
   timings: { totalMs: number; steps: StepRecord[] };
   complete: boolean;
   abortReason?: ObservationLog['abortReason'];
+  /** Every address checked on the control port, and passive data per IP family (optional: only when there was a choice). */
+  addresses?: ReportAddresses;
   /** The check went on with a certificate the system does not trust: who accepted it, and which one. */
   certificateAccepted?: {
     by: NonNullable<TlsObservation['acceptedBy']>;

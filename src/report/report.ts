@@ -1,5 +1,6 @@
 import { type Diagnosis, clientCompatibility } from '../diagnosis/index.js';
 import { type ObservationLog, SOFTWARE_LABEL, type TlsObservation } from '../observation/index.js';
+import { addressSection } from './address-section.js';
 import { redactArgv, redactCommandLine, scrubSecrets } from './redact.js';
 import { REPORT_SCHEMA_VERSION, type Report, type ReportSweep } from './report-type.js';
 
@@ -80,6 +81,7 @@ export function buildReport(log: ObservationLog, diagnosis: Diagnosis, meta: Rep
     timings: { totalMs: elapsed(log), steps: log.steps },
     complete: log.complete,
     abortReason: log.abortReason,
+    addresses: addressSection(log),
     certificateAccepted: certificateAccepted(log.tls),
     transcript,
     observations,

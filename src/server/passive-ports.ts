@@ -1,4 +1,4 @@
-import { sameAddress } from '../ftp/index.js';
+import { sameAddress, unmapIpv4 } from '../ftp/index.js';
 import { createServer, type Server, type Socket } from 'node:net';
 
 /**
@@ -16,7 +16,7 @@ export interface PassiveEndpoint {
 
 export class DataConnectionError extends Error {
   constructor(
-    readonly code: 'passive-timeout' | 'passive-closed' | 'active-connect',
+    readonly code: 'passive-timeout' | 'passive-closed' | 'passive-foreign' | 'active-connect',
     message: string,
     readonly facts: { address?: string; port?: number; errno?: string; elapsedMs?: number } = {},
   ) {
@@ -32,6 +32,8 @@ export class DataSocketSlot {
   private socket: Socket | undefined;
   private waiter: ((s: Socket | Error) => void) | undefined;
   private closed = false;
+  /** A connection came from another address than the control peer: the transfer is refused with it. */
+  private foreign: DataConnectionError | undefined;
 
   constructor(
     readonly port: number,
@@ -54,8 +56,23 @@ export class DataSocketSlot {
     this.waiter?.(socket);
   }
 
+  /**
+   * A data connection from another address than the control peer (a NAT pool, a dual-WAN router):
+   * closed, and the transfer that waits for this port fails at once, naming both addresses, so a
+   * client can tell a changed source address from a blocked port.
+   */
+  refuse(peer: string, controlPeer: string): void {
+    this.foreign ??= new DataConnectionError(
+      'passive-foreign',
+      `data connection from ${peer}, not from the control connection's address ${controlPeer}`,
+      { address: peer, port: this.port },
+    );
+    this.waiter?.(this.foreign);
+  }
+
   accept(timeoutMs: number): Promise<Socket> {
     if (this.socket) return Promise.resolve(this.socket);
+    if (this.foreign) return Promise.reject(this.foreign);
     if (this.closed) return Promise.reject(new DataConnectionError('passive-closed', 'passive port already closed'));
     const started = Date.now();
     return new Promise((resolve, reject) => {
@@ -157,6 +174,7 @@ function dedicatedEndpoint(server: Server, port: number, expectedPeer: string): 
   server.on('connection', (socket: Socket) => {
     if (!sameAddress(socket.remoteAddress ?? '', expectedPeer)) {
       socket.destroy();
+      slot.refuse(unmapIpv4(socket.remoteAddress ?? ''), expectedPeer);
       return;
     }
     slot.offer(socket);

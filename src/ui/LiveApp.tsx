@@ -1,6 +1,7 @@
 import { endpoint } from '../ftp/index.js';
 import { VERDICT_LOOK } from '../views/index.js';
 import { Box, Text, useInput } from 'ink';
+import { AddressList } from './AddressList.js';
 import { CertificatePrompt } from './CertificatePrompt.js';
 import { ChannelTable } from './ChannelTable.js';
 import { ClientTable } from './ClientTable.js';
@@ -47,6 +48,11 @@ export function LiveApp({ state, width, colour, keys, onQuit, onToggleTranscript
         <Box marginTop={1}>
           <ChannelTable channels={state.channels} />
         </Box>
+        {state.addresses && state.addresses.length > 0 ? (
+          <Box marginTop={1}>
+            <AddressList rows={state.addresses} />
+          </Box>
+        ) : null}
         {state.map ? (
           <Box marginTop={1}>
             <RangeMapView map={state.map} done={state.sweep?.done ?? 0} counts={state.sweep?.counts ?? {}} />

@@ -16,7 +16,14 @@ import type {
   StepStatus,
   TranscriptLine,
 } from '../observation/index.js';
-import { type RangeMap, addRuns, createRangeMap, rangeMapFromRuns } from '../views/index.js';
+import {
+  type AddressRow,
+  type RangeMap,
+  addRuns,
+  addressRows,
+  createRangeMap,
+  rangeMapFromRuns,
+} from '../views/index.js';
 
 /**
  * What the live view shows, derived from the engine's events and the diagnoses of their log
@@ -52,6 +59,8 @@ export interface UiState {
   result?: { verdict: Diagnosis['verdict']; recommendation: string; complete: boolean };
   /** "Will my client work?", from the final report. */
   clients?: ClientCompatibility;
+  /** Every address checked, when the check had more than one. */
+  addresses?: AddressRow[];
   endedSteps: StepId[];
   notices: string[];
   /** False once the run was stopped or its log says it did not finish. */
@@ -129,6 +138,7 @@ export function reduceUi(state: UiState, action: UiAction): UiState {
         ...state,
         steps: known ? state.steps.map((s) => (s.id === step.id ? view : s)) : [...state.steps, view],
         endedSteps: state.endedSteps.includes(step.id) ? state.endedSteps : [...state.endedSteps, step.id],
+        ...(step.id === 'addresses' || step.id === 'family-data' ? { addresses: addressRows(action.log) } : {}),
       };
       return withTesting(step.id === 'sweep' ? withFinalSweep(next, action.log) : next);
     }

@@ -16,6 +16,7 @@ import {
   sweepOf,
   tlsLog,
 } from './observation-factory.js';
+import { ADDRESS_CASES } from './address-cases.js';
 
 /**
  * The diagnosis table: one observation log per condition, the findings it must produce (exactly
@@ -1103,4 +1104,5 @@ export const CASES: DiagnosisCase[] = [
     channels: { passive: 'ok' },
     check: (d) => expectTrue(finding(d, 'LOCAL_RESOURCE').severity === 'warning', 'warning'),
   },
+  ...ADDRESS_CASES,
 ];

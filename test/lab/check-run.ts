@@ -53,7 +53,12 @@ export const ACTIVE_PORT = 50000;
 /** Timeouts sized for the lab's sub-millisecond paths: a dropped connect costs one step timeout. */
 export const LAB_TIMEOUTS = ['--timeout', '45s', '--step-timeout', '1500ms', '--pasv-samples', '3'];
 
-export async function runCheck(lab: Lab, server: LabServer | undefined, extra: string[] = []): Promise<CheckRun> {
+export async function runCheck(
+  lab: Lab,
+  server: LabServer | undefined,
+  extra: string[] = [],
+  host: string = lab.target,
+): Promise<CheckRun> {
   const account = server?.account;
   const login =
     account === undefined || account.password === undefined
@@ -63,7 +68,7 @@ export async function runCheck(lab: Lab, server: LabServer | undefined, extra: s
     process.execPath,
     CLI,
     'check',
-    lab.target,
+    host,
     '--json',
     '--tls-auto',
     '--insecure',

@@ -27,6 +27,8 @@ export interface ServerOptions {
   implicitFtps?: boolean;
   /** Reference server only: listen on the whole passive range and answer with its token (`--sweep-mode`). */
   sweepMode?: boolean;
+  /** Listen on IPv6 as well as IPv4 (reference, vsftpd, proftpd). */
+  dualStack?: boolean;
   tls: TlsFiles;
 }
 

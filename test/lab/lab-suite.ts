@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe } from 'vitest';
+import type { ServerKind } from './lab-server.js';
 import { createLab, labAvailability, type Lab, type LabOptions } from './netns.js';
+import { serverMissing } from './servers/launchers.js';
 
 /** Vitest glue for the lab: skip with the reason when it cannot run; build in beforeAll, tear down in afterAll. */
 
@@ -22,4 +24,10 @@ export function useLab(options: LabOptions): () => Lab {
     if (lab === undefined) throw new Error(`lab ${options.label} was not built`);
     return lab;
   };
+}
+
+/** A describe block for one server: skipped with the reason when that server is not installed here. */
+export function describeForServer(kind: ServerKind): (name: string, fn: () => void) => void {
+  const missing = serverMissing(kind);
+  return missing === undefined ? labDescribe : (name, fn) => describe.skip(`${name} (skipped: ${missing})`, fn);
 }

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { accessSync, constants, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LabProcess, delay, pidAlive, run, signalPid, type RunOptions, type RunResult } from './lab-process.js';
@@ -35,7 +35,15 @@ export const LAB_ADDRESSES = {
   target: '203.0.113.10',
   serverPrivate: '10.0.50.10',
   edgePrivate: '10.0.50.1',
+  /** IPv6 from the documentation prefix (RFC 3849), when the lab is dual-stack. */
+  client6: '2001:db8:1::2',
+  clientRouter6: '2001:db8:1::1',
+  routerPublic6: '2001:db8:2::1',
+  target6: '2001:db8:2::10',
 } as const;
+
+/** Further addresses of the server in a routed lab with a pool: a provider's FTP service on several addresses. */
+export const LAB_POOL = ['203.0.113.11', '203.0.113.12'] as const;
 
 export type LabRole = 'client' | 'router' | 'edge' | 'server';
 
@@ -48,6 +56,12 @@ export interface LabOptions {
   privateClient?: boolean;
   /** Put the server on a private address behind an edge router that DNATs the target address to it. */
   serverNat?: boolean;
+  /** Routed labs only: give client, router and server IPv6 addresses too (LAB_ADDRESSES.*6). */
+  ipv6?: boolean;
+  /** Routed labs only: the server also has the LAB_POOL addresses. */
+  pool?: boolean;
+  /** Names the client resolves through its own /etc/hosts (ip netns exec mounts /etc/netns/<ns>/hosts). */
+  hosts?: Record<string, string[]>;
 }
 
 export interface Lab {
@@ -196,6 +210,7 @@ class LabImpl implements Lab {
 `,
       );
     }
+    if (edge === undefined) await this.addRoutedExtras();
     if (nat) {
       await this.loadRules(
         'router',
@@ -208,6 +223,43 @@ class LabImpl implements Lab {
 `,
       );
     }
+  }
+
+  /** IPv6 addresses (nodad: usable at once), the pool addresses and the client's hosts file. */
+  private async addRoutedExtras(): Promise<void> {
+    const A = LAB_ADDRESSES;
+    const addr = (role: LabRole, address: string, dev: string): Promise<RunResult> =>
+      run([
+        'ip',
+        '-n',
+        this.nsOf(role),
+        'addr',
+        'add',
+        address,
+        'dev',
+        dev,
+        ...(address.includes(':') ? ['nodad'] : []),
+      ]);
+    if (this.options.ipv6 === true) {
+      await addr('client', `${A.client6}/64`, 'to-router');
+      await addr('router', `${A.clientRouter6}/64`, 'to-client');
+      await addr('router', `${A.routerPublic6}/64`, 'to-server');
+      await addr('server', `${A.target6}/64`, 'to-router');
+      await run(['ip', '-n', this.ns.client, '-6', 'route', 'add', 'default', 'via', A.clientRouter6]);
+      await run(['ip', '-n', this.ns.server, '-6', 'route', 'add', 'default', 'via', A.routerPublic6]);
+      await this.exec('router', ['sysctl', '-qw', 'net.ipv6.conf.all.forwarding=1']);
+    }
+    if (this.options.pool === true) for (const a of LAB_POOL) await addr('server', `${a}/24`, 'to-router');
+    if (this.options.hosts !== undefined) {
+      const lines = Object.entries(this.options.hosts).flatMap(([name, list]) => list.map((a) => `${a} ${name}`));
+      mkdirSync(this.hostsDir, { recursive: true });
+      writeFileSync(join(this.hostsDir, 'hosts'), `127.0.0.1 localhost\n${lines.join('\n')}\n`);
+    }
+  }
+
+  /** ip netns exec bind-mounts the files here over /etc in the client namespace. */
+  get hostsDir(): string {
+    return join('/etc/netns', this.ns.client);
   }
 
   private async link(a: LabRole, aIf: string, aAddr: string, b: LabRole, bIf: string, bAddr: string): Promise<void> {
@@ -269,6 +321,7 @@ class LabImpl implements Lab {
     live.delete(this);
     await Promise.all(this.processes.map((p) => p.stop()));
     for (const name of Object.values(this.ns)) await removeNamespace(name);
+    if (this.options.hosts !== undefined) rmSync(this.hostsDir, { recursive: true, force: true });
     if (process.env.FTPDOCTOR_LAB_KEEP !== '1') rmSync(this.dir, { recursive: true, force: true });
   }
 
@@ -283,6 +336,7 @@ class LabImpl implements Lab {
         // already gone
       }
     }
+    if (this.options.hosts !== undefined) rmSync(this.hostsDir, { recursive: true, force: true });
     rmSync(this.dir, { recursive: true, force: true });
   }
 }
@@ -349,6 +403,9 @@ export async function removeLeftovers(): Promise<string[]> {
   for (const entry of entries) {
     if (isOrphan(entry)) rmSync(join(LAB_TMP, entry), { recursive: true, force: true });
   }
+  const hostsDirs = existsSync('/etc/netns') ? readdirSync('/etc/netns') : [];
+  for (const entry of hostsDirs)
+    if (isOrphan(entry)) rmSync(join('/etc/netns', entry), { recursive: true, force: true });
   return removed;
 }
 

@@ -28,7 +28,7 @@ ServerName "ftpdoctor lab proftpd"
 ServerIdent on "ftpdoctor lab proftpd"
 DefaultServer on
 Port ${CONTROL_PORT}
-UseIPv6 off
+UseIPv6 ${options.dualStack === true ? 'on' : 'off'}
 User nobody
 Group nogroup
 PidFile ${join(conf, 'proftpd.pid')}

@@ -20,7 +20,7 @@ export function referenceArgs(options: ServerOptions & { root: string; user?: st
   return [
     'serve',
     '--host',
-    '0.0.0.0',
+    options.dualStack === true ? '::' : '0.0.0.0',
     '--port',
     String(CONTROL_PORT),
     '--pasv-range',

@@ -19,8 +19,9 @@ export const VSFTPD_BINARY = '/usr/sbin/vsftpd';
  */
 export function vsftpdConfig(options: ServerOptions & { anonRoot: string; implicitInstance?: boolean }): string {
   const lines = [
-    'listen=YES',
-    'listen_ipv6=NO',
+    // listen_ipv6 alone listens on ::, which takes IPv4 too (vsftpd.conf(5), listen_ipv6).
+    `listen=${options.dualStack === true ? 'NO' : 'YES'}`,
+    `listen_ipv6=${options.dualStack === true ? 'YES' : 'NO'}`,
     `listen_port=${options.implicitInstance === true ? IMPLICIT_FTPS_PORT : CONTROL_PORT}`,
     // vsftpd serves implicit FTPS only in an instance of its own (implicit_ssl, vsftpd.conf(5)).
     ...(options.implicitInstance === true ? ['implicit_ssl=YES'] : []),

@@ -1,0 +1,3 @@
+import { addressSuite } from './address-suite.js';
+
+addressSuite();

@@ -1,0 +1,3 @@
+import { dataSourceSuite } from './data-source-suite.js';
+
+dataSourceSuite();
