@@ -2,9 +2,10 @@ import type { Channel } from '../diagnosis/index.js';
 import type { ProbeSettings } from '../observation/index.js';
 import { isIP } from 'node:net';
 import type { Target } from './target.js';
+import { transferSettings, type TransferFlags } from './transfer-flags.js';
 
 /** The flags of `check`, already parsed to their types by the program (see program.ts). */
-export interface CheckFlags {
+export interface CheckFlags extends TransferFlags {
   port?: number;
   user?: string;
   passwordEnv?: string;
@@ -160,6 +161,8 @@ export function planCheck(
   const externalIp = flags.externalIp ?? defaults.externalIp;
   if (externalIp !== undefined) settings.externalIp = externalIp;
   if (flags.trustFingerprint !== undefined) settings.trustFingerprint = flags.trustFingerprint;
+  const transfers = transferSettings(flags);
+  if (transfers) settings.transfers = transfers;
 
   const format: OutputFormat = flags.json ? 'json' : (flags.format ?? 'text');
   if (flags.json && flags.format !== undefined && flags.format !== 'json') {

@@ -17,6 +17,7 @@ import {
 import { registerFirewall } from './firewall-command.js';
 import { registerReport } from './report-command.js';
 import { parseTarget } from './target.js';
+import { parseByteSize } from './transfer-flags.js';
 import { UsageError } from './usage-error.js';
 
 /** What the commands do once their flags are parsed and checked; the program itself only parses. */
@@ -167,6 +168,21 @@ export function createProgram(handlers: ProgramHandlers, onExitCode: (code: numb
       new Option(
         '--follow-pasv-address',
         'connect to the address a 227 reply names even when it differs from the server (off: only the control address)',
+      ),
+    )
+    .addOption(
+      new Option('--download <path>', 'download this file (RETR) to measure size and throughput; nothing is written'),
+    )
+    .addOption(
+      new Option(
+        '--max-bytes <size>',
+        'largest download or upload the transfer test makes, e.g. 4MB (default 4MB; larger files are skipped)',
+      ).argParser(flagParser(parseByteSize)),
+    )
+    .addOption(
+      new Option(
+        '--upload-dir <dir>',
+        'WRITES to the server: stores generated 1KB/64KB/2MB files in DIR, checks them with SIZE, deletes them (DELE)',
       ),
     )
     .addOption(new Option('-4, --ipv4', 'connect over IPv4 only'))

@@ -17,4 +17,5 @@ export * from './settings.js';
 export * from './steps.js';
 export * from './sweep.js';
 export * from './tls.js';
+export * from './transfers.js';
 export * from './transcript.js';

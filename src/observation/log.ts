@@ -8,6 +8,7 @@ import type { StepRecord } from './steps.js';
 import type { SweepObservation } from './sweep.js';
 import type { TlsObservation } from './tls.js';
 import type { TranscriptLine } from './transcript.js';
+import type { TransfersObservation } from './transfers.js';
 
 /**
  * The observation log: what the probe engine saw, step by step, as plain JSON-serialisable data.
@@ -39,5 +40,7 @@ export interface ObservationLog {
   active: ActiveAttempt[];
   sweep?: SweepObservation;
   localFirewall?: LocalFirewallObservation;
+  /** The opt-in transfer experiments (--download, --upload-dir; src/probe/transfer-step.ts). */
+  transfers?: TransfersObservation;
   transcript: TranscriptLine[];
 }

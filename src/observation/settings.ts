@@ -1,3 +1,5 @@
+import type { TransferExperimentSettings } from './transfers.js';
+
 export interface ProbeSettings {
   host: string;
   port: number;
@@ -25,4 +27,6 @@ export interface ProbeSettings {
    * costs two descriptors here: ours and the server's accepted socket.
    */
   sweepConcurrency?: number;
+  /** The opt-in transfer experiments; unset, they run only against a writable reference server. */
+  transfers?: TransferExperimentSettings;
 }

@@ -21,4 +21,5 @@ export type StepId =
   | 'passive'
   | 'active'
   | 'sweep'
+  | 'transfers'
   | 'local-firewall';

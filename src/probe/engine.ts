@@ -4,6 +4,7 @@ import { ControlSessions } from './control-sessions.js';
 import { activeStep, checkServerGone, passiveStep, sweepStep } from './data-steps.js';
 import { observeEnvironment } from './environment.js';
 import { EventStream } from './event-stream.js';
+import { transfersStep } from './transfer-step.js';
 import { readLocalFirewall } from './local-firewall.js';
 import type { ProbeRun } from './probe-run.js';
 import { resolveTarget } from './resolve.js';
@@ -124,6 +125,7 @@ async function executePlan(ctx: CheckContext): Promise<boolean> {
   if (sessionOk) {
     await passiveStep(ctx);
     await activeStep(ctx);
+    await transfersStep(ctx);
   } else {
     steps.skip(['passive', 'active'], 'the control session did not get far enough');
   }

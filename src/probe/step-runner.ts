@@ -14,6 +14,7 @@ const STEP_LABELS: Record<StepId, string> = {
   passive: 'Passive data connections (PASV, EPSV)',
   active: 'Active data connections (PORT/EPRT)',
   sweep: 'Sweep the passive port range',
+  transfers: 'Download and upload files of a few sizes',
   'local-firewall': "Read this computer's firewall rules",
 };
 
