@@ -209,6 +209,20 @@ const entries: Record<FindingCode, Omit<CatalogueEntry, 'code'>> = {
     firewall: true,
     severity: 'error',
   },
+  DATA_STALLED_LARGE: {
+    title: 'Small transfers work, large ones stall (in one direction)',
+    meaning:
+      'The transfer experiments (--download, --upload-dir) moved small files, but a larger one in the same direction stopped part-way or never finished. Listings and small files fit in packets below the path MTU; a large transfer sends full-size packets.',
+    typicalCause:
+      'A path-MTU black hole: a link with an MTU below 1500 (PPPoE, a VPN, a tunnel) and the ICMP "fragmentation needed" (type 3 code 4) or ICMPv6 "packet too big" messages filtered. Or an inspecting firewall that resets long data flows.',
+    fix: [
+      'Find the path MTU with ping -M do -s 1472 SERVER, lowering the size until it passes.',
+      'Clamp the TCP MSS on the router at the narrow link; allow ICMP type 3 code 4 and ICMPv6 packet-too-big.',
+      "As a workaround, lower this computer's MTU.",
+    ],
+    firewall: true,
+    severity: 'error',
+  },
   LOCAL_FIREWALL: {
     title: "This computer's own firewall blocks the connection",
     meaning:

@@ -9,6 +9,7 @@ import { localFirewallFindings } from './local-firewall-findings.js';
 import { localResourceFindings } from './local-resource-findings.js';
 import { passiveFindings } from './passive-findings.js';
 import { tlsFindings } from './tls-findings.js';
+import { transferSizeFindings } from './transfer-size-findings.js';
 
 /** What the finders have concluded so far. */
 export interface Conclusions {
@@ -67,6 +68,11 @@ export const FINDERS: readonly Finder[] = [
     name: 'active',
     place: 'after the specific explanations: PORT/EPRT refused, inbound connection never came',
     run: claiming(activeFindings),
+  },
+  {
+    name: 'transfer-size',
+    place: 'reads the transfer experiments, which no other finder explains; claims nothing',
+    run: (log, before) => ({ ...before, findings: [...before.findings, ...transferSizeFindings(log)] }),
   },
   {
     name: 'alg',

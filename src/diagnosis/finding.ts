@@ -20,6 +20,7 @@ export type FindingCode =
   | 'TLS_BREAKS_ALG'
   | 'TLS_SESSION_REUSE_REQUIRED'
   | 'DATA_STALLED'
+  | 'DATA_STALLED_LARGE'
   | 'LOCAL_FIREWALL'
   | 'LOCAL_RESOURCE';
 

@@ -23,6 +23,8 @@ export interface ServerOptions {
   anonymous?: boolean;
   /** Reference server only: listen on the whole passive range and answer with its token (`--sweep-mode`). */
   sweepMode?: boolean;
+  /** Accept uploads and deletions (reference --writable; vsftpd anonymous upload into pub/upload, owned by ftp). */
+  writable?: boolean;
   tls: TlsFiles;
 }
 

@@ -34,6 +34,7 @@ export function referenceArgs(options: ServerOptions & { root: string; user?: st
     ...(options.pasvAddress === undefined ? [] : ['--pasv-address', options.pasvAddress]),
     ...(options.requireTlsReuse === true ? ['--require-tls-reuse'] : []),
     ...(options.sweepMode === true ? ['--sweep-mode'] : []),
+    ...(options.writable === true ? ['--writable'] : []),
   ];
 }
 

@@ -1,4 +1,5 @@
-import { writeFileSync } from 'node:fs';
+import { chownSync, mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import {
   CONTROL_PORT,
@@ -26,7 +27,10 @@ export function vsftpdConfig(options: ServerOptions & { anonRoot: string }): str
     'no_anon_password=YES',
     `anon_root=${options.anonRoot}`,
     'local_enable=NO',
-    'write_enable=NO',
+    // Uploads need write_enable and anon_upload_enable; DELE by anonymous needs anon_other_write_enable (vsftpd.conf(5)).
+    ...(options.writable === true
+      ? ['write_enable=YES', 'anon_upload_enable=YES', 'anon_other_write_enable=YES', 'anon_umask=022']
+      : ['write_enable=NO']),
     'pasv_enable=YES',
     `pasv_min_port=${PASSIVE_RANGE[0]}`,
     `pasv_max_port=${PASSIVE_RANGE[1]}`,
@@ -55,8 +59,17 @@ export function vsftpdConfig(options: ServerOptions & { anonRoot: string }): str
 export const startVsftpd: ServerLauncher = async (lab, options) => {
   const conf = makeConfigDir(lab, 'vsftpd');
   const confFile = join(conf, 'vsftpd.conf');
-  writeFileSync(confFile, vsftpdConfig({ ...options, anonRoot: makeContentDir(lab, 'vsftpd') }), { mode: 0o600 });
+  const anonRoot = makeContentDir(lab, 'vsftpd');
+  // vsftpd refuses an anonymous root the ftp user can write to; uploads go to a folder below it that it owns.
+  if (options.writable === true) writableFolder(join(anonRoot, 'pub', 'upload'), 'ftp');
+  writeFileSync(confFile, vsftpdConfig({ ...options, anonRoot }), { mode: 0o600 });
   const proc = lab.start('server', 'vsftpd', [VSFTPD_BINARY, confFile]);
   await lab.waitListening('server', CONTROL_PORT, 5_000, proc);
   return { kind: 'vsftpd', process: proc, account: { user: 'anonymous' }, file: SERVED_FILE, stop: () => proc.stop() };
 };
+
+function writableFolder(path: string, user: string): void {
+  mkdirSync(path, { recursive: true });
+  const id = (flag: '-u' | '-g'): number => Number(execFileSync('id', [flag, user], { encoding: 'utf8' }).trim());
+  chownSync(path, id('-u'), id('-g'));
+}
