@@ -10,6 +10,7 @@ import {
   VERDICT_WORDS,
   WHERE_WORDS,
 } from './report-words.js';
+import { transferHeading, transferLines } from '../views/index.js';
 import { ticketFacts } from './ticket-header.js';
 
 /** A paste-ready ticket summary (GitHub-flavoured Markdown). */
@@ -43,6 +44,9 @@ export function renderMarkdown(report: Report): string {
     out.push(`| ${c} | ${isRequired(report, c) ? 'yes' : ''} | **${v.status}** | ${cell(v.summary)} |`);
   }
   out.push('', `**Passive range sweep:** ${cell(sweepLine(report, 20))}`, '');
+  const transfers = report.observations.transfers;
+  if (transfers)
+    out.push(`**${transferHeading(transfers)}:**`, '', ...transferLines(transfers).map((l) => `- ${l}`), '');
   out.push(...clientTableMarkdown(report), '');
   out.push(report.findings.length ? '### Findings' : '### Findings\n\nNone.');
   for (const f of report.findings) {

@@ -11,6 +11,7 @@ import {
   WHERE_WORDS,
 } from './report-words.js';
 import { ticketHeaderText } from './ticket-header.js';
+import { transferHeading, transferLines } from '../views/index.js';
 
 /**
  * The human summary for pipes, logs and terminals without a live view: plain text, no ANSI codes,
@@ -42,6 +43,8 @@ export function renderText(report: Report): string {
     out.push(`  ${req}${c.padEnd(8)} ${v.status.padEnd(8)} ${v.summary}`);
   }
   out.push('  (* required)', '', `Sweep: ${sweepLine(report)}`);
+  const transfers = report.observations.transfers;
+  if (transfers) out.push('', `${transferHeading(transfers)}:`, ...transferLines(transfers).map((l) => `  ${l}`));
   const clients = clientTableText(report, WIDTH);
   if (clients.length) out.push('', ...clients);
   if (report.findings.length === 0) out.push('', 'Findings: none');

@@ -9,6 +9,7 @@ import { RangeMapView } from './RangeMapView.js';
 import { StepList } from './StepList.js';
 import { ColourContext, Tinted } from './Tinted.js';
 import { TranscriptView } from './TranscriptView.js';
+import { TransferList } from './TransferList.js';
 import type { UiState } from './ui-state.js';
 
 export interface LiveAppProps {
@@ -50,6 +51,11 @@ export function LiveApp({ state, width, colour, keys, onQuit, onToggleTranscript
         {state.map ? (
           <Box marginTop={1}>
             <RangeMapView map={state.map} done={state.sweep?.done ?? 0} counts={state.sweep?.counts ?? {}} />
+          </Box>
+        ) : null}
+        {state.transfers ? (
+          <Box marginTop={1}>
+            <TransferList transfers={state.transfers} />
           </Box>
         ) : null}
         {state.showTranscript ? <TranscriptView lines={state.transcript} /> : null}

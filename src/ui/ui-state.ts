@@ -15,6 +15,7 @@ import type {
   StepId,
   StepStatus,
   TranscriptLine,
+  TransfersObservation,
 } from '../observation/index.js';
 import { type RangeMap, addRuns, createRangeMap, rangeMapFromRuns } from '../views/index.js';
 
@@ -56,6 +57,8 @@ export interface UiState {
   notices: string[];
   /** False once the run was stopped or its log says it did not finish. */
   complete: boolean;
+  /** The transfer experiments, once their step ended. */
+  transfers?: TransfersObservation;
   /** An untrusted certificate the person is being asked about; the engine waits for the answer. */
   certificateQuestion?: { certificate: CertificateInfo; authorizationError?: string };
 }
@@ -130,6 +133,7 @@ export function reduceUi(state: UiState, action: UiAction): UiState {
         steps: known ? state.steps.map((s) => (s.id === step.id ? view : s)) : [...state.steps, view],
         endedSteps: state.endedSteps.includes(step.id) ? state.endedSteps : [...state.endedSteps, step.id],
       };
+      if (step.id === 'transfers' && action.log.transfers) next.transfers = action.log.transfers;
       return withTesting(step.id === 'sweep' ? withFinalSweep(next, action.log) : next);
     }
     case 'transcript':

@@ -4,3 +4,4 @@
  */
 export * from './looks.js';
 export * from './range-map.js';
+export * from './transfer-lines.js';

@@ -2,7 +2,10 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { diagnose } from '../../src/diagnosis/index.js';
 import { runProbe } from '../../src/probe/index.js';
+import { buildReport, renderMarkdown, renderText } from '../../src/report/index.js';
+import { schemaErrors } from '../report/report-schema.js';
 import { startServer, type RunningServer } from '../../src/server/index.js';
 import { freePortBlock } from './free-ports.js';
 import { settingsFor } from './probe-settings.js';
@@ -68,6 +71,13 @@ describe('transfer experiments against the reference server', () => {
     expect(download?.throughputBps).toBeGreaterThan(0);
     expect(download?.final?.code).toBe(226);
     expect(log.transfers?.skipped.upload).toMatch(/not asked/);
+
+    const report = buildReport(log, diagnose(log, { require: ['passive'] }), { argv: ['check'], version: '0.1.0' });
+    expect(schemaErrors(report)).toBe('');
+    expect(renderText(report)).toMatch(
+      /^ {2}download 1 MB \/pub\/sample-1MiB\.bin: ok, [\d.]+ [KM]?B\/s, first byte after \d+ ms$/m,
+    );
+    expect(renderMarkdown(report)).toMatch(/^- upload not run: not asked \(--upload-dir DIR\)/m);
   });
 
   it('skips a download larger than --max-bytes before sending RETR', async () => {
