@@ -68,70 +68,75 @@ function outcomes(report: Report): string[] {
 
 for (const kind of ['reference', 'vsftpd'] as const) {
   const missing = serverMissing(kind);
-  const suite = missing === undefined ? labDescribe : describe.skipIf(true);
-  suite(`transfer experiments, ${kind}${missing === undefined ? '' : ` (skipped: ${missing})`}`, () => {
-    const lab = useLab({ label: `xfer-${kind === 'reference' ? 'ref' : 'vsf'}` });
-    let tls: TlsFiles;
-    let server: LabServer | undefined;
-    let route: string[] | undefined;
-    beforeAll(async () => {
-      tls = await makeSelfSignedCert(lab().dir, lab().target);
-    });
-    afterEach(async () => {
-      await server?.stop();
-      server = undefined;
-      if (route) await lab().exec('router', ['ip', 'route', 'del', ...route], { allowFailure: true });
-      route = undefined;
-      await lab().clearRules('router');
-    });
+  labDescribe(`transfer experiments, ${kind}`, () => {
+    describe.skipIf(missing !== undefined)(`through a router (needs ${kind}: ${missing ?? 'present'})`, () => {
+      const lab = useLab({ label: `xfer-${kind === 'reference' ? 'ref' : 'vsf'}` });
+      let tls: TlsFiles;
+      let server: LabServer | undefined;
+      let route: string[] | undefined;
+      beforeAll(async () => {
+        tls = await makeSelfSignedCert(lab().dir, lab().target);
+      });
+      afterEach(async () => {
+        await server?.stop();
+        server = undefined;
+        if (route) await lab().exec('router', ['ip', 'route', 'del', ...route], { allowFailure: true });
+        route = undefined;
+        await lab().clearRules('router');
+      });
 
-    async function run(narrow: Narrow): Promise<Report> {
-      server = await launchers[kind](lab(), { tls, anonymous: true, writable: true });
-      writeFileSync(join(lab().dir, `${kind}-root`, BIG_FILE.name), randomBytes(BIG_FILE.bytes));
-      if (narrow !== 'none') {
-        route = narrowRoute(narrow);
-        await lab().exec('router', ['ip', 'route', 'add', ...route, 'mtu', NARROW_MTU]);
-        await lab().loadRules('router', DROP_FRAG_NEEDED);
+      async function run(narrow: Narrow): Promise<Report> {
+        server = await launchers[kind](lab(), { tls, anonymous: true, writable: true });
+        writeFileSync(join(lab().dir, `${kind}-root`, BIG_FILE.name), randomBytes(BIG_FILE.bytes));
+        if (narrow !== 'none') {
+          route = narrowRoute(narrow);
+          await lab().exec('router', ['ip', 'route', 'add', ...route, 'mtu', NARROW_MTU]);
+          await lab().loadRules('router', DROP_FRAG_NEEDED);
+        }
+        return check(lab(), kind);
       }
-      return check(lab(), kind);
-    }
 
-    it('moves 1 MiB down and 1 KB, 64 KB, 2 MB up on a clear path, and removes every upload', async () => {
-      const report = await run('none');
-      expect(outcomes(report)).toEqual([
-        `download ${BIG_FILE.bytes} ok`,
-        'upload 1024 ok',
-        'upload 65536 ok',
-        'upload 2097152 ok',
-      ]);
-      expect(
-        report.observations.transfers?.trials.filter((t) => t.direction === 'upload').every((t) => t.removal?.removed),
-      ).toBe(true);
-      expect(report.findings.map((f) => f.code)).not.toContain('DATA_STALLED_LARGE');
-    }, 120_000);
+      it('moves 1 MiB down and 1 KB, 64 KB, 2 MB up on a clear path, and removes every upload', async () => {
+        const report = await run('none');
+        expect(outcomes(report)).toEqual([
+          `download ${BIG_FILE.bytes} ok`,
+          'upload 1024 ok',
+          'upload 65536 ok',
+          'upload 2097152 ok',
+        ]);
+        expect(
+          report.observations.transfers?.trials
+            .filter((t) => t.direction === 'upload')
+            .every((t) => t.removal?.removed),
+        ).toBe(true);
+        expect(report.findings.map((f) => f.code)).not.toContain('DATA_STALLED_LARGE');
+      }, 120_000);
 
-    it('finds large downloads stalling when full-size packets towards the client are black-holed', async () => {
-      const report = await run('download');
-      const [download, ...uploads] = outcomes(report);
-      expect(download).toMatch(new RegExp(`^download ${BIG_FILE.bytes} (stalled|no-data)$`));
-      expect(uploads).toEqual(['upload 1024 ok', 'upload 65536 ok', 'upload 2097152 ok']);
-      const large = report.findings.filter((f) => f.code === 'DATA_STALLED_LARGE');
-      expect(large.map((f) => f.title)).toEqual(['Small downloads work, large downloads stall']);
-    }, 120_000);
+      it('finds large downloads stalling when full-size packets towards the client are black-holed', async () => {
+        const report = await run('download');
+        const [download, ...uploads] = outcomes(report);
+        expect(download).toMatch(new RegExp(`^download ${BIG_FILE.bytes} (stalled|no-data)$`));
+        expect(uploads).toEqual(['upload 1024 ok', 'upload 65536 ok', 'upload 2097152 ok']);
+        const large = report.findings.filter((f) => f.code === 'DATA_STALLED_LARGE');
+        expect(large.map((f) => f.title)).toEqual(['Small downloads work, large downloads stall']);
+      }, 120_000);
 
-    it('finds large uploads stalling when full-size packets towards the server are black-holed, and still removes them', async () => {
-      const report = await run('upload');
-      expect(outcomes(report)).toEqual([
-        `download ${BIG_FILE.bytes} ok`,
-        'upload 1024 ok',
-        expect.stringMatching(/^upload 65536 (stalled|no-data)$/),
-        expect.stringMatching(/^upload 2097152 (stalled|no-data)$/),
-      ]);
-      expect(
-        report.observations.transfers?.trials.filter((t) => t.direction === 'upload').every((t) => t.removal?.removed),
-      ).toBe(true);
-      const large = report.findings.filter((f) => f.code === 'DATA_STALLED_LARGE');
-      expect(large.map((f) => f.title)).toEqual(['Small uploads work, large uploads stall']);
-    }, 120_000);
+      it('finds large uploads stalling when full-size packets towards the server are black-holed, and still removes them', async () => {
+        const report = await run('upload');
+        expect(outcomes(report)).toEqual([
+          `download ${BIG_FILE.bytes} ok`,
+          'upload 1024 ok',
+          expect.stringMatching(/^upload 65536 (stalled|no-data)$/),
+          expect.stringMatching(/^upload 2097152 (stalled|no-data)$/),
+        ]);
+        expect(
+          report.observations.transfers?.trials
+            .filter((t) => t.direction === 'upload')
+            .every((t) => t.removal?.removed),
+        ).toBe(true);
+        const large = report.findings.filter((f) => f.code === 'DATA_STALLED_LARGE');
+        expect(large.map((f) => f.title)).toEqual(['Small uploads work, large uploads stall']);
+      }, 120_000);
+    });
   });
 }
