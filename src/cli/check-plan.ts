@@ -3,6 +3,7 @@ import type { ProbeSettings } from '../observation/index.js';
 import { isIP } from 'node:net';
 import type { Target } from './target.js';
 import { transferSettings, type TransferFlags } from './transfer-flags.js';
+import { deadlineWithIdleTest } from './idle-test-flag.js';
 
 /** The flags of `check`, already parsed to their types by the program (see program.ts). */
 export interface CheckFlags extends TransferFlags {
@@ -22,6 +23,7 @@ export interface CheckFlags extends TransferFlags {
   sweep?: ProbeSettings['sweep'];
   pasvSamples?: number;
   followPasvAddress?: boolean;
+  idleTest?: number;
   ipv4?: boolean;
   ipv6?: boolean;
   timeout?: number;
@@ -131,6 +133,9 @@ export function planCheck(
     };
   }
 
+  const deadline = deadlineWithIdleTest(flags.idleTest, flags.timeout, defaults.timeoutMs);
+  if (!deadline.ok) return deadline;
+
   const user = flags.user ?? target.user ?? defaults.user;
   const password: CheckPlan['password'] =
     flags.passwordEnv !== undefined
@@ -153,7 +158,7 @@ export function planCheck(
     sweep: flags.sweep ?? defaults.sweep,
     pasvSamples: flags.pasvSamples ?? defaults.pasvSamples,
     followPasvAddress: flags.followPasvAddress ?? defaults.followPasvAddress,
-    timeoutMs: flags.timeout ?? defaults.timeoutMs,
+    timeoutMs: deadline.value,
     stepTimeoutMs: flags.stepTimeout ?? Math.min(defaults.stepTimeoutMs, flags.timeout ?? Infinity),
   };
   if (family !== undefined) settings.family = family;
@@ -161,6 +166,7 @@ export function planCheck(
   const externalIp = flags.externalIp ?? defaults.externalIp;
   if (externalIp !== undefined) settings.externalIp = externalIp;
   if (flags.trustFingerprint !== undefined) settings.trustFingerprint = flags.trustFingerprint;
+  if (flags.idleTest !== undefined) settings.idleTestMs = flags.idleTest;
   const transfers = transferSettings(flags);
   if (transfers) settings.transfers = transfers;
 

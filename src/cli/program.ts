@@ -18,6 +18,7 @@ import { registerFirewall } from './firewall-command.js';
 import { registerReport } from './report-command.js';
 import { parseTarget } from './target.js';
 import { parseByteSize } from './transfer-flags.js';
+import { parseIdleTest } from './idle-test-flag.js';
 import { UsageError } from './usage-error.js';
 
 /** What the commands do once their flags are parsed and checked; the program itself only parses. */
@@ -184,6 +185,12 @@ export function createProgram(handlers: ProgramHandlers, onExitCode: (code: numb
         '--upload-dir <dir>',
         'WRITES to the server: stores generated 1KB/64KB/2MB files in DIR, checks them with SIZE, deletes them (DELE)',
       ),
+    )
+    .addOption(
+      new Option(
+        '--idle-test <duration>',
+        'hold 4 extra logged-in control sessions silent for up to DURATION (e.g. 6m), then NOOP: finds the idle limit on the path',
+      ).argParser(flagParser(parseIdleTest)),
     )
     .addOption(new Option('-4, --ipv4', 'connect over IPv4 only'))
     .addOption(new Option('-6, --ipv6', 'connect over IPv6 only'))

@@ -223,6 +223,19 @@ const entries: Record<FindingCode, Omit<CatalogueEntry, 'code'>> = {
     firewall: true,
     severity: 'error',
   },
+  IDLE_CONTROL_DROPPED: {
+    title: 'An idle control connection is dropped',
+    meaning:
+      'The idle test (--idle-test) left logged-in sessions silent for growing times; after some silence a NOOP got no answer or a reset. During a long transfer the control connection is silent just as long, so the 226 at its end is lost.',
+    typicalCause:
+      'A NAT router, firewall or cloud load balancer with a short idle timeout for established flows (Azure load balancer: 4 min by default; AWS Network Firewall: 350 s; many home routers less). As info: the server ends idle sessions itself.',
+    fix: [
+      'Turn on the client\'s keep-alive: FileZilla "Send FTP keep-alive commands", WinSCP Keepalives, curl --keepalive-time.',
+      'Or raise the idle timeout of the middlebox above the longest transfer.',
+    ],
+    firewall: true,
+    severity: 'warning',
+  },
   LOCAL_FIREWALL: {
     title: "This computer's own firewall blocks the connection",
     meaning:

@@ -10,6 +10,7 @@ import { localResourceFindings } from './local-resource-findings.js';
 import { passiveFindings } from './passive-findings.js';
 import { tlsFindings } from './tls-findings.js';
 import { transferSizeFindings } from './transfer-size-findings.js';
+import { idleFindings } from './idle-findings.js';
 
 /** What the finders have concluded so far. */
 export interface Conclusions {
@@ -73,6 +74,11 @@ export const FINDERS: readonly Finder[] = [
     name: 'transfer-size',
     place: 'reads the transfer experiments, which no other finder explains; claims nothing',
     run: (log, before) => ({ ...before, findings: [...before.findings, ...transferSizeFindings(log)] }),
+  },
+  {
+    name: 'idle',
+    place: 'reads the idle control connection test only; claims nothing',
+    run: (log, before) => ({ ...before, findings: [...before.findings, ...idleFindings(log)] }),
   },
   {
     name: 'alg',

@@ -10,6 +10,7 @@ export * from './environment.js';
 export * from './errnos.js';
 export * from './errors.js';
 export * from './events.js';
+export * from './idle.js';
 export * from './log.js';
 export * from './passive-listeners.js';
 export * from './server-software.js';

@@ -9,6 +9,7 @@ import type { SweepObservation } from './sweep.js';
 import type { TlsObservation } from './tls.js';
 import type { TranscriptLine } from './transcript.js';
 import type { TransfersObservation } from './transfers.js';
+import type { IdleTestObservation } from './idle.js';
 
 /**
  * The observation log: what the probe engine saw, step by step, as plain JSON-serialisable data.
@@ -42,5 +43,7 @@ export interface ObservationLog {
   localFirewall?: LocalFirewallObservation;
   /** The opt-in transfer experiments (--download, --upload-dir; src/probe/transfer-step.ts). */
   transfers?: TransfersObservation;
+  /** The idle control connection test (--idle-test; src/probe/idle-test.ts). */
+  idleTest?: IdleTestObservation;
   transcript: TranscriptLine[];
 }

@@ -29,4 +29,6 @@ export interface ProbeSettings {
   sweepConcurrency?: number;
   /** The opt-in transfer experiments; unset, they run only against a writable reference server. */
   transfers?: TransferExperimentSettings;
+  /** --idle-test: the longest silence the idle control connection test tries; unset, it does not run. */
+  idleTestMs?: number;
 }

@@ -22,4 +22,5 @@ export type StepId =
   | 'active'
   | 'sweep'
   | 'transfers'
+  | 'idle-test'
   | 'local-firewall';

@@ -4,6 +4,7 @@ import { ControlSessions } from './control-sessions.js';
 import { activeStep, checkServerGone, passiveStep, sweepStep } from './data-steps.js';
 import { observeEnvironment } from './environment.js';
 import { EventStream } from './event-stream.js';
+import { idleTestStep } from './idle-test.js';
 import { transfersStep } from './transfer-step.js';
 import { readLocalFirewall } from './local-firewall.js';
 import type { ProbeRun } from './probe-run.js';
@@ -126,6 +127,7 @@ async function executePlan(ctx: CheckContext): Promise<boolean> {
     await passiveStep(ctx);
     await activeStep(ctx);
     await transfersStep(ctx);
+    await idleTestStep(ctx);
   } else {
     steps.skip(['passive', 'active'], 'the control session did not get far enough');
   }

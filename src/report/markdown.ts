@@ -10,7 +10,7 @@ import {
   VERDICT_WORDS,
   WHERE_WORDS,
 } from './report-words.js';
-import { transferHeading, transferLines } from '../views/index.js';
+import { idleLines, transferHeading, transferLines } from '../views/index.js';
 import { ticketFacts } from './ticket-header.js';
 
 /** A paste-ready ticket summary (GitHub-flavoured Markdown). */
@@ -47,6 +47,8 @@ export function renderMarkdown(report: Report): string {
   const transfers = report.observations.transfers;
   if (transfers)
     out.push(`**${transferHeading(transfers)}:**`, '', ...transferLines(transfers).map((l) => `- ${l}`), '');
+  const idle = idleLines(report.observations);
+  if (idle.length) out.push(...idle.map((l) => (l.startsWith('  ') ? `- ${l.trim()}` : `**${l}**`)), '');
   out.push(...clientTableMarkdown(report), '');
   out.push(report.findings.length ? '### Findings' : '### Findings\n\nNone.');
   for (const f of report.findings) {

@@ -8,6 +8,7 @@ import {
 } from '../diagnosis/index.js';
 import type {
   CertificateInfo,
+  IdleTestObservation,
   ObservationLog,
   PortState,
   ProbeEvent,
@@ -59,6 +60,8 @@ export interface UiState {
   complete: boolean;
   /** The transfer experiments, once their step ended. */
   transfers?: TransfersObservation;
+  /** The idle control connection test, once its step ended. */
+  idleTest?: IdleTestObservation;
   /** An untrusted certificate the person is being asked about; the engine waits for the answer. */
   certificateQuestion?: { certificate: CertificateInfo; authorizationError?: string };
 }
@@ -134,6 +137,7 @@ export function reduceUi(state: UiState, action: UiAction): UiState {
         endedSteps: state.endedSteps.includes(step.id) ? state.endedSteps : [...state.endedSteps, step.id],
       };
       if (step.id === 'transfers' && action.log.transfers) next.transfers = action.log.transfers;
+      if (step.id === 'idle-test' && action.log.idleTest) next.idleTest = action.log.idleTest;
       return withTesting(step.id === 'sweep' ? withFinalSweep(next, action.log) : next);
     }
     case 'transcript':

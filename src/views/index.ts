@@ -5,3 +5,4 @@
 export * from './looks.js';
 export * from './range-map.js';
 export * from './transfer-lines.js';
+export * from './idle-lines.js';

@@ -2,21 +2,18 @@ import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { schemaErrors } from '../report/report-schema.js';
-import { LAB_TIMEOUTS } from './check-run.js';
+import { experimentCheck } from './experiment-check.js';
 import type { LabServer, ServerKind } from './lab-server.js';
 import { labDescribe, useLab } from './lab-suite.js';
 import { LAB_ADDRESSES, type Lab } from './netns.js';
 import { launchers, serverMissing } from './servers/launchers.js';
-import { CLI } from './servers/reference.js';
 import { makeSelfSignedCert, type TlsFiles } from './tls-cert.js';
 
 /**
  * The transfer experiments (issue 17) through a router with a path-MTU black hole: a route MTU of
  * 1280 towards one side (Linux's forwarding path always honours a route's MTU, ip_dst_mtu_maybe_forward)
  * and the router's ICMP "fragmentation needed" dropped, so full-size packets vanish in that direction
- * only. Plain FTP: under TLS the certificate flight itself is a full-size packet and the control
- * session would black-hole before any transfer.
+ * only.
  */
 
 const BIG_FILE = { name: 'big.bin', bytes: 1024 * 1024 };
@@ -42,17 +39,8 @@ interface Report {
 
 type Narrow = 'none' | 'download' | 'upload';
 
-async function check(lab: Lab, kind: ServerKind): Promise<Report> {
-  const argv = [process.execPath, CLI, 'check', lab.target, '--json', '--no-tls', '--sweep', 'off'];
-  argv.push(...LAB_TIMEOUTS, '--download', `/${BIG_FILE.name}`, '--upload-dir', UPLOAD_DIRS[kind] ?? '/');
-  const raw = await lab.exec('client', argv, {
-    allowFailure: true,
-    timeoutMs: 90_000,
-    env: { ...process.env, NO_COLOR: '1' },
-  });
-  const report = JSON.parse(raw.stdout) as Report;
-  expect(schemaErrors(report), 'the report matches schema/report.schema.json').toBe('');
-  return report;
+function check(lab: Lab, kind: ServerKind): Promise<Report> {
+  return experimentCheck<Report>(lab, ['--download', `/${BIG_FILE.name}`, '--upload-dir', UPLOAD_DIRS[kind] ?? '/']);
 }
 
 /** The route towards the narrowed side, as a host route more specific than the link's own. */
