@@ -75,6 +75,9 @@ describe('usage errors are one line on stderr and exit 2', () => {
     [['check', 'h', '--max-bytes', '1GB'], /not a size/],
     [['check', 'h', '--max-bytes', '300MB'], /outside 1 byte to 256 MB/],
     [['check', 'h', '--upload-dir'], /option '--upload-dir <dir>' argument missing/],
+    [['check', 'h', '--idle-test', '1s'], /outside 2000 ms to 1800 s/],
+    [['check', 'h', '--idle-test', 'long'], /not a duration/],
+    [['check', 'h', '--idle-test', '6m', '--timeout', '5m'], /leaves no time for --idle-test/],
     [['explain'], /needs a finding CODE or --list/],
     [['selftest', '--range', '7-3'], /runs backwards/],
   ])('%j', async (args, message) => {
@@ -273,5 +276,16 @@ describe('the transfer experiments are off unless asked', () => {
     expect(r.calls.check?.settings.transfers).toEqual({ download: '/pub/a.bin', maxBytes: 524288, uploadDir: '/in' });
     const d = await run(['check', 'h', '--download', '/a']);
     expect(d.calls.check?.settings.transfers).toEqual({ download: '/a', maxBytes: 4 * 1024 * 1024 });
+  });
+});
+
+describe('--idle-test', () => {
+  it('records the duration and lengthens an unset --timeout by it', async () => {
+    const r = await run(['check', 'h', '--idle-test', '6m']);
+    expect(r.calls.check?.settings.idleTestMs).toBe(360_000);
+    expect(r.calls.check?.settings.timeoutMs).toBe(defaultSettings('h').timeoutMs + 360_000);
+    expect((await run(['check', 'h', '--idle-test', '20s', '--timeout', '60s'])).calls.check?.settings.timeoutMs).toBe(
+      60_000,
+    );
   });
 });
