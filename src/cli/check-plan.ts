@@ -24,6 +24,7 @@ export interface CheckFlags extends TransferFlags {
   pasvSamples?: number;
   followPasvAddress?: boolean;
   idleTest?: number;
+  parallel?: number;
   ipv4?: boolean;
   ipv6?: boolean;
   timeout?: number;
@@ -167,6 +168,7 @@ export function planCheck(
   if (externalIp !== undefined) settings.externalIp = externalIp;
   if (flags.trustFingerprint !== undefined) settings.trustFingerprint = flags.trustFingerprint;
   if (flags.idleTest !== undefined) settings.idleTestMs = flags.idleTest;
+  if (flags.parallel !== undefined) settings.parallel = flags.parallel;
   const transfers = transferSettings(flags);
   if (transfers) settings.transfers = transfers;
 

@@ -19,6 +19,7 @@ import { registerReport } from './report-command.js';
 import { parseTarget } from './target.js';
 import { parseByteSize } from './transfer-flags.js';
 import { parseIdleTest } from './idle-test-flag.js';
+import { MAX_PARALLEL } from '../probe/index.js';
 import { UsageError } from './usage-error.js';
 
 /** What the commands do once their flags are parsed and checked; the program itself only parses. */
@@ -191,6 +192,12 @@ export function createProgram(handlers: ProgramHandlers, onExitCode: (code: numb
         '--idle-test <duration>',
         'hold 4 extra logged-in control sessions silent for up to DURATION (e.g. 6m), then NOOP: finds the idle limit on the path',
       ).argParser(flagParser(parseIdleTest)),
+    )
+    .addOption(
+      new Option(
+        '--parallel <n>',
+        `open up to N extra sessions (2-${MAX_PARALLEL}, stopping at the first refused), then PASV + LIST on all at once`,
+      ).argParser(flagParser((t) => parseCount(t, { min: 2, max: MAX_PARALLEL }))),
     )
     .addOption(new Option('-4, --ipv4', 'connect over IPv4 only'))
     .addOption(new Option('-6, --ipv6', 'connect over IPv6 only'))

@@ -236,6 +236,19 @@ const entries: Record<FindingCode, Omit<CatalogueEntry, 'code'>> = {
     firewall: true,
     severity: 'warning',
   },
+  SESSION_LIMIT: {
+    title: 'Many sessions or transfers at once fail',
+    meaning:
+      'With --parallel N, extra sessions were opened while the earlier ones stayed open, then each listed a directory at the same moment. The server refused a session beyond some number, or simultaneous transfers failed, or it handed the same passive port to two sessions.',
+    typicalCause:
+      'A per-address session limit (vsftpd max_per_ip, proftpd MaxClientsPerHost, pure-ftpd -C) or a connection limit on a firewall; a passive port range smaller than the number of simultaneous transfers.',
+    fix: [
+      'Lower the client\'s simultaneous transfers below the limit (FileZilla "Maximum simultaneous transfers", WinSCP "Maximal number of transfers at the same time").',
+      "Raise the server's limit, or widen its passive range (and the firewall rules for it).",
+    ],
+    firewall: false,
+    severity: 'warning',
+  },
   LOCAL_FIREWALL: {
     title: "This computer's own firewall blocks the connection",
     meaning:

@@ -11,6 +11,7 @@ import { passiveFindings } from './passive-findings.js';
 import { tlsFindings } from './tls-findings.js';
 import { transferSizeFindings } from './transfer-size-findings.js';
 import { idleFindings } from './idle-findings.js';
+import { sessionLimitFindings } from './session-limit-findings.js';
 
 /** What the finders have concluded so far. */
 export interface Conclusions {
@@ -79,6 +80,11 @@ export const FINDERS: readonly Finder[] = [
     name: 'idle',
     place: 'reads the idle control connection test only; claims nothing',
     run: (log, before) => ({ ...before, findings: [...before.findings, ...idleFindings(log)] }),
+  },
+  {
+    name: 'session-limit',
+    place: 'reads the --parallel experiment only, whose attempts no other finder sees; claims nothing',
+    run: (log, before) => ({ ...before, findings: [...before.findings, ...sessionLimitFindings(log)] }),
   },
   {
     name: 'alg',

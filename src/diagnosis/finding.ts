@@ -22,6 +22,7 @@ export type FindingCode =
   | 'DATA_STALLED'
   | 'DATA_STALLED_LARGE'
   | 'IDLE_CONTROL_DROPPED'
+  | 'SESSION_LIMIT'
   | 'LOCAL_FIREWALL'
   | 'LOCAL_RESOURCE';
 

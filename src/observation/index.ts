@@ -12,6 +12,7 @@ export * from './errors.js';
 export * from './events.js';
 export * from './idle.js';
 export * from './log.js';
+export * from './parallel.js';
 export * from './passive-listeners.js';
 export * from './server-software.js';
 export * from './settings.js';

@@ -10,6 +10,7 @@ import type { TlsObservation } from './tls.js';
 import type { TranscriptLine } from './transcript.js';
 import type { TransfersObservation } from './transfers.js';
 import type { IdleTestObservation } from './idle.js';
+import type { ParallelObservation } from './parallel.js';
 
 /**
  * The observation log: what the probe engine saw, step by step, as plain JSON-serialisable data.
@@ -45,5 +46,7 @@ export interface ObservationLog {
   transfers?: TransfersObservation;
   /** The idle control connection test (--idle-test; src/probe/idle-test.ts). */
   idleTest?: IdleTestObservation;
+  /** Many sessions and transfers at once (--parallel; src/probe/parallel-test.ts). */
+  parallel?: ParallelObservation;
   transcript: TranscriptLine[];
 }

@@ -31,4 +31,6 @@ export interface ProbeSettings {
   transfers?: TransferExperimentSettings;
   /** --idle-test: the longest silence the idle control connection test tries; unset, it does not run. */
   idleTestMs?: number;
+  /** --parallel: extra sessions that each run a passive listing at the same time; unset, none. */
+  parallel?: number;
 }

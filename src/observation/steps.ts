@@ -22,5 +22,6 @@ export type StepId =
   | 'active'
   | 'sweep'
   | 'transfers'
+  | 'parallel'
   | 'idle-test'
   | 'local-firewall';

@@ -5,6 +5,7 @@ import { activeStep, checkServerGone, passiveStep, sweepStep } from './data-step
 import { observeEnvironment } from './environment.js';
 import { EventStream } from './event-stream.js';
 import { idleTestStep } from './idle-test.js';
+import { parallelStep } from './parallel-test.js';
 import { transfersStep } from './transfer-step.js';
 import { readLocalFirewall } from './local-firewall.js';
 import type { ProbeRun } from './probe-run.js';
@@ -127,6 +128,7 @@ async function executePlan(ctx: CheckContext): Promise<boolean> {
     await passiveStep(ctx);
     await activeStep(ctx);
     await transfersStep(ctx);
+    await parallelStep(ctx);
     await idleTestStep(ctx);
   } else {
     steps.skip(['passive', 'active'], 'the control session did not get far enough');

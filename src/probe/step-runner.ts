@@ -15,6 +15,7 @@ const STEP_LABELS: Record<StepId, string> = {
   active: 'Active data connections (PORT/EPRT)',
   sweep: 'Sweep the passive port range',
   transfers: 'Download and upload files of a few sizes',
+  parallel: 'Many sessions listing at once',
   'idle-test': 'Keep control connections idle, then NOOP',
   'local-firewall': "Read this computer's firewall rules",
 };

@@ -10,7 +10,7 @@ import {
   VERDICT_WORDS,
   WHERE_WORDS,
 } from './report-words.js';
-import { idleLines, transferHeading, transferLines } from '../views/index.js';
+import { idleLines, parallelLines, transferHeading, transferLines } from '../views/index.js';
 import { ticketFacts } from './ticket-header.js';
 
 /** A paste-ready ticket summary (GitHub-flavoured Markdown). */
@@ -47,8 +47,12 @@ export function renderMarkdown(report: Report): string {
   const transfers = report.observations.transfers;
   if (transfers)
     out.push(`**${transferHeading(transfers)}:**`, '', ...transferLines(transfers).map((l) => `- ${l}`), '');
-  const idle = idleLines(report.observations);
-  if (idle.length) out.push(...idle.map((l) => (l.startsWith('  ') ? `- ${l.trim()}` : `**${l}**`)), '');
+  const sessionLines = [
+    ...(report.observations.parallel ? parallelLines(report.observations.parallel) : []),
+    ...idleLines(report.observations),
+  ];
+  if (sessionLines.length)
+    out.push(...sessionLines.map((l) => (l.startsWith('  ') ? `- ${l.trim()}` : `**${l}**`)), '');
   out.push(...clientTableMarkdown(report), '');
   out.push(report.findings.length ? '### Findings' : '### Findings\n\nNone.');
   for (const f of report.findings) {

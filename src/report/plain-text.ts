@@ -11,7 +11,7 @@ import {
   WHERE_WORDS,
 } from './report-words.js';
 import { ticketHeaderText } from './ticket-header.js';
-import { idleLines, transferHeading, transferLines } from '../views/index.js';
+import { idleLines, parallelLines, transferHeading, transferLines } from '../views/index.js';
 
 /**
  * The human summary for pipes, logs and terminals without a live view: plain text, no ANSI codes,
@@ -45,6 +45,7 @@ export function renderText(report: Report): string {
   out.push('  (* required)', '', `Sweep: ${sweepLine(report)}`);
   const transfers = report.observations.transfers;
   if (transfers) out.push('', `${transferHeading(transfers)}:`, ...transferLines(transfers).map((l) => `  ${l}`));
+  if (report.observations.parallel) out.push('', ...parallelLines(report.observations.parallel));
   const idle = idleLines(report.observations);
   if (idle.length) out.push('', ...idle);
   const clients = clientTableText(report, WIDTH);

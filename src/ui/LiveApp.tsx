@@ -9,7 +9,7 @@ import { RangeMapView } from './RangeMapView.js';
 import { StepList } from './StepList.js';
 import { ColourContext, Tinted } from './Tinted.js';
 import { TranscriptView } from './TranscriptView.js';
-import { IdleTestList, TransferList } from './LongSessionViews.js';
+import { IdleTestList, ParallelList, TransferList } from './LongSessionViews.js';
 import type { UiState } from './ui-state.js';
 
 export interface LiveAppProps {
@@ -56,6 +56,11 @@ export function LiveApp({ state, width, colour, keys, onQuit, onToggleTranscript
         {state.transfers ? (
           <Box marginTop={1}>
             <TransferList transfers={state.transfers} />
+          </Box>
+        ) : null}
+        {state.parallel ? (
+          <Box marginTop={1}>
+            <ParallelList parallel={state.parallel} />
           </Box>
         ) : null}
         {state.idleTest ? (

@@ -10,6 +10,7 @@ import type {
   CertificateInfo,
   IdleTestObservation,
   ObservationLog,
+  ParallelObservation,
   PortState,
   ProbeEvent,
   ProbeSettings,
@@ -62,6 +63,8 @@ export interface UiState {
   transfers?: TransfersObservation;
   /** The idle control connection test, once its step ended. */
   idleTest?: IdleTestObservation;
+  /** The --parallel experiment, once its step ended. */
+  parallel?: ParallelObservation;
   /** An untrusted certificate the person is being asked about; the engine waits for the answer. */
   certificateQuestion?: { certificate: CertificateInfo; authorizationError?: string };
 }
@@ -138,6 +141,7 @@ export function reduceUi(state: UiState, action: UiAction): UiState {
       };
       if (step.id === 'transfers' && action.log.transfers) next.transfers = action.log.transfers;
       if (step.id === 'idle-test' && action.log.idleTest) next.idleTest = action.log.idleTest;
+      if (step.id === 'parallel' && action.log.parallel) next.parallel = action.log.parallel;
       return withTesting(step.id === 'sweep' ? withFinalSweep(next, action.log) : next);
     }
     case 'transcript':

@@ -6,3 +6,4 @@ export * from './looks.js';
 export * from './range-map.js';
 export * from './transfer-lines.js';
 export * from './idle-lines.js';
+export * from './parallel-lines.js';

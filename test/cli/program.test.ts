@@ -78,6 +78,8 @@ describe('usage errors are one line on stderr and exit 2', () => {
     [['check', 'h', '--idle-test', '1s'], /outside 2000 ms to 1800 s/],
     [['check', 'h', '--idle-test', 'long'], /not a duration/],
     [['check', 'h', '--idle-test', '6m', '--timeout', '5m'], /leaves no time for --idle-test/],
+    [['check', 'h', '--parallel', '1'], /outside 2-20/],
+    [['check', 'h', '--parallel', '50'], /outside 2-20/],
     [['explain'], /needs a finding CODE or --list/],
     [['selftest', '--range', '7-3'], /runs backwards/],
   ])('%j', async (args, message) => {
@@ -276,6 +278,12 @@ describe('the transfer experiments are off unless asked', () => {
     expect(r.calls.check?.settings.transfers).toEqual({ download: '/pub/a.bin', maxBytes: 524288, uploadDir: '/in' });
     const d = await run(['check', 'h', '--download', '/a']);
     expect(d.calls.check?.settings.transfers).toEqual({ download: '/a', maxBytes: 4 * 1024 * 1024 });
+  });
+});
+
+describe('--parallel', () => {
+  it('carries N into the settings', async () => {
+    expect((await run(['check', 'h', '--parallel', '8'])).calls.check?.settings.parallel).toBe(8);
   });
 });
 
