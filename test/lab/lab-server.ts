@@ -25,6 +25,8 @@ export interface ServerOptions {
   sweepMode?: boolean;
   /** Accept uploads and deletions (reference --writable; vsftpd anonymous upload into pub/upload, owned by ftp). */
   writable?: boolean;
+  /** vsftpd only: sessions one client address may hold at once (max_per_ip). */
+  maxSessionsPerAddress?: number;
   tls: TlsFiles;
 }
 

@@ -50,6 +50,7 @@ export function vsftpdConfig(options: ServerOptions & { anonRoot: string }): str
     `rsa_cert_file=${options.tls.certFile}`,
     `rsa_private_key_file=${options.tls.keyFile}`,
     `require_ssl_reuse=${options.requireTlsReuse === true ? 'YES' : 'NO'}`,
+    ...(options.maxSessionsPerAddress === undefined ? [] : [`max_per_ip=${options.maxSessionsPerAddress}`]),
     'xferlog_enable=NO',
     'ftpd_banner=ftpdoctor lab vsftpd',
   ];

@@ -1,0 +1,60 @@
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { experimentCheck } from './experiment-check.js';
+import type { LabServer } from './lab-server.js';
+import { labDescribe, useLab } from './lab-suite.js';
+import { serverMissing } from './servers/launchers.js';
+import { startVsftpd } from './servers/vsftpd.js';
+import { makeSelfSignedCert, type TlsFiles } from './tls-cert.js';
+
+/**
+ * --parallel against vsftpd with a per-address session limit (vsftpd.conf(5) max_per_ip): the
+ * sessions beyond it get "421 There are too many connections from your internet address." at
+ * connect, and the check stops opening sessions there.
+ */
+
+interface Report {
+  findings: Array<{ code: string; title: string; fix: string[] }>;
+  observations: {
+    parallel?: {
+      opened: number;
+      refusal?: { session: number; stage: string; reply?: { code: number } };
+      attempts: Array<{ outcome: string }>;
+    };
+  };
+}
+
+const missing = serverMissing('vsftpd');
+
+labDescribe('many sessions at once', () => {
+  describe.skipIf(missing !== undefined)(`against vsftpd (${missing ?? 'installed'})`, () => {
+    const lab = useLab({ label: 'parallel' });
+    let tls: TlsFiles;
+    let server: LabServer | undefined;
+    beforeAll(async () => {
+      tls = await makeSelfSignedCert(lab().dir, lab().target);
+    });
+    afterEach(async () => {
+      await server?.stop();
+      server = undefined;
+    });
+
+    it('opens every session and lists on all at once without a limit', async () => {
+      server = await startVsftpd(lab(), { tls });
+      const report = await experimentCheck<Report>(lab(), ['--parallel', '5']);
+      expect(report.observations.parallel?.opened).toBe(5);
+      expect(report.observations.parallel?.attempts.map((a) => a.outcome)).toEqual(Array(5).fill('ok'));
+      expect(report.findings.map((f) => f.code)).not.toContain('SESSION_LIMIT');
+    }, 90_000);
+
+    it('finds max_per_ip=3 as "at most 3 sessions" and stops at the first refusal', async () => {
+      server = await startVsftpd(lab(), { tls, maxSessionsPerAddress: 3 });
+      const report = await experimentCheck<Report>(lab(), ['--parallel', '6']);
+      const p = report.observations.parallel;
+      expect(p?.opened).toBe(2);
+      expect(p?.refusal).toMatchObject({ session: 3, stage: 'greeting', reply: { code: 421 } });
+      expect(p?.attempts.map((a) => a.outcome)).toEqual(['ok', 'ok']);
+      const limit = report.findings.filter((f) => f.code === 'SESSION_LIMIT');
+      expect(limit.map((f) => f.title)).toEqual(['The server accepts at most 3 sessions from you at once']);
+    }, 90_000);
+  });
+});
