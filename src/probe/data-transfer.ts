@@ -47,17 +47,19 @@ export function readToEnd(
     });
     w.on(socket, 'end', () => finish('complete'));
     w.on(socket, 'close', () => finish('complete'));
-    w.on(socket, 'error', (err: Error) => {
-      const errno = errnoOf(err);
-      const e = asProbeError(err);
-      finish(e.code === 'E_RESET' ? 'reset' : 'error', {
-        code: e.code,
-        message: err.message,
-        ...(errno ? { errno } : {}),
-      });
-    });
+    w.on(socket, 'error', (err: Error) => finish(...socketFailure(err)));
     socket.resume();
   });
+}
+
+/** A data socket's error as a transfer's end: a reset, or another error, with its errno. */
+export function socketFailure(err: Error): [DataTransfer['result'], NonNullable<DataTransfer['error']>] {
+  const errno = errnoOf(err);
+  const e = asProbeError(err);
+  return [
+    e.code === 'E_RESET' ? 'reset' : 'error',
+    { code: e.code, message: err.message, ...(errno ? { errno } : {}) },
+  ];
 }
 
 /**

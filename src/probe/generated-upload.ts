@@ -1,7 +1,8 @@
-import { asProbeError, errnoOf, waitFor } from '../net/index.js';
+import { waitFor } from '../net/index.js';
 import type { DataTransfer } from '../observation/index.js';
 import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
+import { socketFailure } from './data-transfer.js';
 
 const CHUNK_BYTES = 64 * 1024;
 
@@ -67,15 +68,7 @@ export function sendGenerated(
       pump();
     });
     w.on(socket, 'finish', () => finish('complete'));
-    w.on(socket, 'error', (err: Error) => {
-      const errno = errnoOf(err);
-      const e = asProbeError(err);
-      finish(e.code === 'E_RESET' ? 'reset' : 'error', {
-        code: e.code,
-        message: err.message,
-        ...(errno ? { errno } : {}),
-      });
-    });
+    w.on(socket, 'error', (err: Error) => finish(...socketFailure(err)));
     w.on(socket, 'close', () =>
       finish('reset', { code: 'E_RESET', message: `closed by the peer after ${sent()} bytes` }),
     );

@@ -69,17 +69,17 @@ async function noop(run: ProbeRun, channel: ControlChannel, probe: IdleProbe): P
   } catch (err) {
     const e = asProbeError(err);
     probe.error = { code: e.code, message: e.message };
-    probe.outcome =
-      e.code === 'E_ABORTED'
-        ? 'aborted'
-        : e.code === 'E_RESET'
-          ? 'reset'
-          : e.code === 'E_TIMEOUT'
-            ? 'no-answer'
-            : 'server-closed';
+    probe.outcome = NOOP_FAILURE[e.code] ?? 'server-closed';
   }
   return probe;
 }
+
+/** A NOOP that failed: what the error says about who ended the flow; anything else is the server's close. */
+const NOOP_FAILURE: Partial<Record<string, IdleProbe['outcome']>> = {
+  E_ABORTED: 'aborted',
+  E_RESET: 'reset',
+  E_TIMEOUT: 'no-answer',
+};
 
 function silence(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {

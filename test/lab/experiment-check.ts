@@ -1,8 +1,11 @@
-import { expect } from 'vitest';
+import { afterEach, beforeAll, expect } from 'vitest';
 import { schemaErrors } from '../report/report-schema.js';
 import { LAB_TIMEOUTS } from './check-run.js';
+import type { LabServer } from './lab-server.js';
+import { useLab } from './lab-suite.js';
 import type { Lab } from './netns.js';
 import { CLI } from './servers/reference.js';
+import { makeSelfSignedCert, type TlsFiles } from './tls-cert.js';
 
 /**
  * `ftpdoctor check --json` for the long-session experiments (transfers, idle test, parallel
@@ -20,4 +23,40 @@ export async function experimentCheck<R>(lab: Lab, extra: string[]): Promise<R> 
   const report = JSON.parse(raw.stdout) as R;
   expect(schemaErrors(report), 'the report matches schema/report.schema.json').toBe('');
   return report;
+}
+
+/**
+ * One lab for a describe block of experiment scenarios: its certificate, and after each scenario
+ * the far-side server stopped, whatever `cleanup` undoes (a route), and the router's rules removed.
+ */
+export function experimentLab(label: string): {
+  lab: () => Lab;
+  tls: () => TlsFiles;
+  /** Records the scenario's server, so it is stopped after the scenario even when it fails. */
+  serve: (server: LabServer) => LabServer;
+  /** Runs after the scenario, before the rules are cleared. */
+  cleanup: (undo: () => Promise<unknown>) => void;
+} {
+  const lab = useLab({ label });
+  let tls: TlsFiles | undefined;
+  let server: LabServer | undefined;
+  const undos: Array<() => Promise<unknown>> = [];
+  beforeAll(async () => {
+    tls = await makeSelfSignedCert(lab().dir, lab().target);
+  });
+  afterEach(async () => {
+    await server?.stop();
+    server = undefined;
+    for (const undo of undos.splice(0)) await undo();
+    await lab().clearRules('router');
+  });
+  return {
+    lab,
+    tls: () => {
+      if (!tls) throw new Error(`lab ${label} has no certificate yet`);
+      return tls;
+    },
+    serve: (s) => (server = s),
+    cleanup: (undo) => void undos.push(undo),
+  };
 }

@@ -1,9 +1,7 @@
-import { afterEach, beforeAll, expect, it } from 'vitest';
-import { experimentCheck } from './experiment-check.js';
-import type { LabServer } from './lab-server.js';
-import { labDescribe, useLab } from './lab-suite.js';
+import { expect, it } from 'vitest';
+import { experimentCheck, experimentLab } from './experiment-check.js';
+import { labDescribe } from './lab-suite.js';
 import { startReference } from './servers/reference.js';
-import { makeSelfSignedCert, type TlsFiles } from './tls-cert.js';
 
 /**
  * The idle control connection test (--idle-test) against a router that forgets idle flows: an
@@ -40,20 +38,10 @@ interface Report {
 }
 
 labDescribe('idle control connection test', () => {
-  const lab = useLab({ label: 'idle' });
-  let tls: TlsFiles;
-  let server: LabServer | undefined;
-  beforeAll(async () => {
-    tls = await makeSelfSignedCert(lab().dir, lab().target);
-  });
-  afterEach(async () => {
-    await server?.stop();
-    server = undefined;
-    await lab().clearRules('router');
-  });
+  const { lab, tls, serve } = experimentLab('idle');
 
   it('keeps every idle session on a router without an idle timeout', async () => {
-    server = await startReference(lab(), { tls, anonymous: true });
+    serve(await startReference(lab(), { tls: tls(), anonymous: true }));
     const report = await experimentCheck<Report>(lab(), ['--idle-test', IDLE_TEST]);
     expect(report.observations.idleTest?.probes.map((p) => p.outcome)).toEqual([
       'answered',
@@ -65,7 +53,7 @@ labDescribe('idle control connection test', () => {
   }, 90_000);
 
   it(`finds the limit of a router that forgets idle flows after ${FORGET_AFTER_S} s`, async () => {
-    server = await startReference(lab(), { tls, anonymous: true });
+    serve(await startReference(lab(), { tls: tls(), anonymous: true }));
     await lab().loadRules('router', FORGETFUL_ROUTER);
     const report = await experimentCheck<Report>(lab(), ['--idle-test', IDLE_TEST]);
     const test = report.observations.idleTest;

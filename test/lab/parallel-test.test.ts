@@ -1,10 +1,8 @@
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { experimentCheck } from './experiment-check.js';
-import type { LabServer } from './lab-server.js';
-import { labDescribe, useLab } from './lab-suite.js';
+import { describe, expect, it } from 'vitest';
+import { experimentCheck, experimentLab } from './experiment-check.js';
+import { labDescribe } from './lab-suite.js';
 import { serverMissing } from './servers/launchers.js';
 import { startVsftpd } from './servers/vsftpd.js';
-import { makeSelfSignedCert, type TlsFiles } from './tls-cert.js';
 
 /**
  * --parallel against vsftpd with a per-address session limit (vsftpd.conf(5) max_per_ip): the
@@ -27,19 +25,10 @@ const missing = serverMissing('vsftpd');
 
 labDescribe('many sessions at once', () => {
   describe.skipIf(missing !== undefined)(`against vsftpd (${missing ?? 'installed'})`, () => {
-    const lab = useLab({ label: 'parallel' });
-    let tls: TlsFiles;
-    let server: LabServer | undefined;
-    beforeAll(async () => {
-      tls = await makeSelfSignedCert(lab().dir, lab().target);
-    });
-    afterEach(async () => {
-      await server?.stop();
-      server = undefined;
-    });
+    const { lab, tls, serve } = experimentLab('parallel');
 
     it('opens every session and lists on all at once without a limit', async () => {
-      server = await startVsftpd(lab(), { tls });
+      serve(await startVsftpd(lab(), { tls: tls() }));
       const report = await experimentCheck<Report>(lab(), ['--parallel', '5']);
       expect(report.observations.parallel?.opened).toBe(5);
       expect(report.observations.parallel?.attempts.map((a) => a.outcome)).toEqual(Array(5).fill('ok'));
@@ -47,7 +36,7 @@ labDescribe('many sessions at once', () => {
     }, 90_000);
 
     it('finds max_per_ip=3 as "at most 3 sessions" and stops at the first refusal', async () => {
-      server = await startVsftpd(lab(), { tls, maxSessionsPerAddress: 3 });
+      serve(await startVsftpd(lab(), { tls: tls(), maxSessionsPerAddress: 3 }));
       const report = await experimentCheck<Report>(lab(), ['--parallel', '6']);
       const p = report.observations.parallel;
       expect(p?.opened).toBe(2);

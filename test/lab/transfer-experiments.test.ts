@@ -1,13 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { experimentCheck } from './experiment-check.js';
-import type { LabServer, ServerKind } from './lab-server.js';
-import { labDescribe, useLab } from './lab-suite.js';
+import { describe, expect, it } from 'vitest';
+import { experimentCheck, experimentLab } from './experiment-check.js';
+import type { ServerKind } from './lab-server.js';
+import { labDescribe } from './lab-suite.js';
 import { LAB_ADDRESSES, type Lab } from './netns.js';
 import { launchers, serverMissing } from './servers/launchers.js';
-import { makeSelfSignedCert, type TlsFiles } from './tls-cert.js';
 
 /**
  * The transfer experiments (issue 17) through a router with a path-MTU black hole: a route MTU of
@@ -58,27 +57,15 @@ for (const kind of ['reference', 'vsftpd'] as const) {
   const missing = serverMissing(kind);
   labDescribe(`transfer experiments, ${kind}`, () => {
     describe.skipIf(missing !== undefined)(`through a router (needs ${kind}: ${missing ?? 'present'})`, () => {
-      const lab = useLab({ label: `xfer-${kind === 'reference' ? 'ref' : 'vsf'}` });
-      let tls: TlsFiles;
-      let server: LabServer | undefined;
-      let route: string[] | undefined;
-      beforeAll(async () => {
-        tls = await makeSelfSignedCert(lab().dir, lab().target);
-      });
-      afterEach(async () => {
-        await server?.stop();
-        server = undefined;
-        if (route) await lab().exec('router', ['ip', 'route', 'del', ...route], { allowFailure: true });
-        route = undefined;
-        await lab().clearRules('router');
-      });
+      const { lab, tls, serve, cleanup } = experimentLab(`xfer-${kind === 'reference' ? 'ref' : 'vsf'}`);
 
       async function run(narrow: Narrow): Promise<Report> {
-        server = await launchers[kind](lab(), { tls, anonymous: true, writable: true });
+        serve(await launchers[kind](lab(), { tls: tls(), anonymous: true, writable: true }));
         writeFileSync(join(lab().dir, `${kind}-root`, BIG_FILE.name), randomBytes(BIG_FILE.bytes));
         if (narrow !== 'none') {
-          route = narrowRoute(narrow);
+          const route = narrowRoute(narrow);
           await lab().exec('router', ['ip', 'route', 'add', ...route, 'mtu', NARROW_MTU]);
+          cleanup(() => lab().exec('router', ['ip', 'route', 'del', ...route], { allowFailure: true }));
           await lab().loadRules('router', DROP_FRAG_NEEDED);
         }
         return check(lab(), kind);
