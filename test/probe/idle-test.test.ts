@@ -1,30 +1,14 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { diagnose } from '../../src/diagnosis/index.js';
 import { runProbe } from '../../src/probe/index.js';
 import { buildReport, renderText } from '../../src/report/index.js';
-import { DEFAULT_LIMITS, startServer, type RunningServer } from '../../src/server/index.js';
 import { schemaErrors } from '../report/report-schema.js';
-import { freePortBlock } from './free-ports.js';
+import { experimentServers, LOOPBACK } from './experiment-server.js';
 import { settingsFor } from './probe-settings.js';
 
-const HOST = '127.0.0.1';
-const started: RunningServer[] = [];
-
-async function server(idleTimeoutMs: number): Promise<RunningServer> {
-  const s = await startServer({
-    host: HOST,
-    port: 0,
-    pasvRange: await freePortBlock(11, HOST),
-    activeSourcePort: 0,
-    limits: { ...DEFAULT_LIMITS, idleTimeoutMs },
-  });
-  started.push(s);
-  return s;
-}
-
-afterAll(async () => {
-  for (const s of started) await s.close();
-});
+const HOST = LOOPBACK;
+const start = experimentServers();
+const server = (idleTimeoutMs: number) => start({ limits: { idleTimeoutMs } });
 
 describe('the idle control connection test against the reference server', () => {
   it('holds four sessions silent for a quarter, half, three quarters and all of the duration', async () => {

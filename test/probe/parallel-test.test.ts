@@ -1,30 +1,14 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { diagnose } from '../../src/diagnosis/index.js';
 import { runProbe } from '../../src/probe/index.js';
 import { buildReport, renderMarkdown } from '../../src/report/index.js';
-import { DEFAULT_LIMITS, startServer, type RunningServer } from '../../src/server/index.js';
 import { schemaErrors } from '../report/report-schema.js';
-import { freePortBlock } from './free-ports.js';
+import { experimentServers, LOOPBACK } from './experiment-server.js';
 import { settingsFor } from './probe-settings.js';
 
-const HOST = '127.0.0.1';
-const started: RunningServer[] = [];
-
-async function server(maxSessionsPerIp: number): Promise<RunningServer> {
-  const s = await startServer({
-    host: HOST,
-    port: 0,
-    pasvRange: await freePortBlock(21, HOST),
-    activeSourcePort: 0,
-    limits: { ...DEFAULT_LIMITS, maxSessionsPerIp },
-  });
-  started.push(s);
-  return s;
-}
-
-afterAll(async () => {
-  for (const s of started) await s.close();
-});
+const HOST = LOOPBACK;
+const start = experimentServers();
+const server = (maxSessionsPerIp: number) => start({ limits: { maxSessionsPerIp } });
 
 describe('--parallel against the reference server', () => {
   it('opens every session and lists on all of them at once when the server allows it', async () => {

@@ -6,29 +6,16 @@ import { diagnose } from '../../src/diagnosis/index.js';
 import { runProbe } from '../../src/probe/index.js';
 import { buildReport, renderMarkdown, renderText } from '../../src/report/index.js';
 import { schemaErrors } from '../report/report-schema.js';
-import { startServer, type RunningServer } from '../../src/server/index.js';
-import { freePortBlock } from './free-ports.js';
+import { experimentServers, LOOPBACK } from './experiment-server.js';
 import { settingsFor } from './probe-settings.js';
 
-const HOST = '127.0.0.1';
-const started: RunningServer[] = [];
+const HOST = LOOPBACK;
+const start = experimentServers();
 const dirs: string[] = [];
-
-async function server(opts: { writable: boolean; root?: string; tls?: boolean }): Promise<RunningServer> {
-  const s = await startServer({
-    host: HOST,
-    port: 0,
-    pasvRange: await freePortBlock(11, HOST),
-    activeSourcePort: 0,
-    writable: opts.writable,
-    ...(opts.root ? { root: opts.root } : {}),
-  });
-  started.push(s);
-  return s;
-}
+const server = (opts: { writable: boolean; root?: string }) =>
+  start({ writable: opts.writable, ...(opts.root ? { root: opts.root } : {}) });
 
 afterAll(async () => {
-  for (const s of started) await s.close();
   for (const d of dirs) await rm(d, { recursive: true, force: true });
 });
 
