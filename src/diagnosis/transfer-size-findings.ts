@@ -20,7 +20,7 @@ export function transferSizeFindings(log: ObservationLog): Finding[] {
       .filter((x) => x.t.outcome === 'ok' && size(x.t) < smallest)
       .map((x) => ({ ref: x.ref, fact: trialFact(x.t) }));
     // A download's small counterpart is a directory listing the passive probe read to its end.
-    if (direction === 'download') worked.push(...listingsThatWorked(log));
+    if (direction === 'download') worked.push(...listingsThatWorked(log, smallest));
     if (worked.length === 0) return [];
     return [finding(direction, [...worked, ...broken.map((x) => ({ ref: x.ref, fact: trialFact(x.t) }))])];
   });
@@ -38,11 +38,11 @@ function trialFact(t: TransferTrial): string {
   return `${t.direction === 'download' ? 'RETR' : 'STOR'} ${t.path} (${size(t)} bytes): ${t.outcome}${moved}${why}`;
 }
 
-function listingsThatWorked(log: ObservationLog): Evidence[] {
+function listingsThatWorked(log: ObservationLog, below: number): Evidence[] {
   return log.passive
     .flatMap((a, i) => {
       const transfer = a.connections.find((c) => c.transfer)?.transfer;
-      if (a.outcome !== 'ok' || !transfer) return [];
+      if (a.outcome !== 'ok' || !transfer || transfer.bytes >= below) return [];
       return [
         { ref: `/passive/${i}`, fact: `${a.command} + ${a.listCommand ?? 'LIST'}: ${transfer.bytes} bytes, complete` },
       ];

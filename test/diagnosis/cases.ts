@@ -16,6 +16,7 @@ import {
   sweepOf,
   tlsLog,
 } from './observation-factory.js';
+import { LONG_SESSION_CASES } from './long-session-cases.js';
 
 /**
  * The diagnosis table: one observation log per condition, the findings it must produce (exactly
@@ -935,4 +936,5 @@ export const CASES: DiagnosisCase[] = [
     channels: { passive: 'ok' },
     check: (d) => expectTrue(finding(d, 'LOCAL_RESOURCE').severity === 'warning', 'warning'),
   },
+  ...LONG_SESSION_CASES,
 ];

@@ -1,9 +1,12 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, beforeAll, expect } from 'vitest';
+import { RECORD } from './fixture-recording.js';
 import { schemaErrors } from '../report/report-schema.js';
 import { LAB_TIMEOUTS } from './check-run.js';
 import type { LabServer } from './lab-server.js';
 import { useLab } from './lab-suite.js';
-import type { Lab } from './netns.js';
+import { REPO_ROOT, type Lab } from './netns.js';
 import { CLI } from './servers/reference.js';
 import { makeSelfSignedCert, type TlsFiles } from './tls-cert.js';
 
@@ -59,4 +62,28 @@ export function experimentLab(label: string): {
     serve: (s) => (server = s),
     cleanup: (undo) => void undos.push(undo),
   };
+}
+
+/**
+ * With FTPDOCTOR_LAB_RECORD=1, a passed experiment scenario becomes a diagnosis fixture
+ * (fixtures/README.md): the observation log its report carries, and a sidecar with the finding
+ * codes the scenario itself expects — called after the scenario's assertions, never before.
+ */
+export function recordExperiment(
+  name: string,
+  report: { observations?: unknown },
+  sidecar: { description: string; findings: string[]; allClear?: boolean },
+): void {
+  if (!RECORD || report.observations === undefined) return;
+  const base = join(REPO_ROOT, 'fixtures', `lab-${name}`);
+  const expected = {
+    description: sidecar.description,
+    recordedWith:
+      'ftpdoctor check --json --no-tls --sweep off (built CLI) in the namespace lab (test/lab, routed topology)',
+    require: ['passive'],
+    findings: sidecar.findings,
+    ...(sidecar.allClear === undefined ? {} : { allClear: sidecar.allClear }),
+  };
+  writeFileSync(`${base}.observation.json`, `${JSON.stringify(report.observations, null, 2)}\n`);
+  writeFileSync(`${base}.expected.json`, `${JSON.stringify(expected, null, 2)}\n`);
 }

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { experimentCheck, experimentLab } from './experiment-check.js';
+import { experimentCheck, experimentLab, recordExperiment } from './experiment-check.js';
 import { labDescribe } from './lab-suite.js';
 import { startReference } from './servers/reference.js';
 
@@ -70,5 +70,9 @@ labDescribe('idle control connection test', () => {
         expect.stringMatching(/^The control connection is dropped after between 3(\.\d)? and 6(\.\d)? s idle$/),
       ],
     ]);
+    recordExperiment('reference-ct-timeout-idle', report, {
+      description: `--idle-test ${IDLE_TEST} through a router whose nftables ct timeout forgets established control connections after ${FORGET_AFTER_S} s (reference server)`,
+      findings: ['IDLE_CONTROL_DROPPED'],
+    });
   }, 90_000);
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { experimentCheck, experimentLab } from './experiment-check.js';
+import { experimentCheck, experimentLab, recordExperiment } from './experiment-check.js';
 import { labDescribe } from './lab-suite.js';
 import { serverMissing } from './servers/launchers.js';
 import { startVsftpd } from './servers/vsftpd.js';
@@ -44,6 +44,10 @@ labDescribe('many sessions at once', () => {
       expect(p?.attempts.map((a) => a.outcome)).toEqual(['ok', 'ok']);
       const limit = report.findings.filter((f) => f.code === 'SESSION_LIMIT');
       expect(limit.map((f) => f.title)).toEqual(['The server accepts at most 3 sessions from you at once']);
+      recordExperiment('vsftpd-max-per-ip-parallel', report, {
+        description: '--parallel 6 against vsftpd with max_per_ip=3',
+        findings: ['SESSION_LIMIT'],
+      });
     }, 90_000);
   });
 });

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { experimentCheck, experimentLab } from './experiment-check.js';
+import { experimentCheck, experimentLab, recordExperiment } from './experiment-check.js';
 import type { ServerKind } from './lab-server.js';
 import { labDescribe } from './lab-suite.js';
 import { LAB_ADDRESSES, type Lab } from './netns.js';
@@ -94,6 +94,10 @@ for (const kind of ['reference', 'vsftpd'] as const) {
         expect(uploads).toEqual(['upload 1024 ok', 'upload 65536 ok', 'upload 2097152 ok']);
         const large = report.findings.filter((f) => f.code === 'DATA_STALLED_LARGE');
         expect(large.map((f) => f.title)).toEqual(['Small downloads work, large downloads stall']);
+        recordExperiment(`${kind}-pmtu-blackhole-download`, report, {
+          description: `1 MiB download through a router with a 1280-byte route MTU towards the client and ICMP frag-needed dropped (${kind})`,
+          findings: ['DATA_STALLED_LARGE'],
+        });
       }, 120_000);
 
       it('finds large uploads stalling when full-size packets towards the server are black-holed, and still removes them', async () => {
@@ -111,6 +115,10 @@ for (const kind of ['reference', 'vsftpd'] as const) {
         ).toBe(true);
         const large = report.findings.filter((f) => f.code === 'DATA_STALLED_LARGE');
         expect(large.map((f) => f.title)).toEqual(['Small uploads work, large uploads stall']);
+        recordExperiment(`${kind}-pmtu-blackhole-upload`, report, {
+          description: `1 KB, 64 KB and 2 MB uploads through a router with a 1280-byte route MTU towards the server and ICMP frag-needed dropped (${kind})`,
+          findings: ['DATA_STALLED_LARGE'],
+        });
       }, 120_000);
     });
   });
