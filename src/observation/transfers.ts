@@ -45,7 +45,7 @@ export interface TransferTrial {
   tls?: DataTls;
   /** Download: bytes received; upload: bytes handed to the network (firstByteMs is unset). */
   transfer?: DataTransfer;
-  /** Bytes per second over the whole transfer, when it completed. */
+  /** Bytes per second from the start of the data transfer to its final reply (226), when it completed. */
   throughputBps?: number;
   outcome: TransferOutcome;
   /** Upload: what SIZE answered afterwards (RFC 3659 §4), the proof of what the server stored. */

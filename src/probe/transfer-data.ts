@@ -49,6 +49,7 @@ export async function runTransferTrial(
       if (!secured.socket) return done('tls-failed');
       socket = secured.socket;
     }
+    const moveStarted = performance.now();
     const moved = await move(socket);
     socket.destroy();
     record.transfer = moved.transfer;
@@ -57,10 +58,11 @@ export async function runTransferTrial(
       channel.desynced = true;
       return done(outcomeOf(moved.transfer.result));
     }
-    if (moved.transfer.totalMs > 0)
-      record.throughputBps = Math.round((moved.transfer.bytes * 1000) / moved.transfer.totalMs);
     record.final = isCompletion(first) ? first : await channel.read(moved.finalWaitMs, run.signal);
-    return done(isCompletion(record.final) ? 'ok' : 'refused');
+    if (!isCompletion(record.final)) return done('refused');
+    // Until the final reply: an upload's last byte leaves this process long before it reaches the server.
+    record.throughputBps = Math.round((moved.transfer.bytes * 1000) / Math.max(1, elapsedSince(moveStarted)));
+    return done('ok');
   } catch (err) {
     const e = asProbeError(err);
     if (e.code === 'E_ABORTED') return done('aborted');
