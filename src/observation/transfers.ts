@@ -59,6 +59,8 @@ export interface TransfersObservation {
   /** No progress for this long counts as a stall: a number of control round trips, with a floor. */
   stallMs: number;
   maxBytes: number;
+  /** The file downloaded, and who chose it: the user, the reference server, or the largest of the first listing. */
+  download?: { path: string; chosenBy: 'flag' | 'reference-server' | 'listing' };
   /** The directory uploads went to, and who chose it. */
   upload?: { dir: string; chosenBy: 'flag' | 'reference-server' };
   /** Why a direction did not run at all. */

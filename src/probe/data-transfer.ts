@@ -11,7 +11,7 @@ import type { TLSSocket } from 'node:tls';
  */
 export function readToEnd(
   socket: Socket | TLSSocket,
-  opts: { idleMs: number; maxMs: number; signal: AbortSignal },
+  opts: { idleMs: number; maxMs: number; signal: AbortSignal; onData?: (chunk: Buffer) => void },
 ): Promise<DataTransfer> {
   const started = performance.now();
   const elapsed = (): number => Math.round(performance.now() - started);
@@ -42,6 +42,7 @@ export function readToEnd(
     w.on(socket, 'data', (chunk: Buffer) => {
       if (bytes === 0) firstByteMs = elapsed();
       bytes += chunk.length;
+      opts.onData?.(chunk);
       disarmIdle();
       disarmIdle = armIdle();
     });

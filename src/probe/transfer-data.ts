@@ -10,7 +10,7 @@ import { elapsedSince, type ProbeRun } from './probe-run.js';
 /**
  * The part every transfer trial shares: PASV/EPSV, a data connection to the control peer (never to
  * another address a 227 names: the passive probe already reports that, and a transfer goes where
- * curl and FileZilla go by default), the RETR/STOR command, TLS under PROT P, and the final reply.
+ * curl and FileZilla go by default), the RETR/STOR (or LIST) command, TLS under PROT P, and the final reply.
  * `move` does the direction's own work on the data stream.
  */
 export async function runTransferTrial(
@@ -18,6 +18,7 @@ export async function runTransferTrial(
   channel: ControlChannel,
   trial: Omit<TransferTrial, 'outcome' | 'elapsedMs'>,
   move: (stream: Socket | TLSSocket) => Promise<{ transfer: DataTransfer; finalWaitMs: number }>,
+  command = `${trial.direction === 'download' ? 'RETR' : 'STOR'} ${trial.path}`,
 ): Promise<TransferTrial> {
   const started = performance.now();
   const t = run.settings.stepTimeoutMs;
@@ -39,8 +40,7 @@ export async function runTransferTrial(
     record.connect = connected.outcome;
     if (!connected.socket) return done(connected.outcome.state === 'aborted' ? 'aborted' : 'connect-failed');
     socket = connected.socket;
-    const verb = trial.direction === 'download' ? 'RETR' : 'STOR';
-    const first = await channel.send(`${verb} ${trial.path}`, t, run.signal);
+    const first = await channel.send(command, t, run.signal);
     record.reply = first;
     if (!isPreliminary(first) && !isCompletion(first)) return done('refused');
     if (trial.protection === 'private') {

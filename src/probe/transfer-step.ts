@@ -5,6 +5,7 @@ import type { ControlChannel } from './control-channel.js';
 import { dataModes } from './data-plan.js';
 import { readToEnd } from './data-transfer.js';
 import { sendGenerated } from './generated-upload.js';
+import { largestFileUpTo } from './listed-files.js';
 import { firstLine } from './step-summaries.js';
 import type { ProbeRun } from './probe-run.js';
 import { transfersSummary } from './transfer-summary.js';
@@ -54,8 +55,8 @@ export async function transfersStep(ctx: CheckContext): Promise<void> {
     const session = async (): Promise<ControlChannel | undefined> =>
       (await ctx.sessions.prepareFor(mode)) ? ctx.sessions.session() : undefined;
 
-    const download = asked?.download ?? offered.download;
-    if (download === undefined) log.skipped.download = 'no file named (--download PATH)';
+    const download = await chooseDownload(run, log, session, trial, asked?.download, offered.download);
+    if (download === undefined) log.skipped.download ??= 'no file named (--download PATH)';
     else await downloadTrial(run, log, session, { ...trial, direction: 'download', path: download });
 
     if (uploadDir === undefined) log.skipped.upload = 'not asked (--upload-dir DIR): nothing is written to the server';
@@ -73,6 +74,54 @@ export async function transfersStep(ctx: CheckContext): Promise<void> {
 }
 
 type Session = () => Promise<ControlChannel | undefined>;
+
+/** Bytes of the first listing kept for choosing a file: thousands of entries. */
+const LISTING_KEEP_BYTES = 256 * 1024;
+
+/**
+ * The file to download: the one named with --download, else the reference server's generated
+ * file, else (when the experiments were asked for at all) the largest file of at most --max-bytes
+ * in the listing of the login directory. Recorded in log.download with who chose it.
+ */
+async function chooseDownload(
+  run: ProbeRun,
+  log: TransfersObservation,
+  session: Session,
+  trial: Pick<TransferTrial, 'command' | 'protection'>,
+  named: string | undefined,
+  offered: string | undefined,
+): Promise<string | undefined> {
+  if (named !== undefined) return (log.download = { path: named, chosenBy: 'flag' }).path;
+  if (offered !== undefined) return (log.download = { path: offered, chosenBy: 'reference-server' }).path;
+  if (!run.settings.transfers) return undefined;
+  const channel = await session();
+  if (!channel) return undefined;
+  const kept: Buffer[] = [];
+  let keptBytes = 0;
+  const keep = (chunk: Buffer): void => {
+    if (keptBytes >= LISTING_KEEP_BYTES) return;
+    kept.push(chunk);
+    keptBytes += chunk.length;
+  };
+  const t = run.settings.stepTimeoutMs;
+  const listing = await runTransferTrial(
+    run,
+    channel,
+    { ...trial, direction: 'download', path: '.' },
+    async (stream) => ({
+      transfer: await readToEnd(stream, { idleMs: log.stallMs, maxMs: t * 6, signal: run.signal, onData: keep }),
+      finalWaitMs: t,
+    }),
+    'LIST',
+  );
+  const file =
+    listing.outcome === 'ok' ? largestFileUpTo(Buffer.concat(kept).toString('utf8'), log.maxBytes) : undefined;
+  if (!file) {
+    log.skipped.download = `no --download PATH, and the login directory's listing (LIST: ${listing.outcome}) names no file of 1 to ${log.maxBytes} bytes`;
+    return undefined;
+  }
+  return (log.download = { path: file.name, chosenBy: 'listing' }).path;
+}
 type TrialPlan = Omit<TransferTrial, 'outcome' | 'elapsedMs'> & { direction: TransferDirection };
 
 async function downloadTrial(

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -65,6 +65,22 @@ describe('transfer experiments against the reference server', () => {
       /^ {2}download 1 MB \/pub\/sample-1MiB\.bin: ok, [\d.]+ [KM]?B\/s, first byte after \d+ ms$/m,
     );
     expect(renderMarkdown(report)).toMatch(/^- upload not run: not asked \(--upload-dir DIR\)/m);
+  });
+
+  it('downloads the largest listed file within --max-bytes when none is named', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'ftpdoctor-listing-'));
+    dirs.push(root);
+    await writeFile(join(root, 'small.txt'), 'x'.repeat(10));
+    await writeFile(join(root, 'medium file.bin'), Buffer.alloc(5000, 1));
+    await writeFile(join(root, 'large.bin'), Buffer.alloc(300_000, 2));
+    const s = await server({ writable: false, root });
+    const log = await runProbe(settingsFor(s, HOST, { transfers: { maxBytes: 100_000 } }));
+    expect(log.transfers?.download).toEqual({ path: 'medium file.bin', chosenBy: 'listing' });
+    expect(log.transfers?.trials.map((t) => [t.direction, t.plannedBytes, t.outcome])).toEqual([
+      ['download', 5000, 'ok'],
+    ]);
+    // Nothing was written: no --upload-dir, and the server is read-only anyway.
+    expect(log.transcript.some((l) => /^(STOR|DELE)/.test(l.text))).toBe(false);
   });
 
   it('skips a download larger than --max-bytes before sending RETR', async () => {
