@@ -26,7 +26,8 @@ export function transferSizeFindings(log: ObservationLog): Finding[] {
   });
 }
 
-const BROKEN = new Set<TransferTrial['outcome']>(['stalled', 'no-data', 'reset']);
+/** Outcomes of a transfer that got through to its port and then broke. */
+export const BROKEN = new Set<TransferTrial['outcome']>(['stalled', 'no-data', 'reset']);
 
 function size(t: TransferTrial): number {
   return t.plannedBytes ?? t.transfer?.bytes ?? 0;
