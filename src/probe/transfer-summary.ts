@@ -3,9 +3,7 @@ import type { StepResult } from './step-runner.js';
 
 /** The transfers step's line: each trial's size and outcome, and what was written and removed. */
 export function transfersSummary(log: TransfersObservation): StepResult {
-  const parts = log.trials.map(
-    (t) => `${t.direction} ${t.plannedBytes ?? t.transfer?.bytes ?? 0} B ${t.outcome}${rate(t.throughputBps)}`,
-  );
+  const parts = log.trials.map((t) => `${t.direction} ${t.plannedBytes ?? t.transfer?.bytes ?? 0} B ${t.outcome}`);
   const written = log.trials.filter((t) => t.direction === 'upload');
   const left = written.filter((t) => t.removal?.removed !== true);
   if (written.length > 0)
@@ -17,8 +15,4 @@ export function transfersSummary(log: TransfersObservation): StepResult {
   for (const [direction, why] of Object.entries(log.skipped)) parts.push(`${direction} skipped: ${why}`);
   const bad = log.trials.some((t) => t.outcome !== 'ok') || left.length > 0;
   return { status: log.trials.length === 0 ? 'skipped' : bad ? 'warn' : 'ok', summary: parts.join('; ') };
-}
-
-function rate(bps: number | undefined): string {
-  return bps === undefined ? '' : ` (${(bps / 1_000_000).toFixed(bps < 1_000_000 ? 2 : 1)} MB/s)`;
 }
