@@ -13,16 +13,19 @@ import { makeSelfSignedCert, type TlsFiles } from './tls-cert.js';
 /**
  * `ftpdoctor check --json` for the long-session experiments (transfers, idle test, parallel
  * sessions): plain FTP and no sweep, so only the experiment under test is timed, then the report
- * checked against the schema. `runCheck` always adds --tls-auto, which these scenarios cannot use:
+ * checked against the schema; what `env` passes (a password) must not appear in the output. `runCheck` always adds --tls-auto, which these scenarios cannot use:
  * through a path-MTU black hole the certificate flight alone would stall.
  */
-export async function experimentCheck<R>(lab: Lab, extra: string[]): Promise<R> {
+export async function experimentCheck<R>(lab: Lab, extra: string[], env: NodeJS.ProcessEnv = {}): Promise<R> {
   const argv = [process.execPath, CLI, 'check', lab.target, '--json', '--no-tls', '--sweep', 'off', ...LAB_TIMEOUTS];
   const raw = await lab.exec('client', [...argv, ...extra], {
     allowFailure: true,
     timeoutMs: 120_000,
-    env: { ...process.env, NO_COLOR: '1' },
+    env: { ...process.env, NO_COLOR: '1', ...env },
   });
+  for (const secret of Object.values(env))
+    if (secret)
+      expect(raw.stdout.includes(secret) || raw.stderr.includes(secret), 'a secret in the output').toBe(false);
   const report = JSON.parse(raw.stdout) as R;
   expect(schemaErrors(report), 'the report matches schema/report.schema.json').toBe('');
   return report;

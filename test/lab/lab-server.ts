@@ -25,7 +25,7 @@ export interface ServerOptions {
   sweepMode?: boolean;
   /** Accept uploads and deletions (reference --writable; vsftpd anonymous upload into pub/upload, owned by ftp). */
   writable?: boolean;
-  /** vsftpd only: sessions one client address may hold at once (max_per_ip). */
+  /** vsftpd and proftpd: sessions one client address may hold at once (max_per_ip, MaxClientsPerHost). */
   maxSessionsPerAddress?: number;
   tls: TlsFiles;
 }

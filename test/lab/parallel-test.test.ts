@@ -3,6 +3,8 @@ import { experimentCheck, experimentLab, recordExperiment } from './experiment-c
 import { labDescribe } from './lab-suite.js';
 import { serverMissing } from './servers/launchers.js';
 import { startVsftpd } from './servers/vsftpd.js';
+import { startProftpd } from './servers/proftpd.js';
+import { PASSWORD_ENV } from './servers/reference.js';
 
 /**
  * --parallel against vsftpd with a per-address session limit (vsftpd.conf(5) max_per_ip): the
@@ -48,6 +50,28 @@ labDescribe('many sessions at once', () => {
         description: '--parallel 6 against vsftpd with max_per_ip=3',
         findings: ['SESSION_LIMIT'],
       });
+    }, 90_000);
+  });
+});
+
+const proftpdMissing = serverMissing('proftpd');
+
+labDescribe('many sessions at once, proftpd', () => {
+  describe.skipIf(proftpdMissing !== undefined)(`against proftpd (${proftpdMissing ?? 'unpacked'})`, () => {
+    const { lab, tls, serve } = experimentLab('par-proftpd');
+
+    it('finds MaxClientsPerHost 3, which proftpd enforces at login, not at connect', async () => {
+      const server = serve(await startProftpd(lab(), { tls: tls(), maxSessionsPerAddress: 3 }));
+      const report = await experimentCheck<Report>(
+        lab(),
+        ['--parallel', '6', '--user', server.account.user, '--password-env', PASSWORD_ENV],
+        { [PASSWORD_ENV]: server.account.password ?? '' },
+      );
+      const p = report.observations.parallel;
+      expect(p?.opened).toBe(2);
+      expect(p?.refusal).toMatchObject({ session: 3, stage: 'login' });
+      const limit = report.findings.filter((f) => f.code === 'SESSION_LIMIT');
+      expect(limit.map((f) => f.title)).toEqual(['The server accepts at most 3 sessions from you at once']);
     }, 90_000);
   });
 });
