@@ -224,6 +224,46 @@ const entries: Record<FindingCode, Omit<CatalogueEntry, 'code'>> = {
     firewall: true,
     severity: 'error',
   },
+  DATA_STALLED_LARGE: {
+    title: 'Small transfers work, large ones stall (in one direction)',
+    meaning:
+      'The transfer experiments (--download, --upload-dir) moved small files, but a larger one in the same direction stopped part-way or never finished. Listings and small files fit in packets below the path MTU; a large transfer sends full-size packets.',
+    typicalCause:
+      'A path-MTU black hole: a link with an MTU below 1500 (PPPoE, a VPN, a tunnel) and the ICMP "fragmentation needed" (type 3 code 4) or ICMPv6 "packet too big" messages filtered. Or an inspecting firewall that resets long data flows.',
+    fix: [
+      'Find the path MTU with ping -M do -s 1472 SERVER, lowering the size until it passes.',
+      'Clamp the TCP MSS on the router at the narrow link; allow ICMP type 3 code 4 and ICMPv6 packet-too-big.',
+      "As a workaround, lower this computer's MTU.",
+    ],
+    firewall: true,
+    severity: 'error',
+  },
+  IDLE_CONTROL_DROPPED: {
+    title: 'An idle control connection is dropped',
+    meaning:
+      'The idle test (--idle-test) left logged-in sessions silent for growing times; after some silence a NOOP got no answer or a reset. During a long transfer the control connection is silent just as long, so the 226 at its end is lost.',
+    typicalCause:
+      'A NAT router, firewall or cloud load balancer with a short idle timeout for established flows (Azure load balancer: 4 min by default; AWS Network Firewall: 350 s; many home routers less). As info: the server ends idle sessions itself.',
+    fix: [
+      'Turn on the client\'s keep-alive: FileZilla "Send FTP keep-alive commands", WinSCP Keepalives, curl --keepalive-time.',
+      'Or raise the idle timeout of the middlebox above the longest transfer.',
+    ],
+    firewall: true,
+    severity: 'warning',
+  },
+  SESSION_LIMIT: {
+    title: 'Many sessions or transfers at once fail',
+    meaning:
+      'With --parallel N, extra sessions were opened while the earlier ones stayed open, then each listed a directory at the same moment. The server refused a session beyond some number, or simultaneous transfers failed, or it handed the same passive port to two sessions.',
+    typicalCause:
+      'A per-address session limit (vsftpd max_per_ip, proftpd MaxClientsPerHost, pure-ftpd -C) or a connection limit on a firewall; a passive port range smaller than the number of simultaneous transfers.',
+    fix: [
+      'Lower the client\'s simultaneous transfers below the limit (FileZilla "Maximum simultaneous transfers", WinSCP "Maximal number of transfers at the same time").',
+      "Raise the server's limit, or widen its passive range (and the firewall rules for it).",
+    ],
+    firewall: false,
+    severity: 'warning',
+  },
   LOCAL_FIREWALL: {
     title: "This computer's own firewall blocks the connection",
     meaning:

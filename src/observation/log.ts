@@ -11,6 +11,9 @@ import type { TlsReuseProbe } from './tls-reuse.js';
 import type { ControlFallbackObservation } from './control-fallback.js';
 import type { TlsObservation } from './tls.js';
 import type { TranscriptLine } from './transcript.js';
+import type { TransfersObservation } from './transfers.js';
+import type { IdleTestObservation } from './idle.js';
+import type { ParallelObservation } from './parallel.js';
 
 /**
  * The observation log: what the probe engine saw, step by step, as plain JSON-serialisable data.
@@ -48,5 +51,11 @@ export interface ObservationLog {
   tlsReuse?: TlsReuseProbe;
   sweep?: SweepObservation;
   localFirewall?: LocalFirewallObservation;
+  /** The opt-in transfer experiments (--download, --upload-dir; src/probe/transfer-step.ts). */
+  transfers?: TransfersObservation;
+  /** The idle control connection test (--idle-test; src/probe/idle-test.ts). */
+  idleTest?: IdleTestObservation;
+  /** Many sessions and transfers at once (--parallel; src/probe/parallel-test.ts). */
+  parallel?: ParallelObservation;
   transcript: TranscriptLine[];
 }

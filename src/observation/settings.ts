@@ -1,3 +1,5 @@
+import type { TransferExperimentSettings } from './transfers.js';
+
 export interface ProbeSettings {
   host: string;
   port: number;
@@ -34,4 +36,10 @@ export interface ProbeSettings {
    * costs two descriptors here: ours and the server's accepted socket.
    */
   sweepConcurrency?: number;
+  /** The opt-in transfer experiments; unset, they run only against a writable reference server. */
+  transfers?: TransferExperimentSettings;
+  /** --idle-test: the longest silence the idle control connection test tries; unset, it does not run. */
+  idleTestMs?: number;
+  /** --parallel: extra sessions that each run a passive listing at the same time; unset, none. */
+  parallel?: number;
 }

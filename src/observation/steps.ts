@@ -25,4 +25,7 @@ export type StepId =
   | 'family-data'
   | 'active'
   | 'sweep'
+  | 'transfers'
+  | 'parallel'
+  | 'idle-test'
   | 'local-firewall';

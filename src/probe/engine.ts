@@ -8,6 +8,9 @@ import { controlFallbackStep, hostAnswers } from './control-fallback.js';
 import { observeEnvironment } from './environment.js';
 import { EventStream } from './event-stream.js';
 import { everyFamily } from './family-data.js';
+import { idleTestStep } from './idle-test.js';
+import { parallelStep } from './parallel-test.js';
+import { transfersStep } from './transfer-step.js';
 import { readLocalFirewall } from './local-firewall.js';
 import type { ProbeRun } from './probe-run.js';
 import { resolveTarget } from './resolve.js';
@@ -143,6 +146,12 @@ async function executePlan(ctx: CheckContext): Promise<boolean> {
       settings.sweep === 'off' ? 'sweep turned off' : 'no control connection to time the sweep from',
     );
   await activeAndSweep(ctx, sessionOk, sweeping);
+  if (sessionOk) {
+    await ctx.lanes.release();
+    await transfersStep(ctx);
+    await parallelStep(ctx);
+    await idleTestStep(ctx);
+  }
   if (controlOk) await checkServerGone(ctx);
   await steps.step('local-firewall', async () => {
     log.localFirewall = await readLocalFirewall(settings.stepTimeoutMs, run.signal);

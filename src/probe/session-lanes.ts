@@ -89,6 +89,15 @@ export class SessionLanes {
     for (const lane of this.extra) lane.closeAll();
   }
 
+  /**
+   * Ends the extra sessions once the data steps are done: the experiments after them (--parallel,
+   * --idle-test) open sessions of their own and count the server's limit from the check's one.
+   */
+  async release(): Promise<void> {
+    await this.quit();
+    this.closeAll();
+  }
+
   /** The i-th extra session, opened (and logged in) on first use; undefined when the server refuses it. */
   private lane(i: number, tls: boolean): Promise<ControlSessions | undefined> {
     let lane = this.lanes.get(i);

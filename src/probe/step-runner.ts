@@ -18,6 +18,9 @@ const STEP_LABELS: Record<StepId, string> = {
   active: 'Active data connections (PORT/EPRT)',
   'family-data': 'Passive data over IPv4 and IPv6',
   sweep: 'Sweep the passive port range',
+  transfers: 'Download and upload files of a few sizes',
+  parallel: 'Many sessions listing at once',
+  'idle-test': 'Keep control connections idle, then NOOP',
   'local-firewall': "Read this computer's firewall rules",
 };
 

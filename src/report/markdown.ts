@@ -1,5 +1,12 @@
 import { CHANNELS } from '../diagnosis/index.js';
-import { addressRows, addressSummary } from '../views/index.js';
+import {
+  addressRows,
+  addressSummary,
+  idleLines,
+  parallelLines,
+  transferHeading,
+  transferLines,
+} from '../views/index.js';
 import { clientTableMarkdown } from './client-table.js';
 import type { Report } from './report-type.js';
 import { ACTOR_WORDS, isRequired, sweepLine, targetLine, VERDICT_WORDS, WHERE_WORDS } from './report-words.js';
@@ -43,6 +50,15 @@ export function renderMarkdown(report: Report): string {
       );
     out.push('');
   }
+  const transfers = report.observations.transfers;
+  if (transfers)
+    out.push(`**${transferHeading(transfers)}:**`, '', ...transferLines(transfers).map((l) => `- ${l}`), '');
+  const sessionLines = [
+    ...(report.observations.parallel ? parallelLines(report.observations.parallel) : []),
+    ...idleLines(report.observations),
+  ];
+  if (sessionLines.length)
+    out.push(...sessionLines.map((l) => (l.startsWith('  ') ? `- ${l.trim()}` : `**${l}**`)), '');
   out.push(...clientTableMarkdown(report), '');
   out.push(report.findings.length ? '### Findings' : '### Findings\n\nNone.');
   for (const f of report.findings) {

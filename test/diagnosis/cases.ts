@@ -17,6 +17,7 @@ import {
   tlsLog,
 } from './observation-factory.js';
 import { ADDRESS_CASES } from './address-cases.js';
+import { LONG_SESSION_CASES } from './long-session-cases.js';
 
 /**
  * The diagnosis table: one observation log per condition, the findings it must produce (exactly
@@ -1105,4 +1106,5 @@ export const CASES: DiagnosisCase[] = [
     check: (d) => expectTrue(finding(d, 'LOCAL_RESOURCE').severity === 'warning', 'warning'),
   },
   ...ADDRESS_CASES,
+  ...LONG_SESSION_CASES,
 ];

@@ -29,6 +29,10 @@ export interface ServerOptions {
   sweepMode?: boolean;
   /** Listen on IPv6 as well as IPv4 (reference, vsftpd, proftpd). */
   dualStack?: boolean;
+  /** Accept uploads and deletions (reference --writable; vsftpd anonymous upload into pub/upload, owned by ftp). */
+  writable?: boolean;
+  /** vsftpd and proftpd: sessions one client address may hold at once (max_per_ip, MaxClientsPerHost). */
+  maxSessionsPerAddress?: number;
   tls: TlsFiles;
 }
 

@@ -36,6 +36,7 @@ export function referenceArgs(options: ServerOptions & { root: string; user?: st
     ...(options.requireTlsReuse === true ? ['--require-tls-reuse'] : []),
     ...(options.sweepMode === true ? ['--sweep-mode'] : []),
     ...(options.implicitFtps === true ? ['--implicit-port', String(IMPLICIT_FTPS_PORT)] : []),
+    ...(options.writable === true ? ['--writable'] : []),
   ];
 }
 

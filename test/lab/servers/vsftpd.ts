@@ -1,4 +1,5 @@
-import { writeFileSync } from 'node:fs';
+import { chownSync, mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import {
   CONTROL_PORT,
@@ -30,7 +31,10 @@ export function vsftpdConfig(options: ServerOptions & { anonRoot: string; implic
     'no_anon_password=YES',
     `anon_root=${options.anonRoot}`,
     'local_enable=NO',
-    'write_enable=NO',
+    // Uploads need write_enable and anon_upload_enable; DELE by anonymous needs anon_other_write_enable (vsftpd.conf(5)).
+    ...(options.writable === true
+      ? ['write_enable=YES', 'anon_upload_enable=YES', 'anon_other_write_enable=YES', 'anon_umask=022']
+      : ['write_enable=NO']),
     'pasv_enable=YES',
     `pasv_min_port=${PASSIVE_RANGE[0]}`,
     `pasv_max_port=${PASSIVE_RANGE[1]}`,
@@ -50,6 +54,7 @@ export function vsftpdConfig(options: ServerOptions & { anonRoot: string; implic
     `rsa_cert_file=${options.tls.certFile}`,
     `rsa_private_key_file=${options.tls.keyFile}`,
     `require_ssl_reuse=${options.requireTlsReuse === true ? 'YES' : 'NO'}`,
+    ...(options.maxSessionsPerAddress === undefined ? [] : [`max_per_ip=${options.maxSessionsPerAddress}`]),
     'xferlog_enable=NO',
     'ftpd_banner=ftpdoctor lab vsftpd',
   ];
@@ -60,6 +65,8 @@ export const startVsftpd: ServerLauncher = async (lab, options) => {
   const conf = makeConfigDir(lab, 'vsftpd');
   const anonRoot = makeContentDir(lab, 'vsftpd');
   const confFile = join(conf, 'vsftpd.conf');
+  // vsftpd refuses an anonymous root the ftp user can write to; uploads go to a folder below it that it owns.
+  if (options.writable === true) writableFolder(join(anonRoot, 'pub', 'upload'), 'ftp');
   writeFileSync(confFile, vsftpdConfig({ ...options, anonRoot }), { mode: 0o600 });
   const proc = lab.start('server', 'vsftpd', [VSFTPD_BINARY, confFile]);
   await lab.waitListening('server', CONTROL_PORT, 5_000, proc);
@@ -90,3 +97,9 @@ export const startVsftpd: ServerLauncher = async (lab, options) => {
     },
   };
 };
+
+function writableFolder(path: string, user: string): void {
+  mkdirSync(path, { recursive: true });
+  const id = (flag: '-u' | '-g'): number => Number(execFileSync('id', [flag, user], { encoding: 'utf8' }).trim());
+  chownSync(path, id('-u'), id('-g'));
+}
