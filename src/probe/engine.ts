@@ -3,6 +3,7 @@ import type { CheckContext } from './check-context.js';
 import { ControlSessions } from './control-sessions.js';
 import { activeStep, checkServerGone, passiveStep, sweepStep } from './data-steps.js';
 import { tlsReuseStep } from './tls-reuse-probe.js';
+import { askComparePlain } from './plain-consent.js';
 import { controlFallbackStep, hostAnswers } from './control-fallback.js';
 import { observeEnvironment } from './environment.js';
 import { EventStream } from './event-stream.js';
@@ -71,6 +72,7 @@ export async function runProbe(
     settings: log.settings,
     password: opts.password,
     ...(opts.confirmCertificate ? { confirmCertificate: opts.confirmCertificate } : {}),
+    ...(opts.confirmComparePlain ? { confirmComparePlain: opts.confirmComparePlain } : {}),
     signal: controller.signal,
     log,
     transcript,
@@ -126,6 +128,7 @@ async function executePlan(ctx: CheckContext): Promise<boolean> {
   if (controlOk) sessionOk = await openSessionSteps(ctx);
   else steps.skip(sessionSteps(ctx), 'no control connection');
   if (sessionOk) {
+    await askComparePlain(ctx);
     await passiveStep(ctx);
     await tlsReuseStep(ctx);
     await activeStep(ctx);

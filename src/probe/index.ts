@@ -4,3 +4,4 @@
 export { runProbe, startProbe } from './engine.js';
 export { defaultPort, defaultSettings, type ProbeOptions } from './settings.js';
 export { normaliseFingerprint, type ConfirmCertificate } from './certificate-trust.js';
+export type { ConfirmComparePlain } from './plain-consent.js';
