@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { defaultSettings } from '../../src/probe/index.js';
 import { LiveApp } from '../../src/ui/LiveApp.js';
 import { initialUiState, reduceUi } from '../../src/ui/ui-state.js';
+import { pressKey } from './press-key.js';
 
 afterEach(() => cleanup());
 
@@ -11,7 +12,6 @@ const asking = reduceUi(initialUiState(defaultSettings('ftp.example.com')), {
   user: 'alice',
   host: 'ftp.example.com',
 });
-const tick = () => new Promise((r) => setTimeout(r, 20));
 
 function ask() {
   const answers: boolean[] = [];
@@ -43,9 +43,7 @@ describe('the plain-text comparison question in the live view', () => {
     ['x', []],
   ])('key %j answers %j', async (key, expected) => {
     const { app, answers } = ask();
-    await tick();
-    app.stdin.write(key);
-    await tick();
+    await pressKey(app, key);
     expect(answers).toEqual(expected);
     expect(reduceUi(asking, { type: 'plain-answered' }).plainQuestion).toBeUndefined();
   });
