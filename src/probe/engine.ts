@@ -4,6 +4,7 @@ import type { CheckContext } from './check-context.js';
 import { ControlSessions } from './control-sessions.js';
 import { activeAndSweep, checkServerGone, passiveStep } from './data-steps.js';
 import { tlsReuseStep } from './tls-reuse-probe.js';
+import { askComparePlain } from './plain-consent.js';
 import { controlFallbackStep, hostAnswers } from './control-fallback.js';
 import { observeEnvironment } from './environment.js';
 import { EventStream } from './event-stream.js';
@@ -77,6 +78,7 @@ export async function runProbe(
     settings: log.settings,
     password: opts.password,
     ...(opts.confirmCertificate ? { confirmCertificate: opts.confirmCertificate } : {}),
+    ...(opts.confirmComparePlain ? { confirmComparePlain: opts.confirmComparePlain } : {}),
     signal: controller.signal,
     log,
     transcript,
@@ -135,6 +137,7 @@ async function executePlan(ctx: CheckContext): Promise<boolean> {
   if (controlOk) sessionOk = await openSessionSteps(ctx);
   else steps.skip(sessionSteps(ctx), 'no control connection');
   if (sessionOk) {
+    await askComparePlain(ctx);
     await passiveStep(ctx);
     await tlsReuseStep(ctx);
     await everyFamily(ctx);
