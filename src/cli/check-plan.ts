@@ -25,6 +25,7 @@ export interface CheckFlags extends TransferFlags {
   followPasvAddress?: boolean;
   idleTest?: number;
   parallel?: number;
+  comparePlain?: boolean;
   ipv4?: boolean;
   ipv6?: boolean;
   timeout?: number;
@@ -159,6 +160,7 @@ export function planCheck(
     sweep: flags.sweep ?? defaults.sweep,
     pasvSamples: flags.pasvSamples ?? defaults.pasvSamples,
     followPasvAddress: flags.followPasvAddress ?? defaults.followPasvAddress,
+    ...(flags.comparePlain === true ? { comparePlain: true } : {}),
     timeoutMs: deadline.value,
     stepTimeoutMs: flags.stepTimeout ?? Math.min(defaults.stepTimeoutMs, flags.timeout ?? Infinity),
   };

@@ -199,6 +199,12 @@ export function createProgram(handlers: ProgramHandlers, onExitCode: (code: numb
         `open up to N extra sessions (2-${MAX_PARALLEL}, stopping at the first refused), then PASV + LIST on all at once`,
       ).argParser(flagParser((t) => parseCount(t, { min: 2, max: MAX_PARALLEL }))),
     )
+    .addOption(
+      new Option(
+        '--compare-plain',
+        'consent to a plain-text comparison session with your real login (the password crosses the network unencrypted once): shows whether a firewall relies on an FTP helper',
+      ),
+    )
     .addOption(new Option('-4, --ipv4', 'connect over IPv4 only'))
     .addOption(new Option('-6, --ipv6', 'connect over IPv6 only'))
     .addOption(

@@ -85,7 +85,7 @@ const entries: Record<FindingCode, Omit<CatalogueEntry, 'code'>> = {
   PASSIVE_PORTS_BLOCKED: {
     title: "The server's passive data ports are blocked",
     meaning:
-      'Data connections to the ports the server announces in passive mode (PASV/EPSV) do not get through: all of them, or exact sub-ranges, dropped (no answer), rejected with ICMP (often rate-limited, so it looks partly dropped), or reset by a firewall on a port the server was listening on.',
+      'Data connections to the ports the server announces in passive mode (PASV/EPSV) do not get through: all of them, or exact sub-ranges, dropped (no answer), rejected with ICMP (often rate-limited, so it looks partly dropped), or reset by a firewall on a port the server was listening on. A reset from a port nothing listens on looks the same as a reset rule, so against an ordinary server only the announced ports prove a reset rule: when all of them were reset the rule likely covers the whole range, when only some were its boundary is unknown; `ftpdoctor serve --sweep-mode` on the server side draws it exactly.',
     typicalCause:
       'An outbound firewall that allows port 21 but not the passive range (e.g. 60000–65535), or a server firewall that opens only part of its range. Partly blocked ranges make transfers fail at random.',
     fix: [
@@ -149,13 +149,27 @@ const entries: Record<FindingCode, Omit<CatalogueEntry, 'code'>> = {
   ACTIVE_NAT: {
     title: 'Active mode sends your private address (you are behind NAT)',
     meaning:
-      'The PORT/EPRT command names this computer\'s private address, which the server cannot reach; the server refused it (vsftpd "500 Illegal PORT command", pyftpdlib "501 Rejected data connection to foreign address …") or could not connect.',
+      'The PORT/EPRT command names this computer\'s private address, and the server says it sees you elsewhere: it refused the address as foreign (vsftpd "500 Illegal PORT command", pure-ftpd "500 I won\'t open a connection to A (only to B)" — B is your public address, pyftpdlib "501 Rejected data connection to foreign address …"), or the reference server reported the address it sees. A private address alone is no proof of NAT: corporate and campus networks route private addresses without it (see ACTIVE_NAT_OR_INBOUND).',
     typicalCause: 'A home or office NAT router without an FTP helper.',
     fix: [
       'Use passive mode.',
       'Or set your public address in the client (--external-ip) and forward the active port range on the router.',
     ],
     firewall: false,
+    severity: 'error',
+  },
+  ACTIVE_NAT_OR_INBOUND: {
+    title: 'Active mode fails: NAT, or an inbound rule (cannot tell which from here)',
+    meaning:
+      "PORT/EPRT named this computer's private address, the server accepted it, and its connection back never arrived. The server's answer does not say where it sees you (ProFTPD accepts any address and connects to the control peer instead; unknown servers may do anything), so NAT and an inbound firewall rule look the same.",
+    typicalCause:
+      'A NAT router without an FTP helper, or a network that routes private addresses to the server without NAT while a firewall drops inbound connections.',
+    fix: [
+      'Use passive mode.',
+      "Tell the two apart: check against a server that refuses foreign PORT addresses (vsftpd, pure-ftpd, pyftpdlib) or the reference server (ftpdoctor serve), or read the client address in the server's log.",
+      'Behind NAT: send your public address (--external-ip) and forward the active ports; without NAT: allow inbound TCP from the server to the active ports.',
+    ],
+    firewall: true,
     severity: 'error',
   },
   ALG_REWRITE: {
@@ -187,12 +201,13 @@ const entries: Record<FindingCode, Omit<CatalogueEntry, 'code'>> = {
   TLS_SESSION_REUSE_REQUIRED: {
     title: 'The server requires TLS session reuse on data connections',
     meaning:
-      "The protected data connection got through but the server refused it because it did not resume the control connection's TLS session (RFC 4217 §10.2). Not a firewall problem.",
+      "The server refuses a protected data connection that does not resume the control connection's TLS session (RFC 4217 §10.2). ftpdoctor resumes, so its own transfers work; it probes the policy with one data connection that deliberately starts a fresh session (a warning when only that one was refused, an error when the check's own were). Not a firewall problem. Clients that do not resume fail: .NET SslStream (FtpWebRequest, FluentFTP's default stream; FluentFTP issues #236, #1283), Java JSSE (Apache Commons Net FTPSClient; NET-408, worse under TLS 1.3), curl with Schannel under TLS 1.3 (curl issues #22225, #4654), and Node FTP libraries that do not pass the session on (basic-ftp issues #60, #282).",
     typicalCause:
-      'vsftpd require_ssl_reuse=YES (the default), proftpd without NoSessionReuseRequired, FileZilla Server, with a client that does not resume sessions.',
+      'vsftpd require_ssl_reuse=YES (the default), proftpd mod_tls without NoSessionReuseRequired, FileZilla Server 1.x; measured refusals: vsftpd "522 SSL connection failed: session reuse required", proftpd "425 Unable to build data connection: Operation not permitted".',
     fix: [
-      'Use a client that resumes TLS sessions (FileZilla, lftp, WinSCP).',
-      "Or ask the server's admin to relax it (vsftpd require_ssl_reuse=NO).",
+      'Use a client that resumes TLS sessions (FileZilla, lftp ≥ 4.6.1, WinSCP, curl with OpenSSL).',
+      '.NET: FluentFTP with FluentFTP.GnuTLS; Java: a library that resumes the session on the data socket, or TLS 1.2 with the session-copying workaround; curl with Schannel: --tls-max 1.2; Node: basic-ftp.',
+      "Or ask the server's admin to relax it (vsftpd require_ssl_reuse=NO; proftpd TLSOptions NoSessionReuseRequired), at the cost of the protection it gives against data-connection hijacking.",
     ],
     firewall: false,
     severity: 'error',

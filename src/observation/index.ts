@@ -5,6 +5,7 @@
 export type { Reply } from '../ftp/index.js';
 export * from './connect.js';
 export * from './control.js';
+export * from './control-fallback.js';
 export * from './data.js';
 export * from './environment.js';
 export * from './errnos.js';
@@ -19,5 +20,6 @@ export * from './settings.js';
 export * from './steps.js';
 export * from './sweep.js';
 export * from './tls.js';
+export * from './tls-reuse.js';
 export * from './transfers.js';
 export * from './transcript.js';

@@ -6,6 +6,8 @@ import type { ServerSoftware } from './server-software.js';
 import type { ProbeSettings } from './settings.js';
 import type { StepRecord } from './steps.js';
 import type { SweepObservation } from './sweep.js';
+import type { TlsReuseProbe } from './tls-reuse.js';
+import type { ControlFallbackObservation } from './control-fallback.js';
 import type { TlsObservation } from './tls.js';
 import type { TranscriptLine } from './transcript.js';
 import type { TransfersObservation } from './transfers.js';
@@ -32,6 +34,8 @@ export interface ObservationLog {
   steps: StepRecord[];
   resolve?: ResolveObservation;
   control: ControlObservation;
+  /** The other FTP ports, tried when the control port did not answer (src/probe/control-fallback.ts). */
+  controlFallback?: ControlFallbackObservation;
   tls?: TlsObservation;
   login?: LoginObservation;
   features?: { featReply?: Reply; features: string[]; systReply?: Reply };
@@ -40,6 +44,8 @@ export interface ObservationLog {
   serverView?: ServerView;
   passive: PassiveAttempt[];
   active: ActiveAttempt[];
+  /** The server's TLS session-reuse policy, probed after the passive step (src/probe/tls-reuse-probe.ts). */
+  tlsReuse?: TlsReuseProbe;
   sweep?: SweepObservation;
   localFirewall?: LocalFirewallObservation;
   /** The opt-in transfer experiments (--download, --upload-dir; src/probe/transfer-step.ts). */

@@ -19,6 +19,11 @@ export interface ProbeSettings {
   sweep: 'full' | 'sample' | 'off';
   pasvSamples: number;
   followPasvAddress: boolean;
+  /**
+   * Consent (--compare-plain) to run the plain-text comparison session with the real login, so the
+   * password crosses the network unencrypted once; without it only anonymous logins get that session.
+   */
+  comparePlain?: boolean;
   timeoutMs: number;
   stepTimeoutMs: number;
   /**

@@ -1,15 +1,7 @@
 import { CHANNELS } from '../diagnosis/index.js';
 import { clientTableMarkdown } from './client-table.js';
 import type { Report } from './report-type.js';
-import {
-  ACTOR_WORDS,
-  isRequired,
-  softwareLine,
-  sweepLine,
-  targetLine,
-  VERDICT_WORDS,
-  WHERE_WORDS,
-} from './report-words.js';
+import { ACTOR_WORDS, isRequired, sweepLine, targetLine, VERDICT_WORDS, WHERE_WORDS } from './report-words.js';
 import { idleLines, parallelLines, transferHeading, transferLines } from '../views/index.js';
 import { ticketFacts } from './ticket-header.js';
 
@@ -36,8 +28,6 @@ export function renderMarkdown(report: Report): string {
   );
   for (const { label, value } of ticketFacts(report).slice(1))
     out.push(`- ${label}: ${label === 'Command' ? `\`${value.replace(/`/g, "'")}\`` : value}`);
-  const software = softwareLine(report);
-  if (software) out.push(`- Server software: ${cell(software)}`);
   out.push('', '| Channel | Required | Status | Why |', '|---|---|---|---|');
   for (const c of CHANNELS) {
     const v = report.channels[c];

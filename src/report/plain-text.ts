@@ -1,15 +1,7 @@
 import { CHANNELS } from '../diagnosis/index.js';
 import { clientTableText } from './client-table.js';
 import type { Report } from './report-type.js';
-import {
-  ACTOR_WORDS,
-  isRequired,
-  softwareLine,
-  sweepLine,
-  targetLine,
-  VERDICT_WORDS,
-  WHERE_WORDS,
-} from './report-words.js';
+import { ACTOR_WORDS, isRequired, sweepLine, targetLine, VERDICT_WORDS, WHERE_WORDS } from './report-words.js';
 import { ticketHeaderText } from './ticket-header.js';
 import { idleLines, parallelLines, transferHeading, transferLines } from '../views/index.js';
 
@@ -34,8 +26,6 @@ export function renderText(report: Report): string {
   out.push(`Verdict: ${VERDICT_WORDS[report.verdict]} — ${report.recommendation}`);
   if (!report.complete) out.push(`(incomplete run${report.abortReason ? `: stopped by ${report.abortReason}` : ''})`);
   out.push('', ...ticketHeaderText(report, WIDTH));
-  const software = softwareLine(report);
-  if (software) out.push(`Server software: ${software}`);
   out.push('', 'Channels:');
   for (const c of CHANNELS) {
     const v = report.channels[c];

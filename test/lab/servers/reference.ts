@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { REPO_ROOT } from '../netns.js';
 import {
   CONTROL_PORT,
+  IMPLICIT_FTPS_PORT,
   PASSIVE_RANGE,
   SERVED_FILE,
   labAccount,
@@ -35,6 +36,7 @@ export function referenceArgs(options: ServerOptions & { root: string; user?: st
     ...(options.requireTlsReuse === true ? ['--require-tls-reuse'] : []),
     ...(options.sweepMode === true ? ['--sweep-mode'] : []),
     ...(options.writable === true ? ['--writable'] : []),
+    ...(options.implicitFtps === true ? ['--implicit-port', String(IMPLICIT_FTPS_PORT)] : []),
   ];
 }
 

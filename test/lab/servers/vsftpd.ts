@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import {
   CONTROL_PORT,
+  IMPLICIT_FTPS_PORT,
   PASSIVE_RANGE,
   SERVED_FILE,
   makeConfigDir,
@@ -17,11 +18,13 @@ export const VSFTPD_BINARY = '/usr/sbin/vsftpd';
  * vsftpd from Debian's package. It authenticates local accounts only through PAM and the system's
  * users, which the lab does not touch, so its test account is anonymous (with FTPS allowed for it).
  */
-export function vsftpdConfig(options: ServerOptions & { anonRoot: string }): string {
+export function vsftpdConfig(options: ServerOptions & { anonRoot: string; implicitInstance?: boolean }): string {
   const lines = [
     'listen=YES',
     'listen_ipv6=NO',
-    `listen_port=${CONTROL_PORT}`,
+    `listen_port=${options.implicitInstance === true ? IMPLICIT_FTPS_PORT : CONTROL_PORT}`,
+    // vsftpd serves implicit FTPS only in an instance of its own (implicit_ssl, vsftpd.conf(5)).
+    ...(options.implicitInstance === true ? ['implicit_ssl=YES'] : []),
     'background=NO',
     'anonymous_enable=YES',
     'no_anon_password=YES',
@@ -59,14 +62,39 @@ export function vsftpdConfig(options: ServerOptions & { anonRoot: string }): str
 
 export const startVsftpd: ServerLauncher = async (lab, options) => {
   const conf = makeConfigDir(lab, 'vsftpd');
-  const confFile = join(conf, 'vsftpd.conf');
   const anonRoot = makeContentDir(lab, 'vsftpd');
+  const confFile = join(conf, 'vsftpd.conf');
   // vsftpd refuses an anonymous root the ftp user can write to; uploads go to a folder below it that it owns.
   if (options.writable === true) writableFolder(join(anonRoot, 'pub', 'upload'), 'ftp');
   writeFileSync(confFile, vsftpdConfig({ ...options, anonRoot }), { mode: 0o600 });
   const proc = lab.start('server', 'vsftpd', [VSFTPD_BINARY, confFile]);
   await lab.waitListening('server', CONTROL_PORT, 5_000, proc);
-  return { kind: 'vsftpd', process: proc, account: { user: 'anonymous' }, file: SERVED_FILE, stop: () => proc.stop() };
+  if (options.implicitFtps !== true)
+    return {
+      kind: 'vsftpd',
+      process: proc,
+      account: { user: 'anonymous' },
+      file: SERVED_FILE,
+      stop: () => proc.stop(),
+    };
+  const implicitFile = join(conf, 'vsftpd-implicit.conf');
+  writeFileSync(implicitFile, vsftpdConfig({ ...options, anonRoot, implicitInstance: true }), { mode: 0o600 });
+  const implicit = lab.start('server', 'vsftpd implicit', [VSFTPD_BINARY, implicitFile]);
+  try {
+    await lab.waitListening('server', IMPLICIT_FTPS_PORT, 5_000, implicit);
+  } catch (err) {
+    await Promise.all([proc.stop(), implicit.stop()]);
+    throw err;
+  }
+  return {
+    kind: 'vsftpd',
+    process: proc,
+    account: { user: 'anonymous' },
+    file: SERVED_FILE,
+    stop: async () => {
+      await Promise.all([proc.stop(), implicit.stop()]);
+    },
+  };
 };
 
 function writableFolder(path: string, user: string): void {
