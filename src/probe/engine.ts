@@ -9,9 +9,7 @@ import { controlFallbackStep, hostAnswers } from './control-fallback.js';
 import { observeEnvironment } from './environment.js';
 import { EventStream } from './event-stream.js';
 import { everyFamily } from './family-data.js';
-import { idleTestStep } from './idle-test.js';
-import { parallelStep } from './parallel-test.js';
-import { transfersStep } from './transfer-step.js';
+import { longSessionSteps } from './long-session-steps.js';
 import { readLocalFirewall } from './local-firewall.js';
 import type { ProbeRun } from './probe-run.js';
 import { resolveTarget } from './resolve.js';
@@ -151,9 +149,7 @@ async function executePlan(ctx: CheckContext): Promise<boolean> {
   await activeAndSweep(ctx, sessionOk, sweeping);
   if (sessionOk) {
     await ctx.lanes.release();
-    await transfersStep(ctx);
-    await parallelStep(ctx);
-    await idleTestStep(ctx);
+    await longSessionSteps(ctx);
   }
   if (controlOk) await checkServerGone(ctx);
   await steps.step('local-firewall', async () => {
