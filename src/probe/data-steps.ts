@@ -1,10 +1,11 @@
 import { portsStillListening } from '../observation/index.js';
-import { runSweep } from '../sweep/index.js';
+import { calibratedBounds, runSweep } from '../sweep/index.js';
 import { probeActive } from './active-probe.js';
 import type { CheckContext } from './check-context.js';
 import { dataModes, sampleConnectTimeout } from './data-plan.js';
 import { probePassive } from './passive-probe.js';
 import { serverGoneReason } from './server-liveness.js';
+import { calibrationFor } from './sweep-calibration.js';
 import { attemptsSummary, sweepCounts } from './step-summaries.js';
 
 /** The data steps: passive and active data connections, and the sweep of the passive range. */
@@ -59,7 +60,9 @@ export async function sweepStep(ctx: CheckContext): Promise<void> {
     const sweep = log.serverView?.sweep;
     if (sweep && known.length > 0) await releasePassiveSetup(ctx);
     const connect = log.control.connect;
+    const calibration = await calibrationFor(ctx, sweep !== undefined);
     log.sweep = await runSweep({
+      rttBounds: calibratedBounds(calibration),
       address: run.address,
       ranges: settings.ranges,
       mode: settings.sweep === 'sample' ? 'sample' : 'full',
@@ -71,6 +74,7 @@ export async function sweepStep(ctx: CheckContext): Promise<void> {
       onProgress: (p) =>
         ctx.emit({ type: 'sweep-progress', done: p.done, total: p.total, counts: p.counts, runs: p.runs }),
     });
+    log.sweep.calibration = calibration;
     const counts = sweepCounts(log.sweep);
     const gone = await checkServerGone(ctx);
     if (gone) {

@@ -1,5 +1,5 @@
 import { CHANNELS } from '../diagnosis/index.js';
-import { addressRows, addressSummary } from '../views/index.js';
+import { addressRows, addressSummary, calibrationWords } from '../views/index.js';
 import { clientTableText } from './client-table.js';
 import type { Report } from './report-type.js';
 import {
@@ -43,6 +43,8 @@ export function renderText(report: Report): string {
     out.push(`  ${req}${c.padEnd(8)} ${v.status.padEnd(8)} ${v.summary}`);
   }
   out.push('  (* required)', '', `Sweep: ${sweepLine(report)}`);
+  const calibration = report.sweep.calibration;
+  if (calibration) out.push(`  calibrated: ${calibrationWords(calibration)}`);
   const addresses = addressSummary(report.observations);
   if (addresses) {
     out.push('', `Addresses: ${addresses}`);
