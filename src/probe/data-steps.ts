@@ -5,7 +5,7 @@ import type { CheckContext } from './check-context.js';
 import { dataModes, sampleConnectTimeout } from './data-plan.js';
 import { probePassive } from './passive-probe.js';
 import { serverGoneReason } from './server-liveness.js';
-import { calibrationFor } from './sweep-calibration.js';
+import { calibrationFor, refusedAdvertisedPorts } from './sweep-calibration.js';
 import { attemptsSummary, sweepCounts } from './step-summaries.js';
 
 /** The data steps: passive and active data connections, and the sweep of the passive range. */
@@ -68,7 +68,7 @@ export async function sweepStep(ctx: CheckContext): Promise<void> {
       mode: settings.sweep === 'sample' ? 'sample' : 'full',
       ...(sweep ? { token: { serverId: sweep.serverId, listening: sweep.ranges } } : {}),
       ...(connect?.state === 'open' ? { initialRttMs: Math.max(1, connect.elapsedMs) } : {}),
-      knownListening: known,
+      knownListening: refusedAdvertisedPorts(log, known),
       ...(settings.sweepConcurrency !== undefined ? { maxConcurrency: settings.sweepConcurrency } : {}),
       signal: run.signal,
       onProgress: (p) =>

@@ -1,4 +1,4 @@
-import { portsStillListening, type SweepCalibration } from '../observation/index.js';
+import { portsStillListening, type ObservationLog, type SweepCalibration } from '../observation/index.js';
 import { calibrateSweep } from '../sweep/index.js';
 import type { CheckContext } from './check-context.js';
 
@@ -31,4 +31,20 @@ export function calibrationFor(ctx: CheckContext, cooperative: boolean): Promise
     answerSamplesMs: answers,
     signal: ctx.run.signal,
   });
+}
+
+/**
+ * The advertised ports a reset in the sweep proves a firewall on: those whose own data connection
+ * was refused. A port whose data connection only timed out (a SYN lost on a lossy path, a reset
+ * delayed past the deadline) may have been closed by the server since (vsftpd closes a passive
+ * listener at the next PASV), so a reset from it in the sweep is the server's, not a firewall's;
+ * if the path drops it, the sweep sees no answer there either way.
+ */
+export function refusedAdvertisedPorts(log: ObservationLog, known: readonly number[]): number[] {
+  const refused = new Set(
+    log.passive
+      .filter((a) => a.advertised && a.connections.some((c) => c.connect.state === 'reset'))
+      .map((a) => a.advertised!.port),
+  );
+  return known.filter((p) => refused.has(p));
 }
