@@ -2,9 +2,11 @@ import type { Channel } from '../diagnosis/index.js';
 import type { ProbeSettings } from '../observation/index.js';
 import { isIP } from 'node:net';
 import type { Target } from './target.js';
+import { transferSettings, type TransferFlags } from './transfer-flags.js';
+import { deadlineWithIdleTest } from './idle-test-flag.js';
 
 /** The flags of `check`, already parsed to their types by the program (see program.ts). */
-export interface CheckFlags {
+export interface CheckFlags extends TransferFlags {
   port?: number;
   user?: string;
   passwordEnv?: string;
@@ -21,8 +23,11 @@ export interface CheckFlags {
   sweep?: ProbeSettings['sweep'];
   pasvSamples?: number;
   followPasvAddress?: boolean;
+  comparePlain?: boolean;
   addresses?: string[];
   address?: string;
+  idleTest?: number;
+  parallel?: number;
   ipv4?: boolean;
   ipv6?: boolean;
   timeout?: number;
@@ -138,6 +143,9 @@ export function planCheck(
     };
   }
 
+  const deadline = deadlineWithIdleTest(flags.idleTest, flags.timeout, defaults.timeoutMs);
+  if (!deadline.ok) return deadline;
+
   const user = flags.user ?? target.user ?? defaults.user;
   const password: CheckPlan['password'] =
     flags.passwordEnv !== undefined
@@ -160,7 +168,8 @@ export function planCheck(
     sweep: flags.sweep ?? defaults.sweep,
     pasvSamples: flags.pasvSamples ?? defaults.pasvSamples,
     followPasvAddress: flags.followPasvAddress ?? defaults.followPasvAddress,
-    timeoutMs: flags.timeout ?? defaults.timeoutMs,
+    ...(flags.comparePlain === true ? { comparePlain: true } : {}),
+    timeoutMs: deadline.value,
     stepTimeoutMs: flags.stepTimeout ?? Math.min(defaults.stepTimeoutMs, flags.timeout ?? Infinity),
   };
   if (family !== undefined && (listed.length === 0 || asked !== undefined)) settings.family = family;
@@ -170,6 +179,10 @@ export function planCheck(
   if (flags.addresses !== undefined) settings.addresses = flags.addresses;
   if (flags.address !== undefined) settings.address = flags.address;
   if (flags.trustFingerprint !== undefined) settings.trustFingerprint = flags.trustFingerprint;
+  if (flags.idleTest !== undefined) settings.idleTestMs = flags.idleTest;
+  if (flags.parallel !== undefined) settings.parallel = flags.parallel;
+  const transfers = transferSettings(flags);
+  if (transfers) settings.transfers = transfers;
 
   const format: OutputFormat = flags.json ? 'json' : (flags.format ?? 'text');
   if (flags.json && flags.format !== undefined && flags.format !== 'json') {

@@ -1,5 +1,5 @@
 import type { ProbeSettings } from '../observation/index.js';
-import { EXIT, writeReport } from '../report/index.js';
+import { EXIT, renderHtml, writeFileAtomic, writeReport } from '../report/index.js';
 import { join } from 'node:path';
 import { createInterface, type Interface } from 'node:readline';
 import { runCheck, type CheckIo } from './check-run.js';
@@ -55,18 +55,28 @@ export async function startWithoutArguments(io: CheckIo, options: StartOptions):
   const outcome = await runCheck(planned.plan, io);
   if (outcome.report) {
     const name = reportFileName(target.host, new Date(outcome.report.startedAt));
-    io.stdout.write(`\nSave the report (JSON) next to ftpdoctor as ${name}? [Y/n] `);
+    const page = name.replace(/\.json$/, '.html');
+    io.stdout.write(
+      `\nSave the report next to ftpdoctor?\n  ${name} (for support)\n  ${page} (to read in a browser)\n[Y/n] `,
+    );
     const key = await readKey(io.stdin);
     io.stdout.write('\n');
     if (key !== undefined && !DECLINE_KEYS.has(key)) {
-      const path = join(options.reportFolder, name);
-      try {
-        await writeReport(path, outcome.report);
-        io.stdout.write(`Report written to ${path}\n`);
-      } catch (err) {
-        io.stderr.write(
-          `error: the report could not be written to ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}\n`,
-        );
+      const report = outcome.report;
+      const files: Array<[string, (path: string) => Promise<void>]> = [
+        [name, (path) => writeReport(path, report)],
+        [page, (path) => writeFileAtomic(path, renderHtml(report))],
+      ];
+      for (const [file, write] of files) {
+        const path = join(options.reportFolder, file);
+        try {
+          await write(path);
+          io.stdout.write(`Report written to ${path}\n`);
+        } catch (err) {
+          io.stderr.write(
+            `error: the report could not be written to ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}\n`,
+          );
+        }
       }
     }
   }

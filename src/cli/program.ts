@@ -18,6 +18,9 @@ import {
 import { registerFirewall } from './firewall-command.js';
 import { registerReport } from './report-command.js';
 import { parseTarget } from './target.js';
+import { parseByteSize } from './transfer-flags.js';
+import { parseIdleTest } from './idle-test-flag.js';
+import { MAX_PARALLEL } from '../probe/index.js';
 import { UsageError } from './usage-error.js';
 
 /** What the commands do once their flags are parsed and checked; the program itself only parses. */
@@ -172,6 +175,27 @@ export function createProgram(handlers: ProgramHandlers, onExitCode: (code: numb
     )
     .addOption(
       new Option(
+        '--compare-plain',
+        'consent to a plain-text comparison session with your real login (the password crosses the network unencrypted once): shows whether a firewall relies on an FTP helper',
+      ),
+    )
+    .addOption(
+      new Option('--download <path>', 'download this file (RETR) to measure size and throughput; nothing is written'),
+    )
+    .addOption(
+      new Option(
+        '--max-bytes <size>',
+        'largest download or upload the transfer test makes, e.g. 4MB (default 4MB; larger files are skipped)',
+      ).argParser(flagParser(parseByteSize)),
+    )
+    .addOption(
+      new Option(
+        '--upload-dir <dir>',
+        'WRITES to the server: stores generated 1KB/64KB/2MB files in DIR, checks them with SIZE, deletes them (DELE)',
+      ),
+    )
+    .addOption(
+      new Option(
         '--addresses <list>',
         "also check these server addresses (a provider's published list): A,B,C or @file, one or more a line",
       ).argParser(flagParser(parseAddressesFlag)),
@@ -181,6 +205,18 @@ export function createProgram(handlers: ProgramHandlers, onExitCode: (code: numb
         '--address <ip>',
         'run the full check on this address of the server (default: the first that answers)',
       ).argParser(flagParser(parseAddressFlag)),
+    )
+    .addOption(
+      new Option(
+        '--idle-test <duration>',
+        'hold 4 extra logged-in control sessions silent for up to DURATION (e.g. 6m), then NOOP: finds the idle limit on the path',
+      ).argParser(flagParser(parseIdleTest)),
+    )
+    .addOption(
+      new Option(
+        '--parallel <n>',
+        `open up to N extra sessions (2-${MAX_PARALLEL}, stopping at the first refused), then PASV + LIST on all at once`,
+      ).argParser(flagParser((t) => parseCount(t, { min: 2, max: MAX_PARALLEL }))),
     )
     .addOption(new Option('-4, --ipv4', 'connect over IPv4 only'))
     .addOption(new Option('-6, --ipv6', 'connect over IPv6 only'))

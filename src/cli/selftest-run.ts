@@ -49,7 +49,7 @@ export async function runSelftest(flags: SelftestFlags, io: CheckIo): Promise<nu
     if (listening !== undefined && listening < span) {
       const taken = span - listening;
       io.stderr.write(
-        `note: ${taken} passive port${taken === 1 ? ' is' : 's are'} in use by other programs (seen as closed)\n`,
+        `note: ${taken} passive port${taken === 1 ? ' is' : 's are'} in use by other programs (seen as refused)\n`,
       );
     }
     const settings = {

@@ -113,7 +113,7 @@ export function registerServe(program: Command): void {
     .option('--pasv-range <a-b>', 'passive data port range (default 60000-65535)')
     .option('--pasv-address <ip>', 'address to advertise in 227 replies (for a server behind NAT)')
     .option('--root <dir>', 'directory to serve, read-only unless --writable (default: a built-in demo tree)')
-    .option('--writable', 'allow uploads (STOR)')
+    .option('--writable', 'allow uploads (STOR) and deletions (DELE)')
     .option('--user <name>', 'an account besides anonymous; needs --password-env')
     .option('--password-env <var>', 'environment variable holding the password of --user')
     .option('--tls-cert <file>', 'PEM certificate (default: a self-signed one made at start)')

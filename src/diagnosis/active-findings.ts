@@ -1,10 +1,11 @@
 import { classifyAddress, endpoint, isNonRoutable, isPositive, rangesText, sameAddress } from '../ftp/index.js';
-import type { ObservationLog } from '../observation/index.js';
+import { type ObservationLog, SOFTWARE_LABEL } from '../observation/index.js';
 import type { ClaimRecorder } from './claims.js';
 import { describeReply } from './connect-facts.js';
 import { activeEntries, failureWords, refusedForClearData, type ActiveEntry } from './data-attempts.js';
 import type { Evidence, Finding } from './finding.js';
 import { allowRuleExamples } from './firewall-examples.js';
+import { foreignAddressRefusal, foreignPortPolicy } from './port-address-policy.js';
 import { serverAdvice } from './server-advice.js';
 
 /**
@@ -30,38 +31,91 @@ function inboundNeverCame(e: ActiveEntry): boolean {
 export function activeFindings(log: ObservationLog, claims: ClaimRecorder): Finding[] {
   const all = activeEntries(log);
   const failedEntries = all.filter((e) => !claims.has(e) && inboundNeverCame(e) && !refusedForClearData(e, all));
-  const nat = failedEntries.filter((e) => natEvidence(log, e) !== undefined);
-  const inbound = failedEntries.filter((e) => !nat.includes(e) && e.attempt.outcome !== 'command-refused');
-  const refused = failedEntries.filter((e) => !nat.includes(e) && e.attempt.outcome === 'command-refused');
+  const readings = new Map(failedEntries.map((e) => [e, natReading(log, e)] as const));
+  const of = (kind: NatReading['kind']) => failedEntries.filter((e) => readings.get(e)?.kind === kind);
+  const nat = of('nat');
+  const ambiguous = of('ambiguous');
+  const rest = failedEntries.filter((e) => !nat.includes(e) && !ambiguous.includes(e));
+  const inbound = rest.filter((e) => e.attempt.outcome !== 'command-refused');
+  const refused = rest.filter((e) => e.attempt.outcome === 'command-refused');
   for (const e of failedEntries) claims.claim(e);
+  const noNat = inbound.flatMap((e) => {
+    const r = readings.get(e);
+    return r?.kind === 'no-nat' ? [r.evidence] : [];
+  });
   return [
-    ...(nat.length ? [natFinding(log, nat)] : []),
-    ...(inbound.length ? [inboundFinding(log, inbound)] : []),
+    ...(nat.length ? [natFinding(log, nat, readings)] : []),
+    ...(ambiguous.length ? [natOrInboundFinding(log, ambiguous, readings)] : []),
+    ...(inbound.length ? [inboundFinding(log, inbound, noNat)] : []),
     ...(refused.length ? [refusedFinding(log, refused)] : []),
   ];
 }
 
-/** Why we believe the PORT address is not ours as seen from the server, or undefined. */
-function natEvidence(log: ObservationLog, e: ActiveEntry): Evidence | undefined {
-  const adv = e.attempt.advertised;
+/** What the server's answer to PORT/EPRT says about NAT between us (port-address-policy.ts). */
+interface NatReading {
+  /** nat: the server sees us elsewhere; no-nat: it sees us at the address named; ambiguous: cannot tell. */
+  kind: 'nat' | 'no-nat' | 'ambiguous';
+  evidence: Evidence;
+  /** The address the server sees this computer at, where it said so. */
+  seenAs?: string;
+}
+
+function natReading(log: ObservationLog, e: ActiveEntry): NatReading | undefined {
+  const a = e.attempt;
+  const adv = a.advertised;
   if (!adv) return undefined;
   const peer = log.serverView?.peer;
   if (peer) {
     return sameAddress(peer.address, adv.address)
       ? undefined
       : {
-          ref: '/serverView/peer',
-          fact: `the server sees this computer as ${peer.address}, but ${e.attempt.command} named ${adv.address}`,
+          kind: 'nat',
+          seenAs: peer.address,
+          evidence: {
+            ref: '/serverView/peer',
+            fact: `the server sees this computer as ${peer.address}, but ${a.command} named ${adv.address}`,
+          },
         };
   }
-  const server = log.control.connect?.address;
-  if (server && isNonRoutable(adv.addressClass) && !isNonRoutable(classifyAddress(server))) {
+  const refusal = foreignAddressRefusal(a.portReply);
+  if (refusal && a.portReply) {
     return {
-      ref: `${e.ref}/advertised`,
-      fact: `${e.attempt.command} named ${adv.address} (${adv.addressClass}) while the server is at the public address ${server}`,
+      kind: 'nat',
+      ...refusal,
+      evidence: {
+        ref: `${e.ref}/portReply`,
+        fact: `the server refused ${a.command} naming ${adv.address} as not this computer's address: ${describeReply(a.portReply)}${refusal.seenAs ? ` — it sees this computer as ${refusal.seenAs}` : ''}`,
+      },
     };
   }
-  return undefined;
+  const server = log.control.connect?.address;
+  if (!server || !isNonRoutable(adv.addressClass) || isNonRoutable(classifyAddress(server))) return undefined;
+  const software = log.serverSoftware;
+  const name = software ? SOFTWARE_LABEL[software.name] : 'the server';
+  const policy = foreignPortPolicy(software);
+  if (policy === 'refuses') {
+    // These servers check the address as the command arrives, before any connection: no refusal (a
+    // positive reply, or none yet while pyftpdlib connects at PORT time) means the check passed.
+    if (a.portReply && !isPositive(a.portReply)) return undefined;
+    return {
+      kind: 'no-nat',
+      evidence: {
+        ref: a.portReply ? `${e.ref}/portReply` : `${e.ref}/advertised`,
+        fact: `${name} accepted ${a.command} naming ${adv.address} (${a.portReply ? describeReply(a.portReply) : 'no refusal'}); ${name} refuses an address other than the control connection's, so it sees this computer at ${adv.address}: no NAT between you`,
+      },
+    };
+  }
+  const why =
+    policy === 'connects-to-peer'
+      ? `${name} accepts an address other than the control connection's (it connects to the control peer instead)`
+      : "how the server treats an address other than the control connection's is not known";
+  return {
+    kind: 'ambiguous',
+    evidence: {
+      ref: `${e.ref}/advertised`,
+      fact: `${a.command} named ${adv.address} (${adv.addressClass}) while the server is at the public address ${server}; ${why}, so its answer does not tell whether it sees this computer there`,
+    },
+  };
 }
 
 function attemptEvidence(e: ActiveEntry): Evidence[] {
@@ -83,11 +137,15 @@ function serverOf(log: ObservationLog): string {
   return log.control.connect?.address ?? log.settings.host;
 }
 
-function natFinding(log: ObservationLog, entries: ActiveEntry[]): Finding {
+function natFinding(
+  log: ObservationLog,
+  entries: ActiveEntry[],
+  readings: Map<ActiveEntry, NatReading | undefined>,
+): Finding {
   const first = entries[0]!;
-  const seenAs = log.serverView?.peer?.address;
+  const seenAs = entries.map((e) => readings.get(e)?.seenAs).find((a) => a !== undefined);
   const refused = entries.some((e) => e.attempt.outcome === 'command-refused');
-  const evidence = entries.flatMap((e) => [natEvidence(log, e)!, ...attemptEvidence(e)]);
+  const evidence = entries.flatMap((e) => [readings.get(e)!.evidence, ...attemptEvidence(e)]);
   return {
     code: 'ACTIVE_NAT',
     severity: 'error',
@@ -95,7 +153,7 @@ function natFinding(log: ObservationLog, entries: ActiveEntry[]): Finding {
     title: `Active mode names your private address ${first.attempt.advertised!.address}, which the server cannot reach`,
     how: 'nat',
     evidence,
-    rule: `This computer is behind NAT: its ${first.attempt.command} names ${first.attempt.advertised!.address}${seenAs ? `, but the server sees it as ${seenAs}` : ''}. The server ${refused ? 'refused the command' : 'could not connect back'}.`,
+    rule: `This computer is behind NAT: its ${first.attempt.command} names ${first.attempt.advertised!.address}${seenAs ? `, but the server sees it as ${seenAs} (your public address)` : ''}. The server ${refused ? 'refused the command' : 'could not connect back'}.`,
     where: 'this-computer',
     actor: 'you',
     fix: [
@@ -111,7 +169,7 @@ function natFinding(log: ObservationLog, entries: ActiveEntry[]): Finding {
   };
 }
 
-function inboundFinding(log: ObservationLog, entries: ActiveEntry[]): Finding {
+function inboundFinding(log: ObservationLog, entries: ActiveEntry[], noNat: Evidence[] = []): Finding {
   const server = serverOf(log);
   const first = entries[0]!.attempt;
   const listen = 'address' in first.listen ? first.listen : undefined;
@@ -136,8 +194,8 @@ function inboundFinding(log: ObservationLog, entries: ActiveEntry[]): Finding {
     channel: 'active',
     title: `The server's connection back to ${target} (active mode) does not arrive`,
     how: refusedByUs ? 'reset' : 'drop',
-    evidence: entries.flatMap(attemptEvidence),
-    rule: `Inbound TCP from ${server} to this computer's port ${rangesText(ports)} ${refusedByUs ? 'is rejected (the server was told "connection refused" while we were listening)' : 'is blocked'}: by this computer's firewall or by your router/NAT.`,
+    evidence: [...noNat, ...entries.flatMap(attemptEvidence)],
+    rule: `Inbound TCP from ${server} to this computer's port ${rangesText(ports)} ${refusedByUs ? 'is rejected (the server was told "connection refused" while we were listening)' : 'is blocked'}: ${noNat.length ? "the server sees this computer at the address it named, so no NAT stands between you: an inbound rule stops it, in this computer's firewall or a firewall on the way" : "by this computer's firewall or by your router/NAT"}.`,
     where: 'unknown',
     actor: 'you',
     fix: [
@@ -151,6 +209,32 @@ function inboundFinding(log: ObservationLog, entries: ActiveEntry[]): Finding {
       purpose: `FTP active data from ${server}`,
     }),
     ports,
+  };
+}
+
+/**
+ * A private PORT address, a public server, and a server whose answer does not say where it sees us:
+ * NAT and an inbound rule look the same from here, so the finding names both and what tells them apart.
+ */
+function natOrInboundFinding(
+  log: ObservationLog,
+  entries: ActiveEntry[],
+  readings: Map<ActiveEntry, NatReading | undefined>,
+): Finding {
+  const inbound = inboundFinding(log, entries);
+  const address = entries[0]!.attempt.advertised!.address;
+  return {
+    ...inbound,
+    code: 'ACTIVE_NAT_OR_INBOUND',
+    title: `The server's connection back to ${address} (active mode) does not arrive: NAT, or an inbound rule`,
+    how: undefined,
+    evidence: [...entries.map((e) => readings.get(e)!.evidence), ...inbound.evidence],
+    rule: `Two causes look the same from here. Either this computer is behind NAT and the server cannot reach ${address}, or the network routes ${address} to the server without NAT and an inbound rule (this computer's firewall, or one on the way) stops the server's connection. What tells them apart: the address the server sees you at. A server that refuses a PORT naming another address (vsftpd, pure-ftpd, pyftpdlib by default) answers with a refusal behind NAT and accepts without it; the reference server (ftpdoctor serve) reports the address it sees; the server's log shows it too.`,
+    where: 'unknown',
+    fix: [
+      ...inbound.fix,
+      `If you are behind NAT, send your public address in PORT (--external-ip; FileZilla "Use the following IP address"; lftp set ftp:port-ipv4) and forward the active port(s) on your router.`,
+    ],
   };
 }
 

@@ -1,8 +1,9 @@
-import { type HostPort, decodeEprt, decodeHostPort, decodePasvReply } from '../ftp/index.js';
-import type { ObservationLog } from '../observation/index.js';
+import { type HostPort, decodeEprt, decodeHostPort, decodePasvReply, isPositive } from '../ftp/index.js';
+import { type ObservationLog, SOFTWARE_LABEL } from '../observation/index.js';
 import { describeReply } from './connect-facts.js';
-import { activeEntries, passiveEntries } from './data-attempts.js';
+import { activeEntries, overTls, passiveEntries } from './data-attempts.js';
 import type { Evidence, Finding } from './finding.js';
+import { foreignAddressRefusal, foreignPortPolicy } from './port-address-policy.js';
 import { serverAdvice } from './server-advice.js';
 
 /**
@@ -29,6 +30,38 @@ function replyBody(text: string): string {
   return text.replace(/^\d{3}[ -]/, '').trim();
 }
 
+/**
+ * A stock server that refuses foreign PORT addresses (port-address-policy.ts) refused one naming a
+ * private address under TLS, where no helper can read it, and accepted the same address in plain
+ * text, with the connection arriving: something on the way rewrote the plain command.
+ */
+function rewriteSeenByPolicy(log: ObservationLog): Evidence[] {
+  if (log.serverView || foreignPortPolicy(log.serverSoftware) !== 'refuses') return [];
+  const entries = activeEntries(log);
+  const refusedUnderTls = entries.find((e) => overTls(e) && foreignAddressRefusal(e.attempt.portReply));
+  const address = refusedUnderTls?.attempt.advertised?.address;
+  if (!refusedUnderTls || !address) return [];
+  const rewritten = entries.find(
+    (e) =>
+      !overTls(e) &&
+      e.attempt.outcome === 'ok' &&
+      e.attempt.advertised?.address === address &&
+      isPositive(e.attempt.portReply),
+  );
+  if (!rewritten) return [];
+  const name = SOFTWARE_LABEL[log.serverSoftware!.name];
+  return [
+    {
+      ref: `${refusedUnderTls.ref}/portReply`,
+      fact: `over the TLS control session ${name} refused ${refusedUnderTls.attempt.command} naming ${address} as a foreign address: ${describeReply(refusedUnderTls.attempt.portReply!)}`,
+    },
+    {
+      ref: `${rewritten.ref}/portReply`,
+      fact: `over the plain-text session it accepted the same address (${describeReply(rewritten.attempt.portReply!)}) and its connection arrived: ${name} accepts only the control peer's address, so the command reached it rewritten`,
+    },
+  ];
+}
+
 export function algFindings(log: ObservationLog): Finding[] {
   const evidence: Evidence[] = [];
   for (const e of activeEntries(log)) {
@@ -53,6 +86,7 @@ export function algFindings(log: ObservationLog): Finding[] {
       });
     }
   }
+  evidence.push(...rewriteSeenByPolicy(log));
   if (evidence.length === 0) return [];
   return [
     {

@@ -85,7 +85,7 @@ const entries: Record<FindingCode, Omit<CatalogueEntry, 'code'>> = {
   PASSIVE_PORTS_BLOCKED: {
     title: "The server's passive data ports are blocked",
     meaning:
-      'Data connections to the ports the server announces in passive mode (PASV/EPSV) do not get through: all of them, or exact sub-ranges, dropped (no answer), rejected with ICMP (often rate-limited, so it looks partly dropped), or reset by a firewall on a port the server was listening on.',
+      'Data connections to the ports the server announces in passive mode (PASV/EPSV) do not get through: all of them, or exact sub-ranges, dropped (no answer), rejected with ICMP (often rate-limited, so it looks partly dropped), or reset by a firewall on a port the server was listening on. A reset from a port nothing listens on looks the same as a reset rule, so against an ordinary server only the announced ports prove a reset rule: when all of them were reset the rule likely covers the whole range, when only some were its boundary is unknown; `ftpdoctor serve --sweep-mode` on the server side draws it exactly.',
     typicalCause:
       'An outbound firewall that allows port 21 but not the passive range (e.g. 60000–65535), or a server firewall that opens only part of its range. Partly blocked ranges make transfers fail at random.',
     fix: [
@@ -149,13 +149,27 @@ const entries: Record<FindingCode, Omit<CatalogueEntry, 'code'>> = {
   ACTIVE_NAT: {
     title: 'Active mode sends your private address (you are behind NAT)',
     meaning:
-      'The PORT/EPRT command names this computer\'s private address, which the server cannot reach; the server refused it (vsftpd "500 Illegal PORT command", pyftpdlib "501 Rejected data connection to foreign address …") or could not connect.',
+      'The PORT/EPRT command names this computer\'s private address, and the server says it sees you elsewhere: it refused the address as foreign (vsftpd "500 Illegal PORT command", pure-ftpd "500 I won\'t open a connection to A (only to B)" — B is your public address, pyftpdlib "501 Rejected data connection to foreign address …"), or the reference server reported the address it sees. A private address alone is no proof of NAT: corporate and campus networks route private addresses without it (see ACTIVE_NAT_OR_INBOUND).',
     typicalCause: 'A home or office NAT router without an FTP helper.',
     fix: [
       'Use passive mode.',
       'Or set your public address in the client (--external-ip) and forward the active port range on the router.',
     ],
     firewall: false,
+    severity: 'error',
+  },
+  ACTIVE_NAT_OR_INBOUND: {
+    title: 'Active mode fails: NAT, or an inbound rule (cannot tell which from here)',
+    meaning:
+      "PORT/EPRT named this computer's private address, the server accepted it, and its connection back never arrived. The server's answer does not say where it sees you (ProFTPD accepts any address and connects to the control peer instead; unknown servers may do anything), so NAT and an inbound firewall rule look the same.",
+    typicalCause:
+      'A NAT router without an FTP helper, or a network that routes private addresses to the server without NAT while a firewall drops inbound connections.',
+    fix: [
+      'Use passive mode.',
+      "Tell the two apart: check against a server that refuses foreign PORT addresses (vsftpd, pure-ftpd, pyftpdlib) or the reference server (ftpdoctor serve), or read the client address in the server's log.",
+      'Behind NAT: send your public address (--external-ip) and forward the active ports; without NAT: allow inbound TCP from the server to the active ports.',
+    ],
+    firewall: true,
     severity: 'error',
   },
   ALG_REWRITE: {
@@ -187,12 +201,13 @@ const entries: Record<FindingCode, Omit<CatalogueEntry, 'code'>> = {
   TLS_SESSION_REUSE_REQUIRED: {
     title: 'The server requires TLS session reuse on data connections',
     meaning:
-      "The protected data connection got through but the server refused it because it did not resume the control connection's TLS session (RFC 4217 §10.2). Not a firewall problem.",
+      "The server refuses a protected data connection that does not resume the control connection's TLS session (RFC 4217 §10.2). ftpdoctor resumes, so its own transfers work; it probes the policy with one data connection that deliberately starts a fresh session (a warning when only that one was refused, an error when the check's own were). Not a firewall problem. Clients that do not resume fail: .NET SslStream (FtpWebRequest, FluentFTP's default stream; FluentFTP issues #236, #1283), Java JSSE (Apache Commons Net FTPSClient; NET-408, worse under TLS 1.3), curl with Schannel under TLS 1.3 (curl issues #22225, #4654), and Node FTP libraries that do not pass the session on (basic-ftp issues #60, #282).",
     typicalCause:
-      'vsftpd require_ssl_reuse=YES (the default), proftpd without NoSessionReuseRequired, FileZilla Server, with a client that does not resume sessions.',
+      'vsftpd require_ssl_reuse=YES (the default), proftpd mod_tls without NoSessionReuseRequired, FileZilla Server 1.x; measured refusals: vsftpd "522 SSL connection failed: session reuse required", proftpd "425 Unable to build data connection: Operation not permitted".',
     fix: [
-      'Use a client that resumes TLS sessions (FileZilla, lftp, WinSCP).',
-      "Or ask the server's admin to relax it (vsftpd require_ssl_reuse=NO).",
+      'Use a client that resumes TLS sessions (FileZilla, lftp ≥ 4.6.1, WinSCP, curl with OpenSSL).',
+      '.NET: FluentFTP with FluentFTP.GnuTLS; Java: a library that resumes the session on the data socket, or TLS 1.2 with the session-copying workaround; curl with Schannel: --tls-max 1.2; Node: basic-ftp.',
+      "Or ask the server's admin to relax it (vsftpd require_ssl_reuse=NO; proftpd TLSOptions NoSessionReuseRequired), at the cost of the protection it gives against data-connection hijacking.",
     ],
     firewall: false,
     severity: 'error',
@@ -208,6 +223,46 @@ const entries: Record<FindingCode, Omit<CatalogueEntry, 'code'>> = {
     ],
     firewall: true,
     severity: 'error',
+  },
+  DATA_STALLED_LARGE: {
+    title: 'Small transfers work, large ones stall (in one direction)',
+    meaning:
+      'The transfer experiments (--download, --upload-dir) moved small files, but a larger one in the same direction stopped part-way or never finished. Listings and small files fit in packets below the path MTU; a large transfer sends full-size packets.',
+    typicalCause:
+      'A path-MTU black hole: a link with an MTU below 1500 (PPPoE, a VPN, a tunnel) and the ICMP "fragmentation needed" (type 3 code 4) or ICMPv6 "packet too big" messages filtered. Or an inspecting firewall that resets long data flows.',
+    fix: [
+      'Find the path MTU with ping -M do -s 1472 SERVER, lowering the size until it passes.',
+      'Clamp the TCP MSS on the router at the narrow link; allow ICMP type 3 code 4 and ICMPv6 packet-too-big.',
+      "As a workaround, lower this computer's MTU.",
+    ],
+    firewall: true,
+    severity: 'error',
+  },
+  IDLE_CONTROL_DROPPED: {
+    title: 'An idle control connection is dropped',
+    meaning:
+      'The idle test (--idle-test) left logged-in sessions silent for growing times; after some silence a NOOP got no answer or a reset. During a long transfer the control connection is silent just as long, so the 226 at its end is lost.',
+    typicalCause:
+      'A NAT router, firewall or cloud load balancer with a short idle timeout for established flows (Azure load balancer: 4 min by default; AWS Network Firewall: 350 s; many home routers less). As info: the server ends idle sessions itself.',
+    fix: [
+      'Turn on the client\'s keep-alive: FileZilla "Send FTP keep-alive commands", WinSCP Keepalives, curl --keepalive-time.',
+      'Or raise the idle timeout of the middlebox above the longest transfer.',
+    ],
+    firewall: true,
+    severity: 'warning',
+  },
+  SESSION_LIMIT: {
+    title: 'Many sessions or transfers at once fail',
+    meaning:
+      'With --parallel N, extra sessions were opened while the earlier ones stayed open, then each listed a directory at the same moment. The server refused a session beyond some number, or simultaneous transfers failed, or it handed the same passive port to two sessions.',
+    typicalCause:
+      'A per-address session limit (vsftpd max_per_ip, proftpd MaxClientsPerHost, pure-ftpd -C) or a connection limit on a firewall; a passive port range smaller than the number of simultaneous transfers.',
+    fix: [
+      'Lower the client\'s simultaneous transfers below the limit (FileZilla "Maximum simultaneous transfers", WinSCP "Maximal number of transfers at the same time").',
+      "Raise the server's limit, or widen its passive range (and the firewall rules for it).",
+    ],
+    firewall: false,
+    severity: 'warning',
   },
   LOCAL_FIREWALL: {
     title: "This computer's own firewall blocks the connection",

@@ -87,7 +87,7 @@ function factsOf(log: ObservationLog, d: Diagnosis): Facts {
     ...(odd ? { pasvAddressOdd: oddAddress(log, odd.code === 'PASV_PRIVATE_ADDRESS', odd.severity !== 'error') } : {}),
     epsvOnly: has(d, 'EPSV_BLOCKED_PASV_OK'),
     activeClearData: clearActive(log),
-    reuseNotRequired: log.passive.some((p) =>
+    reuseNotRequired: [...log.passive, ...(log.tlsReuse ? [log.tlsReuse.fresh] : [])].some((p) =>
       p.connections.some(
         (c) => c.tls?.ok === true && c.tls.sessionReused === false && c.transfer?.result === 'complete',
       ),
@@ -168,7 +168,7 @@ function passiveClient(f: Facts, p: PassiveProfile): Rule {
   if (f.passive === 'ok') return verdict('works', 'passive mode works');
   if (f.passive === 'partial') {
     const partly = f.hang
-      ? `${f.hang.words} will hang (the server picks a random passive port, and ${f.hang.blockedPorts.toLocaleString('en-US')} of ${f.hang.testedPorts.toLocaleString('en-US')} are blocked${f.hang.estimate ? ', from a sample sweep' : ''}); a retry succeeds by chance`
+      ? `${f.hang.words} will hang (the server picks a random passive port, and ${f.hang.blockedPorts.toLocaleString('en-US')} of ${f.hang.testedPorts.toLocaleString('en-US')} are blocked${f.hang.estimate ? ', estimated from a sample' : ''}); a retry succeeds by chance`
       : 'passive mode only partly works';
     if (f.active === 'ok')
       return verdict(

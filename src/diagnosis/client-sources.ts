@@ -38,6 +38,10 @@ export const SOURCES = {
     'Apache Commons Net FTPClient.NatServerResolverImpl (since 3.6, the default): site-local PASV reply addresses are replaced by the server address',
   javaReuse:
     'Apache Commons Net NET-408; apache/commons-net PRs #321, #395 and iterate-ch/cyberduck PR #18399: JSSE keys resumable sessions by host:port and has no API to resume the control session on the data socket, so stock FTPSClient fails where reuse is required',
+  curlSchannel:
+    'curl issue #22225 (curl built with Schannel, FileZilla Server requiring resumption: "SChannel doesn\'t seem to handle session resumption well in TLS 1.3", capped at TLS 1.2); curl issue #4654 (vsftpd "522 session reuse required" under TLS 1.3, works with --tls-max 1.2)',
+  nodeReuse:
+    'basic-ftp issues #60 (TLS 1.3 ticket-based resumption: "425 Unable to build data connection: Operation not permitted" from ProFTPD) and #282 (Node ≥ 24.17 binds reusable sessions to the authenticated host: FileZilla Server "TLS session of data connection not resumed", fixed by PR #283); FireFTP issue #178 (no session reuse)',
   browser:
     'chromestatus.com feature 6246151319715840 (FTP disabled in Chrome 88, removed in 95); Mozilla: built-in FTP removed in Firefox 90',
 } as const;

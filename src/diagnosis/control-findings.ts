@@ -4,6 +4,7 @@ import { blockKindOfConnect, blockVerb, describeConnect, describeReply } from '.
 import type { BlockKind, Finding } from './finding.js';
 import { allowRuleExamples } from './firewall-examples.js';
 import { isResourceErrno } from './local-resource.js';
+import { withControlFallback } from './control-fallback-findings.js';
 
 /**
  * The control channel (RFC 959 §5.1): can we reach the port, is it FTP, does it let us in.
@@ -17,7 +18,7 @@ export function controlFindings(log: ObservationLog): Finding[] {
   const connect = log.control.connect;
   if (connect && connect.state !== 'open') {
     const finding = unreachableFinding(connect);
-    return finding ? [finding] : [];
+    return finding ? [withControlFallback(log, finding)] : [];
   }
   const greeting = log.control.greeting;
   if (greeting && greeting.kind !== 'ftp') return [notFtpFinding(log, greeting.kind)];

@@ -6,6 +6,7 @@ import { bySeverity } from './order.js';
 import { upgradeLog } from './upgrade-log.js';
 import { recommendation } from './recommendation.js';
 import { channelVerdicts, overallVerdict } from './verdicts.js';
+import { withTransferExperiments } from './experiment-verdicts.js';
 
 export interface DiagnoseOptions {
   /** Channels that must work (--require, default passive); control is always required. */
@@ -19,7 +20,7 @@ export function diagnose(recorded: ObservationLog, opts: DiagnoseOptions): Diagn
   const { findings } = FINDERS.reduce((so, finder) => finder.run(log, so), start);
   const sorted = [...findings].sort(bySeverity);
   const required = [...new Set(opts.require)];
-  const channels = channelVerdicts(log);
+  const channels = withTransferExperiments(channelVerdicts(log), log);
   const verdict = overallVerdict(channels, required);
   return {
     required,

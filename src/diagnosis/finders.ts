@@ -12,6 +12,9 @@ import { localFirewallFindings } from './local-firewall-findings.js';
 import { localResourceFindings } from './local-resource-findings.js';
 import { passiveFindings } from './passive-findings.js';
 import { tlsFindings } from './tls-findings.js';
+import { transferSizeFindings } from './transfer-size-findings.js';
+import { idleFindings } from './idle-findings.js';
+import { sessionLimitFindings } from './session-limit-findings.js';
 
 /** What the finders have concluded so far. */
 export interface Conclusions {
@@ -87,6 +90,21 @@ export const FINDERS: readonly Finder[] = [
     place:
       "after the check's own channels: reads the per-family EPSV sessions, not the check's attempts; claims nothing",
     run: (log, before) => ({ ...before, findings: [...before.findings, ...familyFindings(log)] }),
+  },
+  {
+    name: 'transfer-size',
+    place: 'reads the transfer experiments, which no other finder explains; claims nothing',
+    run: (log, before) => ({ ...before, findings: [...before.findings, ...transferSizeFindings(log)] }),
+  },
+  {
+    name: 'idle',
+    place: 'reads the idle control connection test only; claims nothing',
+    run: (log, before) => ({ ...before, findings: [...before.findings, ...idleFindings(log)] }),
+  },
+  {
+    name: 'session-limit',
+    place: 'reads the --parallel experiment only, whose attempts no other finder sees; claims nothing',
+    run: (log, before) => ({ ...before, findings: [...before.findings, ...sessionLimitFindings(log)] }),
   },
   {
     name: 'alg',

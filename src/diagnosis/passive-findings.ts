@@ -5,7 +5,9 @@ import { blockKindOfConnect, blockVerb, describeConnect, describeReply } from '.
 import { failed, failureWords, passiveEntries, worked, type PassiveEntry } from './data-attempts.js';
 import type { BlockKind, Evidence, Finding } from './finding.js';
 import { allowRuleExamples } from './firewall-examples.js';
+import { resetExtent, resetExtentWords } from './reset-extent.js';
 import {
+  answeredRuns,
   blockedSegments,
   isBlockingState,
   reachableRuns,
@@ -245,7 +247,11 @@ function portBlockFinding(log: ObservationLog, how: PortBlock['how'], group: Por
   const ports = group.map((b) => [b.from, b.to] as [number, number]);
   const requested = sweep?.ranges ?? log.settings.ranges;
   const whole = requested.every(([f, t]) => ports.some(([a, b]) => a <= f && b >= t));
-  const reachable = sweep ? reachableRuns(sweep).map((r) => [r.from, r.to] as [number, number]) : [];
+  const extent = how === 'reset' ? resetExtent(log, sweep) : undefined;
+  // Ports known to get through: the reference server's answers; past a drop or ICMP rule, any port that
+  // answered; past a reset rule, none (a refused port may be the rule itself).
+  const through = !sweep ? [] : sweep.cooperative ? reachableRuns(sweep) : how === 'reset' ? [] : answeredRuns(sweep);
+  const reachable = through.map((r) => [r.from, r.to] as [number, number]);
   const helperOpened = passiveEntries(log).filter(
     (e) =>
       worked(e) &&
@@ -262,10 +268,7 @@ function portBlockFinding(log: ObservationLog, how: PortBlock['how'], group: Por
         (helperOpened.length
           ? ` Plain-text passive data to port ${helperOpened[0]!.attempt.advertised!.port} still worked: an FTP helper opens single ports it sees announced, which it cannot do under TLS.`
           : '');
-  const resetCaveat =
-    how === 'reset' && sweep && !sweep.cooperative
-      ? ' Ports where nothing listens answer with a reset too, so the sweep cannot tell whether the rest of the range is rejected the same way: only ports the server listened on prove it.'
-      : '';
+  const resetCaveat = extent ? resetExtentWords(extent, ports) : '';
   const sampled =
     sweep?.mode === 'sample'
       ? ' (sampled: boundaries are only as exact as the samples; run --sweep full to get them exactly)'
@@ -274,7 +277,10 @@ function portBlockFinding(log: ObservationLog, how: PortBlock['how'], group: Por
     code: 'PASSIVE_PORTS_BLOCKED',
     severity: 'error',
     channel: 'passive',
-    title: `${whole ? 'All passive data ports' : 'Some passive data ports'} to ${server} are blocked (${rangesText(ports)}, ${howWords(how)})`,
+    title:
+      extent?.kind === 'likely-whole'
+        ? `Passive data connections to ${server} are rejected with a TCP reset (every announced port: ${rangesText(ports)}; likely the whole range)`
+        : `${whole ? 'All passive data ports' : 'Some passive data ports'} to ${server} are blocked (${rangesText(ports)}, ${howWords(how)})`,
     how: how === 'middlebox' ? undefined : how,
     evidence: group.flatMap((b) => b.evidence),
     rule: rule + resetCaveat + sampled,

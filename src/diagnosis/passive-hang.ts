@@ -1,4 +1,5 @@
 import type { ObservationLog, PortState } from '../observation/index.js';
+import { countedAttempts, passiveEntries, worked } from './data-attempts.js';
 import { isBlockingState } from './sweep-blocks.js';
 import { sweepAsDiagnosed } from './upgrade-log.js';
 
@@ -41,6 +42,9 @@ export function hangWords(share: number): string {
 export function passiveHang(log: ObservationLog): PassiveHang | undefined {
   const sweep = sweepAsDiagnosed(log);
   if (!sweep) return undefined;
+  // A reset rule in front of an ordinary server: its 'refused' ports may be that rule as well, so the
+  // sweep cannot count the blocked share; the announced ports the check tried estimate it instead.
+  if (!sweep.cooperative && sweep.counts['blocked-reset'] && sweep.counts.refused) return attemptsHang(log);
   let blocked = 0;
   let tested = 0;
   for (const r of sweep.runs) {
@@ -69,4 +73,12 @@ export function passiveHang(log: ObservationLog): PassiveHang | undefined {
     words: hangWords(share),
     estimate: sweep.mode === 'sample',
   };
+}
+
+function attemptsHang(log: ObservationLog): PassiveHang | undefined {
+  const tried = countedAttempts(passiveEntries(log));
+  const blocked = tried.filter((e) => !worked(e)).length;
+  if (blocked === 0 || blocked === tried.length) return undefined;
+  const share = blocked / tried.length;
+  return { blockedPorts: blocked, testedPorts: tried.length, share, words: hangWords(share), estimate: true };
 }

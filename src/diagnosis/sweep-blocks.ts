@@ -5,7 +5,8 @@ import type { BlockKind, Evidence } from './finding.js';
  * The sweep's runs read as firewall rules. Linux rate-limits ICMP errors per peer (a burst of ~6,
  * then ~1/s, docs/measured-behaviour.md), so one REJECT rule over a range shows as icmp-reject ports scattered
  * among no-answer ports: consecutive runs of those two states are one rule, a rate-limited reject.
- * A reset only counts where the server was listening ('blocked-reset'); 'closed' means reachable.
+ * A reset only counts as a block where the server was listening ('blocked-reset'); a reset anywhere
+ * else ('refused') is a closed port or a reset rule: neither blocked nor reachable, unknown.
  */
 
 export interface BlockedSegment {
@@ -83,9 +84,14 @@ export function blockedSegments(sweep: SweepObservation): BlockedSegment[] {
   return segments.map(({ from, to, how, runIndexes, counts }) => ({ from, to, how, runIndexes, counts }));
 }
 
-/** Ports the sweep found reachable (open, or closed = a reset from a port nothing listens on). */
+/** Ports the sweep proved reachable: something listening answered. A 'refused' port proves nothing. */
 export function reachableRuns(sweep: SweepObservation): PortRun[] {
-  return sweep.runs.filter((r) => r.state === 'open' || r.state === 'closed');
+  return sweep.runs.filter((r) => r.state === 'open');
+}
+
+/** Ports that answered at all (open, or refused): no drop or ICMP rule stands on their path. */
+export function answeredRuns(sweep: SweepObservation): PortRun[] {
+  return sweep.runs.filter((r) => r.state === 'open' || r.state === 'refused');
 }
 
 export function sweepStateAt(sweep: SweepObservation | undefined, port: number): PortState | undefined {

@@ -16,6 +16,7 @@ import type { Evidence, Finding } from './finding.js';
 import { allowRuleExamples } from './firewall-examples.js';
 import { isBlockingState, sweepEvidence, sweepStateAt } from './sweep-blocks.js';
 import { serverAdvice } from './server-advice.js';
+import { NON_RESUMING_CLIENTS, tlsReusePolicy } from './tls-reuse-policy.js';
 
 /**
  * FTPS (RFC 4217): the AUTH TLS handshake and its certificate, protected data connections that the
@@ -143,16 +144,23 @@ function certFinding(log: ObservationLog, problems: string[], severity: Finding[
   };
 }
 
-/** How to get the rest of the check done despite the certificate. */
+/**
+ * How to get the rest of the check done despite the certificate: --trust-fingerprint accepts exactly
+ * the certificate seen (a support engineer can send the fingerprint along); --insecure accepts any.
+ */
 function rerunAdvice(log: ObservationLog): string {
   const tls = log.tls;
+  const fingerprint = tls?.certificate?.fingerprint256;
+  const accept = fingerprint
+    ? `--trust-fingerprint ${fingerprint} (accepts only this certificate) or --insecure (accepts any)`
+    : '--insecure (accepts any certificate for the check)';
   if (tls?.fellBackToPlain)
-    return 'The check went on in plain text (anonymous login); run it again with --insecure to test the data connections under TLS too.';
-  if (tls?.established) return 'Or run the check with --insecure to test anyway.';
+    return `The check went on in plain text (anonymous login); run it again with ${accept} to test the data connections under TLS too.`;
+  if (tls?.established) return `Or run the check with ${accept} to test anyway.`;
   if (tls?.requested === 'auto') {
-    return 'The check stopped before logging in, so that your password would not cross the network unencrypted: run it again with --insecure (accept this certificate for the check) or with --no-tls (plain FTP, password unencrypted).';
+    return `The check stopped before logging in, so that your password would not cross the network unencrypted: run it again with ${accept}, or with --no-tls (plain FTP, password unencrypted).`;
   }
-  return 'The check stopped at the certificate: run it again with --insecure to accept this certificate for the check.';
+  return `The check stopped at the certificate: run it again with ${accept}.`;
 }
 
 function reuseFindings(log: ObservationLog, claims: ClaimRecorder): Finding[] {
@@ -160,24 +168,35 @@ function reuseFindings(log: ObservationLog, claims: ClaimRecorder): Finding[] {
     const refusal = reuseRefusal(entry);
     return refusal ? [{ entry, refusal }] : [];
   });
-  if (hits.length === 0) return [];
+  const policy = tlsReusePolicy(log);
+  if (hits.length === 0 && !policy?.required) return [];
   for (const { entry } of hits) claims.claim(entry);
   const relax = serverAdvice(log.serverSoftware).relaxTlsReuse;
+  // Only the probe's deliberately fresh session was refused: the check's own resuming connections worked.
+  const probedOnly = hits.length === 0;
   return [
     {
       code: 'TLS_SESSION_REUSE_REQUIRED',
-      severity: 'error',
+      severity: probedOnly ? 'warning' : 'error',
       channel: 'tls',
-      title: 'The server requires the data connection to resume the TLS session, and it was not resumed',
-      evidence: hits.map(({ entry, refusal }) => ({
-        ref: refusal.ref,
-        fact: `${entry.attempt.command} under TLS, data transfer refused: ${describeReply(refusal.reply)}`,
-      })),
-      rule: 'Not a firewall: the data connection got through, then the server refused it because its TLS session was not a resumption of the control session (RFC 4217 §10.2).',
+      title: probedOnly
+        ? 'The server requires TLS data connections to resume the control session: clients that do not resume will fail'
+        : 'The server requires the data connection to resume the TLS session, and it was not resumed',
+      evidence: [
+        ...hits.map(({ entry, refusal }) => ({
+          ref: refusal.ref,
+          fact: `${entry.attempt.command} under TLS, data transfer refused: ${describeReply(refusal.reply)}`,
+        })),
+        ...(policy?.required ? [policy.evidence] : []),
+      ],
+      rule: probedOnly
+        ? `Not a firewall: a server policy (RFC 4217 §10.2). The check's data connections resumed the control session and worked; one that started a fresh TLS session was refused. Clients that do not resume fail here: ${NON_RESUMING_CLIENTS.map((c) => c.family).join('; ')}. FileZilla, WinSCP, lftp ≥ 4.6.1 and curl with OpenSSL resume and work.`
+        : 'Not a firewall: the data connection got through, then the server refused it because its TLS session was not a resumption of the control session (RFC 4217 §10.2).',
       where: 'server-side',
       actor: 'you',
       fix: [
         'Use a client that resumes the TLS session on data connections (FileZilla, lftp, WinSCP, curl with OpenSSL).',
+        ...(probedOnly ? NON_RESUMING_CLIENTS.map((c) => `${c.family}: ${c.remedy} (${c.source}).`) : []),
         ...(relax ? [`Or ask the server's admin to relax it: ${relax.words}.`] : []),
       ],
       examples: relax ? [{ system: 'server', text: relax.example }] : [],

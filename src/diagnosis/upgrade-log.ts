@@ -1,4 +1,9 @@
-import { type ObservationLog, portsStillListening, type SweepObservation } from '../observation/index.js';
+import {
+  type ObservationLog,
+  type PortState,
+  portsStillListening,
+  type SweepObservation,
+} from '../observation/index.js';
 import { sweepEvidence } from './sweep-blocks.js';
 
 /**
@@ -8,19 +13,48 @@ import { sweepEvidence } from './sweep-blocks.js';
  * Earlier engines told the sweep that every advertised passive port was listening, so a reset from
  * a port whose data connection we had already made (the server stops listening then) was recorded
  * as 'blocked-reset'. The current engine names only the ports still listening
- * (portsStillListening), and the sweep records a reset anywhere else as 'closed'.
+ * (portsStillListening), and the sweep records a reset anywhere else as 'refused'.
+ *
+ * Earlier engines also called that state 'closed' and read it as "the path is open", which a
+ * `reject with tcp reset` rule contradicts (issue 12): it is 'refused' now, in runs, counts and errnos.
  */
 export function upgradeLog(log: ObservationLog): ObservationLog {
   const sweep = log.sweep;
   if (!sweep) return log;
+  const renamed = renameClosed(sweep);
   const advertised = new Set(log.passive.flatMap((a) => (a.advertised ? [a.advertised.port] : [])));
   const listening = new Set(portsStillListening(log.passive));
   const contradicted = (port: number): boolean => advertised.has(port) && !listening.has(port);
-  if (!sweep.runs.some((r) => r.state === 'blocked-reset' && r.from === r.to && contradicted(r.from))) return log;
-  const runs = sweep.runs.map((r) =>
-    r.state === 'blocked-reset' && r.from === r.to && contradicted(r.from) ? { ...r, state: 'closed' as const } : r,
+  if (!renamed.runs.some((r) => r.state === 'blocked-reset' && r.from === r.to && contradicted(r.from)))
+    return renamed === sweep ? log : { ...log, sweep: renamed };
+  const runs = renamed.runs.map((r) =>
+    r.state === 'blocked-reset' && r.from === r.to && contradicted(r.from) ? { ...r, state: 'refused' as const } : r,
   );
-  return { ...log, sweep: { ...sweep, runs } };
+  return { ...log, sweep: { ...renamed, runs } };
+}
+
+/** The state earlier engines wrote for a reset from a port not known to listen. */
+const OLD_CLOSED = 'closed';
+
+function renameClosed(sweep: SweepObservation): SweepObservation {
+  const isOld = (state: string): boolean => state === OLD_CLOSED;
+  if (!sweep.runs.some((r) => isOld(r.state)) && !(OLD_CLOSED in sweep.counts)) return sweep;
+  const rename = <T>(record: Partial<Record<string, T>>, merge: (a: T, b: T) => T): Partial<Record<PortState, T>> => {
+    const out: Partial<Record<string, T>> = {};
+    for (const [state, value] of Object.entries(record)) {
+      if (value === undefined) continue;
+      const key = isOld(state) ? 'refused' : state;
+      const before = out[key];
+      out[key] = before === undefined ? value : merge(before, value);
+    }
+    return out;
+  };
+  return {
+    ...sweep,
+    runs: sweep.runs.map((r) => (isOld(r.state) ? { ...r, state: 'refused' as const } : r)),
+    counts: rename(sweep.counts, (a, b) => a + b),
+    errnos: rename(sweep.errnos, (a, b) => [...a, ...b]),
+  };
 }
 
 /** The sweep as the finders read it: upgraded, and none when the server went away mid-sweep. */

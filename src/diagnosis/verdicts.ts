@@ -1,7 +1,9 @@
 import { isNegative, isPreliminary, rangesText } from '../ftp/index.js';
-import type { ObservationLog, Reply, TlsObservation } from '../observation/index.js';
+import type { ObservationLog, Reply, SweepObservation, TlsObservation } from '../observation/index.js';
 import { acrossAddresses } from './address-verdicts.js';
 import { describeConnect } from './connect-facts.js';
+import { tlsReusePolicy } from './tls-reuse-policy.js';
+import { controlFallbackWords } from './control-fallback-findings.js';
 import {
   activeEntries,
   countedAttempts,
@@ -13,7 +15,7 @@ import {
 } from './data-attempts.js';
 import type { Channel, ChannelVerdict, Diagnosis, Verdicts } from './finding.js';
 import { isResourceErrno } from './local-resource.js';
-import { blockedSegments, reachableRuns, sweepEvidence } from './sweep-blocks.js';
+import { answeredRuns, blockedSegments, reachableRuns, sweepEvidence, type BlockedSegment } from './sweep-blocks.js';
 
 /**
  * Per-channel verdicts from what was observed: ok, partial (some of it works), blocked (none of it
@@ -38,7 +40,7 @@ function controlVerdict(log: ObservationLog): ChannelVerdict {
   if (c.state === 'aborted') return verdict('error', 'interrupted while connecting');
   if (c.state === 'local-error' && isResourceErrno(c.errno))
     return verdict('error', `could not try: ${describeConnect(c)}`);
-  if (c.state !== 'open') return verdict('blocked', describeConnect(c));
+  if (c.state !== 'open') return verdict('blocked', describeConnect(c) + controlFallbackWords(log));
   if (log.control.closedEarly?.code === 'E_LOCAL_RESOURCE')
     return verdict('error', `could not finish: ${log.control.closedEarly.reason}`);
   const g = log.control.greeting;
@@ -80,7 +82,12 @@ function tlsVerdict(log: ObservationLog, control: ChannelVerdict): ChannelVerdic
   if (tls.authReply && authRefused(tls.authReply))
     return verdict('blocked', `the server refused AUTH TLS (${tls.authReply.code})`);
   if (!tls.established) return verdict('blocked', `TLS handshake failed: ${tls.error?.message ?? 'unknown error'}`);
-  const base = `${tls.protocol ?? 'TLS'} established${tls.insecureAccepted && tls.authorizationError ? ` (untrusted certificate accepted ${ACCEPTED_BY[tls.acceptedBy ?? 'insecure']}: ${tls.authorizationError})` : ''}`;
+  let base = `${tls.protocol ?? 'TLS'} established${tls.insecureAccepted && tls.authorizationError ? ` (untrusted certificate accepted ${ACCEPTED_BY[tls.acceptedBy ?? 'insecure']}: ${tls.authorizationError})` : ''}`;
+  const policy = tlsReusePolicy(log);
+  if (policy)
+    base += policy.required
+      ? '; the server requires data connections to resume the TLS session (a fresh session was refused)'
+      : '; the server accepts a fresh TLS session on data connections (no reuse required)';
   const protectedData = countedAttempts(dataEntries(log).filter(overTls));
   if (protectedData.length === 0) return verdict('ok', `${base}; no data connection tested over it`);
   const good = protectedData.filter(worked).length;
@@ -133,21 +140,55 @@ function dataVerdict(
   const indirect = good.filter(onlyViaControlPeer).length;
   const sweepText = sweep
     ? segments.length
-      ? `; sweep: ${rangesText(segments.map((s) => [s.from, s.to]))} blocked`
-      : `; sweep: all ${sweep.portsTested} ports reachable`
+      ? `; sweep: ${rangesText(segments.map((s) => [s.from, s.to]))} blocked${refusedWords(sweep)}`
+      : `; sweep: ${unblockedWords(sweep)}`
     : '';
   const attempts = tried.length
-    ? `${good.length} of ${tried.length} ${channel} data connections worked${indirect ? ` (${indirect} only via the control address)` : ''}`
+    ? `${good.length} of ${tried.length} ${channel} data connections worked${indirect ? ` (${indirect} only via the control address)` : ''}${good.length < tried.length ? plainNotCompared(log, tried) : ''}`
     : 'no data connection tried';
   // Samples that all landed on blocked ports do not make a range blocked that the sweep found partly open.
-  const sweepPartlyOpen = sweep !== undefined && segments.length > 0 && reachableRuns(sweep).length > 0;
+  const sweepPartlyOpen = sweep !== undefined && segments.length > 0 && partlyOpen(sweep, segments);
   if (tried.length > 0 && good.length === 0)
     return verdict(sweepPartlyOpen ? 'partial' : 'blocked', attempts + sweepText);
-  if (tried.length === 0 && sweep && reachableRuns(sweep).length === 0 && segments.length > 0)
+  if (tried.length === 0 && sweep && segments.length > 0 && !sweepPartlyOpen)
     return verdict('blocked', attempts + sweepText);
   if (good.length < tried.length || segments.length > 0 || indirect > 0)
     return verdict('partial', attempts + sweepText);
   return verdict('ok', attempts + sweepText);
+}
+
+/**
+ * Data over TLS failed and no plain-text session ran, because the login has a password and the user
+ * did not consent to sending it in clear: whether an FTP helper would have let plain FTP through is
+ * unknown, and the summary says so and how to find out (issue 12).
+ */
+function plainNotCompared(log: ObservationLog, tried: DataEntry[]): string {
+  const password = log.settings.passwordSupplied && log.settings.comparePlain !== true;
+  if (!password || !log.tls?.established || tried.some((e) => !overTls(e))) return '';
+  return '; not compared with plain FTP (your password would cross the network unencrypted): run again with --compare-plain to see whether plain FTP gets through an FTP helper';
+}
+
+/**
+ * Whether the sweep shows part of the range getting through beside its blocked segments. Where the
+ * block is a drop or an ICMP reject, a port that answered with a reset is past that rule; where the
+ * block is itself a reset, a refused port may be the same rule, so only a port that connected counts.
+ */
+function partlyOpen(sweep: SweepObservation, segments: BlockedSegment[]): boolean {
+  if (reachableRuns(sweep).length > 0) return true;
+  return !segments.some((s) => s.how === 'reset') && answeredRuns(sweep).length > 0;
+}
+
+/** The sweep found no block: what its ports proved, without calling a refused port reachable. */
+function unblockedWords(sweep: SweepObservation): string {
+  const open = sweep.counts.open ?? 0;
+  const refused = sweep.counts.refused ?? 0;
+  if (refused === 0) return `all ${sweep.portsTested} ports reachable`;
+  return `none of ${sweep.portsTested} ports dropped or rejected by ICMP (${open} open, ${refused} refused: closed, or rejected by a rule)`;
+}
+
+function refusedWords(sweep: SweepObservation): string {
+  const refused = sweep.counts.refused ?? 0;
+  return refused ? `, ${refused} refused (closed, or rejected by a rule: unknown)` : '';
 }
 
 export function channelVerdicts(log: ObservationLog): Verdicts {

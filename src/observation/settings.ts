@@ -1,3 +1,5 @@
+import type { TransferExperimentSettings } from './transfers.js';
+
 export interface ProbeSettings {
   host: string;
   port: number;
@@ -21,6 +23,11 @@ export interface ProbeSettings {
   sweep: 'full' | 'sample' | 'off';
   pasvSamples: number;
   followPasvAddress: boolean;
+  /**
+   * Consent (--compare-plain) to run the plain-text comparison session with the real login, so the
+   * password crosses the network unencrypted once; without it only anonymous logins get that session.
+   */
+  comparePlain?: boolean;
   timeoutMs: number;
   stepTimeoutMs: number;
   /**
@@ -29,4 +36,10 @@ export interface ProbeSettings {
    * costs two descriptors here: ours and the server's accepted socket.
    */
   sweepConcurrency?: number;
+  /** The opt-in transfer experiments; unset, they run only against a writable reference server. */
+  transfers?: TransferExperimentSettings;
+  /** --idle-test: the longest silence the idle control connection test tries; unset, it does not run. */
+  idleTestMs?: number;
+  /** --parallel: extra sessions that each run a passive listing at the same time; unset, none. */
+  parallel?: number;
 }

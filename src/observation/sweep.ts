@@ -3,7 +3,10 @@ import type { SweepCalibration } from './calibration.js';
 /** Per-port result of the passive range sweep. */
 export type PortState =
   | 'open' // connected (and, against the reference server, its token matched)
-  | 'closed' // reset from a port with nothing listening: the path is open
+  // Reset from a port not known to be listening: closed, or rejected by a rule (`reject with tcp reset`).
+  // It proves the host or a firewall answered, nothing about whether the path to a listening port is open.
+  // Logs of earlier versions call it 'closed' (upgraded at diagnosis, src/diagnosis/upgrade-log.ts).
+  | 'refused'
   | 'no-answer'
   | 'icmp-reject'
   | 'local-error'

@@ -4,6 +4,7 @@ import type { ActiveAttempt, ActiveOutcome, Protection, Reply } from '../observa
 import { isIP } from 'node:net';
 import { listenInRange, watchInbound, type InboundWatch } from './active-listener.js';
 import type { ControlChannel } from './control-channel.js';
+import { dataConnectDeadline } from './data-deadline.js';
 import { completeTransfer, protectDataSocket, sendListing } from './data-listing.js';
 import { elapsedSince, type ProbeRun } from './probe-run.js';
 import { parseLastReply } from './server-view.js';
@@ -22,6 +23,7 @@ export async function probeActive(
 ): Promise<ActiveAttempt> {
   const started = performance.now();
   const t = run.settings.stepTimeoutMs;
+  const deadline = dataConnectDeadline(run);
   const localAddress = unmapIpv4(channel.local.address);
   const advertisedAddress = run.settings.externalIp ?? localAddress;
   const command = isIP(advertisedAddress) === 6 || run.settings.useEprt ? 'EPRT' : 'PORT';
@@ -66,7 +68,7 @@ export async function probeActive(
     attempt.sentArgument = argument;
     portSentAt = performance.now();
     try {
-      attempt.portReply = await channel.send(`${command} ${argument}`, t, run.signal);
+      attempt.portReply = await sendAwaitingInbound(run, channel, `${command} ${argument}`, watch);
     } catch (err) {
       if (asProbeError(err).code !== 'E_TIMEOUT') throw err;
       // pyftpdlib connects while handling PORT and answers only once connected (or after its own
@@ -93,6 +95,7 @@ export async function probeActive(
         channel,
         attempt.listReplies,
         protection === 'private' ? { connection: watch.arrival } : undefined,
+        (listCommand) => sendAwaitingInbound(run, channel, listCommand, watch),
       );
       attempt.listCommand = listing.command;
       first = listing.reply;
@@ -100,8 +103,8 @@ export async function probeActive(
     } catch (err) {
       if (asProbeError(err).code !== 'E_TIMEOUT') throw err;
       // vsftpd and the reference server connect first and send 150 only once connected (though
-      // RFC 959 §4.2 words 150 as "about to open"), so silence until our wait ends means the server
-      // was still trying to reach us: its connection did not arrive, and its 425 comes later if ever.
+      // RFC 959 §4.2 words 150 as "about to open"), so silence past the data-connect deadline with
+      // nothing arrived means the server was still trying to reach us: its 425 comes later if ever.
       attempt.listCommand = attempt.listReplies.length === 0 ? 'LIST' : 'NLST';
       attempt.inbound = inboundRecord();
       return done(watch.socket ? 'error' : 'no-inbound');
@@ -111,7 +114,7 @@ export async function probeActive(
       await recordServerReceived(run, channel, attempt, opts.extensions);
       return done(CONNECT_FAILED.has(first.code) ? 'server-connect-failed' : 'command-refused');
     }
-    const inbound = await watch.wait(t);
+    const inbound = await watch.wait(deadline);
     attempt.inbound = inboundRecord();
     const refusedLocally = watch.failure();
     if (!inbound && refusedLocally) {
@@ -183,10 +186,35 @@ function arrival(
   };
 }
 
+/**
+ * A command whose reply a server may hold until its own connection to us is up (the transfer
+ * command; PORT on a server that connects at PORT time). With nothing arrived by the data-connect
+ * deadline the wait ends there (E_TIMEOUT, the channel out of step); once the server's connection
+ * has arrived its reply is on the way, so the rest of the step timeout is waited for it.
+ */
+async function sendAwaitingInbound(
+  run: ProbeRun,
+  channel: ControlChannel,
+  command: string,
+  watch: InboundWatch,
+): Promise<Reply> {
+  const deadline = dataConnectDeadline(run);
+  channel.write(command);
+  try {
+    return await channel.read(deadline, run.signal);
+  } catch (err) {
+    if (asProbeError(err).code !== 'E_TIMEOUT' || !watch.socket) throw err;
+    const reply = await channel.read(Math.max(1, run.settings.stepTimeoutMs - deadline), run.signal);
+    // The reply the wait was for has come: the channel is in step again.
+    channel.desynced = false;
+    return reply;
+  }
+}
+
 /** After 150 and no inbound connection: a server that gave up says so (425) soon; wait once, bounded. */
 async function readLateRefusal(run: ProbeRun, channel: ControlChannel, attempt: ActiveAttempt): Promise<void> {
   try {
-    attempt.listReplies.push(await channel.read(Math.min(run.settings.stepTimeoutMs, 2000), run.signal));
+    attempt.listReplies.push(await channel.read(dataConnectDeadline(run), run.signal));
   } catch {
     // No reply: the channel is marked out of step and the engine starts a fresh session if needed.
   }

@@ -21,13 +21,16 @@ const DATA_TLS_GRACE_MS = 1000;
 /**
  * Sends LIST, or NLST when LIST is not implemented; returns the command used and its first reply.
  * With `dataTls`, a protected data connection that is up while the server stays silent past the
- * grace period gets its TLS handshake started (returned as `pendingTls`).
+ * grace period gets its TLS handshake started (returned as `pendingTls`). `send` waits for the
+ * first reply (active mode ends the wait early when the server's connection never arrived).
  */
 export async function sendListing(
   run: ProbeRun,
   channel: ControlChannel,
   replies: Reply[],
-  dataTls?: { connection: Promise<Socket | undefined> },
+  dataTls?: { connection: Promise<Socket | undefined>; resume?: boolean },
+  send: (command: 'LIST' | 'NLST') => Promise<Reply> = (command) =>
+    channel.send(command, run.settings.stepTimeoutMs, run.signal),
 ): Promise<{ command: 'LIST' | 'NLST'; reply: Reply; pendingTls?: ReturnType<typeof secureDataConnection> }> {
   const t = run.settings.stepTimeoutMs;
   let pendingTls: ReturnType<typeof secureDataConnection> | undefined;
@@ -36,7 +39,7 @@ export async function sendListing(
     ? setTimeout(
         () =>
           void dataTls.connection.then((socket) => {
-            if (socket && !answered) pendingTls = protectDataSocket(run, channel, socket);
+            if (socket && !answered) pendingTls = protectDataSocket(run, channel, socket, dataTls.resume);
           }),
         Math.min(DATA_TLS_GRACE_MS, t / 2),
       )
@@ -47,10 +50,10 @@ export async function sendListing(
     ...(pendingTls ? { pendingTls } : {}),
   });
   try {
-    const reply = await channel.send('LIST', t, run.signal);
+    const reply = await send('LIST');
     replies.push(reply);
     if (!NOT_IMPLEMENTED.has(reply.code)) return withTls('LIST', reply);
-    const nlst = await channel.send('NLST', t, run.signal);
+    const nlst = await send('NLST');
     replies.push(nlst);
     return withTls('NLST', nlst);
   } finally {
@@ -59,14 +62,17 @@ export async function sendListing(
   }
 }
 
-/** TLS for a protected data connection, resuming the control session. */
+/** TLS for a protected data connection, resuming the control session unless `resume` is false (tls-reuse-probe.ts). */
 export function protectDataSocket(
   run: ProbeRun,
   channel: ControlChannel,
   socket: Socket,
+  resume = true,
 ): ReturnType<typeof secureDataConnection> {
-  const session =
-    channel.tlsSession ?? (channel.isTls && 'getSession' in channel.socket ? channel.socket.getSession() : undefined);
+  const session = !resume
+    ? undefined
+    : (channel.tlsSession ??
+      (channel.isTls && 'getSession' in channel.socket ? channel.socket.getSession() : undefined));
   return secureDataConnection(socket, {
     session,
     servername: tlsOptions(run.settings.host).servername,
@@ -95,14 +101,14 @@ export async function completeTransfer(
   socket: Socket,
   protection: Protection,
   replies: Reply[],
-  opts: { pendingTls?: ReturnType<typeof secureDataConnection>; final?: Reply } = {},
+  opts: { pendingTls?: ReturnType<typeof secureDataConnection>; final?: Reply; resume?: boolean } = {},
 ): Promise<DataResult> {
   const { pendingTls, final } = opts;
   const t = run.settings.stepTimeoutMs;
   const result: DataResult = {};
   let stream: Socket = socket;
   if (protection === 'private') {
-    const secured = await (pendingTls ?? protectDataSocket(run, channel, socket));
+    const secured = await (pendingTls ?? protectDataSocket(run, channel, socket, opts.resume));
     result.tls = secured.record;
     if (!secured.socket) {
       socket.destroy();

@@ -1,13 +1,13 @@
 import type { DataMode } from './control-sessions.js';
 import { loginIsPublic } from './control-session.js';
 import type { ProbeRun } from './probe-run.js';
-import { SAMPLE_CONNECT_FLOOR_MS } from './settings.js';
 
 /**
  * The data probes to run. Under TLS both PROT P and PROT C, so "works in clear, fails protected"
  * shows; with --tls-auto also a plain control session, since an FTP ALG can read (and rewrite)
  * 227 and PORT only when the control channel is not encrypted. That plain session is opened only
- * for anonymous logins: a real password never goes out unencrypted when TLS works.
+ * for anonymous logins, or with the user's consent (--compare-plain): a real password never goes
+ * out unencrypted otherwise when TLS works.
  */
 export function dataModes(run: ProbeRun, sessionTls: boolean): DataMode[] {
   if (!sessionTls) return [{ tls: false, protection: 'clear' }];
@@ -15,15 +15,7 @@ export function dataModes(run: ProbeRun, sessionTls: boolean): DataMode[] {
     { tls: true, protection: 'private' },
     { tls: true, protection: 'clear' },
   ];
-  if (run.settings.tls === 'auto' && loginIsPublic(run)) modes.push({ tls: false, protection: 'clear' });
+  if ((run.settings.tls === 'auto' && loginIsPublic(run)) || run.settings.comparePlain === true)
+    modes.push({ tls: false, protection: 'clear' });
   return modes;
-}
-
-/**
- * Samples only ask "does this advertised port answer": a wait of many control round trips is
- * ample, so a blocked range costs seconds, not pasvSamples × stepTimeoutMs, before the sweep runs.
- */
-export function sampleConnectTimeout(run: ProbeRun): number {
-  const rtt = run.log.control.connect?.elapsedMs ?? run.settings.stepTimeoutMs;
-  return Math.min(run.settings.stepTimeoutMs, Math.max(SAMPLE_CONNECT_FLOOR_MS, rtt * 20));
 }

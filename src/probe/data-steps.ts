@@ -2,7 +2,8 @@ import { portsStillListening } from '../observation/index.js';
 import { calibratedBounds, runSweep } from '../sweep/index.js';
 import { probeActive } from './active-probe.js';
 import type { CheckContext } from './check-context.js';
-import { dataModes, sampleConnectTimeout } from './data-plan.js';
+import type { ControlChannel } from './control-channel.js';
+import { dataModes } from './data-plan.js';
 import { probePassive } from './passive-probe.js';
 import { serverGoneReason } from './server-liveness.js';
 import { calibrationFor, refusedAdvertisedPorts } from './sweep-calibration.js';
@@ -11,29 +12,28 @@ import { attemptsSummary, sweepCounts } from './step-summaries.js';
 /** The data steps: passive and active data connections, and the sweep of the passive range. */
 
 export async function passiveStep(ctx: CheckContext): Promise<void> {
-  const { run, sessions } = ctx;
+  const { run, lanes } = ctx;
   await ctx.steps.step('passive', async () => {
     const attempts = run.log.passive;
-    const modes = dataModes(run, ctx.sessionTls);
     const probe = { extensions: ctx.extensions, purpose: 'probe' as const };
-    for (const mode of modes) {
-      for (const command of ['PASV', 'EPSV'] as const) {
-        if (!(await sessions.prepareFor(mode))) break;
-        attempts.push(await probePassive(run, sessions.session(), command, mode.protection, probe));
-      }
-    }
+    const probes = dataModes(run, ctx.sessionTls).flatMap((mode) =>
+      (['PASV', 'EPSV'] as const).map((command) => ({
+        mode,
+        probe: async (channel: ControlChannel) =>
+          lanes.notePassive(channel, await probePassive(run, channel, command, mode.protection, probe)),
+      })),
+    );
+    attempts.push(...ran(await lanes.runAll(probes)));
     // Samples repeat whichever command got a port advertised (PASV is refused on IPv6, RFC 2428 §1).
-    const first = modes[0] ?? { tls: false, protection: 'clear' };
+    const first = probes[0]?.mode ?? { tls: false, protection: 'clear' };
     const sampler = attempts.find((a) => a.advertised)?.command;
-    const sample = {
-      extensions: ctx.extensions,
-      purpose: 'sample' as const,
-      connectTimeoutMs: sampleConnectTimeout(run),
-    };
-    for (let i = 1; sampler && i < run.settings.pasvSamples && !run.signal.aborted; i++) {
-      if (!(await sessions.prepareFor(first))) break;
-      attempts.push(await probePassive(run, sessions.session(), sampler, first.protection, sample));
-    }
+    const sample = { extensions: ctx.extensions, purpose: 'sample' as const };
+    const samples = Array.from({ length: sampler ? Math.max(0, run.settings.pasvSamples - 1) : 0 }, () => ({
+      mode: first,
+      probe: async (channel: ControlChannel) =>
+        lanes.notePassive(channel, await probePassive(run, channel, sampler ?? 'PASV', first.protection, sample)),
+    }));
+    attempts.push(...ran(await lanes.runAll(samples)));
     return attemptsSummary(
       attempts.filter((a) => a.purpose === 'probe'),
       ctx.sessionTls,
@@ -42,14 +42,33 @@ export async function passiveStep(ctx: CheckContext): Promise<void> {
 }
 
 export async function activeStep(ctx: CheckContext): Promise<void> {
-  const { run, sessions } = ctx;
+  const { run, lanes } = ctx;
   await ctx.steps.step('active', async () => {
-    for (const mode of dataModes(run, ctx.sessionTls)) {
-      if (!(await sessions.prepareFor(mode))) break;
-      run.log.active.push(await probeActive(run, sessions.session(), mode.protection, { extensions: ctx.extensions }));
-    }
+    const probes = dataModes(run, ctx.sessionTls).map((mode) => ({
+      mode,
+      probe: (channel: ControlChannel) => probeActive(run, channel, mode.protection, { extensions: ctx.extensions }),
+    }));
+    // Each active probe listens on a port of its own in the user's range: no more at once than it holds.
+    const [from, to] = run.settings.activePorts;
+    const ports = from === 0 ? probes.length : to - from + 1;
+    run.log.active.push(...ran(await lanes.runAll(probes, ports)));
     return attemptsSummary(run.log.active, ctx.sessionTls);
   });
+}
+
+/**
+ * The active probes and the sweep, side by side where they do not compete: the sweep has sockets of
+ * its own, and a stock server's kernel answers it. The cooperative sweep's thousands of connections
+ * are answered by the reference server's own process, which would slow the very replies the active
+ * probes time (a loaded server's 150 late past the data-connect deadline); there they run in turn.
+ */
+export async function activeAndSweep(ctx: CheckContext, withActive: boolean, withSweep: boolean): Promise<void> {
+  const active = async (): Promise<void> => (withActive ? activeStep(ctx) : undefined);
+  const sweep = async (): Promise<void> => (withSweep ? sweepStep(ctx) : undefined);
+  if (ctx.run.log.serverView?.sweep) {
+    await active();
+    await sweep();
+  } else await Promise.all([active(), sweep()]);
 }
 
 export async function sweepStep(ctx: CheckContext): Promise<void> {
@@ -58,7 +77,7 @@ export async function sweepStep(ctx: CheckContext): Promise<void> {
   await ctx.steps.step('sweep', async () => {
     const known = portsStillListening(log.passive);
     const sweep = log.serverView?.sweep;
-    if (sweep && known.length > 0) await releasePassiveSetup(ctx);
+    await releasePassiveSetups(ctx);
     const connect = log.control.connect;
     const calibration = await calibrationFor(ctx, sweep !== undefined);
     log.sweep = await runSweep({
@@ -104,15 +123,26 @@ export function checkServerGone(ctx: CheckContext): Promise<string | undefined> 
  * The reference server hands a connection from the control peer to the port its last PASV/EPSV
  * advertised to that session as data, with no token. When our own connection there failed (a
  * local EMFILE, say), the sweep's would be taken instead and look intercepted: ABOR with no
- * transfer running (RFC 959 §4.1.3) makes the server drop that setup first. Other servers keep
- * theirs, since a port still listening is what tells a firewall's reset apart (knownListening).
+ * transfer running (RFC 959 §4.1.3) makes the server drop that setup first, on every session
+ * whose last setup nobody reached. Other servers keep theirs, since a port still listening is what
+ * tells a firewall's reset apart (knownListening). With the reference server the active probes are
+ * over by then (activeAndSweep), so no session is in use.
  */
-export async function releasePassiveSetup(ctx: CheckContext): Promise<void> {
-  const channel = ctx.sessions.channel;
-  if (!channel?.usable) return;
-  try {
-    await channel.send('ABOR', ctx.run.settings.stepTimeoutMs, ctx.run.signal);
-  } catch {
-    // The sweep runs either way; a port taken as data then shows as a token mismatch.
-  }
+async function releasePassiveSetups(ctx: CheckContext): Promise<void> {
+  const { run } = ctx;
+  if (!run.log.serverView?.sweep) return;
+  await Promise.all(
+    ctx.lanes.pendingPassive.map(async (channel) => {
+      try {
+        await channel.send('ABOR', run.settings.stepTimeoutMs, run.signal);
+      } catch {
+        // The sweep runs either way; a port taken as data then shows as a token mismatch.
+      }
+    }),
+  );
+}
+
+/** The results of the tasks that ran, in order. */
+function ran<T>(results: Array<T | undefined>): T[] {
+  return results.filter((r): r is T => r !== undefined);
 }

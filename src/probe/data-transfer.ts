@@ -11,7 +11,7 @@ import type { TLSSocket } from 'node:tls';
  */
 export function readToEnd(
   socket: Socket | TLSSocket,
-  opts: { idleMs: number; maxMs: number; signal: AbortSignal },
+  opts: { idleMs: number; maxMs: number; signal: AbortSignal; onData?: (chunk: Buffer) => void },
 ): Promise<DataTransfer> {
   const started = performance.now();
   const elapsed = (): number => Math.round(performance.now() - started);
@@ -42,22 +42,25 @@ export function readToEnd(
     w.on(socket, 'data', (chunk: Buffer) => {
       if (bytes === 0) firstByteMs = elapsed();
       bytes += chunk.length;
+      opts.onData?.(chunk);
       disarmIdle();
       disarmIdle = armIdle();
     });
     w.on(socket, 'end', () => finish('complete'));
     w.on(socket, 'close', () => finish('complete'));
-    w.on(socket, 'error', (err: Error) => {
-      const errno = errnoOf(err);
-      const e = asProbeError(err);
-      finish(e.code === 'E_RESET' ? 'reset' : 'error', {
-        code: e.code,
-        message: err.message,
-        ...(errno ? { errno } : {}),
-      });
-    });
+    w.on(socket, 'error', (err: Error) => finish(...socketFailure(err)));
     socket.resume();
   });
+}
+
+/** A data socket's error as a transfer's end: a reset, or another error, with its errno. */
+export function socketFailure(err: Error): [DataTransfer['result'], NonNullable<DataTransfer['error']>] {
+  const errno = errnoOf(err);
+  const e = asProbeError(err);
+  return [
+    e.code === 'E_RESET' ? 'reset' : 'error',
+    { code: e.code, message: err.message, ...(errno ? { errno } : {}) },
+  ];
 }
 
 /**

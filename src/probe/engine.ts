@@ -2,13 +2,19 @@ import { OBSERVATION_VERSION, type ObservationLog, type ProbeEvent, type ProbeSe
 import { everyAddress } from './address-check.js';
 import type { CheckContext } from './check-context.js';
 import { ControlSessions } from './control-sessions.js';
-import { activeStep, checkServerGone, passiveStep, sweepStep } from './data-steps.js';
+import { activeAndSweep, checkServerGone, passiveStep } from './data-steps.js';
+import { tlsReuseStep } from './tls-reuse-probe.js';
+import { controlFallbackStep, hostAnswers } from './control-fallback.js';
 import { observeEnvironment } from './environment.js';
 import { EventStream } from './event-stream.js';
 import { everyFamily } from './family-data.js';
+import { idleTestStep } from './idle-test.js';
+import { parallelStep } from './parallel-test.js';
+import { transfersStep } from './transfer-step.js';
 import { readLocalFirewall } from './local-firewall.js';
 import type { ProbeRun } from './probe-run.js';
 import { resolveTarget } from './resolve.js';
+import { SessionLanes } from './session-lanes.js';
 import { connectStep, openSessionSteps, sessionSteps } from './session-steps.js';
 import type { ProbeOptions } from './settings.js';
 import { StepRunner } from './step-runner.js';
@@ -80,7 +86,8 @@ export async function runProbe(
 
   const sessions = new ControlSessions(run);
   const steps = new StepRunner(run, started, emit, () => sessions.usable);
-  const ctx: CheckContext = { run, steps, sessions, emit, sessionTls: false, extensions: false };
+  const lanes = new SessionLanes(run, sessions);
+  const ctx: CheckContext = { run, steps, sessions, lanes, emit, sessionTls: false, extensions: false };
   let finished = false;
   try {
     finished = await executePlan(ctx);
@@ -90,6 +97,7 @@ export async function runProbe(
     clearTimeout(deadline);
     opts.signal?.removeEventListener('abort', onUserAbort);
     sessions.closeAll();
+    lanes.closeAll();
   }
   const software = identifyServerSoftware({
     greeting: log.control.greeting?.reply?.text,
@@ -120,23 +128,30 @@ async function executePlan(ctx: CheckContext): Promise<boolean> {
   if (resolved === 'ok') await everyAddress(ctx);
   if (resolved !== 'ok') steps.skip(['control-connect'], 'no address to connect to');
   const controlOk = resolved === 'ok' && (await steps.step('control-connect', () => connectStep(ctx))) === 'ok';
+  const unanswered = resolved === 'ok' && !controlOk && log.control.connect?.state !== 'open';
+  if (unanswered) await controlFallbackStep(ctx);
 
   let sessionOk = false;
   if (controlOk) sessionOk = await openSessionSteps(ctx);
   else steps.skip(sessionSteps(ctx), 'no control connection');
   if (sessionOk) {
     await passiveStep(ctx);
-    await activeStep(ctx);
+    await tlsReuseStep(ctx);
     await everyFamily(ctx);
-  } else {
-    steps.skip(['passive', 'active'], 'the control session did not get far enough');
-  }
-  if (controlOk && settings.sweep !== 'off') await sweepStep(ctx);
-  else
+  } else steps.skip(['passive', 'tls-reuse', 'active'], 'the control session did not get far enough');
+  const sweeping = (controlOk || hostAnswers(log)) && settings.sweep !== 'off';
+  if (!sweeping)
     steps.skip(
       ['sweep'],
       settings.sweep === 'off' ? 'sweep turned off' : 'no control connection to time the sweep from',
     );
+  await activeAndSweep(ctx, sessionOk, sweeping);
+  if (sessionOk) {
+    await ctx.lanes.release();
+    await transfersStep(ctx);
+    await parallelStep(ctx);
+    await idleTestStep(ctx);
+  }
   if (controlOk) await checkServerGone(ctx);
   await steps.step('local-firewall', async () => {
     log.localFirewall = await readLocalFirewall(settings.stepTimeoutMs, run.signal);
@@ -145,6 +160,6 @@ async function executePlan(ctx: CheckContext): Promise<boolean> {
       ? { status: 'ok', summary: `read with ${source} (${ruleset?.length ?? 0} characters)` }
       : { status: 'skipped', summary: reason ?? 'not readable' };
   });
-  await ctx.sessions.quit();
+  await Promise.all([ctx.sessions.quit(), ctx.lanes.quit()]);
   return !run.signal.aborted && log.steps.every((s) => s.status !== 'aborted');
 }

@@ -4,3 +4,5 @@
 export { runProbe, startProbe } from './engine.js';
 export { defaultPort, defaultSettings, type ProbeOptions } from './settings.js';
 export { normaliseFingerprint, type ConfirmCertificate } from './certificate-trust.js';
+export { DEFAULT_MAX_BYTES as DEFAULT_TRANSFER_MAX_BYTES } from './transfer-step.js';
+export { MAX_PARALLEL } from './parallel-test.js';

@@ -12,6 +12,7 @@ import {
 import { asProbeError, connectTcp } from '../net/index.js';
 import type { DataConnectAttempt, PassiveAttempt, PassiveOutcome, Protection } from '../observation/index.js';
 import type { ControlChannel } from './control-channel.js';
+import { dataConnectDeadline } from './data-deadline.js';
 import { completeTransfer, sendListing } from './data-listing.js';
 import { elapsedSince, type ProbeRun } from './probe-run.js';
 import { parseLastReply } from './server-view.js';
@@ -27,7 +28,7 @@ export async function probePassive(
   channel: ControlChannel,
   command: 'PASV' | 'EPSV',
   protection: Protection,
-  opts: { extensions: boolean; purpose: 'probe' | 'sample'; connectTimeoutMs?: number },
+  opts: { extensions: boolean; purpose: 'probe' | 'sample'; resumeTls?: boolean },
 ): Promise<PassiveAttempt> {
   const started = performance.now();
   const t = run.settings.stepTimeoutMs;
@@ -81,7 +82,7 @@ export async function probePassive(
       const result = await connectTcp({
         address: target.address,
         port: advertised.port,
-        timeoutMs: opts.connectTimeoutMs ?? t,
+        timeoutMs: dataConnectDeadline(run),
         signal: run.signal,
       });
       const record: DataConnectAttempt = { via: target.via, connect: result.outcome };
@@ -102,7 +103,7 @@ export async function probePassive(
         run,
         channel,
         attempt.listReplies,
-        protection === 'private' ? { connection: Promise.resolve(socket) } : undefined,
+        protection === 'private' ? { connection: Promise.resolve(socket), resume: opts.resumeTls ?? true } : undefined,
       );
       attempt.listCommand = listing.command;
       first = listing.reply;
@@ -121,6 +122,7 @@ export async function probePassive(
     const data = await completeTransfer(run, channel, socket, protection, attempt.listReplies, {
       ...(pendingTls ? { pendingTls } : {}),
       ...(isCompletion(first) ? { final: first } : {}),
+      resume: opts.resumeTls ?? true,
     });
     if (data.tls) connection.tls = data.tls;
     if (data.transfer) connection.transfer = data.transfer;

@@ -36,6 +36,3 @@ export function defaultSettings(host: string): ProbeSettings {
 
 /** Fresh sessions a run may open after losing one: enough for a few misbehaving probes, never a loop. */
 export const MAX_REOPENS = 4;
-
-/** Shortest connect wait for a PASV sample, whatever the control RTT (a loaded server answers slower). */
-export const SAMPLE_CONNECT_FLOOR_MS = 1000;

@@ -1,16 +1,16 @@
 import { CHANNELS } from '../diagnosis/index.js';
-import { addressRows, addressSummary, calibrationWords } from '../views/index.js';
+import {
+  addressRows,
+  addressSummary,
+  calibrationWords,
+  idleLines,
+  parallelLines,
+  transferHeading,
+  transferLines,
+} from '../views/index.js';
 import { clientTableMarkdown } from './client-table.js';
 import type { Report } from './report-type.js';
-import {
-  ACTOR_WORDS,
-  isRequired,
-  softwareLine,
-  sweepLine,
-  targetLine,
-  VERDICT_WORDS,
-  WHERE_WORDS,
-} from './report-words.js';
+import { ACTOR_WORDS, isRequired, sweepLine, targetLine, VERDICT_WORDS, WHERE_WORDS } from './report-words.js';
 import { ticketFacts } from './ticket-header.js';
 
 /** A paste-ready ticket summary (GitHub-flavoured Markdown). */
@@ -36,8 +36,6 @@ export function renderMarkdown(report: Report): string {
   );
   for (const { label, value } of ticketFacts(report).slice(1))
     out.push(`- ${label}: ${label === 'Command' ? `\`${value.replace(/`/g, "'")}\`` : value}`);
-  const software = softwareLine(report);
-  if (software) out.push(`- Server software: ${cell(software)}`);
   out.push('', '| Channel | Required | Status | Why |', '|---|---|---|---|');
   for (const c of CHANNELS) {
     const v = report.channels[c];
@@ -55,6 +53,15 @@ export function renderMarkdown(report: Report): string {
       );
     out.push('');
   }
+  const transfers = report.observations.transfers;
+  if (transfers)
+    out.push(`**${transferHeading(transfers)}:**`, '', ...transferLines(transfers).map((l) => `- ${l}`), '');
+  const sessionLines = [
+    ...(report.observations.parallel ? parallelLines(report.observations.parallel) : []),
+    ...idleLines(report.observations),
+  ];
+  if (sessionLines.length)
+    out.push(...sessionLines.map((l) => (l.startsWith('  ') ? `- ${l.trim()}` : `**${l}**`)), '');
   out.push(...clientTableMarkdown(report), '');
   out.push(report.findings.length ? '### Findings' : '### Findings\n\nNone.');
   for (const f of report.findings) {

@@ -1,16 +1,16 @@
 import { CHANNELS } from '../diagnosis/index.js';
-import { addressRows, addressSummary, calibrationWords } from '../views/index.js';
+import {
+  addressRows,
+  addressSummary,
+  calibrationWords,
+  idleLines,
+  parallelLines,
+  transferHeading,
+  transferLines,
+} from '../views/index.js';
 import { clientTableText } from './client-table.js';
 import type { Report } from './report-type.js';
-import {
-  ACTOR_WORDS,
-  isRequired,
-  softwareLine,
-  sweepLine,
-  targetLine,
-  VERDICT_WORDS,
-  WHERE_WORDS,
-} from './report-words.js';
+import { ACTOR_WORDS, isRequired, sweepLine, targetLine, VERDICT_WORDS, WHERE_WORDS } from './report-words.js';
 import { ticketHeaderText } from './ticket-header.js';
 
 /**
@@ -34,8 +34,6 @@ export function renderText(report: Report): string {
   out.push(`Verdict: ${VERDICT_WORDS[report.verdict]} — ${report.recommendation}`);
   if (!report.complete) out.push(`(incomplete run${report.abortReason ? `: stopped by ${report.abortReason}` : ''})`);
   out.push('', ...ticketHeaderText(report, WIDTH));
-  const software = softwareLine(report);
-  if (software) out.push(`Server software: ${software}`);
   out.push('', 'Channels:');
   for (const c of CHANNELS) {
     const v = report.channels[c];
@@ -52,6 +50,11 @@ export function renderText(report: Report): string {
       out.push(`  ${r.chosen ? '*' : ' '}${r.address.padEnd(40)} ${r.answers ? 'answers' : 'FAILS  '} ${r.outcome}`);
     out.push('  (* the full check ran on it)');
   }
+  const transfers = report.observations.transfers;
+  if (transfers) out.push('', `${transferHeading(transfers)}:`, ...transferLines(transfers).map((l) => `  ${l}`));
+  if (report.observations.parallel) out.push('', ...parallelLines(report.observations.parallel));
+  const idle = idleLines(report.observations);
+  if (idle.length) out.push('', ...idle);
   const clients = clientTableText(report, WIDTH);
   if (clients.length) out.push('', ...clients);
   if (report.findings.length === 0) out.push('', 'Findings: none');

@@ -1,4 +1,5 @@
 import type { Report } from './report-type.js';
+import { softwareLine } from './report-words.js';
 
 /**
  * What a hosted-FTP support team asks for before anything else: when (UTC), from where (the public
@@ -24,6 +25,7 @@ export function ticketFacts(report: Report): TicketFact[] {
       value: `ftpdoctor ${report.tool.version} (${report.environment.os}, Node ${report.environment.node})`,
     },
     { label: 'Target', value: `${report.target.host}:${report.target.port}, TLS ${report.target.tls}` },
+    { label: 'Server', value: softwareLine(report) ?? 'not recognised from its greeting, SYST and FEAT' },
     { label: 'Addresses', value: addressesTried(report) },
     {
       label: 'Seen as',

@@ -59,7 +59,7 @@ function buildTree(): MemoryDir {
 
 export class DemoTree implements VirtualFs {
   private readonly root = buildTree();
-  /** Only STOR changes this tree, and only through this class. */
+  /** Only STOR and DELE change this tree, and only through this class. */
   generation = 0;
 
   constructor(
@@ -128,5 +128,15 @@ export class DemoTree implements VirtualFs {
         done();
       },
     });
+  }
+
+  async remove(path: string): Promise<void> {
+    if (!this.writable) throw new FsError('read-only', path);
+    const slash = path.lastIndexOf('/');
+    const parent = this.find(path.slice(0, slash) || '/');
+    const node = this.find(path);
+    if (node.kind !== 'file' || parent.kind !== 'dir') throw new FsError('is-a-directory', path);
+    parent.children.delete(path.slice(slash + 1));
+    this.generation++;
   }
 }

@@ -1,4 +1,5 @@
 import { command, type CommandGroup } from './commands/command.js';
+import type { ServerContext } from './server-context.js';
 
 /**
  * SITE FTPDOCTOR: what a stock server cannot tell a diagnosing client. Allowed before login so a
@@ -7,9 +8,11 @@ import { command, type CommandGroup } from './commands/command.js';
  *   LASTPORT  the last PORT/EPRT argument exactly as received (an ALG rewriting it shows here)
  *   LASTPASV  the last 227/229 reply exactly as sent (an ALG rewriting 227 shows on the client)
  *   SWEEP     the server id and the listening port ranges when sweep mode is on
+ *   TRANSFER  the generated file a download test may read, and the directory an upload test may
+ *             write to when the server is --writable (the probe's transfer experiments)
  */
 export const probeExtensionCommands: CommandGroup = {
-  SITE: command(false, 'required', (s, arg) => {
+  SITE: command(false, 'required', async (s, arg) => {
     const [family = '', sub = '', ...extra] = arg.trim().split(/\s+/);
     if (family.toUpperCase() !== 'FTPDOCTOR') {
       return s.reply(
@@ -17,7 +20,8 @@ export const probeExtensionCommands: CommandGroup = {
         s.loggedIn ? `SITE ${family.slice(0, 16)} not implemented.` : 'Please login with USER and PASS.',
       );
     }
-    if (extra.length > 0) return s.reply(501, 'SITE FTPDOCTOR takes one word: PEER, LASTPORT, LASTPASV or SWEEP.');
+    if (extra.length > 0)
+      return s.reply(501, 'SITE FTPDOCTOR takes one word: PEER, LASTPORT, LASTPASV, SWEEP or TRANSFER.');
     switch (sub.toUpperCase()) {
       case 'PEER':
         return s.reply(200, `PEER ${s.peerAddress} ${s.peerPort}`);
@@ -33,8 +37,24 @@ export const probeExtensionCommands: CommandGroup = {
         return s.ctx.sweep
           ? s.reply(200, `SWEEP ${s.ctx.serverId} ${s.ctx.sweep.rangesText()}`)
           : s.reply(550, 'Sweep mode is off (start the server with --sweep-mode).');
+      case 'TRANSFER':
+        return s.reply(200, `TRANSFER${await transferTargets(s.ctx)}`);
       default:
-        return s.reply(501, 'SITE FTPDOCTOR takes PEER, LASTPORT, LASTPASV or SWEEP.');
+        return s.reply(501, 'SITE FTPDOCTOR takes PEER, LASTPORT, LASTPASV, SWEEP or TRANSFER.');
     }
   }),
 };
+
+/** The demo tree's generated binary; an upload directory only when writable ("/upload", else the root). */
+async function transferTargets(ctx: ServerContext): Promise<string> {
+  const isA = (path: string, type: 'file' | 'dir'): Promise<boolean> =>
+    ctx.fs.stat(path).then(
+      (e) => e.type === type,
+      () => false,
+    );
+  const download = (await isA(GENERATED_FILE, 'file')) ? ` download=${GENERATED_FILE}` : '';
+  const upload = ctx.config.writable ? ` upload=${(await isA('/upload', 'dir')) ? '/upload' : '/'}` : '';
+  return download + upload;
+}
+
+const GENERATED_FILE = '/pub/sample-1MiB.bin';

@@ -1,5 +1,5 @@
 import { createReadStream, createWriteStream } from 'node:fs';
-import { lstat, readdir, realpath, stat } from 'node:fs/promises';
+import { lstat, readdir, realpath, stat, unlink } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { FsError, type FileEntry, type VirtualFs } from './virtual-fs.js';
@@ -102,5 +102,12 @@ export class RootFs implements VirtualFs {
       if (isLink) throw new FsError('outside-root', path, `${path}: a link to a missing file is not written through`);
     }
     return createWriteStream(target);
+  }
+
+  async remove(path: string): Promise<void> {
+    if (!this.writable) throw new FsError('read-only', path);
+    const real = await this.real(path);
+    if ((await stat(real)).isDirectory()) throw new FsError('is-a-directory', path);
+    await unlink(real);
   }
 }

@@ -39,6 +39,8 @@ export interface VirtualFs {
   openRead(path: string, offset: number): Promise<Readable>;
   /** Only when the server is writable; otherwise FsError 'read-only'. */
   openWrite(path: string): Promise<Writable>;
+  /** Removes a file (DELE); only when the server is writable, never a directory. */
+  remove(path: string): Promise<void>;
 }
 
 /**

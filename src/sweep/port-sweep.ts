@@ -42,7 +42,8 @@ export interface SweepOptions {
   /**
    * Cooperative reference server: verify its token on every connection. `listening` is what its
    * SITE FTPDOCTOR SWEEP reply says it listens on (ports it could not bind are left out); a reset
-   * there is a firewall, anywhere else an ordinary closed port. Without it the whole range counts.
+   * there is a firewall, anywhere else 'refused' (closed, or rejected by a rule: the reset cannot say
+   * which). Without it the whole range counts.
    */
   token?: { serverId: string; listening?: Array<[number, number]> };
   /** RTT of the control connect: seeds the estimator so a wholly dropped range times out quickly. */
@@ -89,7 +90,7 @@ const TOKEN_WAIT_MIN_MS = 2000;
 const TOKEN_WAIT_MAX_MS = 5000;
 
 /** States that prove a host on the far side answered (for "a retry recovered a lost probe"). */
-const HOST_ANSWERS: ReadonlySet<PortState> = new Set(['open', 'closed', 'blocked-reset', 'token-mismatch']);
+const HOST_ANSWERS: ReadonlySet<PortState> = new Set(['open', 'refused', 'blocked-reset', 'token-mismatch']);
 
 export async function runSweep(opts: SweepOptions): Promise<SweepObservation> {
   const startedAt = performance.now();
@@ -173,7 +174,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepObservation> {
         }
         return 'open';
       case 'reset':
-        return listening(port) ? 'blocked-reset' : 'closed';
+        return listening(port) ? 'blocked-reset' : 'refused';
       default:
         return result.connect;
     }

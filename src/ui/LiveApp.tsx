@@ -10,6 +10,7 @@ import { RangeMapView } from './RangeMapView.js';
 import { StepList } from './StepList.js';
 import { ColourContext, Tinted } from './Tinted.js';
 import { TranscriptView } from './TranscriptView.js';
+import { IdleTestList, ParallelList, TransferList } from './LongSessionViews.js';
 import type { UiState } from './ui-state.js';
 
 export interface LiveAppProps {
@@ -56,6 +57,21 @@ export function LiveApp({ state, width, colour, keys, onQuit, onToggleTranscript
         {state.map ? (
           <Box marginTop={1}>
             <RangeMapView map={state.map} done={state.sweep?.done ?? 0} counts={state.sweep?.counts ?? {}} />
+          </Box>
+        ) : null}
+        {state.transfers ? (
+          <Box marginTop={1}>
+            <TransferList transfers={state.transfers} />
+          </Box>
+        ) : null}
+        {state.parallel ? (
+          <Box marginTop={1}>
+            <ParallelList parallel={state.parallel} />
+          </Box>
+        ) : null}
+        {state.idleTest ? (
+          <Box marginTop={1}>
+            <IdleTestList test={state.idleTest} />
           </Box>
         ) : null}
         {state.showTranscript ? <TranscriptView lines={state.transcript} /> : null}

@@ -13,7 +13,7 @@ export interface RangeMapViewProps {
 
 const LEGEND: readonly CellState[] = [
   'open',
-  'closed',
+  'refused',
   'no-answer',
   'icmp-reject',
   'blocked-reset',

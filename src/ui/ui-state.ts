@@ -8,13 +8,16 @@ import {
 } from '../diagnosis/index.js';
 import type {
   CertificateInfo,
+  IdleTestObservation,
   ObservationLog,
+  ParallelObservation,
   PortState,
   ProbeEvent,
   ProbeSettings,
   StepId,
   StepStatus,
   TranscriptLine,
+  TransfersObservation,
 } from '../observation/index.js';
 import {
   type AddressRow,
@@ -65,6 +68,12 @@ export interface UiState {
   notices: string[];
   /** False once the run was stopped or its log says it did not finish. */
   complete: boolean;
+  /** The transfer experiments, once their step ended. */
+  transfers?: TransfersObservation;
+  /** The idle control connection test, once its step ended. */
+  idleTest?: IdleTestObservation;
+  /** The --parallel experiment, once its step ended. */
+  parallel?: ParallelObservation;
   /** An untrusted certificate the person is being asked about; the engine waits for the answer. */
   certificateQuestion?: { certificate: CertificateInfo; authorizationError?: string };
 }
@@ -140,6 +149,9 @@ export function reduceUi(state: UiState, action: UiAction): UiState {
         endedSteps: state.endedSteps.includes(step.id) ? state.endedSteps : [...state.endedSteps, step.id],
         ...(step.id === 'addresses' || step.id === 'family-data' ? { addresses: addressRows(action.log) } : {}),
       };
+      if (step.id === 'transfers' && action.log.transfers) next.transfers = action.log.transfers;
+      if (step.id === 'idle-test' && action.log.idleTest) next.idleTest = action.log.idleTest;
+      if (step.id === 'parallel' && action.log.parallel) next.parallel = action.log.parallel;
       return withTesting(step.id === 'sweep' ? withFinalSweep(next, action.log) : next);
     }
     case 'transcript':

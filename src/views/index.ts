@@ -6,3 +6,6 @@ export * from './address-rows.js';
 export * from './calibration-words.js';
 export * from './looks.js';
 export * from './range-map.js';
+export * from './transfer-lines.js';
+export * from './idle-lines.js';
+export * from './parallel-lines.js';

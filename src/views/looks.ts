@@ -35,7 +35,7 @@ export const CHANNEL_LOOK: Record<ChannelStatus | 'pending' | 'testing', Look> =
 /** In legend order: what gets through first, then each way of being blocked. */
 export const CELL_LOOK: Record<CellState, Look> = {
   open: { symbol: '■', colour: 'green', label: 'open' },
-  closed: { symbol: '□', colour: 'green', label: 'closed (reachable)' },
+  refused: { symbol: '□', colour: 'gray', label: 'refused (closed/rule)' },
   'no-answer': { symbol: '×', colour: 'red', label: 'no answer (drop)' },
   'icmp-reject': { symbol: '!', colour: 'red', label: 'ICMP reject' },
   'blocked-reset': { symbol: 'r', colour: 'red', label: 'reset by firewall' },

@@ -29,7 +29,7 @@ export const STATE_PRIORITY: readonly PortState[] = [
   'icmp-reject',
   'token-mismatch',
   'local-error',
-  'closed',
+  'refused',
   'open',
 ];
 

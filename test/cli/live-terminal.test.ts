@@ -63,9 +63,9 @@ describe('the live view in a real terminal (tmux)', () => {
       expect(screen).toMatch(new RegExp(`${channel}\\s+✔ ok`));
     expect(screen).toMatch(/✔ Sweep the passive port range/);
     expect(screen).toContain(`Passive range ${RANGE} · 1 port per cell · 64/64 tested`);
-    // A port another program holds right now is honestly shown closed, and the selftest says how many.
+    // A port another program holds right now is honestly shown refused, and the selftest says how many.
     const inUse = Number(/note: (\d+) passive ports? (?:is|are) in use by other programs/.exec(screen)?.[1] ?? 0);
-    expect(screen).toContain(`■ open ${64 - inUse}  □ closed (reachable) ${inUse}`);
+    expect(screen).toContain(`■ open ${64 - inUse}  □ refused (closed/rule) ${inUse}`);
     expect(screen).toMatch(/✔ OK /);
     expect(screen).not.toContain('q quit');
     for (const line of screen.split('\n')) expect([...line.trimEnd()].length).toBeLessThanOrEqual(80);

@@ -71,6 +71,15 @@ describe('usage errors are one line on stderr and exit 2', () => {
     [['check', 'h:0'], /port 0 is out of range/],
     [['check', 'http://h'], /unsupported scheme/],
     [['check', 'h', '--step-timeout', '60s', '--timeout', '10s'], /longer than --timeout/],
+    [['check', 'h', '--max-bytes', 'lots'], /"lots" is not a size/],
+    [['check', 'h', '--max-bytes', '1GB'], /not a size/],
+    [['check', 'h', '--max-bytes', '300MB'], /outside 1 byte to 256 MB/],
+    [['check', 'h', '--upload-dir'], /option '--upload-dir <dir>' argument missing/],
+    [['check', 'h', '--idle-test', '1s'], /outside 2000 ms to 1800 s/],
+    [['check', 'h', '--idle-test', 'long'], /not a duration/],
+    [['check', 'h', '--idle-test', '6m', '--timeout', '5m'], /leaves no time for --idle-test/],
+    [['check', 'h', '--parallel', '1'], /outside 2-20/],
+    [['check', 'h', '--parallel', '50'], /outside 2-20/],
     [['explain'], /needs a finding CODE or --list/],
     [['selftest', '--range', '7-3'], /runs backwards/],
   ])('%j', async (args, message) => {
@@ -257,5 +266,34 @@ describe('help, version and the other commands', () => {
     });
     expect((await run(['explain', 'PASSIVE_PORTS_BLOCKED'])).calls.explain).toEqual(['PASSIVE_PORTS_BLOCKED', false]);
     expect((await run(['explain', '--list'])).calls.explain).toEqual([undefined, true]);
+  });
+});
+
+describe('the transfer experiments are off unless asked', () => {
+  it('leaves settings.transfers unset without a transfer flag', async () => {
+    expect((await run(['check', 'h'])).calls.check?.settings.transfers).toBeUndefined();
+  });
+  it('carries --download, --max-bytes and --upload-dir into the settings', async () => {
+    const r = await run(['check', 'h', '--download', '/pub/a.bin', '--max-bytes', '512KB', '--upload-dir', '/in']);
+    expect(r.calls.check?.settings.transfers).toEqual({ download: '/pub/a.bin', maxBytes: 524288, uploadDir: '/in' });
+    const d = await run(['check', 'h', '--download', '/a']);
+    expect(d.calls.check?.settings.transfers).toEqual({ download: '/a', maxBytes: 4 * 1024 * 1024 });
+  });
+});
+
+describe('--parallel', () => {
+  it('carries N into the settings', async () => {
+    expect((await run(['check', 'h', '--parallel', '8'])).calls.check?.settings.parallel).toBe(8);
+  });
+});
+
+describe('--idle-test', () => {
+  it('records the duration and lengthens an unset --timeout by it', async () => {
+    const r = await run(['check', 'h', '--idle-test', '6m']);
+    expect(r.calls.check?.settings.idleTestMs).toBe(360_000);
+    expect(r.calls.check?.settings.timeoutMs).toBe(defaultSettings('h').timeoutMs + 360_000);
+    expect((await run(['check', 'h', '--idle-test', '20s', '--timeout', '60s'])).calls.check?.settings.timeoutMs).toBe(
+      60_000,
+    );
   });
 });

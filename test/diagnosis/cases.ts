@@ -1,5 +1,5 @@
 import type { BlockKind, Channel, ChannelStatus, Diagnosis, FindingCode } from '../../src/diagnosis/finding.js';
-import type { ConnectState, ObservationLog } from '../../src/observation/index.js';
+import type { ConnectState, ObservationLog, PortState } from '../../src/observation/index.js';
 import {
   activeNoInbound,
   activeOk,
@@ -17,6 +17,7 @@ import {
   tlsLog,
 } from './observation-factory.js';
 import { ADDRESS_CASES } from './address-cases.js';
+import { LONG_SESSION_CASES } from './long-session-cases.js';
 
 /**
  * The diagnosis table: one observation log per condition, the findings it must produce (exactly
@@ -137,6 +138,45 @@ const NFT_JSON_RULESET = JSON.stringify({
   ],
 });
 
+/** A stock server (no server view) accepted a PORT naming a private address and never connected. */
+function privatePortNoInbound(name: 'vsftpd' | 'proftpd') {
+  return (l: ObservationLog): void => {
+    delete l.serverView;
+    l.serverSoftware = { name, confidence: 'named', evidence: [`greeting: 220 ${name}`] };
+    l.active = [activeNoInbound({ address: '192.168.50.2' })];
+  };
+}
+
+/** A password login under TLS whose passive data connections all fail, with or without --compare-plain. */
+function tlsOnlyPasswordRun(comparePlain: boolean) {
+  return (l: ObservationLog): void => {
+    l.settings.passwordSupplied = true;
+    if (comparePlain) l.settings.comparePlain = true;
+    delete l.sweep;
+    l.passive = [
+      pasvBlocked(60100, 'no-answer', { protection: 'private' }),
+      { ...pasvBlocked(60200, 'no-answer'), controlTls: true },
+    ];
+  };
+}
+
+/** The issue-12 network: a router resets the whole passive range in front of a stock server. */
+function everyAnnouncedPortReset(elsewhere: PortState) {
+  return (l: ObservationLog): void => {
+    l.sweep = sweepOf(
+      [
+        [60000, 60139, elsewhere],
+        [60140, 60140, 'blocked-reset'],
+        [60141, 60335, elsewhere],
+        [60336, 60336, 'blocked-reset'],
+        [60337, 65535, elsewhere],
+      ],
+      { cooperative: false },
+    );
+    l.passive = [pasvBlocked(60140, 'reset'), pasvBlocked(60336, 'reset', { command: 'EPSV' })];
+  };
+}
+
 const rangeDropped = (log: ObservationLog) => {
   log.sweep = sweepOf([
     [60000, 62999, 'open'],
@@ -182,9 +222,9 @@ export const CASES: DiagnosisCase[] = [
     check: (d) => expectTrue(d.channels.tls.summary.includes('--insecure'), 'TLS summary mentions --insecure'),
   },
   {
-    name: 'all clear against a non-cooperating server: closed ports (resets where nothing listens) are reachable',
+    name: 'all clear against a non-cooperating server: refused ports (resets where nothing listens) are no block',
     log: mutate(clearLog(), (l) => {
-      l.sweep = sweepOf([[60000, 65535, 'closed']], { cooperative: false });
+      l.sweep = sweepOf([[60000, 65535, 'refused']], { cooperative: false });
     }),
     codes: [],
     allClear: true,
@@ -195,9 +235,9 @@ export const CASES: DiagnosisCase[] = [
     log: mutate(clearLog(), (l) => {
       l.sweep = sweepOf(
         [
-          [60000, 60099, 'closed'],
+          [60000, 60099, 'refused'],
           [60100, 60100, 'blocked-reset'],
-          [60101, 65535, 'closed'],
+          [60101, 65535, 'refused'],
         ],
         { cooperative: false },
       );
@@ -205,6 +245,36 @@ export const CASES: DiagnosisCase[] = [
     codes: [],
     allClear: true,
     channels: { passive: 'ok' },
+  },
+  {
+    name: 'control port dropped, implicit FTPS answers on 990: only port 21 is blocked (issue 12)',
+    log: mutate(controlConnectFailed('no-answer'), (l) => {
+      l.controlFallback = {
+        ports: [
+          {
+            port: 990,
+            connect: connect(SERVER, 990, 'open'),
+            implicitTls: { handshake: true, greeting: '220 (vsFTPd 3.0.3)' },
+          },
+        ],
+      };
+    }),
+    codes: ['CONTROL_UNREACHABLE'],
+    channels: { control: 'blocked' },
+    check: (d) => {
+      const f = finding(d, 'CONTROL_UNREACHABLE');
+      expectTrue(f.title.startsWith('Only port 21 is blocked: implicit FTPS on 990 works'), 'names the way that works');
+      expectTrue(f.fix[0]!.includes(':990'), 'works today first');
+    },
+  },
+  {
+    name: 'control port dropped and 990 silent too: nothing of this host answers',
+    log: mutate(controlConnectFailed('no-answer'), (l) => {
+      l.controlFallback = { ports: [{ port: 990, connect: connect(SERVER, 990, 'no-answer') }] };
+    }),
+    codes: ['CONTROL_UNREACHABLE'],
+    channels: { control: 'blocked' },
+    check: (d) => expectTrue(finding(d, 'CONTROL_UNREACHABLE').title.startsWith('Nothing of '), 'nothing answers'),
   },
   {
     name: 'control port silently dropped',
@@ -496,13 +566,13 @@ export const CASES: DiagnosisCase[] = [
     check: hasHow('PASSIVE_PORTS_BLOCKED', 'rate-limited-reject', [[60000, 65535]]),
   },
   {
-    name: 'reset from a port PASV advertised is a firewall reject; closed ports elsewhere are reachable',
+    name: 'reset from a port PASV advertised is a firewall reject; refused ports elsewhere are no block',
     log: mutate(clearLog(), (l) => {
       l.sweep = sweepOf(
         [
-          [60000, 63999, 'closed'],
+          [60000, 63999, 'refused'],
           [64000, 64000, 'blocked-reset'],
-          [64001, 65535, 'closed'],
+          [64001, 65535, 'refused'],
         ],
         { cooperative: false },
       );
@@ -524,6 +594,70 @@ export const CASES: DiagnosisCase[] = [
       [61000, 61000],
       [62000, 62000],
     ]),
+  },
+  {
+    name: 'every announced port reset, none connected, the rest refused: blocked, likely the whole range (issue 12)',
+    log: mutate(clearLog(), everyAnnouncedPortReset('refused')),
+    codes: ['PASSIVE_PORTS_BLOCKED'],
+    channels: { passive: 'blocked' },
+    verdict: 'blocked',
+    check: (d) => {
+      hasHow('PASSIVE_PORTS_BLOCKED', 'reset', [
+        [60140, 60140],
+        [60336, 60336],
+      ])(d);
+      const f = finding(d, 'PASSIVE_PORTS_BLOCKED');
+      expectTrue(
+        (f.rule ?? '').includes('likely covers the whole passive range (60000–65535)'),
+        'rule states the likely extent',
+      );
+      expectTrue((f.rule ?? '').includes('ftpdoctor serve --sweep-mode'), 'rule says how to draw exact boundaries');
+      expectTrue(!d.channels.passive.summary.includes('reachable'), 'no port called reachable');
+    },
+  },
+  {
+    name: "a report from an earlier engine ('closed' for refused) is read the same way",
+    log: mutate(clearLog(), everyAnnouncedPortReset('closed' as PortState)),
+    codes: ['PASSIVE_PORTS_BLOCKED'],
+    channels: { passive: 'blocked' },
+    verdict: 'blocked',
+  },
+  {
+    name: 'some announced ports connect, others reset: partial, the reset ones listed, the boundary unknown',
+    log: mutate(clearLog(), (l) => {
+      l.sweep = sweepOf(
+        [
+          [60000, 60139, 'refused'],
+          [60140, 60140, 'blocked-reset'],
+          [60141, 65535, 'refused'],
+        ],
+        { cooperative: false },
+      );
+      l.passive = [pasvBlocked(60140, 'reset'), pasvOk(64000)];
+    }),
+    codes: ['PASSIVE_PORTS_BLOCKED'],
+    channels: { passive: 'partial' },
+    check: (d) => {
+      hasHow('PASSIVE_PORTS_BLOCKED', 'reset', [[60140, 60140]])(d);
+      const f = finding(d, 'PASSIVE_PORTS_BLOCKED');
+      expectTrue((f.rule ?? '').includes('boundary is unknown'), 'rule says the boundary is unknown');
+      expectTrue(!f.fix.some((x) => x.includes('limit its passive range')), 'no range extrapolated from refused ports');
+    },
+  },
+  {
+    name: 'password login, data over TLS fails, no plain comparison: the summary says it was not made and how (issue 12)',
+    log: mutate(tlsLog(), tlsOnlyPasswordRun(false)),
+    codes: ['PASSIVE_PORTS_BLOCKED'],
+    channels: { passive: 'blocked' },
+    check: (d) =>
+      expectTrue(d.channels.passive.summary.includes('run again with --compare-plain'), 'says how to compare'),
+  },
+  {
+    name: 'with --compare-plain consent the summary does not ask for it',
+    log: mutate(tlsLog(), tlsOnlyPasswordRun(true)),
+    codes: ['PASSIVE_PORTS_BLOCKED'],
+    channels: { passive: 'blocked' },
+    check: (d) => expectTrue(!d.channels.passive.summary.includes('--compare-plain'), 'no request for consent'),
   },
   {
     name: 'a middlebox answers instead of the server (token mismatch)',
@@ -693,7 +827,7 @@ export const CASES: DiagnosisCase[] = [
     check: (d) => expectTrue(finding(d, 'ACTIVE_NAT').rule!.includes(CLIENT), 'names the address the server sees'),
   },
   {
-    name: 'PORT names a private address, no server view; the connection back fails',
+    name: 'PORT names a private address, unknown server, no server view; the connection back fails: NAT or inbound rule',
     log: mutate(clearLog(), (l) => {
       delete l.serverView;
       l.active = [
@@ -703,7 +837,42 @@ export const CASES: DiagnosisCase[] = [
         }),
       ];
     }),
+    codes: ['ACTIVE_NAT_OR_INBOUND'],
+    check: (d) =>
+      expectTrue(
+        finding(d, 'ACTIVE_NAT_OR_INBOUND').rule!.includes('What tells them apart'),
+        'says what tells them apart',
+      ),
+  },
+  {
+    name: 'vsftpd accepts PORT naming a private address and never connects: no NAT, an inbound rule (issue 12)',
+    log: mutate(clearLog(), privatePortNoInbound('vsftpd')),
+    codes: ['ACTIVE_INBOUND_BLOCKED'],
+    check: (d) => {
+      const f = finding(d, 'ACTIVE_INBOUND_BLOCKED');
+      expectTrue(f.rule!.includes('no NAT stands between you'), 'says no NAT');
+      expectTrue(
+        f.evidence.some((e) => e.fact.includes('vsftpd accepted PORT naming 192.168.50.2')),
+        'cites the acceptance',
+      );
+    },
+  },
+  {
+    name: 'proftpd accepts any PORT address: a private PORT that never connects is NAT or an inbound rule',
+    log: mutate(clearLog(), privatePortNoInbound('proftpd')),
+    codes: ['ACTIVE_NAT_OR_INBOUND'],
+  },
+  {
+    name: 'pure-ftpd refuses a foreign PORT address and names the one it sees: NAT, public address quoted',
+    log: mutate(clearLog(), (l) => {
+      delete l.serverView;
+      l.active = [
+        activeRefused("I won't open a connection to 192.168.50.2 (only to 203.0.113.1)", { address: '192.168.50.2' }),
+      ];
+    }),
     codes: ['ACTIVE_NAT'],
+    check: (d) =>
+      expectTrue(finding(d, 'ACTIVE_NAT').rule!.includes('sees it as 203.0.113.1'), 'quotes the public address'),
   },
   {
     name: 'PORT rewritten in transit by a NAT helper',
@@ -763,9 +932,9 @@ export const CASES: DiagnosisCase[] = [
     name: 'part of the range blocked by rule: TLS attempts that happened to land on blocked ports are not a helper',
     log: mutate(tlsLog(), (l) => {
       l.sweep = sweepOf([
-        [60000, 61233, 'closed'],
+        [60000, 61233, 'refused'],
         [61234, 61999, 'no-answer'],
-        [62000, 65535, 'closed'],
+        [62000, 65535, 'refused'],
       ]);
       l.passive = [pasvOk(60100), pasvBlocked(61500, 'no-answer', { protection: 'private' })];
     }),
@@ -937,4 +1106,5 @@ export const CASES: DiagnosisCase[] = [
     check: (d) => expectTrue(finding(d, 'LOCAL_RESOURCE').severity === 'warning', 'warning'),
   },
   ...ADDRESS_CASES,
+  ...LONG_SESSION_CASES,
 ];

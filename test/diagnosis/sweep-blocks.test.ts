@@ -14,7 +14,7 @@ describe('blockedSegments', () => {
     want: Array<[number, number, string]>;
   }>([
     { name: 'nothing blocked', runs: [[60000, 65535, 'open']], want: [] },
-    { name: 'closed ports are reachable, not blocked', runs: [[60000, 65535, 'closed']], want: [] },
+    { name: 'refused ports are not blocked', runs: [[60000, 65535, 'refused']], want: [] },
     {
       name: 'one dropped sub-range, exact',
       runs: [
@@ -51,9 +51,9 @@ describe('blockedSegments', () => {
     {
       name: 'blocked-reset is a firewall reset',
       runs: [
-        [60000, 60009, 'closed'],
+        [60000, 60009, 'refused'],
         [60010, 60010, 'blocked-reset'],
-        [60011, 60020, 'closed'],
+        [60011, 60020, 'refused'],
       ],
       want: [[60010, 60010, 'reset']],
     },

@@ -143,20 +143,28 @@ describe.runIf(process.platform === 'linux' && process.arch === 'x64')(
       expect(asked).toContain(fingerprint.slice(0, 47));
       expect(asked).toContain(fingerprint.slice(48));
       tty.keys('y');
-      const save = await tty.waitFor(/Save the report \(JSON\) next to ftpdoctor as (\S+\.json)\? \[Y\/n\]/, 60_000);
+      const save = await tty.waitFor(
+        /Save the report next to ftpdoctor\?\n +(\S+\.json) \(for support\)\n +\S+\.html \(to read in a browser\)\n\[Y\/n\]/,
+        60_000,
+      );
       tty.keys('Enter');
       await tty.waitFor(/Press any key to close\./, 10_000);
       tty.keys('x');
       const last = await tty.waitFor(/EXIT=\d+/, 10_000);
       expect(last).toMatch(/EXIT=0/);
       for (const screen of [asked, save, last]) expect(screen).not.toContain(PASSWORD);
-      const file = /as (\S+\.json)\?/.exec(save)?.[1] ?? '';
-      expect(readdirSync(exeDir).sort()).toEqual([NAME, file].sort());
+      const file = /(\S+\.json) \(for support\)/.exec(save)?.[1] ?? '';
+      const page = file.replace(/\.json$/, '.html');
+      expect(readdirSync(exeDir).sort()).toEqual([NAME, file, page].sort());
       const text = readFileSync(join(exeDir, file), 'utf8');
       expect(text).not.toContain(PASSWORD);
+      const html = readFileSync(join(exeDir, page), 'utf8');
+      expect(html).toMatch(/^<!doctype html>/i);
+      expect(html).not.toContain(PASSWORD);
       const report = JSON.parse(text) as { certificateAccepted?: { by: string; fingerprint256: string } };
       expect(report.certificateAccepted).toMatchObject({ by: 'user', fingerprint256: fingerprint });
       rmSync(join(exeDir, file));
+      rmSync(join(exeDir, page));
     }, 120_000);
 
     it('--trust-fingerprint goes on with the pinned certificate and stops at any other, naming both', async () => {

@@ -27,6 +27,7 @@ export interface ReportFinding {
   where?: string;
   actor?: string;
   ports?: Array<[number, number]>;
+  rule?: string;
   [more: string]: unknown;
 }
 

@@ -11,6 +11,8 @@ export type ServerKind = 'reference' | 'vsftpd' | 'proftpd' | 'pure-ftpd' | 'pyf
 
 export const PASSIVE_RANGE: [number, number] = [60000, 65535];
 export const CONTROL_PORT = 21;
+/** Implicit FTPS (RFC 4217 §1 names 990 for it). */
+export const IMPLICIT_FTPS_PORT = 990;
 
 export interface ServerOptions {
   /** Advertise this address in 227 replies (pasv_address / MasqueradeAddress / -P / masquerade_address / --pasv-address). */
@@ -21,10 +23,16 @@ export interface ServerOptions {
   requireTlsData?: boolean;
   /** Reference server and pyftpdlib: anonymous login instead of the test account (vsftpd is always anonymous here). */
   anonymous?: boolean;
+  /** Reference server and vsftpd: also serve implicit FTPS (TLS from the first byte) on port 990. */
+  implicitFtps?: boolean;
   /** Reference server only: listen on the whole passive range and answer with its token (`--sweep-mode`). */
   sweepMode?: boolean;
   /** Listen on IPv6 as well as IPv4 (reference, vsftpd, proftpd). */
   dualStack?: boolean;
+  /** Accept uploads and deletions (reference --writable; vsftpd anonymous upload into pub/upload, owned by ftp). */
+  writable?: boolean;
+  /** vsftpd and proftpd: sessions one client address may hold at once (max_per_ip, MaxClientsPerHost). */
+  maxSessionsPerAddress?: number;
   tls: TlsFiles;
 }
 

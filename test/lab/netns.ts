@@ -52,6 +52,8 @@ export interface LabOptions {
   label: string;
   /** Put the client on a private network behind the router's masquerade (no FTP helper unless a ruleset adds one). */
   clientNat?: boolean;
+  /** Put the client on the same private network, routed to the server without NAT (corporate and campus networks). */
+  privateClient?: boolean;
   /** Put the server on a private address behind an edge router that DNATs the target address to it. */
   serverNat?: boolean;
   /** Routed labs only: give client, router and server IPv6 addresses too (LAB_ADDRESSES.*6). */
@@ -150,8 +152,14 @@ class LabImpl implements Lab {
       server: name('server'),
       ...(options.serverNat === true ? { edge: name('edge') } : {}),
     };
-    this.clientAddress = options.clientNat === true ? LAB_ADDRESSES.natClient : LAB_ADDRESSES.client;
-    this.clientSeenAs = options.clientNat === true ? LAB_ADDRESSES.routerPublic : LAB_ADDRESSES.client;
+    const privateNet = options.clientNat === true || options.privateClient === true;
+    this.clientAddress = privateNet ? LAB_ADDRESSES.natClient : LAB_ADDRESSES.client;
+    this.clientSeenAs =
+      options.clientNat === true
+        ? LAB_ADDRESSES.routerPublic
+        : privateNet
+          ? LAB_ADDRESSES.natClient
+          : LAB_ADDRESSES.client;
     this.serverAddress = options.serverNat === true ? LAB_ADDRESSES.serverPrivate : LAB_ADDRESSES.target;
     this.dir = join(LAB_TMP, this.prefix);
   }
@@ -171,7 +179,8 @@ class LabImpl implements Lab {
       await run(['ip', 'netns', 'add', name]);
       await run(['ip', '-n', name, 'link', 'set', 'lo', 'up']);
     }
-    const clientNet = nat ? [A.natClient, A.natClientRouter] : [A.client, A.clientRouter];
+    const clientNet =
+      nat || this.options.privateClient === true ? [A.natClient, A.natClientRouter] : [A.client, A.clientRouter];
     await this.link('client', 'to-router', `${clientNet[0]}/24`, 'router', 'to-client', `${clientNet[1]}/24`);
     await run(['ip', '-n', this.ns.client, 'route', 'add', 'default', 'via', clientNet[1]!]);
     await this.exec('router', ['sysctl', '-qw', 'net.ipv4.ip_forward=1']);

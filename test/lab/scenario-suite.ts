@@ -18,7 +18,7 @@ import { makeSelfSignedCert, type TlsFiles } from './tls-cert.js';
  * scenario's assertions. Each report is kept under .lab-tmp/reports/ for reading after a run.
  */
 
-const TOPOLOGIES: Topology[] = ['routed', 'client-nat', 'server-nat'];
+const TOPOLOGIES: Topology[] = ['routed', 'client-nat', 'server-nat', 'private-client'];
 export const REPORTS_DIR = join(LAB_TMP, 'reports');
 /** A check bounded by its own --timeout (runCheck), plus server start and stop; set here so any vitest config honours it. */
 const SCENARIO_TIMEOUT_MS = 120_000;
@@ -58,6 +58,7 @@ export function scenarioSuite(kind: ServerKind | 'non-ftp'): void {
       const lab = useLab({
         label: topology,
         clientNat: topology === 'client-nat',
+        privateClient: topology === 'private-client',
         serverNat: topology === 'server-nat',
       });
       let tls: TlsFiles;
@@ -78,7 +79,7 @@ export function scenarioSuite(kind: ServerKind | 'non-ftp'): void {
             try {
               run = await runCheck(lab(), far.server, scenario.args);
             } finally {
-              await far.proc.stop();
+              await (far.server?.stop() ?? far.proc.stop());
             }
             keepReport(kind, scenario, run);
             const password = far.server?.account.password;

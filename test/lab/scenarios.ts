@@ -11,7 +11,14 @@ import { PASSIVE_RANGE, type ServerKind, type ServerOptions } from './lab-server
 import { LAB_ADDRESSES, type Lab } from './netns.js';
 import type { NonFtpKind } from './non-ftp-service.js';
 import { blockRuleset, ftpHelperStatefulRuleset, type BlockRule } from './rulesets.js';
-import { expectAllClear, expectChannels, expectExit, expectFinding, reportOf } from './report-expect.js';
+import {
+  expectAllClear,
+  expectChannels,
+  expectExit,
+  expectFinding,
+  expectNoFinding,
+  reportOf,
+} from './report-expect.js';
 import { ALL_SERVERS } from './servers/launchers.js';
 
 /**
@@ -19,7 +26,8 @@ import { ALL_SERVERS } from './servers/launchers.js';
  * (or the non-FTP service) on the far side, and what ftpdoctor's report must say about them.
  */
 
-export type Topology = 'routed' | 'client-nat' | 'server-nat';
+/** private-client: the client on a private address routed to the server without NAT. */
+export type Topology = 'routed' | 'client-nat' | 'server-nat' | 'private-client';
 
 export interface ScenarioContext {
   lab: Lab;
@@ -81,9 +89,9 @@ function toServer(
   return blockRuleset(hook, [{ ports, action, daddr: lab.target }]);
 }
 
-/** Sweep states of ports that are reachable: the reference server's token answered, or a stock server's closed port reset. */
+/** Sweep states of ports no rule touches: the reference server's token answered, or a stock server's port refused (nothing listens). */
 function reachableStates(kind: ScenarioContext['kind']): string[] {
-  return kind === 'reference' ? ['open'] : ['open', 'closed'];
+  return kind === 'reference' ? ['open'] : ['open', 'refused'];
 }
 
 function expectBlockedRuns(run: CheckRun, ctx: ScenarioContext, blocked: Array<[number, number]>): void {
@@ -95,6 +103,14 @@ function expectBlockedRuns(run: CheckRun, ctx: ScenarioContext, blocked: Array<[
   const covered = runs.reduce((n, r) => n + (r.to - r.from + 1), 0);
   expect(covered, `ports covered by sweep runs\n${describeRun(run)}`).toBe(PASSIVE_RANGE[1] - PASSIVE_RANGE[0] + 1);
 }
+
+/** No control connection: nothing after it could be tested. */
+const CONTROL_UNREACHABLE_EXPECTED: ScenarioExpectation = {
+  channels: { control: 'blocked', passive: ['error', 'skipped'], active: ['error', 'skipped'] },
+  findings: ['CONTROL_UNREACHABLE'],
+  verdict: 'blocked',
+  exit: 1,
+};
 
 export const scenarios: Scenario[] = [
   {
@@ -145,6 +161,56 @@ export const scenarios: Scenario[] = [
       const f = expectFinding(run, 'PASSIVE_PORTS_BLOCKED', { channel: 'passive', how: 'reset' });
       expect(f.ports, describeRun(run)).toEqual([PASSIVE_RANGE]);
       expectBlockedRuns(run, ctx, [PASSIVE_RANGE]);
+    },
+  },
+  {
+    id: 'passive-range-reset-stock',
+    title: 'the passive range rejected with a TCP reset on the router, a stock server behind it',
+    topology: 'routed',
+    servers: ['vsftpd', 'proftpd'],
+    rules: (lab) => [{ role: 'router', ruleset: toServer(lab, 'reset', [PASSIVE_RANGE]) }],
+    expected: {
+      channels: { control: 'ok', passive: 'blocked', active: 'ok' },
+      findings: ['PASSIVE_PORTS_BLOCKED'],
+      verdict: 'blocked',
+      exit: 1,
+    },
+    verify(run) {
+      const f = expectFinding(run, 'PASSIVE_PORTS_BLOCKED', { channel: 'passive', severity: 'error', how: 'reset' });
+      expect(f.rule, describeRun(run)).toMatch(/likely covers the whole passive range/);
+      expect(f.rule, describeRun(run)).toMatch(/serve --sweep-mode/);
+      const runs = reportOf(run).sweep?.runs ?? [];
+      // A stock server listens on no sweep port but those it announced: nothing may read as reachable.
+      expect(
+        runs.filter((r) => r.state === 'open' || r.state === 'closed'),
+        describeRun(run),
+      ).toEqual([]);
+      expect(
+        runs.some((r) => r.state === 'refused'),
+        describeRun(run),
+      ).toBe(true);
+    },
+  },
+  {
+    id: 'passive-range-partly-reset',
+    title: 'the lower half of the passive range rejected with a TCP reset on the router',
+    topology: 'routed',
+    servers: ['vsftpd', 'proftpd'],
+    rules: (lab) => [{ role: 'router', ruleset: toServer(lab, 'reset', [PARTLY_RESET]) }],
+    expected: {
+      channels: { control: 'ok', passive: 'partial' },
+      findings: ['PASSIVE_PORTS_BLOCKED'],
+      verdict: 'problems',
+      exit: 1,
+    },
+    verify(run) {
+      const f = expectFinding(run, 'PASSIVE_PORTS_BLOCKED', { channel: 'passive', how: 'reset' });
+      // Only the announced ports that were reset are known: each lies in the rule's range, none is extrapolated.
+      for (const [from, to] of f.ports ?? []) {
+        expect(from, describeRun(run)).toBe(to);
+        expect(from >= PARTLY_RESET[0] && to <= PARTLY_RESET[1], describeRun(run)).toBe(true);
+      }
+      expect(f.rule, describeRun(run)).toMatch(/boundary is unknown/);
     },
   },
   {
@@ -213,14 +279,40 @@ export const scenarios: Scenario[] = [
     topology: 'routed',
     servers: ['reference'],
     rules: (lab) => [{ role: 'router', ruleset: toServer(lab, 'drop', [[21, 21]]) }],
-    expected: {
-      channels: { control: 'blocked', passive: ['error', 'skipped'], active: ['error', 'skipped'] },
-      findings: ['CONTROL_UNREACHABLE'],
-      verdict: 'blocked',
-      exit: 1,
-    },
+    expected: CONTROL_UNREACHABLE_EXPECTED,
     verify: (run) =>
       void expectFinding(run, 'CONTROL_UNREACHABLE', { channel: 'control', severity: 'error', how: 'drop' }),
+  },
+  {
+    id: 'control-port-dropped-implicit-ftps',
+    title: 'port 21 dropped on the router, implicit FTPS on 990 open',
+    topology: 'routed',
+    servers: ['reference', 'vsftpd'],
+    server: () => ({ implicitFtps: true }),
+    rules: (lab) => [{ role: 'router', ruleset: toServer(lab, 'drop', [[21, 21]]) }],
+    expected: CONTROL_UNREACHABLE_EXPECTED,
+    verify(run) {
+      const f = expectFinding(run, 'CONTROL_UNREACHABLE', { channel: 'control', how: 'drop' });
+      expect(f['title'], describeRun(run)).toMatch(
+        /^Only port 21 is blocked: implicit FTPS on 990 works — use ftps:\/\//,
+      );
+      expect(reportOf(run).channels.control.summary, describeRun(run)).toMatch(/implicit FTPS on port 990 works/);
+      // The host answers, so the sweep still ran.
+      expect(reportOf(run).sweep?.['performed'], describeRun(run)).toBe(true);
+    },
+  },
+  {
+    id: 'host-dropped',
+    title: 'every port of the server dropped on the router',
+    topology: 'routed',
+    servers: ['reference', 'vsftpd'],
+    rules: (lab) => [{ role: 'router', ruleset: toServer(lab, 'drop', [[1, 65535]]) }],
+    expected: CONTROL_UNREACHABLE_EXPECTED,
+    verify(run) {
+      const f = expectFinding(run, 'CONTROL_UNREACHABLE', { channel: 'control', how: 'drop' });
+      expect(f['title'], describeRun(run)).toMatch(/^Nothing of .* answers \(ports 21, 990 tried\)/);
+      expect(reportOf(run).sweep?.['performed'], describeRun(run)).toBe(false);
+    },
   },
   {
     id: 'not-ftp-http',
@@ -269,17 +361,46 @@ export const scenarios: Scenario[] = [
     verify: (run) => void expectFinding(run, 'ACTIVE_INBOUND_BLOCKED', { channel: 'active' }),
   },
   {
+    id: 'private-client-inbound-blocked',
+    title: 'client on a private address routed without NAT, the active port dropped inbound: not NAT',
+    topology: 'private-client',
+    servers: ['vsftpd', 'pure-ftpd', 'pyftpdlib', 'proftpd'],
+    rules: (lab) => [
+      {
+        role: 'router',
+        ruleset: blockRuleset('forward', [
+          { ports: [[ACTIVE_PORT, ACTIVE_PORT]], action: 'drop', daddr: lab.clientAddress, newOnly: true },
+        ]),
+      },
+    ],
+    expected: {
+      channels: { control: 'ok', passive: 'ok', active: 'blocked' },
+      // A server that refuses foreign PORT addresses accepted ours: it sees us there, so no NAT. ProFTPD accepts
+      // any address, so its answer tells nothing and both causes are named.
+      findings: (kind) => [kind === 'proftpd' ? 'ACTIVE_NAT_OR_INBOUND' : 'ACTIVE_INBOUND_BLOCKED'],
+      verdict: 'ok',
+      exit: 0,
+    },
+    verify(run, ctx) {
+      if (ctx.kind === 'proftpd') return void expectFinding(run, 'ACTIVE_NAT_OR_INBOUND', { channel: 'active' });
+      const f = expectFinding(run, 'ACTIVE_INBOUND_BLOCKED', { channel: 'active' });
+      expect(f.rule, describeRun(run)).toMatch(/no NAT stands between you/);
+    },
+  },
+  {
     id: 'client-nat-no-helper',
     title: 'client behind NAT without an FTP helper: active breaks, passive works',
     topology: 'client-nat',
     servers: ALL_SERVERS,
     expected: {
       channels: { control: 'ok', passive: 'ok', active: 'blocked' },
-      findings: ['ACTIVE_NAT'],
+      // ProFTPD accepts any PORT address and connects to the control peer: its answer cannot tell NAT from a rule.
+      findings: (kind) => [kind === 'proftpd' ? 'ACTIVE_NAT_OR_INBOUND' : 'ACTIVE_NAT'],
       verdict: 'ok',
       exit: 0,
     },
-    verify: (run) => void expectFinding(run, 'ACTIVE_NAT', { channel: 'active' }),
+    verify: (run, ctx) =>
+      void expectFinding(run, ctx.kind === 'proftpd' ? 'ACTIVE_NAT_OR_INBOUND' : 'ACTIVE_NAT', { channel: 'active' }),
   },
   {
     id: 'client-nat-ftp-helper',
@@ -295,9 +416,42 @@ export const scenarios: Scenario[] = [
       channels: { control: 'ok', passive: ['ok', 'partial'], tls: 'blocked' },
       // New connections to the range are dropped (only helper-related flows pass), and the reference
       // server reports the PORT argument the helper rewrote on its way through the NAT.
-      findings: (kind) => ['TLS_BREAKS_ALG', 'PASSIVE_PORTS_BLOCKED', ...(kind === 'reference' ? ['ALG_REWRITE'] : [])],
+      // The rewrite shows where the server says what it received (reference) or refuses foreign PORT
+      // addresses (vsftpd, pyftpdlib: refused under TLS, accepted in plain text).
+      findings: ['TLS_BREAKS_ALG', 'PASSIVE_PORTS_BLOCKED', 'ALG_REWRITE'],
     },
     verify: (run) => void expectFinding(run, 'TLS_BREAKS_ALG', { channel: 'tls' }),
+  },
+  {
+    id: 'client-nat-ftp-helper-password',
+    title: 'a password login behind the ftp conntrack helper: no plain comparison without --compare-plain',
+    topology: 'client-nat',
+    servers: ['reference', 'pyftpdlib'],
+    rules: () => [{ role: 'router', ruleset: ftpHelperStatefulRuleset('to-client') }],
+    expected: { channels: { control: 'ok', passive: 'blocked' } },
+    verify(run) {
+      const report = reportOf(run);
+      expect(report.channels.passive.summary, describeRun(run)).toMatch(/run again with --compare-plain/);
+      const passive = (report['observations'] as { passive: Array<{ controlTls?: boolean }> }).passive;
+      expect(
+        passive.filter((a) => a.controlTls === false),
+        describeRun(run),
+      ).toEqual([]);
+      expectNoFinding(run, 'TLS_BREAKS_ALG');
+    },
+  },
+  {
+    id: 'client-nat-ftp-helper-compare-plain',
+    title: 'a password login behind the ftp conntrack helper with --compare-plain: plain works, TLS fails',
+    topology: 'client-nat',
+    servers: ['reference', 'pyftpdlib'],
+    rules: () => [{ role: 'router', ruleset: ftpHelperStatefulRuleset('to-client') }],
+    args: ['--compare-plain'],
+    expected: { channels: { control: 'ok', tls: 'blocked' } },
+    verify(run) {
+      expectFinding(run, 'TLS_BREAKS_ALG', { channel: 'tls' });
+      expect(reportOf(run).channels.passive.summary, describeRun(run)).not.toMatch(/--compare-plain/);
+    },
   },
   {
     id: 'server-nat-private-pasv',
@@ -332,8 +486,29 @@ export const scenarios: Scenario[] = [
     servers: TLS_REUSE_SERVERS,
     server: () => ({ requireTlsReuse: true }),
     args: ['--require', 'passive,tls'],
-    // The engine resumes the control session on data connections, so TLS data works.
+    // The engine resumes the control session on data connections, so TLS data works; its one data
+    // connection with a fresh TLS session is refused, which shows the policy (issue 12).
+    expected: {
+      channels: { control: 'ok', passive: 'ok', tls: 'ok' },
+      findings: ['TLS_SESSION_REUSE_REQUIRED'],
+      verdict: 'ok',
+      exit: 0,
+    },
+    verify(run) {
+      const f = expectFinding(run, 'TLS_SESSION_REUSE_REQUIRED', { channel: 'tls', severity: 'warning' });
+      expect(f.rule, describeRun(run)).toMatch(/\.NET SslStream/);
+      expect(reportOf(run).channels.tls.summary, describeRun(run)).toMatch(/requires data connections to resume/);
+    },
+  },
+  {
+    id: 'tls-session-reuse-not-required',
+    title:
+      'FTPS without the TLS session-reuse requirement (vsftpd require_ssl_reuse=NO, proftpd NoSessionReuseRequired)',
+    topology: 'routed',
+    servers: TLS_REUSE_SERVERS,
+    args: ['--require', 'passive,tls'],
     expected: { channels: { control: 'ok', passive: 'ok', tls: 'ok' }, findings: [], verdict: 'ok', exit: 0 },
+    verify: (run) => expect(reportOf(run).channels.tls.summary, describeRun(run)).toMatch(/no reuse required/),
   },
   {
     id: 'tls-data-required',
@@ -352,6 +527,9 @@ export const scenarios: Scenario[] = [
     },
   },
 ];
+
+/** Half the range: with a dozen random passive ports, some land on each side (all on one side: p < 0.001). */
+const PARTLY_RESET: [number, number] = [60000, 62767];
 
 const PARTLY_DROPPED: Array<[number, number]> = [
   [61234, 61999],

@@ -3,6 +3,7 @@ import type { TLSSocket } from 'node:tls';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { diagnose } from '../../src/diagnosis/diagnose.js';
 import { decodeHostPort } from '../../src/ftp/host-port.js';
+import { INITIAL_SYN_RTO_MS } from '../../src/probe/data-deadline.js';
 import { runProbe } from '../../src/probe/index.js';
 import type { ProbeSettings } from '../../src/observation/index.js';
 import { createTlsIdentity, type TlsIdentity } from '../../src/server/tls-identity.js';
@@ -117,7 +118,7 @@ describe('active mode: a server that connects at PORT time and replies 125', () 
   it('under PROT P, waits for 125 before its ClientHello (pyftpdlib closes a connection that speaks first)', async () => {
     const server = await servers.ftp(
       loginAnyone({ ...FTPS_FEAT, PASV: () => '502 no\r\n', ...connectsAtPort({ tls: true, refuseEarlyBytes: true }) }),
-      { tls: identity },
+      { tls: identity, oneSession: true },
     );
     const log = await runProbe(ftpsSettings(server.port), {});
     const privateAttempt = log.active.find((a) => a.protection === 'private');
@@ -139,7 +140,9 @@ describe('active mode: a server that connects at PORT time and replies 125', () 
     const [active] = log.active;
     expect(active?.outcome).toBe('no-inbound');
     expect(active?.inbound).toMatchObject({ arrived: false });
-    expect(active?.inbound?.waitedMs).toBeGreaterThanOrEqual(1950);
+    // The wait is the data-connect deadline (one lost SYN and its retransmission), not the 2 s step timeout.
+    expect(active?.inbound?.waitedMs).toBeGreaterThanOrEqual(INITIAL_SYN_RTO_MS);
+    expect(active?.inbound?.waitedMs).toBeLessThan(2000);
     const d = diagnose(log, { require: ['active'] });
     expect(d.findings.map((f) => f.code)).toContain('ACTIVE_INBOUND_BLOCKED');
   });
@@ -208,7 +211,7 @@ describe('PROT P: a server that accepts TLS on the data connection before its pr
           return undefined;
         },
       }),
-      { tls: identity },
+      { tls: identity, oneSession: true },
     );
     const log = await runProbe(ftpsSettings(server.port), {});
     const pasv = log.passive.find((a) => a.command === 'PASV' && a.protection === 'private');
@@ -239,7 +242,7 @@ describe('PROT P: a server that accepts TLS on the data connection before its pr
           return undefined;
         },
       }),
-      { tls: identity },
+      { tls: identity, oneSession: true },
     );
     const log = await runProbe(ftpsSettings(server.port), {});
     const active = log.active.find((a) => a.protection === 'private');

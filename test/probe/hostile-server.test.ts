@@ -413,7 +413,7 @@ describe('probe against a scripted misbehaving server', () => {
         `EPSV:${unreachedPort}:connect-failed`,
       ]);
       expect(log.sweep?.runs).toEqual([
-        { from: reachedPort, to: reachedPort, state: 'closed' },
+        { from: reachedPort, to: reachedPort, state: 'refused' },
         { from: unreachedPort, to: unreachedPort, state: 'blocked-reset' },
       ]);
     } finally {

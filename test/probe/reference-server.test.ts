@@ -402,6 +402,7 @@ describe('choosing the address', () => {
       'features:skipped',
       'server-view:skipped',
       'passive:skipped',
+      'tls-reuse:skipped',
       'active:skipped',
       'sweep:skipped',
       expect.stringMatching(/^local-firewall:/),

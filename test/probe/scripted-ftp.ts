@@ -64,8 +64,15 @@ export function scriptedProbeSettings(port: number, extra: Partial<ProbeSettings
 export interface ScriptedServers {
   /** Closes the server after the current test, whatever the test's outcome. */
   track: (server: Promise<ScriptedServer>) => Promise<ScriptedServer>;
-  /** A tracked FTP server on SCRIPTED_HOST that greets and then answers each command line with `answer`. */
-  ftp(answer: Answer, opts?: { greeting?: string; tls?: { wrap(socket: Socket): TLSSocket } }): Promise<ScriptedServer>;
+  /**
+   * A tracked FTP server on SCRIPTED_HOST that greets and then answers each command line with `answer`.
+   * `oneSession`: a second session while one is open gets 421 and is closed (vsftpd's max_per_ip=1),
+   * for scripts whose state belongs to a single session.
+   */
+  ftp(
+    answer: Answer,
+    opts?: { greeting?: string; tls?: { wrap(socket: Socket): TLSSocket }; oneSession?: boolean },
+  ): Promise<ScriptedServer>;
 }
 
 /** Call at the top of a test file: every server it tracks is closed after each test. */
@@ -81,9 +88,19 @@ export function scriptedServers(): ScriptedServers {
   };
   return {
     track,
-    ftp: (answer, opts = {}) =>
-      track(
-        startScripted(SCRIPTED_HOST, (socket) => converse(socket, opts.greeting ?? '220 hi\r\n', answer, opts.tls)),
-      ),
+    ftp: (answer, opts = {}) => {
+      let open = 0;
+      return track(
+        startScripted(SCRIPTED_HOST, (socket) => {
+          if (opts.oneSession && open > 0) {
+            socket.end('421 There are too many connections from your internet address.\r\n');
+            return;
+          }
+          open += 1;
+          socket.once('close', () => (open -= 1));
+          converse(socket, opts.greeting ?? '220 hi\r\n', answer, opts.tls);
+        }),
+      );
+    },
   };
 }

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { generate } from 'selfsigned';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { defaultSettings, runProbe } from '../../src/probe/index.js';
+import { diagnose } from '../../src/diagnosis/index.js';
 import { dataPath, EVERY_PATH_OPEN_UNDER_TLS_AUTO } from './data-paths.js';
 import { freePortBlock } from './free-ports.js';
 
@@ -93,6 +94,14 @@ describeIf(needs)('probe against a real vsftpd on loopback', () => {
     // require_ssl_reuse=YES would answer 522 to a data connection that did not resume the session.
     expect(log.passive[0]?.connections[0]?.tls?.sessionReused).toBe(true);
     expect(log.active[0]?.tls?.sessionReused).toBe(true);
+    // The policy itself, probed: a data connection with a fresh TLS session is refused.
+    expect(log.tlsReuse?.fresh.connections[0]?.tls?.sessionReused).toBe(false);
+    expect(log.tlsReuse?.fresh.listReplies.at(-1)?.text).toMatch(/^522 SSL connection failed: session reuse required/);
+    const d = diagnose(log, { require: ['passive'] });
+    const reuse = d.findings.find((f) => f.code === 'TLS_SESSION_REUSE_REQUIRED');
+    expect(reuse?.severity).toBe('warning');
+    expect(reuse?.rule).toMatch(/\.NET SslStream/);
+    expect(d.channels.tls.summary).toMatch(/requires data connections to resume the TLS session/);
   });
 });
 

@@ -32,7 +32,6 @@ describe('RFC 959 replies', () => {
       ['ACCT x', 202],
       ['XYZZY', 500],
       ['USER', 501],
-      ['DELE x', 502],
     ];
     for (const [line, code] of cases) expect([line, (await client.send(line)).code]).toEqual([line, code]);
     client.close();
@@ -69,6 +68,8 @@ describe('RFC 959 replies', () => {
       ['MDTM /pub/hello.txt', 213],
       ['RETR /nowhere', 550],
       ['RETR /pub/hello.txt', 425],
+      ['DELE /pub/hello.txt', 550],
+      ['DELE /nowhere', 550],
       ['MLSD /pub/hello.txt', 501],
       ['PASS again', 503],
       ['ABOR', 226],

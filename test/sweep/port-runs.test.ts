@@ -20,11 +20,11 @@ describe('compressRuns keeps boundaries exact', () => {
     ],
     [
       'single-port islands',
-      [...span(10, 12, 'closed'), { port: 13, state: 'no-answer' }, ...span(14, 15, 'closed')],
+      [...span(10, 12, 'refused'), { port: 13, state: 'no-answer' }, ...span(14, 15, 'refused')],
       [
-        { from: 10, to: 12, state: 'closed' },
+        { from: 10, to: 12, state: 'refused' },
         { from: 13, to: 13, state: 'no-answer' },
-        { from: 14, to: 15, state: 'closed' },
+        { from: 14, to: 15, state: 'refused' },
       ],
     ],
     [

@@ -26,25 +26,25 @@ const offsets = (runs: PortRun[], base: number) =>
 const fast = { rttBounds: { minMs: 100, maxMs: 500 }, initialRttMs: 1, tokenWaitMs: 300 };
 
 describe('runSweep against any server (connect only)', () => {
-  it('reports listening ports open and the rest closed, with exact boundaries', async () => {
+  it('reports listening ports open and the rest refused, with exact boundaries', async () => {
     const listening: Array<[number, PeerBehaviour]> = [0, 1, 2, 10, 29].map((o) => [o, silentAccept]);
     const b = await block(30, listening);
     const sweep = await runSweep({ address: '127.0.0.1', ranges: [[b.base, b.base + 29]], mode: 'full', ...fast });
     expect(offsets(sweep.runs, b.base)).toEqual([
       { from: 0, to: 2, state: 'open' },
-      { from: 3, to: 9, state: 'closed' },
+      { from: 3, to: 9, state: 'refused' },
       { from: 10, to: 10, state: 'open' },
-      { from: 11, to: 28, state: 'closed' },
+      { from: 11, to: 28, state: 'refused' },
       { from: 29, to: 29, state: 'open' },
     ]);
     expect(sweep).toMatchObject({
       cooperative: false,
       portsTested: 30,
-      counts: { open: 5, closed: 25 },
+      counts: { open: 5, refused: 25 },
       retries: 0,
       complete: true,
     });
-    expect(sweep.errnos.closed?.[0]).toBe('ECONNREFUSED');
+    expect(sweep.errnos.refused?.[0]).toBe('ECONNREFUSED');
     expect(sweep.timing.initialRttMs).toBe(1);
   });
 
@@ -62,13 +62,13 @@ describe('runSweep against any server (connect only)', () => {
     );
     const range: [number, number] = [b.base, b.base + size - 1];
     const sweep = await runSweep({ address: '127.0.0.1', ranges: [range], mode: 'full', ...fast });
-    expect(sweep.counts).toEqual({ open: 100, closed: 100 });
+    expect(sweep.counts).toEqual({ open: 100, refused: 100 });
     expect(sweep.sourcePorts?.pinned).toBeDefined();
     expect(sources).toHaveLength(100);
     for (const p of sources) expect(p < range[0] || p > range[1]).toBe(true);
   });
 
-  it('calls a reset on a port a PASV advertised blocked-reset, not closed', async () => {
+  it('calls a reset on a port a PASV advertised blocked-reset, not refused', async () => {
     const b = await block(5, [[0, silentAccept]]);
     const sweep = await runSweep({
       address: '127.0.0.1',
@@ -79,9 +79,9 @@ describe('runSweep against any server (connect only)', () => {
     });
     expect(offsets(sweep.runs, b.base)).toEqual([
       { from: 0, to: 0, state: 'open' },
-      { from: 1, to: 2, state: 'closed' },
+      { from: 1, to: 2, state: 'refused' },
       { from: 3, to: 3, state: 'blocked-reset' },
-      { from: 4, to: 4, state: 'closed' },
+      { from: 4, to: 4, state: 'refused' },
     ]);
   });
 
@@ -97,7 +97,7 @@ describe('runSweep against any server (connect only)', () => {
     expect(sweep.portsTested).toBeLessThanOrEqual(66);
     expect(states.get(b.base)).toBe('open');
     expect(states.get(b.base + 399)).toBe('open');
-    expect(sweep.counts.closed).toBe(sweep.portsTested - 2);
+    expect(sweep.counts.refused).toBe(sweep.portsTested - 2);
   });
 
   it('reports progress with counts and the runs since the previous report', async () => {
@@ -113,7 +113,7 @@ describe('runSweep against any server (connect only)', () => {
       ...fast,
     });
     const last = reports.at(-1)!;
-    expect(last).toMatchObject({ done: 300, total: 300, counts: { open: 1, closed: 299 } });
+    expect(last).toMatchObject({ done: 300, total: 300, counts: { open: 1, refused: 299 } });
     expect(reports.length).toBeGreaterThan(1);
     const seen = new Map<number, string>();
     for (const r of reports) for (const [port, state] of expandRuns(r.runs)) seen.set(port, state);
@@ -231,7 +231,7 @@ describe('runSweep in cooperative mode (token checked)', () => {
     ]);
   });
 
-  it('a reset outside the ports the server says it listens on is an ordinary closed port', async () => {
+  it('a reset outside the ports the server says it listens on is refused (closed, or rejected by a rule)', async () => {
     const id = 'srv-1';
     const b = await block(4, [
       [0, token(id)],
@@ -247,7 +247,7 @@ describe('runSweep in cooperative mode (token checked)', () => {
     expect(offsets(sweep.runs, b.base)).toEqual([
       { from: 0, to: 1, state: 'open' },
       { from: 2, to: 2, state: 'blocked-reset' },
-      { from: 3, to: 3, state: 'closed' },
+      { from: 3, to: 3, state: 'refused' },
     ]);
   });
 });

@@ -4,7 +4,7 @@ import { initialUiState, reduceUi, type UiAction, type UiState } from '../../src
 import { readFileSync } from 'node:fs';
 import { clientCompatibility } from '../../src/diagnosis/client-compatibility.js';
 import { diagnose } from '../../src/diagnosis/diagnose.js';
-import type { ObservationLog } from '../../src/observation/index.js';
+import type { ObservationLog, StepId } from '../../src/observation/index.js';
 import { defaultSettings } from '../../src/probe/index.js';
 import { actions, finalLog, settings, startedSweep, wholeRun } from './recorded-run.js';
 
@@ -172,5 +172,43 @@ describe('keys and colour', () => {
     expect(coloured).toMatch(COLOUR_SGR);
     expect(plain).not.toMatch(COLOUR_SGR);
     expect(stripAnsi(plain)).toEqual(stripAnsi(coloured));
+  });
+});
+
+// The long-session experiments (issue 17), from recorded lab runs.
+const recorded = (name: string): ObservationLog =>
+  JSON.parse(
+    readFileSync(new URL(`../../fixtures/${name}.observation.json`, import.meta.url), 'utf8'),
+  ) as ObservationLog;
+
+/** The state after the experiment's step ended in a recorded lab run. */
+function afterStep(log: ObservationLog, id: StepId): UiState {
+  const step = log.steps.find((s) => s.id === id);
+  if (!step) throw new Error(`no ${id} step in the recording`);
+  return reduceUi(initialUiState(log.settings), { type: 'step-end', step, log });
+}
+
+const frame = (state: UiState): string => view(state, { colour: false, keys: false }).frame();
+
+describe('the long-session experiments in the live view', () => {
+  it('lists each transfer with size, outcome and removal (recorded upload black hole, reference server)', () => {
+    const text = frame(afterStep(recorded('lab-reference-pmtu-blackhole-upload'), 'transfers'));
+    expect(text).toMatch(/Transfers \(a stall is 1500 ms without progress/);
+    expect(text).toMatch(/download 1 MB \/big\.bin: ok, /);
+    expect(text).toMatch(/upload 64 KB \/ftpdoctor-[0-9a-f]{8}-65536\.bin: stalled/);
+    for (const line of text.split('\n')) expect([...line].length).toBeLessThanOrEqual(80);
+  });
+
+  it('shows the idle probes and the bounds (recorded ct timeout router)', () => {
+    const text = frame(afterStep(recorded('lab-reference-ct-timeout-idle'), 'idle-test'));
+    expect(text).toMatch(/silent 3 s → answered/);
+    expect(text).toMatch(/silent 6 s → no-answer/);
+    expect(text).toMatch(/dropped after 3 s–6 s idle/);
+  });
+
+  it('shows the refused session of --parallel (recorded vsftpd max_per_ip=3)', () => {
+    const text = frame(afterStep(recorded('lab-vsftpd-max-per-ip-parallel'), 'parallel'));
+    expect(text).toMatch(/2 extra sessions opened/);
+    expect(text).toMatch(/session 3 refused at greeting: 421 There are too many connections/);
   });
 });

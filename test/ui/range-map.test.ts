@@ -55,10 +55,10 @@ describe('cells fill in from runs', () => {
       [
         { from: 60000, to: 60030, state: 'open' },
         { from: 60031, to: 60031, state: 'blocked-reset' },
-        { from: 60032, to: 60063, state: 'closed' },
+        { from: 60032, to: 60063, state: 'refused' },
       ],
     );
-    expect(map.cells.slice(0, 3).map(cellState)).toEqual(['blocked-reset', 'closed', 'untested']);
+    expect(map.cells.slice(0, 3).map(cellState)).toEqual(['blocked-reset', 'refused', 'untested']);
   });
 
   it('leaves the old map untouched (views compare by reference)', () => {

@@ -111,9 +111,9 @@ describe('the UI reducer over the default range', () => {
           type: 'sweep-progress',
           done: 3501,
           total: 5536,
-          counts: { closed: 3000, 'no-answer': 501 },
+          counts: { refused: 3000, 'no-answer': 501 },
           runs: [
-            { from: 60000, to: 62999, state: 'closed' },
+            { from: 60000, to: 62999, state: 'refused' },
             { from: 63000, to: 63500, state: 'no-answer' },
           ],
         },
@@ -121,7 +121,7 @@ describe('the UI reducer over the default range', () => {
       initialUiState(wide),
     );
     const states = s.map!.cells.map(cellState);
-    expect(states.filter((c) => c === 'closed')).toHaveLength(93); // 60000-62975: cell 93 holds 62976-63007
+    expect(states.filter((c) => c === 'refused')).toHaveLength(93); // 60000-62975: cell 93 holds 62976-63007
     expect(states[93]).toBe('no-answer');
     expect(states.filter((c) => c === 'untested').length).toBeGreaterThan(0);
   });

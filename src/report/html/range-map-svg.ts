@@ -19,7 +19,7 @@ const MAX_LISTED = 40;
 
 export const CELL_FILL: Record<PortState | 'untested', string> = {
   open: '#2e7d32',
-  closed: '#81c784',
+  refused: '#b0bec5',
   'no-answer': '#c62828',
   'icmp-reject': '#ad1457',
   'blocked-reset': '#e65100',
@@ -76,7 +76,7 @@ export function rangeMapSvg(
     parts.push(
       `<rect class="cell" data-state="${state}" x="${x}" y="${y}" width="${CELL - 1}" height="${CELL - 1}" fill="${CELL_FILL[state]}"><title>${escapeHtml(`${span(cell.from, cell.to)}: ${look.label}`)}</title></rect>`,
     );
-    if (state !== 'open' && state !== 'closed' && state !== 'untested')
+    if (state !== 'open' && state !== 'refused' && state !== 'untested')
       parts.push(
         `<text class="cell-mark" x="${x + (CELL - 1) / 2}" y="${y + CELL - 3}" text-anchor="middle">${escapeHtml(look.symbol)}</text>`,
       );

@@ -12,7 +12,6 @@ import { transferCommands } from './transfer.js';
 const NOT_IMPLEMENTED = [
   'APPE',
   'STOU',
-  'DELE',
   'MKD',
   'XMKD',
   'RMD',

@@ -46,7 +46,7 @@ export const informationCommands: CommandGroup = {
     s.reply(214, [
       'Commands recognised:',
       ' USER PASS ACCT QUIT PWD CWD CDUP TYPE MODE STRU REST PASV EPSV PORT EPRT',
-      ' LIST NLST MLSD MLST RETR STOR ABOR SIZE MDTM STAT SYST NOOP FEAT OPTS HELP',
+      ' LIST NLST MLSD MLST RETR STOR DELE ABOR SIZE MDTM STAT SYST NOOP FEAT OPTS HELP',
       ' AUTH PBSZ PROT SITE',
       'Help OK.',
     ]),

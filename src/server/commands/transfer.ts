@@ -94,6 +94,17 @@ export const transferCommands: CommandGroup = {
     const target = sink;
     await runTransfer(s, arg, (data) => pipeline(data, target));
   }),
+  /** RFC 959 §4.1.3: 250 once the file is gone; how a client (ftpdoctor's upload test) cleans up after STOR. */
+  DELE: command(true, 'required', async (s, arg) => {
+    const path = sessionPath(s, arg);
+    if (path === undefined) return;
+    try {
+      await s.ctx.fs.remove(path);
+    } catch (err) {
+      return replyFsError(s, err);
+    }
+    s.reply(250, `${arg}: deleted.`);
+  }),
   ABOR: command(true, 'none', async (s) => {
     const abort = s.abortTransfer;
     const finished = s.transferFinished;

@@ -47,6 +47,7 @@ RequireValidShell off
 DefaultRoot ~
 PassivePorts ${PASSIVE_RANGE[0]} ${PASSIVE_RANGE[1]}
 ${options.pasvAddress === undefined ? '' : `MasqueradeAddress ${options.pasvAddress}`}
+${options.maxSessionsPerAddress === undefined ? '' : `MaxClientsPerHost ${options.maxSessionsPerAddress}`}
 <IfModule mod_tls.c>
   TLSEngine on
   TLSRequired off

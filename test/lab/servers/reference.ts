@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { REPO_ROOT } from '../netns.js';
 import {
   CONTROL_PORT,
+  IMPLICIT_FTPS_PORT,
   PASSIVE_RANGE,
   SERVED_FILE,
   labAccount,
@@ -34,6 +35,8 @@ export function referenceArgs(options: ServerOptions & { root: string; user?: st
     ...(options.pasvAddress === undefined ? [] : ['--pasv-address', options.pasvAddress]),
     ...(options.requireTlsReuse === true ? ['--require-tls-reuse'] : []),
     ...(options.sweepMode === true ? ['--sweep-mode'] : []),
+    ...(options.implicitFtps === true ? ['--implicit-port', String(IMPLICIT_FTPS_PORT)] : []),
+    ...(options.writable === true ? ['--writable'] : []),
   ];
 }
 

@@ -1,7 +1,9 @@
-import { writeFileSync } from 'node:fs';
+import { chownSync, mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import {
   CONTROL_PORT,
+  IMPLICIT_FTPS_PORT,
   PASSIVE_RANGE,
   SERVED_FILE,
   makeConfigDir,
@@ -16,18 +18,23 @@ export const VSFTPD_BINARY = '/usr/sbin/vsftpd';
  * vsftpd from Debian's package. It authenticates local accounts only through PAM and the system's
  * users, which the lab does not touch, so its test account is anonymous (with FTPS allowed for it).
  */
-export function vsftpdConfig(options: ServerOptions & { anonRoot: string }): string {
+export function vsftpdConfig(options: ServerOptions & { anonRoot: string; implicitInstance?: boolean }): string {
   const lines = [
     // listen_ipv6 alone listens on ::, which takes IPv4 too (vsftpd.conf(5), listen_ipv6).
     `listen=${options.dualStack === true ? 'NO' : 'YES'}`,
     `listen_ipv6=${options.dualStack === true ? 'YES' : 'NO'}`,
-    `listen_port=${CONTROL_PORT}`,
+    `listen_port=${options.implicitInstance === true ? IMPLICIT_FTPS_PORT : CONTROL_PORT}`,
+    // vsftpd serves implicit FTPS only in an instance of its own (implicit_ssl, vsftpd.conf(5)).
+    ...(options.implicitInstance === true ? ['implicit_ssl=YES'] : []),
     'background=NO',
     'anonymous_enable=YES',
     'no_anon_password=YES',
     `anon_root=${options.anonRoot}`,
     'local_enable=NO',
-    'write_enable=NO',
+    // Uploads need write_enable and anon_upload_enable; DELE by anonymous needs anon_other_write_enable (vsftpd.conf(5)).
+    ...(options.writable === true
+      ? ['write_enable=YES', 'anon_upload_enable=YES', 'anon_other_write_enable=YES', 'anon_umask=022']
+      : ['write_enable=NO']),
     'pasv_enable=YES',
     `pasv_min_port=${PASSIVE_RANGE[0]}`,
     `pasv_max_port=${PASSIVE_RANGE[1]}`,
@@ -47,6 +54,7 @@ export function vsftpdConfig(options: ServerOptions & { anonRoot: string }): str
     `rsa_cert_file=${options.tls.certFile}`,
     `rsa_private_key_file=${options.tls.keyFile}`,
     `require_ssl_reuse=${options.requireTlsReuse === true ? 'YES' : 'NO'}`,
+    ...(options.maxSessionsPerAddress === undefined ? [] : [`max_per_ip=${options.maxSessionsPerAddress}`]),
     'xferlog_enable=NO',
     'ftpd_banner=ftpdoctor lab vsftpd',
   ];
@@ -55,9 +63,43 @@ export function vsftpdConfig(options: ServerOptions & { anonRoot: string }): str
 
 export const startVsftpd: ServerLauncher = async (lab, options) => {
   const conf = makeConfigDir(lab, 'vsftpd');
+  const anonRoot = makeContentDir(lab, 'vsftpd');
   const confFile = join(conf, 'vsftpd.conf');
-  writeFileSync(confFile, vsftpdConfig({ ...options, anonRoot: makeContentDir(lab, 'vsftpd') }), { mode: 0o600 });
+  // vsftpd refuses an anonymous root the ftp user can write to; uploads go to a folder below it that it owns.
+  if (options.writable === true) writableFolder(join(anonRoot, 'pub', 'upload'), 'ftp');
+  writeFileSync(confFile, vsftpdConfig({ ...options, anonRoot }), { mode: 0o600 });
   const proc = lab.start('server', 'vsftpd', [VSFTPD_BINARY, confFile]);
   await lab.waitListening('server', CONTROL_PORT, 5_000, proc);
-  return { kind: 'vsftpd', process: proc, account: { user: 'anonymous' }, file: SERVED_FILE, stop: () => proc.stop() };
+  if (options.implicitFtps !== true)
+    return {
+      kind: 'vsftpd',
+      process: proc,
+      account: { user: 'anonymous' },
+      file: SERVED_FILE,
+      stop: () => proc.stop(),
+    };
+  const implicitFile = join(conf, 'vsftpd-implicit.conf');
+  writeFileSync(implicitFile, vsftpdConfig({ ...options, anonRoot, implicitInstance: true }), { mode: 0o600 });
+  const implicit = lab.start('server', 'vsftpd implicit', [VSFTPD_BINARY, implicitFile]);
+  try {
+    await lab.waitListening('server', IMPLICIT_FTPS_PORT, 5_000, implicit);
+  } catch (err) {
+    await Promise.all([proc.stop(), implicit.stop()]);
+    throw err;
+  }
+  return {
+    kind: 'vsftpd',
+    process: proc,
+    account: { user: 'anonymous' },
+    file: SERVED_FILE,
+    stop: async () => {
+      await Promise.all([proc.stop(), implicit.stop()]);
+    },
+  };
 };
+
+function writableFolder(path: string, user: string): void {
+  mkdirSync(path, { recursive: true });
+  const id = (flag: '-u' | '-g'): number => Number(execFileSync('id', [flag, user], { encoding: 'utf8' }).trim());
+  chownSync(path, id('-u'), id('-g'));
+}

@@ -1,0 +1,37 @@
+import type { ConnectOutcome } from '../observation/index.js';
+import type { ProbeRun } from './probe-run.js';
+
+/**
+ * Linux retransmits an unanswered SYN after its initial retransmission timeout, TCP_TIMEOUT_INIT =
+ * 1 s (include/net/tcp.h, "RFC6298 2.1 initial RTO value"; RFC 6298 §2.1 sets the same 1 s). A wait
+ * for a data connection shorter than this plus a round trip would call one lost SYN a firewall.
+ */
+export const INITIAL_SYN_RTO_MS = 1000;
+
+/**
+ * Room above the retransmitted SYN's round trip for a loaded server or client: the retransmission
+ * timer and the peer's SYN-ACK are the kernel's, so this covers scheduling, not the network.
+ */
+const MARGIN_MS = 150;
+
+/**
+ * Control round trips allowed beyond the retransmission: the retransmitted SYN's own round trip,
+ * and a data path slower than the control connection's.
+ */
+const RTT_ALLOWANCE = 3;
+
+/**
+ * How long a data connection (ours to a passive port, or the server's to our active port) may take
+ * before it counts as never arriving: one lost SYN and its retransmission, plus a few control round
+ * trips measured on this very path. --step-timeout stays the upper bound for unusual paths.
+ */
+export function dataConnectDeadline(run: ProbeRun): number {
+  return connectDeadline(run.settings.stepTimeoutMs, run.log.control.connect);
+}
+
+/** The deadline from the step timeout and the control connect (without a connected one, the step timeout). */
+export function connectDeadline(stepTimeoutMs: number, control: ConnectOutcome | undefined): number {
+  if (control?.state !== 'open') return stepTimeoutMs;
+  const derived = INITIAL_SYN_RTO_MS + Math.max(MARGIN_MS, RTT_ALLOWANCE * control.elapsedMs);
+  return Math.min(stepTimeoutMs, derived);
+}
