@@ -1,11 +1,12 @@
 import { portsStillListening } from '../observation/index.js';
-import { runSweep } from '../sweep/index.js';
+import { calibratedBounds, runSweep } from '../sweep/index.js';
 import { probeActive } from './active-probe.js';
 import type { CheckContext } from './check-context.js';
 import type { ControlChannel } from './control-channel.js';
 import { dataModes } from './data-plan.js';
 import { probePassive } from './passive-probe.js';
 import { serverGoneReason } from './server-liveness.js';
+import { calibrationFor, refusedAdvertisedPorts } from './sweep-calibration.js';
 import { attemptsSummary, sweepCounts } from './step-summaries.js';
 
 /** The data steps: passive and active data connections, and the sweep of the passive range. */
@@ -78,18 +79,21 @@ export async function sweepStep(ctx: CheckContext): Promise<void> {
     const sweep = log.serverView?.sweep;
     await releasePassiveSetups(ctx);
     const connect = log.control.connect;
+    const calibration = await calibrationFor(ctx, sweep !== undefined);
     log.sweep = await runSweep({
+      rttBounds: calibratedBounds(calibration),
       address: run.address,
       ranges: settings.ranges,
       mode: settings.sweep === 'sample' ? 'sample' : 'full',
       ...(sweep ? { token: { serverId: sweep.serverId, listening: sweep.ranges } } : {}),
       ...(connect?.state === 'open' ? { initialRttMs: Math.max(1, connect.elapsedMs) } : {}),
-      knownListening: known,
+      knownListening: refusedAdvertisedPorts(log, known),
       ...(settings.sweepConcurrency !== undefined ? { maxConcurrency: settings.sweepConcurrency } : {}),
       signal: run.signal,
       onProgress: (p) =>
         ctx.emit({ type: 'sweep-progress', done: p.done, total: p.total, counts: p.counts, runs: p.runs }),
     });
+    log.sweep.calibration = calibration;
     const counts = sweepCounts(log.sweep);
     const gone = await checkServerGone(ctx);
     if (gone) {
