@@ -11,7 +11,7 @@ import {
   SERVER_ADDRESS,
   setRouterRules,
   type Topology,
-} from './sweep-topology.js';
+} from './sweep-topology.ts';
 
 const RANGE: [number, number] = [60000, 65535];
 const NMAP_CAP_S = 60;
