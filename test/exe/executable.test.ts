@@ -143,6 +143,9 @@ describe.runIf(process.platform === 'linux' && process.arch === 'x64')(
       expect(asked).toContain(fingerprint.slice(0, 47));
       expect(asked).toContain(fingerprint.slice(48));
       tty.keys('y');
+      // A password login under TLS: the live view asks before any plain-text comparison; no is the default.
+      await tty.waitFor(/Run the plain-text comparison with your login\? \[y\/N\]/, 30_000);
+      tty.keys('Enter');
       const save = await tty.waitFor(
         /Save the report next to ftpdoctor\?\n +(\S+\.json) \(for support\)\n +\S+\.html \(to read in a browser\)\n\[Y\/n\]/,
         60_000,

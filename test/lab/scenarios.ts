@@ -197,10 +197,11 @@ export const scenarios: Scenario[] = [
     topology: 'routed',
     servers: ['vsftpd', 'proftpd'],
     rules: (lab) => [{ role: 'router', ruleset: toServer(lab, 'reset', [PARTLY_RESET]) }],
+    // Servers pick passive ports at random: now and then every port announced lies in the reset half,
+    // and then the evidence is that of a wholly reset range (none connected), which the verdict follows.
     expected: {
-      channels: { control: 'ok', passive: 'partial' },
+      channels: { control: 'ok', passive: ['partial', 'blocked'] },
       findings: ['PASSIVE_PORTS_BLOCKED'],
-      verdict: 'problems',
       exit: 1,
     },
     verify(run) {
@@ -210,7 +211,13 @@ export const scenarios: Scenario[] = [
         expect(from, describeRun(run)).toBe(to);
         expect(from >= PARTLY_RESET[0] && to <= PARTLY_RESET[1], describeRun(run)).toBe(true);
       }
-      expect(f.rule, describeRun(run)).toMatch(/boundary is unknown/);
+      const report = reportOf(run);
+      const connected = (report['observations'] as { passive: Array<{ outcome: string }> }).passive.some(
+        (a) => a.outcome === 'ok',
+      );
+      expect(report.channels.passive.status, describeRun(run)).toBe(connected ? 'partial' : 'blocked');
+      expect(report.verdict, describeRun(run)).toBe(connected ? 'problems' : 'blocked');
+      expect(f.rule, describeRun(run)).toMatch(connected ? /boundary is unknown/ : /whole passive range/);
     },
   },
   {
