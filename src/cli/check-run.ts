@@ -83,8 +83,8 @@ export async function runCheck(plan: CheckPlan, io: CheckIo): Promise<CheckOutco
     const probe = startProbe(plan.settings, {
       signal: controller.signal,
       ...(password !== undefined ? { password } : {}),
-      // Only the live view has someone to ask about an untrusted certificate.
-      ...(view ? { confirmCertificate: view.confirmCertificate } : {}),
+      // Only the live view has someone to ask (an untrusted certificate, the plain-text comparison).
+      ...(view ? { confirmCertificate: view.confirmCertificate, confirmComparePlain: view.confirmComparePlain } : {}),
     });
     let progress = INITIAL_PROGRESS;
     const consumed: Promise<void> = (async () => {

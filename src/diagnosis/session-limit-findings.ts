@@ -28,8 +28,8 @@ export function sessionLimitFindings(log: ObservationLog): Finding[] {
       fact: `passive ports advertised to two sessions at once: ${p.reusedPorts.join(', ')}`,
     });
   if (evidence.length === 0) return [];
-  // The check's own session was open all along: the server's limit counts it too.
-  const limit = p.refusal ? p.opened + 1 : undefined;
+  // The check's own sessions were open all along: the server's limit counts them too.
+  const limit = p.refusal ? p.opened + p.ownSessions : undefined;
   const title =
     limit !== undefined
       ? `The server accepts at most ${limit} sessions from you at once`

@@ -4,6 +4,7 @@
  */
 export type { Reply } from '../ftp/index.js';
 export * from './addresses.js';
+export * from './calibration.js';
 export * from './connect.js';
 export * from './control.js';
 export * from './control-fallback.js';

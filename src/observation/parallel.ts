@@ -19,8 +19,10 @@ export interface SessionRefusal {
 export interface ParallelObservation {
   requested: number;
   command: 'PASV' | 'EPSV';
-  /** Extra sessions that opened and logged in; the check's own session was open besides them. */
+  /** Extra sessions that opened and logged in. */
   opened: number;
+  /** The check's own sessions open besides them (its first, and those its data probes still hold). */
+  ownSessions: number;
   refusal?: SessionRefusal;
   /** One passive listing per open session, all started together. */
   attempts: PassiveAttempt[];

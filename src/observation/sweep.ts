@@ -1,3 +1,5 @@
+import type { SweepCalibration } from './calibration.js';
+
 /** Per-port result of the passive range sweep. */
 export type PortState =
   | 'open' // connected (and, against the reference server, its token matched)
@@ -42,6 +44,8 @@ export interface SweepObservation {
   sourcePorts?: { ephemeral: [number, number]; pinned?: Array<[number, number]> };
   /** Samples of what answered instead of the reference server's token (evidence for token-mismatch). */
   tokenMismatches?: Array<{ port: number; reason: string; got: string }>;
+  /** What the sweep timed before it started, and the per-port deadline it took from that (src/sweep/calibration.ts). */
+  calibration?: SweepCalibration;
   elapsedMs: number;
   complete: boolean;
 }

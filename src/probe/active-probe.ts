@@ -5,7 +5,8 @@ import { isIP } from 'node:net';
 import { listenInRange, watchInbound, type InboundWatch } from './active-listener.js';
 import type { ControlChannel } from './control-channel.js';
 import { dataConnectDeadline } from './data-deadline.js';
-import { completeTransfer, protectDataSocket, sendListing } from './data-listing.js';
+import { completeTransfer, transferEnding, protectDataSocket, sendListing } from './data-listing.js';
+import { attemptEnder } from './attempt-end.js';
 import { elapsedSince, type ProbeRun } from './probe-run.js';
 import { parseLastReply } from './server-view.js';
 
@@ -36,11 +37,7 @@ export async function probeActive(
     outcome: 'error',
     elapsedMs: 0,
   };
-  const done = (outcome: ActiveOutcome): ActiveAttempt => {
-    attempt.outcome = outcome;
-    attempt.elapsedMs = elapsedSince(started);
-    return attempt;
-  };
+  const done = attemptEnder<ActiveOutcome, ActiveAttempt>(attempt, started);
 
   const listening = await listenInRange(localAddress, run.settings.activePorts);
   if ('error' in listening) {
@@ -145,12 +142,8 @@ export async function probeActive(
     if (data.tls) attempt.tls = data.tls;
     if (data.transfer) attempt.transfer = data.transfer;
     await recordServerReceived(run, channel, attempt, opts.extensions);
-    if (data.tls && !data.tls.ok) return done('tls-failed');
-    const transfer = data.transfer;
-    if (!transfer) return done('error');
-    if (transfer.result === 'no-data' || transfer.result === 'stalled' || transfer.result === 'aborted')
-      return done(transfer.result);
-    if (isCompletion(data.final) && transfer.result === 'complete') return done('ok');
+    const ending = transferEnding(data);
+    if (ending) return done(ending);
     if (data.final && CONNECT_FAILED.has(data.final.code)) return done('server-connect-failed');
     return done('error');
   } catch (err) {

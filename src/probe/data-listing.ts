@@ -1,3 +1,4 @@
+import { isCompletion } from '../ftp/index.js';
 import type { DataTls, DataTransfer, Protection, Reply } from '../observation/index.js';
 import type { Socket } from 'node:net';
 import type { ControlChannel } from './control-channel.js';
@@ -86,6 +87,22 @@ export interface DataResult {
   transfer?: DataTransfer;
   /** The final reply (226, or 425/426/522 …) when it came. */
   final?: Reply;
+}
+
+/**
+ * What a finished data transfer says on its own: TLS broke, nothing or too little came, or it
+ * completed with a 2yz. Undefined when the final reply must decide (each probe reads its refusals).
+ */
+export function transferEnding(
+  data: DataResult,
+): 'tls-failed' | 'error' | 'no-data' | 'stalled' | 'aborted' | 'ok' | undefined {
+  if (data.tls && !data.tls.ok) return 'tls-failed';
+  const transfer = data.transfer;
+  if (!transfer) return 'error';
+  if (transfer.result === 'no-data' || transfer.result === 'stalled' || transfer.result === 'aborted')
+    return transfer.result;
+  if (isCompletion(data.final) && transfer.result === 'complete') return 'ok';
+  return undefined;
 }
 
 /**

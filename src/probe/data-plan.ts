@@ -15,7 +15,8 @@ export function dataModes(run: ProbeRun, sessionTls: boolean): DataMode[] {
     { tls: true, protection: 'private' },
     { tls: true, protection: 'clear' },
   ];
-  if ((run.settings.tls === 'auto' && loginIsPublic(run)) || run.settings.comparePlain === true)
-    modes.push({ tls: false, protection: 'clear' });
+  // Implicit FTPS has no plain-text session on its port.
+  const consented = run.settings.comparePlain === true && run.settings.tls !== 'implicit';
+  if ((run.settings.tls === 'auto' && loginIsPublic(run)) || consented) modes.push({ tls: false, protection: 'clear' });
   return modes;
 }

@@ -1,11 +1,12 @@
 import { portsStillListening, type PassiveAttempt } from '../observation/index.js';
-import { runSweep } from '../sweep/index.js';
+import { calibratedBounds, runSweep } from '../sweep/index.js';
 import { probeActive } from './active-probe.js';
 import type { CheckContext } from './check-context.js';
 import type { ControlChannel } from './control-channel.js';
 import { dataModes } from './data-plan.js';
 import { probePassive } from './passive-probe.js';
 import { serverGoneReason } from './server-liveness.js';
+import { calibrationFor, refusedAdvertisedPorts } from './sweep-calibration.js';
 import { attemptsSummary, sweepCounts } from './step-summaries.js';
 
 /** The data steps: passive and active data connections, and the sweep of the passive range. */
@@ -14,8 +15,9 @@ import { attemptsSummary, sweepCounts } from './step-summaries.js';
  * The passive probes, then the samples. Where every probe's data connection went unanswered (or drew
  * an ICMP reject) the sweep runs between them (`sweeping`): it judges the whole range in about 2 s,
  * less than two rounds of samples waiting out the data-connect deadline, and the samples then wait on
- * a port it found blocked only as long as it did. Its knownListening still holds every probe's port; the samples come after it, so none of
- * their setups can take a sweep connection. Returns whether the sweep ran here.
+ * a port it found blocked only as long as it did. No probe was refused, so the sweep's known
+ * listeners (refusedAdvertisedPorts) are none either way; the samples come after it, so none of their
+ * setups can take a sweep connection. Returns whether the sweep ran here.
  */
 export async function passiveStep(ctx: CheckContext, sweeping = false): Promise<boolean> {
   const { run, lanes } = ctx;
@@ -107,18 +109,21 @@ export async function sweepStep(ctx: CheckContext): Promise<void> {
     const sweep = log.serverView?.sweep;
     await releasePassiveSetups(ctx);
     const connect = log.control.connect;
+    const calibration = await calibrationFor(ctx, sweep !== undefined);
     log.sweep = await runSweep({
+      rttBounds: calibratedBounds(calibration),
       address: run.address,
       ranges: settings.ranges,
       mode: settings.sweep === 'sample' ? 'sample' : 'full',
       ...(sweep ? { token: { serverId: sweep.serverId, listening: sweep.ranges } } : {}),
       ...(connect?.state === 'open' ? { initialRttMs: Math.max(1, connect.elapsedMs) } : {}),
-      knownListening: known,
+      knownListening: refusedAdvertisedPorts(log, known),
       ...(settings.sweepConcurrency !== undefined ? { maxConcurrency: settings.sweepConcurrency } : {}),
       signal: run.signal,
       onProgress: (p) =>
         ctx.emit({ type: 'sweep-progress', done: p.done, total: p.total, counts: p.counts, runs: p.runs }),
     });
+    log.sweep.calibration = calibration;
     const counts = sweepCounts(log.sweep);
     const gone = await checkServerGone(ctx);
     if (gone) {

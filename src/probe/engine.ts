@@ -4,13 +4,12 @@ import type { CheckContext } from './check-context.js';
 import { ControlSessions } from './control-sessions.js';
 import { activeAndSweep, checkServerGone, passiveStep } from './data-steps.js';
 import { tlsReuseStep } from './tls-reuse-probe.js';
+import { askComparePlain } from './plain-consent.js';
 import { controlFallbackStep, hostAnswers } from './control-fallback.js';
 import { observeEnvironment } from './environment.js';
 import { EventStream } from './event-stream.js';
 import { everyFamily } from './family-data.js';
-import { idleTestStep } from './idle-test.js';
-import { parallelStep } from './parallel-test.js';
-import { transfersStep } from './transfer-step.js';
+import { longSessionSteps } from './long-session-steps.js';
 import { readLocalFirewall } from './local-firewall.js';
 import type { ProbeRun } from './probe-run.js';
 import { resolveTarget } from './resolve.js';
@@ -77,6 +76,7 @@ export async function runProbe(
     settings: log.settings,
     password: opts.password,
     ...(opts.confirmCertificate ? { confirmCertificate: opts.confirmCertificate } : {}),
+    ...(opts.confirmComparePlain ? { confirmComparePlain: opts.confirmComparePlain } : {}),
     signal: controller.signal,
     log,
     transcript,
@@ -137,6 +137,7 @@ async function executePlan(ctx: CheckContext): Promise<boolean> {
   const sweeping = (controlOk || hostAnswers(log)) && settings.sweep !== 'off';
   let swept = false;
   if (sessionOk) {
+    await askComparePlain(ctx);
     swept = await passiveStep(ctx, sweeping);
     await tlsReuseStep(ctx);
     await everyFamily(ctx);
@@ -149,9 +150,7 @@ async function executePlan(ctx: CheckContext): Promise<boolean> {
   await activeAndSweep(ctx, sessionOk, sweeping && !swept);
   if (sessionOk) {
     await ctx.lanes.release();
-    await transfersStep(ctx);
-    await parallelStep(ctx);
-    await idleTestStep(ctx);
+    await longSessionSteps(ctx);
   }
   if (controlOk) await checkServerGone(ctx);
   await steps.step('local-firewall', async () => {

@@ -6,3 +6,4 @@ export { defaultPort, defaultSettings, type ProbeOptions } from './settings.js';
 export { normaliseFingerprint, type ConfirmCertificate } from './certificate-trust.js';
 export { DEFAULT_MAX_BYTES as DEFAULT_TRANSFER_MAX_BYTES } from './transfer-step.js';
 export { MAX_PARALLEL } from './parallel-test.js';
+export type { ConfirmComparePlain } from './plain-consent.js';

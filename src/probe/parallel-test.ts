@@ -30,7 +30,8 @@ export async function parallelStep(ctx: CheckContext): Promise<void> {
     if (!command)
       return { status: 'skipped', summary: 'no passive transfer worked, so many at once would fail the same way' };
     const open: OpenSession[] = [];
-    const log: ParallelObservation = { requested, command, opened: 0, attempts: [], reusedPorts: [] };
+    const ownSessions = (ctx.sessions.usable ? 1 : 0) + ctx.lanes.openSessions;
+    const log: ParallelObservation = { requested, command, opened: 0, ownSessions, attempts: [], reusedPorts: [] };
     run.log.parallel = log;
     try {
       for (let session = 1; session <= requested && !run.signal.aborted; session++) {

@@ -13,8 +13,9 @@ import { asProbeError, connectTcp } from '../net/index.js';
 import type { DataConnectAttempt, PassiveAttempt, PassiveOutcome, Protection } from '../observation/index.js';
 import type { ControlChannel } from './control-channel.js';
 import { dataConnectDeadline, sweptPortDeadline } from './data-deadline.js';
-import { completeTransfer, sendListing } from './data-listing.js';
-import { elapsedSince, type ProbeRun } from './probe-run.js';
+import { completeTransfer, transferEnding, sendListing } from './data-listing.js';
+import { attemptEnder } from './attempt-end.js';
+import type { ProbeRun } from './probe-run.js';
 import { parseLastReply } from './server-view.js';
 
 /**
@@ -49,11 +50,7 @@ export async function probePassive(
     outcome: 'error',
     elapsedMs: 0,
   };
-  const done = (outcome: PassiveOutcome): PassiveAttempt => {
-    attempt.outcome = outcome;
-    attempt.elapsedMs = elapsedSince(started);
-    return attempt;
-  };
+  const done = attemptEnder<PassiveOutcome, PassiveAttempt>(attempt, started);
   try {
     const reply = await channel.send(command, t, run.signal);
     attempt.reply = reply;
@@ -133,12 +130,8 @@ export async function probePassive(
     if (data.tls) connection.tls = data.tls;
     if (data.transfer) connection.transfer = data.transfer;
     if (opts.extensions && channel.usable) await recordServerSent(run, channel, attempt);
-    if (data.tls && !data.tls.ok) return done('tls-failed');
-    const transfer = data.transfer;
-    if (!transfer) return done('error');
-    if (transfer.result === 'no-data' || transfer.result === 'stalled' || transfer.result === 'aborted')
-      return done(transfer.result);
-    if (isCompletion(data.final) && transfer.result === 'complete') return done('ok');
+    const ending = transferEnding(data);
+    if (ending) return done(ending);
     if (isNegative(data.final)) return done('transfer-refused');
     return done('error');
   } catch (err) {

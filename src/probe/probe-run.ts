@@ -1,5 +1,6 @@
 import type { ObservationLog, ProbeSettings } from '../observation/index.js';
 import type { ConfirmCertificate } from './certificate-trust.js';
+import type { ConfirmComparePlain } from './plain-consent.js';
 import type { Transcript } from './transcript.js';
 
 /** What every step of one run shares: settings, the run's stop signal, the log being filled, the transcript. */
@@ -9,6 +10,8 @@ export interface ProbeRun {
   readonly password: string | undefined;
   /** Asks the person about a certificate the system does not trust (the live view); absent: no one to ask. */
   readonly confirmCertificate?: ConfirmCertificate;
+  /** Asks for consent to the plain-text comparison with the real login (the live view); absent: no one to ask. */
+  readonly confirmComparePlain?: ConfirmComparePlain;
   /** Fires on the user's signal or the overall deadline. */
   readonly signal: AbortSignal;
   readonly log: ObservationLog;

@@ -81,6 +81,11 @@ export class SessionLanes {
     return [...this.pendingSetups].filter((channel) => channel.usable);
   }
 
+  /** Extra sessions still open: they count against a server's per-address session limit. */
+  get openSessions(): number {
+    return this.extra.filter((lane) => lane.usable).length;
+  }
+
   /** QUIT on every extra session, at once. */
   async quit(): Promise<void> {
     await Promise.all(this.extra.map((lane) => lane.quit()));

@@ -1,5 +1,6 @@
 import type { ProbeSettings } from '../observation/index.js';
 import type { ConfirmCertificate } from './certificate-trust.js';
+import type { ConfirmComparePlain } from './plain-consent.js';
 
 export interface ProbeOptions {
   signal?: AbortSignal;
@@ -7,6 +8,8 @@ export interface ProbeOptions {
   password?: string;
   /** Asks the person about an untrusted certificate (see certificate-trust.ts). */
   confirmCertificate?: ConfirmCertificate;
+  /** Asks the person for consent to the plain-text comparison with their login (see plain-consent.ts). */
+  confirmComparePlain?: ConfirmComparePlain;
 }
 
 /** Port 21 (RFC 959), or 990 for implicit FTPS: IANA's "ftps" port; RFC 4217 itself defines only explicit AUTH TLS. */

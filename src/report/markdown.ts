@@ -2,6 +2,7 @@ import { CHANNELS } from '../diagnosis/index.js';
 import {
   addressRows,
   addressSummary,
+  calibrationWords,
   idleLines,
   parallelLines,
   transferHeading,
@@ -41,6 +42,8 @@ export function renderMarkdown(report: Report): string {
     out.push(`| ${c} | ${isRequired(report, c) ? 'yes' : ''} | **${v.status}** | ${cell(v.summary)} |`);
   }
   out.push('', `**Passive range sweep:** ${cell(sweepLine(report, 20))}`, '');
+  const calibration = report.sweep.calibration;
+  if (calibration) out.push(`**Sweep calibration:** ${cell(calibrationWords(calibration))}`, '');
   const addresses = addressSummary(report.observations);
   if (addresses) {
     out.push(`**Addresses:** ${cell(addresses)}`, '', '| Address | IPv | Answers | Outcome |', '|---|---|---|---|');

@@ -2,6 +2,7 @@ import { CHANNELS } from '../diagnosis/index.js';
 import {
   addressRows,
   addressSummary,
+  calibrationWords,
   idleLines,
   parallelLines,
   transferHeading,
@@ -40,6 +41,8 @@ export function renderText(report: Report): string {
     out.push(`  ${req}${c.padEnd(8)} ${v.status.padEnd(8)} ${v.summary}`);
   }
   out.push('  (* required)', '', `Sweep: ${sweepLine(report)}`);
+  const calibration = report.sweep.calibration;
+  if (calibration) out.push(`  calibrated: ${calibrationWords(calibration)}`);
   const addresses = addressSummary(report.observations);
   if (addresses) {
     out.push('', `Addresses: ${addresses}`);

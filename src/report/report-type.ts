@@ -7,6 +7,7 @@ import type {
   ProbeSettings,
   ServerSoftware,
   StepRecord,
+  SweepCalibration,
   TlsObservation,
   TranscriptLine,
 } from '../observation/index.js';
@@ -32,6 +33,8 @@ export interface ReportSweep {
   portsTested: number;
   elapsedMs?: number;
   complete?: boolean;
+  /** What the sweep timed first and the per-port deadline it took (optional: older reports lack it). */
+  calibration?: SweepCalibration;
 }
 
 export interface Report {

@@ -33,6 +33,7 @@ function sweepSection(log: ObservationLog): ReportSweep {
     portsTested: s.portsTested,
     elapsedMs: s.elapsedMs,
     complete: s.complete,
+    ...(s.calibration ? { calibration: s.calibration } : {}),
   };
 }
 

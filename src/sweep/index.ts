@@ -3,3 +3,4 @@
  */
 export { measureFdBudget } from './open-file-limit.js';
 export { runSweep } from './port-sweep.js';
+export { calibrateSweep, calibratedBounds, deriveCalibration } from './calibration.js';

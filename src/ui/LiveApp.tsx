@@ -3,6 +3,7 @@ import { VERDICT_LOOK } from '../views/index.js';
 import { Box, Text, useInput } from 'ink';
 import { AddressList } from './AddressList.js';
 import { CertificatePrompt } from './CertificatePrompt.js';
+import { ComparePlainPrompt } from './ComparePlainPrompt.js';
 import { ChannelTable } from './ChannelTable.js';
 import { ClientTable } from './ClientTable.js';
 import { FindingList } from './FindingList.js';
@@ -24,18 +25,30 @@ export interface LiveAppProps {
   onToggleTranscript: () => void;
   /** The answer to state.certificateQuestion. */
   onCertificateAnswer?: (trust: boolean) => void;
+  /** The answer to state.plainQuestion. */
+  onComparePlainAnswer?: (yes: boolean) => void;
 }
 
 /** The live view of one check: steps, channels, the range map, then the verdict and findings. */
-export function LiveApp({ state, width, colour, keys, onQuit, onToggleTranscript, onCertificateAnswer }: LiveAppProps) {
+export function LiveApp({
+  state,
+  width,
+  colour,
+  keys,
+  onQuit,
+  onToggleTranscript,
+  onCertificateAnswer,
+  onComparePlainAnswer,
+}: LiveAppProps) {
   const question = keys ? state.certificateQuestion : undefined;
+  const plainQuestion = keys ? state.plainQuestion : undefined;
   useInput(
     (input, key) => {
       if (input === 'q') onQuit('q');
       else if (key.ctrl && input === 'c') onQuit('ctrl-c');
       else if (input === 'v') onToggleTranscript();
     },
-    { isActive: keys && !question },
+    { isActive: keys && !question && !plainQuestion },
   );
   return (
     <ColourContext.Provider value={colour}>
@@ -80,6 +93,14 @@ export function LiveApp({ state, width, colour, keys, onQuit, onToggleTranscript
             certificate={question.certificate}
             {...(question.authorizationError ? { authorizationError: question.authorizationError } : {})}
             onAnswer={(trust) => onCertificateAnswer?.(trust)}
+            onQuit={onQuit}
+          />
+        ) : null}
+        {plainQuestion ? (
+          <ComparePlainPrompt
+            user={plainQuestion.user}
+            host={plainQuestion.host}
+            onAnswer={(yes) => onComparePlainAnswer?.(yes)}
             onQuit={onQuit}
           />
         ) : null}

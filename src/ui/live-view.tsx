@@ -26,6 +26,8 @@ export interface LiveView {
     certificate: CertificateInfo,
     context: { authorizationError?: string; signal: AbortSignal },
   ) => Promise<boolean>;
+  /** Asks for consent to the plain-text comparison (see ComparePlainPrompt); the engine's confirmComparePlain. */
+  confirmComparePlain: (context: { user: string; host: string; signal: AbortSignal }) => Promise<boolean>;
   /** Shows the final verdict and findings, then leaves the last frame on the terminal. */
   finish(diagnosis: Diagnosis, notices: string[], clients?: ClientCompatibility): Promise<void>;
 }
@@ -36,7 +38,7 @@ const MAX_WIDTH = 80;
  * every RENDER_INTERVAL_MS, so rendering does not steal the engine's time and skew its timings.
  */
 const RENDER_INTERVAL_MS = 66;
-/** An unanswered certificate question counts as no after this long (a person gets minutes, not forever). */
+/** An unanswered question (certificate, plain comparison) counts as no after this long (a person gets minutes, not forever). */
 const QUESTION_TIMEOUT_MS = 5 * 60_000;
 
 /** The Ink shell around the pure reducer: every event becomes a new state and a re-render. */
@@ -53,6 +55,7 @@ export function startLiveView(opts: LiveViewOptions): LiveView {
       onQuit={opts.onQuit}
       onToggleTranscript={() => dispatch({ type: 'toggle-transcript' })}
       onCertificateAnswer={(trust) => answer?.(trust)}
+      onComparePlainAnswer={(yes) => answer?.(yes)}
     />
   );
   const instance: Instance = render(element(), {
@@ -75,6 +78,24 @@ export function startLiveView(opts: LiveViewOptions): LiveView {
     state = next;
     pending ??= setTimeout(renderNow, RENDER_INTERVAL_MS);
   };
+  /** Shows a yes/no question and waits: no when declined, unanswered for QUESTION_TIMEOUT_MS, or stopped. */
+  const ask = (show: UiAction, done: UiAction, signal: AbortSignal): Promise<boolean> =>
+    new Promise<boolean>((resolve) => {
+      const settle = (yes: boolean): void => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', onAbort);
+        answer = undefined;
+        dispatch(done);
+        renderNow();
+        resolve(yes);
+      };
+      const onAbort = (): void => settle(false);
+      const timer = setTimeout(() => settle(false), QUESTION_TIMEOUT_MS);
+      answer = settle;
+      signal.addEventListener('abort', onAbort, { once: true });
+      dispatch(show);
+      renderNow();
+    });
   return {
     onEvent(event) {
       dispatch(event);
@@ -85,22 +106,14 @@ export function startLiveView(opts: LiveViewOptions): LiveView {
       dispatch({ type: 'stopping', reason });
     },
     confirmCertificate(certificate, { authorizationError, signal }) {
-      return new Promise<boolean>((resolve) => {
-        const settle = (trust: boolean): void => {
-          clearTimeout(timer);
-          signal.removeEventListener('abort', onAbort);
-          answer = undefined;
-          dispatch({ type: 'certificate-answered' });
-          renderNow();
-          resolve(trust);
-        };
-        const onAbort = (): void => settle(false);
-        const timer = setTimeout(() => settle(false), QUESTION_TIMEOUT_MS);
-        answer = settle;
-        signal.addEventListener('abort', onAbort, { once: true });
-        dispatch({ type: 'certificate-question', certificate, ...(authorizationError ? { authorizationError } : {}) });
-        renderNow();
-      });
+      return ask(
+        { type: 'certificate-question', certificate, ...(authorizationError ? { authorizationError } : {}) },
+        { type: 'certificate-answered' },
+        signal,
+      );
+    },
+    confirmComparePlain({ user, host, signal }) {
+      return ask({ type: 'plain-question', user, host }, { type: 'plain-answered' }, signal);
     },
     async finish(diagnosis, notices, clients) {
       dispatch({ type: 'diagnosis', diagnosis, final: true });

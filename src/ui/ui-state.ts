@@ -76,6 +76,8 @@ export interface UiState {
   parallel?: ParallelObservation;
   /** An untrusted certificate the person is being asked about; the engine waits for the answer. */
   certificateQuestion?: { certificate: CertificateInfo; authorizationError?: string };
+  /** Consent to the plain-text comparison with the real login is being asked; the engine waits. */
+  plainQuestion?: { user: string; host: string };
 }
 
 export type UiAction =
@@ -86,7 +88,9 @@ export type UiAction =
   | { type: 'stopping'; reason: string }
   | { type: 'notice'; text: string }
   | { type: 'certificate-question'; certificate: CertificateInfo; authorizationError?: string }
-  | { type: 'certificate-answered' };
+  | { type: 'certificate-answered' }
+  | { type: 'plain-question'; user: string; host: string }
+  | { type: 'plain-answered' };
 
 /** Which steps tell about which channel: its verdict is shown once one of them has ended. */
 const CHANNEL_STEPS: Record<Channel, readonly StepId[]> = {
@@ -190,6 +194,12 @@ export function reduceUi(state: UiState, action: UiAction): UiState {
     }
     case 'certificate-answered': {
       const { certificateQuestion: _, ...rest } = state;
+      return rest;
+    }
+    case 'plain-question':
+      return { ...state, plainQuestion: { user: action.user, host: action.host } };
+    case 'plain-answered': {
+      const { plainQuestion: _, ...rest } = state;
       return rest;
     }
   }

@@ -3,6 +3,7 @@
  * same without colour), number and time formats, and the passive range as a map of cells.
  */
 export * from './address-rows.js';
+export * from './calibration-words.js';
 export * from './looks.js';
 export * from './range-map.js';
 export * from './transfer-lines.js';

@@ -4,7 +4,8 @@ import type { ParallelObservation } from '../observation/index.js';
 export function parallelLines(p: ParallelObservation): string[] {
   const ok = p.attempts.filter((a) => a.outcome === 'ok').length;
   const lines = [
-    `Parallel sessions (--parallel ${p.requested}): ${p.opened} extra sessions opened besides the check's own; ${ok} of ${p.attempts.length} ${p.command} + LIST at once worked`,
+    `Parallel sessions (--parallel ${p.requested}): ${p.opened} opened, besides ${p.ownSessions} of the check's own`,
+    `  ${ok} of ${p.attempts.length} ${p.command} + LIST at once worked`,
   ];
   if (p.refusal) {
     const r = p.refusal;

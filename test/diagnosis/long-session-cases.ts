@@ -74,6 +74,7 @@ export const LONG_SESSION_CASES: DiagnosisCase[] = [
           requested: 2,
           command: 'EPSV',
           opened: 2,
+          ownSessions: 1,
           attempts: [pasvOk(60300), pasvOk(60301)],
           reusedPorts: [],
         };
@@ -170,6 +171,7 @@ export const LONG_SESSION_CASES: DiagnosisCase[] = [
         requested: 5,
         command: 'EPSV',
         opened: 2,
+        ownSessions: 1,
         refusal: {
           session: 3,
           stage: 'greeting',

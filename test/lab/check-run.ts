@@ -83,7 +83,11 @@ export async function runCheck(
     NO_COLOR: '1',
     ...(account?.password === undefined ? {} : { [PASSWORD_ENV]: account.password }),
   };
-  const raw = await lab.exec('client', argv, { allowFailure: true, timeoutMs: 90_000, env });
+  // The check ends itself at its --timeout (a slow-path scenario gives it longer than the lab's 45 s).
+  const timeoutAt = extra.lastIndexOf('--timeout');
+  const checkMs = timeoutAt >= 0 ? Number.parseInt(extra[timeoutAt + 1] ?? '', 10) * 1000 : 0;
+  const timeoutMs = Math.max(90_000, (Number.isFinite(checkMs) ? checkMs : 0) + 30_000);
+  const raw = await lab.exec('client', argv, { allowFailure: true, timeoutMs, env });
   let report: LabReport;
   try {
     report = JSON.parse(raw.stdout) as LabReport;

@@ -305,7 +305,7 @@ export const scenarios: Scenario[] = [
     id: 'host-dropped',
     title: 'every port of the server dropped on the router',
     topology: 'routed',
-    servers: ['reference', 'vsftpd'],
+    servers: ['reference', 'vsftpd', 'proftpd', 'pure-ftpd'],
     rules: (lab) => [{ role: 'router', ruleset: toServer(lab, 'drop', [[1, 65535]]) }],
     expected: CONTROL_UNREACHABLE_EXPECTED,
     verify(run) {

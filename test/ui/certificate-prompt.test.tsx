@@ -4,6 +4,7 @@ import type { CertificateInfo } from '../../src/observation/index.js';
 import { defaultSettings } from '../../src/probe/index.js';
 import { LiveApp } from '../../src/ui/LiveApp.js';
 import { initialUiState, reduceUi } from '../../src/ui/ui-state.js';
+import { pressKey } from './press-key.js';
 
 afterEach(() => cleanup());
 
@@ -22,7 +23,6 @@ const asking = reduceUi(initialUiState(defaultSettings('ftp.example.com')), {
   certificate,
   authorizationError: 'DEPTH_ZERO_SELF_SIGNED_CERT',
 });
-const tick = () => new Promise((r) => setTimeout(r, 20));
 
 function ask() {
   const answers: boolean[] = [];
@@ -65,17 +65,13 @@ describe('the certificate question in the live view', () => {
     ['x', []],
   ])('key %j answers %j', async (key, expected) => {
     const { app, answers } = ask();
-    await tick();
-    app.stdin.write(key);
-    await tick();
+    await pressKey(app, key);
     expect(answers).toEqual(expected);
   });
 
   it('q stops the check instead of answering, and the question is gone once answered', async () => {
     const { app, answers, quits } = ask();
-    await tick();
-    app.stdin.write('q');
-    await tick();
+    await pressKey(app, 'q');
     expect({ answers, quits }).toEqual({ answers: [], quits: ['q'] });
     expect(reduceUi(asking, { type: 'certificate-answered' }).certificateQuestion).toBeUndefined();
   });

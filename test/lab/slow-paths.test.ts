@@ -1,0 +1,3 @@
+import { slowPathSuite } from './slow-path-suite.js';
+
+slowPathSuite();
