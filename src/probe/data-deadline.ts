@@ -1,4 +1,4 @@
-import type { ConnectOutcome } from '../observation/index.js';
+import type { ConnectOutcome, PortState, SweepObservation } from '../observation/index.js';
 import type { ProbeRun } from './probe-run.js';
 
 /**
@@ -34,4 +34,26 @@ export function connectDeadline(stepTimeoutMs: number, control: ConnectOutcome |
   if (control?.state !== 'open') return stepTimeoutMs;
   const derived = INITIAL_SYN_RTO_MS + Math.max(MARGIN_MS, RTT_ALLOWANCE * control.elapsedMs);
   return Math.min(stepTimeoutMs, derived);
+}
+
+/** What the sweep found at a port that a data connection there can only repeat: nothing answered, or a router's ICMP. */
+const SWEPT_BLOCKED: ReadonlySet<PortState> = new Set(['no-answer', 'icmp-reject']);
+
+/**
+ * The deadline for a data connection to a port the sweep has already judged: where it found nothing
+ * answering (or an ICMP reject) after every pass, the longest wait it gave that port — at least one
+ * retry, so a lost SYN was already allowed for — is as long as this connection need wait too; the
+ * connection still tries, and a port that answers now counts as it always did. Elsewhere, and before
+ * a sweep, the deadline from the control connection.
+ */
+export function sweptPortDeadline(run: ProbeRun, port: number): number {
+  return sweptDeadline(dataConnectDeadline(run), run.log.sweep, port);
+}
+
+/** sweptPortDeadline's pure core: from the data-connect deadline and the sweep (if it ran). */
+export function sweptDeadline(deadline: number, sweep: SweepObservation | undefined, port: number): number {
+  const state = sweep?.runs.find((r) => port >= r.from && port <= r.to)?.state;
+  if (!sweep || state === undefined || !SWEPT_BLOCKED.has(state)) return deadline;
+  const waited = Math.max(sweep.timing.timeoutMs, ...(sweep.passes ?? []).map((p) => p.timeoutMs));
+  return Math.min(deadline, Math.max(1, waited));
 }

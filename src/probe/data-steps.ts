@@ -1,4 +1,4 @@
-import { portsStillListening } from '../observation/index.js';
+import { portsStillListening, type PassiveAttempt } from '../observation/index.js';
 import { calibratedBounds, runSweep } from '../sweep/index.js';
 import { probeActive } from './active-probe.js';
 import type { CheckContext } from './check-context.js';
@@ -11,8 +11,17 @@ import { attemptsSummary, sweepCounts } from './step-summaries.js';
 
 /** The data steps: passive and active data connections, and the sweep of the passive range. */
 
-export async function passiveStep(ctx: CheckContext): Promise<void> {
+/**
+ * The passive probes, then the samples. Where every probe's data connection went unanswered (or drew
+ * an ICMP reject) the sweep runs between them (`sweeping`): it judges the whole range in about 2 s,
+ * less than two rounds of samples waiting out the data-connect deadline, and the samples then wait on
+ * a port it found blocked only as long as it did. No probe was refused, so the sweep's known
+ * listeners (refusedAdvertisedPorts) are none either way; the samples come after it, so none of their
+ * setups can take a sweep connection. Returns whether the sweep ran here.
+ */
+export async function passiveStep(ctx: CheckContext, sweeping = false): Promise<boolean> {
   const { run, lanes } = ctx;
+  let swept = false;
   await ctx.steps.step('passive', async () => {
     const attempts = run.log.passive;
     const probe = { extensions: ctx.extensions, purpose: 'probe' as const };
@@ -24,21 +33,42 @@ export async function passiveStep(ctx: CheckContext): Promise<void> {
       })),
     );
     attempts.push(...ran(await lanes.runAll(probes)));
+    swept = sweeping && noneAnswered(attempts);
+    if (swept) await sweepStep(ctx);
     // Samples repeat whichever command got a port advertised (PASV is refused on IPv6, RFC 2428 §1).
     const first = probes[0]?.mode ?? { tls: false, protection: 'clear' };
     const sampler = attempts.find((a) => a.advertised)?.command;
-    const sample = { extensions: ctx.extensions, purpose: 'sample' as const };
+    const sample = { extensions: ctx.extensions, purpose: 'sample' as const, afterSweep: swept };
     const samples = Array.from({ length: sampler ? Math.max(0, run.settings.pasvSamples - 1) : 0 }, () => ({
       mode: first,
       probe: async (channel: ControlChannel) =>
         lanes.notePassive(channel, await probePassive(run, channel, sampler ?? 'PASV', first.protection, sample)),
     }));
     attempts.push(...ran(await lanes.runAll(samples)));
-    return attemptsSummary(
+    const result = attemptsSummary(
       attempts.filter((a) => a.purpose === 'probe'),
       ctx.sessionTls,
     );
+    const after =
+      swept && samples.length > 0
+        ? `; ${samples.length} samples after the sweep, each waiting on a port it found blocked only as long as it did`
+        : '';
+    return { ...result, summary: result.summary + after };
   });
+  return swept;
+}
+
+/** Every probe that got a port advertised had its data connection go unanswered or ICMP-rejected. */
+function noneAnswered(attempts: readonly PassiveAttempt[]): boolean {
+  const advertised = attempts.filter((a) => a.advertised !== undefined && a.parseError === undefined);
+  return (
+    advertised.length > 0 &&
+    advertised.every(
+      (a) =>
+        a.connections.length > 0 &&
+        a.connections.every((c) => c.connect.state === 'no-answer' || c.connect.state === 'icmp-reject'),
+    )
+  );
 }
 
 export async function activeStep(ctx: CheckContext): Promise<void> {

@@ -134,19 +134,20 @@ async function executePlan(ctx: CheckContext): Promise<boolean> {
   let sessionOk = false;
   if (controlOk) sessionOk = await openSessionSteps(ctx);
   else steps.skip(sessionSteps(ctx), 'no control connection');
+  const sweeping = (controlOk || hostAnswers(log)) && settings.sweep !== 'off';
+  let swept = false;
   if (sessionOk) {
     await askComparePlain(ctx);
-    await passiveStep(ctx);
+    swept = await passiveStep(ctx, sweeping);
     await tlsReuseStep(ctx);
     await everyFamily(ctx);
   } else steps.skip(['passive', 'tls-reuse', 'active'], 'the control session did not get far enough');
-  const sweeping = (controlOk || hostAnswers(log)) && settings.sweep !== 'off';
   if (!sweeping)
     steps.skip(
       ['sweep'],
       settings.sweep === 'off' ? 'sweep turned off' : 'no control connection to time the sweep from',
     );
-  await activeAndSweep(ctx, sessionOk, sweeping);
+  await activeAndSweep(ctx, sessionOk, sweeping && !swept);
   if (sessionOk) {
     await ctx.lanes.release();
     await longSessionSteps(ctx);

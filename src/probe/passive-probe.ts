@@ -12,7 +12,7 @@ import {
 import { asProbeError, connectTcp } from '../net/index.js';
 import type { DataConnectAttempt, PassiveAttempt, PassiveOutcome, Protection } from '../observation/index.js';
 import type { ControlChannel } from './control-channel.js';
-import { dataConnectDeadline } from './data-deadline.js';
+import { dataConnectDeadline, sweptPortDeadline } from './data-deadline.js';
 import { completeTransfer, transferEnding, sendListing } from './data-listing.js';
 import { attemptEnder } from './attempt-end.js';
 import type { ProbeRun } from './probe-run.js';
@@ -29,7 +29,13 @@ export async function probePassive(
   channel: ControlChannel,
   command: 'PASV' | 'EPSV',
   protection: Protection,
-  opts: { extensions: boolean; purpose: 'probe' | 'sample'; resumeTls?: boolean },
+  opts: {
+    extensions: boolean;
+    purpose: 'probe' | 'sample';
+    resumeTls?: boolean;
+    /** After the sweep: wait on a port it found blocked only as long as it did (sweptPortDeadline). */
+    afterSweep?: boolean;
+  },
 ): Promise<PassiveAttempt> {
   const started = performance.now();
   const t = run.settings.stepTimeoutMs;
@@ -79,7 +85,7 @@ export async function probePassive(
       const result = await connectTcp({
         address: target.address,
         port: advertised.port,
-        timeoutMs: dataConnectDeadline(run),
+        timeoutMs: opts.afterSweep ? sweptPortDeadline(run, advertised.port) : dataConnectDeadline(run),
         signal: run.signal,
       });
       const record: DataConnectAttempt = { via: target.via, connect: result.outcome };

@@ -10,10 +10,11 @@ import type { ProbeRun } from './probe-run.js';
  * on sessions of their own. The server's session limits bound this: vsftpd's max_per_ip, proftpd's
  * MaxClientsPerHost, pure-ftpd's -C and the reference server's per-address limit all refuse an extra
  * session (421 at the greeting, 530 at login); then the probes run one after another on the
- * sessions the server did accept. Four: under TLS the check makes six probes and seven samples,
- * each of which may wait out the deadline on a dropped range; four sessions make that two rounds each.
+ * sessions the server did accept. Six: under TLS with --tls-auto the check makes six probes, each
+ * of which may wait out the deadline on a dropped range; six sessions make that one round (the
+ * samples on such a range come after the sweep and wait only briefly, see passiveStep).
  */
-export const MAX_DATA_SESSIONS = 4;
+export const MAX_DATA_SESSIONS = 6;
 
 /** One independent data probe, and the kind of session it needs. */
 export interface LaneTask<T> {

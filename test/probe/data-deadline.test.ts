@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ConnectOutcome } from '../../src/observation/index.js';
-import { connectDeadline, INITIAL_SYN_RTO_MS } from '../../src/probe/data-deadline.js';
+import type { ConnectOutcome, PortRun, SweepObservation } from '../../src/observation/index.js';
+import { connectDeadline, INITIAL_SYN_RTO_MS, sweptDeadline } from '../../src/probe/data-deadline.js';
 
 const control = (state: ConnectOutcome['state'], elapsedMs: number): ConnectOutcome => ({
   state,
@@ -24,5 +24,51 @@ describe('the data-connect deadline', () => {
     expect(connectDeadline(800, control('open', 1))).toBe(800);
     expect(connectDeadline(10_000, control('no-answer', 10_000))).toBe(10_000);
     expect(connectDeadline(10_000, undefined)).toBe(10_000);
+  });
+});
+
+/** A sweep of 60000–60009 as the lab's dropped range gives it: two passes, the retry waiting twice as long. */
+const sweep = (runs: PortRun[]): SweepObservation => ({
+  mode: 'full',
+  address: '192.0.2.1',
+  ranges: [[60000, 60009]],
+  cooperative: false,
+  runs,
+  counts: {},
+  portsTested: 10,
+  retries: 10,
+  timing: { srttMs: 1, rttvarMs: 5, timeoutMs: 100 },
+  concurrency: { max: 2048, final: 1024 },
+  errnos: {},
+  passes: [
+    { ports: 10, timeoutMs: 100, elapsedMs: 120, answered: 0 },
+    { ports: 10, timeoutMs: 200, elapsedMs: 230, answered: 0 },
+  ],
+  elapsedMs: 350,
+  complete: true,
+});
+
+describe('the data-connect deadline after the sweep', () => {
+  const swept = sweep([
+    { from: 60000, to: 60003, state: 'no-answer' },
+    { from: 60004, to: 60005, state: 'icmp-reject' },
+    { from: 60006, to: 60007, state: 'refused' },
+    { from: 60008, to: 60009, state: 'open' },
+  ]);
+
+  it('waits on a port the sweep found unanswered or ICMP-rejected as long as its longest pass did', () => {
+    expect(sweptDeadline(1150, swept, 60001)).toBe(200);
+    expect(sweptDeadline(1150, swept, 60005)).toBe(200);
+  });
+
+  it('keeps the full deadline where the sweep got an answer, did not test the port, or did not run', () => {
+    expect(sweptDeadline(1150, swept, 60006)).toBe(1150);
+    expect(sweptDeadline(1150, swept, 60009)).toBe(1150);
+    expect(sweptDeadline(1150, swept, 61000)).toBe(1150);
+    expect(sweptDeadline(1150, undefined, 60001)).toBe(1150);
+  });
+
+  it('never waits longer than the data-connect deadline', () => {
+    expect(sweptDeadline(150, swept, 60001)).toBe(150);
   });
 });
