@@ -1,5 +1,5 @@
 import { CHANNELS, sweepAsDiagnosed } from '../../diagnosis/index.js';
-import { CELL_LOOK } from '../../views/index.js';
+import { addressRows, addressSummary, CELL_LOOK } from '../../views/index.js';
 import type { Report } from '../report-type.js';
 import { OUTCOME_SYMBOL, OUTCOME_WORDS, hangLine } from '../client-table.js';
 import { ACTOR_WORDS, isRequired, targetLine, VERDICT_WORDS, WHERE_WORDS } from '../report-words.js';
@@ -26,6 +26,17 @@ function channelTable(report: Report): string {
     return `<tr data-channel="${c}"><td>${c}${isRequired(report, c) ? ' <small>(required)</small>' : ''}</td><td class="status s-${v.status}">${STATUS_SYMBOL[v.status]} ${v.status}</td><td>${e(v.summary)}</td></tr>`;
   });
   return `<table class="channels"><thead><tr><th>Channel</th><th>Status</th><th>Why</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
+/** Every address of the server and each family, when the check had several (ADDRESS_SUBSET_BLOCKED and friends). */
+function addressSection(report: Report): string {
+  const summary = addressSummary(report.observations);
+  if (!summary) return '';
+  const rows = addressRows(report.observations).map(
+    (r) =>
+      `<tr data-address="${e(r.address)}"><td>${e(r.address)}${r.chosen ? ' <small>(checked)</small>' : ''}</td><td>IPv${r.family}</td><td class="status s-${r.answers ? 'ok' : 'blocked'}">${r.answers ? '✔ answers' : '✘ fails'}</td><td>${e(r.outcome)}</td></tr>`,
+  );
+  return `<h2>Server addresses</h2><p>${e(summary)}</p><table class="channels"><thead><tr><th>Address</th><th>Family</th><th>Control</th><th>Outcome</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
 function rangeSection(report: Report): string {
@@ -115,6 +126,7 @@ ${report.complete ? '' : `<p>▲ Incomplete run${report.abortReason ? ` (stopped
 <h2>The path</h2>
 ${pathSvg(report)}
 ${channelTable(report)}
+${addressSection(report)}
 <h2>Passive port range</h2>
 ${rangeSection(report)}
 <h2>Findings</h2>
