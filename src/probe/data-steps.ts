@@ -33,7 +33,11 @@ export async function passiveStep(ctx: CheckContext, sweeping = false): Promise<
       })),
     );
     attempts.push(...ran(await lanes.runAll(probes)));
-    swept = sweeping && noneAnswered(attempts);
+    // Early only against the reference server's sweep listeners: every port there listens, so the sweep
+    // needs no refusal time. Elsewhere its calibration needs a port a passive transfer used and the
+    // server closed (sweep-calibration.ts); with none answered there is none, and resets delayed past
+    // an uncalibrated deadline would read as drops. The samples first may reach one.
+    swept = sweeping && noneAnswered(attempts) && run.log.serverView?.sweep !== undefined;
     if (swept) await sweepStep(ctx);
     // Samples repeat whichever command got a port advertised (PASV is refused on IPv6, RFC 2428 §1).
     const first = probes[0]?.mode ?? { tls: false, protection: 'clear' };
