@@ -124,40 +124,22 @@ describe('the password never leaves the process', () => {
   });
 
   it('a server that echoes the password back in its replies', async () => {
-    const run = await check('echo json', [
+    const echoed = (...output: string[]): string[] => [
       `127.0.0.1:${echo.port}`,
       '-u',
       'bob',
       '--password-env',
       'FTPDOCTOR_TEST_PW',
       '--no-tls',
-      '--json',
-      '--output',
-      join(dir, 'echo.json'),
-      '--html',
-      join(dir, 'echo.html'),
-    ]);
+      ...output,
+    ];
+    const run = await check(
+      'echo json',
+      echoed('--json', '--output', join(dir, 'echo.json'), '--html', join(dir, 'echo.html')),
+    );
     expect(JSON.parse(run.stdout).observations.login.ok).toBe(false);
-    await check('echo text', [
-      `127.0.0.1:${echo.port}`,
-      '-u',
-      'bob',
-      '--password-env',
-      'FTPDOCTOR_TEST_PW',
-      '--no-tls',
-      '--format',
-      'text',
-    ]);
-    await check('echo markdown', [
-      `127.0.0.1:${echo.port}`,
-      '-u',
-      'bob',
-      '--password-env',
-      'FTPDOCTOR_TEST_PW',
-      '--no-tls',
-      '--format',
-      'markdown',
-    ]);
+    await check('echo text', echoed('--format', 'text'));
+    await check('echo markdown', echoed('--format', 'markdown'));
     expectNothingLeaked();
   });
 
