@@ -43,11 +43,12 @@ const SWEPT_BLOCKED: ReadonlySet<PortState> = new Set(['no-answer', 'icmp-reject
  * The deadline for a data connection to a port the sweep has already judged: where it found nothing
  * answering (or an ICMP reject) after every pass, the longest wait it gave that port — at least one
  * retry, so a lost SYN was already allowed for — is as long as this connection need wait too; the
- * connection still tries, and a port that answers now counts as it always did. Elsewhere, and before
- * a sweep, the deadline from the control connection.
+ * connection still tries, and a port that answers now counts as it always did. Elsewhere (another
+ * address, a port the sweep did not judge so) and before a sweep, the deadline from the control connection.
  */
-export function sweptPortDeadline(run: ProbeRun, port: number): number {
-  return sweptDeadline(dataConnectDeadline(run), run.log.sweep, port);
+export function sweptPortDeadline(run: ProbeRun, address: string, port: number): number {
+  const sweep = run.log.sweep;
+  return sweptDeadline(dataConnectDeadline(run), sweep?.address === address ? sweep : undefined, port);
 }
 
 /** sweptPortDeadline's pure core: from the data-connect deadline and the sweep (if it ran). */

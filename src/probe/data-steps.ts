@@ -1,5 +1,5 @@
-import { portsStillListening, type PassiveAttempt } from '../observation/index.js';
-import { calibratedBounds, runSweep } from '../sweep/index.js';
+import { portsStillListening, type PassiveAttempt, type SweepCalibration } from '../observation/index.js';
+import { calibratedBounds, runSweep, type SweepOptions, type SweepProgress } from '../sweep/index.js';
 import { probeActive } from './active-probe.js';
 import type { CheckContext } from './check-context.js';
 import type { ControlChannel } from './control-channel.js';
@@ -7,17 +7,20 @@ import { dataModes } from './data-plan.js';
 import { probePassive } from './passive-probe.js';
 import { serverGoneReason } from './server-liveness.js';
 import { calibrationFor, refusedAdvertisedPorts } from './sweep-calibration.js';
+import { recheckSilentPorts } from './sweep-recheck.js';
 import { attemptsSummary, sweepCounts } from './step-summaries.js';
 
 /** The data steps: passive and active data connections, and the sweep of the passive range. */
 
 /**
- * The passive probes, then the samples. Where every probe's data connection went unanswered (or drew
- * an ICMP reject) the sweep runs between them (`sweeping`): it judges the whole range in about 2 s,
- * less than two rounds of samples waiting out the data-connect deadline, and the samples then wait on
- * a port it found blocked only as long as it did. No probe was refused, so the sweep's known
- * listeners (refusedAdvertisedPorts) are none either way; the samples come after it, so none of their
- * setups can take a sweep connection. Returns whether the sweep ran here.
+ * The passive probes, then the samples. Where a probe's data connection went unanswered (or drew an
+ * ICMP reject) and none was refused, the sweep runs between them: it judges the whole range in about
+ * 2 s, less than a round of samples waiting out the data-connect deadline, and a later data
+ * connection then waits on a port it found blocked only as long as it did (sweptPortDeadline). No
+ * probe was refused, so the sweep's known listeners (refusedAdvertisedPorts) are none either way; the
+ * samples run after its first pass, so none of their setups can take a sweep connection, and before
+ * its second (sweep-recheck.ts), which a sample's transfer may make possible. Returns whether the
+ * sweep ran here.
  */
 export async function passiveStep(ctx: CheckContext, sweeping = false): Promise<boolean> {
   const { run, lanes } = ctx;
@@ -33,22 +36,21 @@ export async function passiveStep(ctx: CheckContext, sweeping = false): Promise<
       })),
     );
     attempts.push(...ran(await lanes.runAll(probes)));
-    // Early only against the reference server's sweep listeners: every port there listens, so the sweep
-    // needs no refusal time. Elsewhere its calibration needs a port a passive transfer used and the
-    // server closed (sweep-calibration.ts); with none answered there is none, and resets delayed past
-    // an uncalibrated deadline would read as drops. The samples first may reach one.
-    swept = sweeping && noneAnswered(attempts) && run.log.serverView?.sweep !== undefined;
-    if (swept) await sweepStep(ctx);
     // Samples repeat whichever command got a port advertised (PASV is refused on IPv6, RFC 2428 §1).
     const first = probes[0]?.mode ?? { tls: false, protection: 'clear' };
     const sampler = attempts.find((a) => a.advertised)?.command;
-    const sample = { extensions: ctx.extensions, purpose: 'sample' as const, afterSweep: swept };
+    const sample = { extensions: ctx.extensions, purpose: 'sample' as const };
     const samples = Array.from({ length: sampler ? Math.max(0, run.settings.pasvSamples - 1) : 0 }, () => ({
       mode: first,
       probe: async (channel: ControlChannel) =>
         lanes.notePassive(channel, await probePassive(run, channel, sampler ?? 'PASV', first.protection, sample)),
     }));
-    attempts.push(...ran(await lanes.runAll(samples)));
+    const runSamples = async (): Promise<void> => {
+      attempts.push(...ran(await lanes.runAll(samples)));
+    };
+    swept = sweeping && sweepFirst(attempts);
+    if (swept) await sweepStep(ctx, runSamples);
+    else await runSamples();
     const result = attemptsSummary(
       attempts.filter((a) => a.purpose === 'probe'),
       ctx.sessionTls,
@@ -62,16 +64,17 @@ export async function passiveStep(ctx: CheckContext, sweeping = false): Promise<
   return swept;
 }
 
-/** Every probe that got a port advertised had its data connection go unanswered or ICMP-rejected. */
-function noneAnswered(attempts: readonly PassiveAttempt[]): boolean {
-  const advertised = attempts.filter((a) => a.advertised !== undefined && a.parseError === undefined);
+/**
+ * Some probe that got a port advertised had its data connection go unanswered or ICMP-rejected, and
+ * none was refused: a refused port is one the sweep must know to be listening, and the samples' own
+ * refusals are evidence it would then miss.
+ */
+function sweepFirst(attempts: readonly PassiveAttempt[]): boolean {
+  const connections = attempts
+    .filter((a) => a.advertised !== undefined && a.parseError === undefined)
+    .flatMap((a) => a.connections.map((c) => c.connect.state));
   return (
-    advertised.length > 0 &&
-    advertised.every(
-      (a) =>
-        a.connections.length > 0 &&
-        a.connections.every((c) => c.connect.state === 'no-answer' || c.connect.state === 'icmp-reject'),
-    )
+    connections.some((state) => state === 'no-answer' || state === 'icmp-reject') && !connections.includes('reset')
   );
 }
 
@@ -105,29 +108,29 @@ export async function activeAndSweep(ctx: CheckContext, withActive: boolean, wit
   } else await Promise.all([active(), sweep()]);
 }
 
-export async function sweepStep(ctx: CheckContext): Promise<void> {
+/**
+ * The sweep of the passive range. `between` runs after its first pass (the samples, see passiveStep),
+ * and a second pass over the ports it read as silent may follow (sweep-recheck.ts).
+ */
+export async function sweepStep(ctx: CheckContext, between?: () => Promise<void>): Promise<void> {
   const { run } = ctx;
   const { log, settings } = run;
   await ctx.steps.step('sweep', async () => {
-    const known = portsStillListening(log.passive);
     const sweep = log.serverView?.sweep;
     await releasePassiveSetups(ctx);
-    const connect = log.control.connect;
     const calibration = await calibrationFor(ctx, sweep !== undefined);
     log.sweep = await runSweep({
-      rttBounds: calibratedBounds(calibration),
-      address: run.address,
+      ...sweepOptions(ctx, calibration),
       ranges: settings.ranges,
       mode: settings.sweep === 'sample' ? 'sample' : 'full',
       ...(sweep ? { token: { serverId: sweep.serverId, listening: sweep.ranges } } : {}),
-      ...(connect?.state === 'open' ? { initialRttMs: Math.max(1, connect.elapsedMs) } : {}),
-      knownListening: refusedAdvertisedPorts(log, known),
-      ...(settings.sweepConcurrency !== undefined ? { maxConcurrency: settings.sweepConcurrency } : {}),
-      signal: run.signal,
-      onProgress: (p) =>
-        ctx.emit({ type: 'sweep-progress', done: p.done, total: p.total, counts: p.counts, runs: p.runs }),
     });
     log.sweep.calibration = calibration;
+    let again: string | undefined;
+    if (between) {
+      await between();
+      again = await recheckSilentPorts(ctx, (c) => sweepOptions(ctx, c));
+    }
     const counts = sweepCounts(log.sweep);
     const gone = await checkServerGone(ctx);
     if (gone) {
@@ -139,9 +142,25 @@ export async function sweepStep(ctx: CheckContext): Promise<void> {
     }
     return {
       status: log.sweep.complete ? 'ok' : 'warn',
-      summary: `${log.sweep.portsTested} ports in ${log.sweep.elapsedMs} ms: ${counts}`,
+      summary: `${log.sweep.portsTested} ports in ${log.sweep.elapsedMs} ms: ${counts}${again ? `; ${again}` : ''}`,
     };
   });
+}
+
+/** What every pass of the sweep shares: the address, the deadline, what listens, progress to the views. */
+function sweepOptions(ctx: CheckContext, calibration: SweepCalibration): Omit<SweepOptions, 'ranges' | 'mode'> {
+  const { log, settings } = ctx.run;
+  const connect = log.control.connect;
+  return {
+    rttBounds: calibratedBounds(calibration),
+    address: ctx.run.address,
+    ...(connect?.state === 'open' ? { initialRttMs: Math.max(1, connect.elapsedMs) } : {}),
+    knownListening: refusedAdvertisedPorts(log, portsStillListening(log.passive)),
+    ...(settings.sweepConcurrency !== undefined ? { maxConcurrency: settings.sweepConcurrency } : {}),
+    signal: ctx.run.signal,
+    onProgress: (p: SweepProgress) =>
+      ctx.emit({ type: 'sweep-progress', done: p.done, total: p.total, counts: p.counts, runs: p.runs }),
+  };
 }
 
 /** Asked once, after the sweep (or at the end without one); recorded in log.control.serverGone. */

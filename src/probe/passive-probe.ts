@@ -12,7 +12,7 @@ import {
 import { asProbeError, connectTcp } from '../net/index.js';
 import type { DataConnectAttempt, PassiveAttempt, PassiveOutcome, Protection } from '../observation/index.js';
 import type { ControlChannel } from './control-channel.js';
-import { dataConnectDeadline, sweptPortDeadline } from './data-deadline.js';
+import { sweptPortDeadline } from './data-deadline.js';
 import { completeTransfer, transferEnding, sendListing } from './data-listing.js';
 import { attemptEnder } from './attempt-end.js';
 import type { ProbeRun } from './probe-run.js';
@@ -33,8 +33,6 @@ export async function probePassive(
     extensions: boolean;
     purpose: 'probe' | 'sample';
     resumeTls?: boolean;
-    /** After the sweep: wait on a port it found blocked only as long as it did (sweptPortDeadline). */
-    afterSweep?: boolean;
   },
 ): Promise<PassiveAttempt> {
   const started = performance.now();
@@ -85,7 +83,7 @@ export async function probePassive(
       const result = await connectTcp({
         address: target.address,
         port: advertised.port,
-        timeoutMs: opts.afterSweep ? sweptPortDeadline(run, advertised.port) : dataConnectDeadline(run),
+        timeoutMs: sweptPortDeadline(run, target.address, advertised.port),
         signal: run.signal,
       });
       const record: DataConnectAttempt = { via: target.via, connect: result.outcome };
