@@ -1,6 +1,7 @@
 import type { AddressClass, Reply } from '../ftp/index.js';
 import type { ConnectOutcome } from './connect.js';
 import type { ErrorCode } from './errors.js';
+import type { LateReply } from './late-reply.js';
 
 export type Protection = 'clear' | 'private'; // RFC 4217 PROT C / PROT P
 
@@ -107,6 +108,8 @@ export interface ActiveAttempt {
   };
   tls?: DataTls;
   transfer?: DataTransfer;
+  /** The server's reply to the transfer (or PORT) command after the probe stopped waiting for it. */
+  lateReply?: LateReply;
   outcome: ActiveOutcome;
   elapsedMs: number;
 }

@@ -14,6 +14,7 @@ export * from './errnos.js';
 export * from './errors.js';
 export * from './events.js';
 export * from './idle.js';
+export * from './late-reply.js';
 export * from './log.js';
 export * from './parallel.js';
 export * from './passive-listeners.js';

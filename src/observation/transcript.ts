@@ -6,4 +6,10 @@ export interface TranscriptLine {
   text: string;
   /** Which connection: "control" for the control channel. */
   channel: 'control';
+  /**
+   * Which control session, numbered from 1 in the order the check opened them: several run at once
+   * (the data probes' parallel sessions, replacements, the idle test), so their lines interleave.
+   * Absent on notes about the check as a whole.
+   */
+  session?: number;
 }

@@ -7,6 +7,7 @@ import type { ControlChannel } from './control-channel.js';
 import { dataConnectDeadline } from './data-deadline.js';
 import { completeTransfer, transferEnding, protectDataSocket, sendListing } from './data-listing.js';
 import { attemptEnder } from './attempt-end.js';
+import { awaitLateReply } from './late-reply.js';
 import { elapsedSince, type ProbeRun } from './probe-run.js';
 import { parseLastReply } from './server-view.js';
 
@@ -51,6 +52,10 @@ export async function probeActive(
   let portSentAt = performance.now();
   let transferSentAt: number | undefined;
   const inboundRecord = (): ActiveAttempt['inbound'] => arrival(watch, portSentAt, transferSentAt);
+  const recordLate = (sentAt: number): void =>
+    awaitLateReply(run, channel, sentAt, (reply) => {
+      attempt.lateReply = reply;
+    });
   try {
     await channel.send('NOOP', t, run.signal);
     const argument =
@@ -71,6 +76,7 @@ export async function probeActive(
       // pyftpdlib connects while handling PORT and answers only once connected (or after its own
       // 30 s connect timeout, with 421): silence here means its connection did not arrive.
       attempt.inbound = inboundRecord();
+      if (!watch.socket) recordLate(portSentAt);
       return done(watch.socket ? 'error' : 'no-inbound');
     }
     if (attempt.portReply.code !== 200) {
@@ -104,6 +110,7 @@ export async function probeActive(
       // nothing arrived means the server was still trying to reach us: its 425 comes later if ever.
       attempt.listCommand = attempt.listReplies.length === 0 ? 'LIST' : 'NLST';
       attempt.inbound = inboundRecord();
+      if (!watch.socket) recordLate(transferSentAt);
       return done(watch.socket ? 'error' : 'no-inbound');
     }
     if (!isPreliminary(first) && !isCompletion(first)) {
@@ -126,12 +133,12 @@ export async function probeActive(
           ...(refusedLocally.errno ? { errno: refusedLocally.errno } : {}),
         },
       };
-      if (isPreliminary(first)) await readLateRefusal(run, channel, attempt);
+      if (isPreliminary(first) && !(await readLateRefusal(run, channel, attempt))) recordLate(transferSentAt);
       return done('error');
     }
     if (!inbound) {
       // The server said it is opening the connection; its 425 may follow, or never come.
-      if (isPreliminary(first)) await readLateRefusal(run, channel, attempt);
+      if (isPreliminary(first) && !(await readLateRefusal(run, channel, attempt))) recordLate(transferSentAt);
       await recordServerReceived(run, channel, attempt, opts.extensions);
       return done(run.signal.aborted ? 'aborted' : 'no-inbound');
     }
@@ -204,12 +211,16 @@ async function sendAwaitingInbound(
   }
 }
 
-/** After 150 and no inbound connection: a server that gave up says so (425) soon; wait once, bounded. */
-async function readLateRefusal(run: ProbeRun, channel: ControlChannel, attempt: ActiveAttempt): Promise<void> {
+/**
+ * After 150 and no inbound connection: a server that gave up says so (425) soon; wait once, bounded.
+ * False when no reply came: the channel is marked out of step (a fresh session follows if needed).
+ */
+async function readLateRefusal(run: ProbeRun, channel: ControlChannel, attempt: ActiveAttempt): Promise<boolean> {
   try {
     attempt.listReplies.push(await channel.read(dataConnectDeadline(run), run.signal));
+    return true;
   } catch {
-    // No reply: the channel is marked out of step and the engine starts a fresh session if needed.
+    return false;
   }
 }
 

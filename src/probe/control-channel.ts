@@ -3,7 +3,7 @@ import { ProbeError, errnoOf, tlsHandshake, waitFor } from '../net/index.js';
 import type { Reply } from '../observation/index.js';
 import type { Socket } from 'node:net';
 import type { ConnectionOptions, TLSSocket } from 'node:tls';
-import type { Transcript } from './transcript.js';
+import type { SessionTranscript, Transcript } from './transcript.js';
 
 /** How many raw bytes of what the server sent first we keep (greeting evidence). */
 const FIRST_BYTES_CAP = 256;
@@ -31,21 +31,25 @@ export class ControlChannel {
   desynced = false;
 
   private readonly parser: ReplyParser;
+  /** This session's lines of the run's transcript, numbered. */
+  private readonly transcript: SessionTranscript;
   private readonly queue: ParsedItem[] = [];
   private ended: ProbeError | undefined;
   private wake: (() => void) | undefined;
   private idleTimer: NodeJS.Timeout | undefined;
 
-  constructor(
-    socket: Socket | TLSSocket,
-    private readonly transcript: Transcript,
-    limits: Partial<ReplyParserLimits> = {},
-  ) {
+  constructor(socket: Socket | TLSSocket, transcript: Transcript, limits: Partial<ReplyParserLimits> = {}) {
     this.socket = socket;
+    this.transcript = transcript.forSession();
     this.parser = new ReplyParser(limits);
     this.peer = { address: unmapIpv4(socket.remoteAddress ?? ''), port: socket.remotePort ?? 0 };
     this.local = { address: unmapIpv4(socket.localAddress ?? ''), port: socket.localPort ?? 0 };
     this.attach(socket);
+  }
+
+  /** The session's number in the transcript. */
+  get session(): number {
+    return this.transcript.session;
   }
 
   get isTls(): boolean {

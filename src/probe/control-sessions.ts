@@ -2,6 +2,7 @@ import { ProbeError, asProbeError } from '../net/index.js';
 import type { Protection } from '../observation/index.js';
 import { ControlChannel } from './control-channel.js';
 import { openControl, readGreeting, resumeSession } from './control-session.js';
+import { awaitsLateReply, stopAwaitingLateReplies } from './late-reply.js';
 import type { ProbeRun } from './probe-run.js';
 import { MAX_REOPENS } from './settings.js';
 
@@ -111,13 +112,22 @@ export class ControlSessions {
 
   private retire(): void {
     if (!this.current) return;
-    this.current.close();
+    // A session left waiting for a late reply stays open until it comes or the check ends (closeAll).
+    if (!awaitsLateReply(this.run, this.current)) this.current.close();
     this.retired.push(this.current);
     this.current = undefined;
   }
 
   /** A fresh session of the given kind, logged in, replacing the current one. */
   async reopen(tls: boolean, why: string): Promise<boolean> {
+    if (await this.open(tls, why)) return true;
+    // The sessions kept open for a late reply count against the server's limit: the check's own come first.
+    return (
+      stopAwaitingLateReplies(this.run) && this.open(tls, `${why} (again, without the sessions kept for late replies)`)
+    );
+  }
+
+  private async open(tls: boolean, why: string): Promise<boolean> {
     try {
       if (!(await this.reconnect(why))) return false;
       const protection = await resumeSession(this.run, this.session(), tls);

@@ -5,6 +5,7 @@ import {
   calibrationWords,
   idleLines,
   parallelLines,
+  transcriptRows,
   transferHeading,
   transferLines,
 } from '../views/index.js';
@@ -75,11 +76,7 @@ export function renderMarkdown(report: Report): string {
     }
     for (const ex of f.examples) out.push('', `*${ex.system}:*`, '', fence(ex.text));
   }
-  const lines = report.transcript
-    .slice(0, MAX_TRANSCRIPT)
-    .map((l) => `${String(l.t).padStart(6)} ${l.dir === 'sent' ? '>' : l.dir === 'received' ? '<' : '#'} ${l.text}`);
-  if (report.transcript.length > MAX_TRANSCRIPT)
-    lines.push(`… ${report.transcript.length - MAX_TRANSCRIPT} more lines in the JSON report`);
+  const lines = transcriptRows(report.transcript, MAX_TRANSCRIPT);
   out.push(
     '',
     '<details><summary>Control connection transcript (password redacted)</summary>',

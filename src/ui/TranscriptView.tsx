@@ -1,4 +1,5 @@
 import type { TranscriptLine } from '../observation/index.js';
+import { sessionLabel, severalSessions } from '../views/index.js';
 import { Box, Text } from 'ink';
 
 const SHOWN = 12;
@@ -6,12 +7,16 @@ const ARROW: Record<TranscriptLine['dir'], string> = { sent: 'â†’', received: 'â
 
 /** The last lines of the control connection (passwords are already "***" in the log). */
 export function TranscriptView({ lines }: { lines: TranscriptLine[] }) {
+  const shown = lines.slice(-SHOWN);
+  // Parallel sessions interleave their lines: each then shows its session's number.
+  const width = severalSessions(lines) ? Math.max(...shown.map((l) => `[${l.session ?? ''}]`.length)) : 0;
   return (
     <Box flexDirection="column" borderStyle="single" borderDimColor paddingX={1}>
       <Text bold>Control transcript (v hides)</Text>
       {lines.length === 0 ? <Text dimColor>nothing yet</Text> : null}
-      {lines.slice(-SHOWN).map((line, i) => (
+      {shown.map((line, i) => (
         <Text key={`${line.t}-${i}`} wrap="truncate-end" dimColor={line.dir === 'note'}>
+          {width > 0 ? `${sessionLabel(line, width)} ` : ''}
           {ARROW[line.dir]} {line.text}
         </Text>
       ))}

@@ -9,3 +9,4 @@ export * from './range-map.js';
 export * from './transfer-lines.js';
 export * from './idle-lines.js';
 export * from './parallel-lines.js';
+export * from './transcript-lines.js';

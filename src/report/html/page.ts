@@ -1,5 +1,5 @@
 import { CHANNELS, sweepAsDiagnosed } from '../../diagnosis/index.js';
-import { addressRows, addressSummary, CELL_LOOK } from '../../views/index.js';
+import { addressRows, addressSummary, CELL_LOOK, transcriptRows } from '../../views/index.js';
 import type { Report } from '../report-type.js';
 import { OUTCOME_SYMBOL, OUTCOME_WORDS, hangLine } from '../client-table.js';
 import { ACTOR_WORDS, isRequired, targetLine, VERDICT_WORDS, WHERE_WORDS } from '../report-words.js';
@@ -97,11 +97,7 @@ function ticketSection(report: Report): string {
 }
 
 function transcriptSection(report: Report): string {
-  const lines = report.transcript
-    .slice(0, MAX_TRANSCRIPT)
-    .map((l) => `${String(l.t).padStart(6)} ${l.dir === 'sent' ? '>' : l.dir === 'received' ? '<' : '#'} ${l.text}`);
-  if (report.transcript.length > MAX_TRANSCRIPT)
-    lines.push(`… ${report.transcript.length - MAX_TRANSCRIPT} more lines in the JSON report`);
+  const lines = transcriptRows(report.transcript, MAX_TRANSCRIPT);
   return `<details class="transcript"><summary>Control connection transcript (${report.transcript.length} lines, password redacted)</summary><pre>${e(lines.join('\n') || '(empty)')}</pre></details>`;
 }
 
