@@ -130,6 +130,15 @@ function attemptEvidence(e: ActiveEntry): Evidence[] {
         ]
       : []),
     { ref: e.ref, fact: failureWords(e) },
+    // The server's own verdict, come after the check had judged the attempt and moved on.
+    ...(a.lateReply
+      ? [
+          {
+            ref: `${e.ref}/lateReply`,
+            fact: `the server answered ${a.listCommand ?? a.command} ${a.lateReply.afterMs} ms after it was sent: ${describeReply(a.lateReply)}`,
+          },
+        ]
+      : []),
   ];
 }
 

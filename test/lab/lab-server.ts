@@ -33,6 +33,8 @@ export interface ServerOptions {
   writable?: boolean;
   /** vsftpd and proftpd: sessions one client address may hold at once (max_per_ip, MaxClientsPerHost). */
   maxSessionsPerAddress?: number;
+  /** vsftpd only: how long it tries to connect to an active-mode client before its 425 (connect_timeout, default 60 s). */
+  connectTimeoutS?: number;
   tls: TlsFiles;
 }
 

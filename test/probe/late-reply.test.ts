@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { diagnose } from '../../src/diagnosis/diagnose.js';
 import { runProbe } from '../../src/probe/index.js';
 import { loginAnyone, scriptedProbeSettings, scriptedServers } from './scripted-ftp.js';
 
@@ -41,6 +42,9 @@ describe('a late reply to the transfer command', () => {
     expect(log.transcript.some((l) => l.session !== undefined && l.session !== late?.session && l.t < late!.t)).toBe(
       true,
     );
+    // The diagnosis quotes it as the server's own verdict.
+    const evidence = diagnose(log, { require: ['active'] }).findings.flatMap((f) => f.evidence);
+    expect(evidence.some((e) => e.fact.includes(LATE_425))).toBe(true);
   }, 20_000);
 
   it('is not waited for: a check that ends first records none', async () => {

@@ -55,6 +55,7 @@ export function vsftpdConfig(options: ServerOptions & { anonRoot: string; implic
     `rsa_private_key_file=${options.tls.keyFile}`,
     `require_ssl_reuse=${options.requireTlsReuse === true ? 'YES' : 'NO'}`,
     ...(options.maxSessionsPerAddress === undefined ? [] : [`max_per_ip=${options.maxSessionsPerAddress}`]),
+    ...(options.connectTimeoutS === undefined ? [] : [`connect_timeout=${options.connectTimeoutS}`]),
     'xferlog_enable=NO',
     'ftpd_banner=ftpdoctor lab vsftpd',
   ];
