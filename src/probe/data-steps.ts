@@ -45,12 +45,15 @@ export async function passiveStep(ctx: CheckContext, sweeping = false): Promise<
       probe: async (channel: ControlChannel) =>
         lanes.notePassive(channel, await probePassive(run, channel, sampler ?? 'PASV', first.protection, sample)),
     }));
+    let sampled = false;
     const runSamples = async (): Promise<void> => {
+      sampled = true;
       attempts.push(...ran(await lanes.runAll(samples)));
     };
     swept = sweeping && sweepFirst(attempts);
     if (swept) await sweepStep(ctx, runSamples);
-    else await runSamples();
+    // A sweep that failed before its first pass ended never got to them.
+    if (!sampled) await runSamples();
     const result = attemptsSummary(
       attempts.filter((a) => a.purpose === 'probe'),
       ctx.sessionTls,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ConnectOutcome, PortRun, SweepObservation } from '../../src/observation/index.js';
 import { connectDeadline, INITIAL_SYN_RTO_MS, sweptDeadline } from '../../src/probe/data-deadline.js';
+import { sweepObservation } from '../sweep/sweep-observation.js';
 
 const control = (state: ConnectOutcome['state'], elapsedMs: number): ConnectOutcome => ({
   state,
@@ -28,25 +29,16 @@ describe('the data-connect deadline', () => {
 });
 
 /** A sweep of 60000–60009 as the lab's dropped range gives it: two passes, the retry waiting twice as long. */
-const sweep = (runs: PortRun[]): SweepObservation => ({
-  mode: 'full',
-  address: '192.0.2.1',
-  ranges: [[60000, 60009]],
-  cooperative: false,
-  runs,
-  counts: {},
-  portsTested: 10,
-  retries: 10,
-  timing: { srttMs: 1, rttvarMs: 5, timeoutMs: 100 },
-  concurrency: { max: 2048, final: 1024 },
-  errnos: {},
-  passes: [
-    { ports: 10, timeoutMs: 100, elapsedMs: 120, answered: 0 },
-    { ports: 10, timeoutMs: 200, elapsedMs: 230, answered: 0 },
-  ],
-  elapsedMs: 350,
-  complete: true,
-});
+const sweep = (runs: PortRun[]): SweepObservation =>
+  sweepObservation({
+    runs,
+    retries: 10,
+    passes: [
+      { ports: 10, timeoutMs: 100, elapsedMs: 120, answered: 0 },
+      { ports: 10, timeoutMs: 200, elapsedMs: 230, answered: 0 },
+    ],
+    elapsedMs: 350,
+  });
 
 describe('the data-connect deadline after the sweep', () => {
   const swept = sweep([

@@ -1,29 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { SweepObservation } from '../../src/observation/index.js';
 import { mergeSecondPass, silentRanges } from '../../src/sweep/index.js';
-
-function sweep(over: Partial<SweepObservation>): SweepObservation {
-  return {
-    mode: 'full',
-    address: '192.0.2.7',
-    ranges: [[60000, 60009]],
-    cooperative: false,
-    runs: [],
-    counts: {},
-    portsTested: 10,
-    retries: 0,
-    timing: { srttMs: 1, rttvarMs: 1, timeoutMs: 100 },
-    concurrency: { max: 1024, final: 1024 },
-    errnos: {},
-    passes: [],
-    elapsedMs: 0,
-    complete: true,
-    ...over,
-  };
-}
+import { sweepObservation } from './sweep-observation.js';
 
 describe('a second pass over the silent ports', () => {
-  const first = sweep({
+  const first = sweepObservation({
     runs: [
       { from: 60000, to: 60003, state: 'refused' },
       { from: 60004, to: 60009, state: 'no-answer' },
@@ -40,7 +20,7 @@ describe('a second pass over the silent ports', () => {
   });
 
   it("keeps each port's latest result and counts both passes' time, retries and passes", () => {
-    const second = sweep({
+    const second = sweepObservation({
       ranges: [[60004, 60009]],
       runs: [
         { from: 60004, to: 60006, state: 'refused' },
