@@ -31,7 +31,8 @@ export function mergeSecondPass(first: SweepObservation, second: SweepObservatio
     concurrency: { ...first.concurrency, max: Math.max(first.concurrency.max, second.concurrency.max) },
     errnos,
     passes: [...(first.passes ?? []), ...(second.passes ?? [])],
-    elapsedMs: first.elapsedMs + second.elapsedMs,
+    // Both are rounded to 0.1 ms (port-sweep.ts); their sum is kept so.
+    elapsedMs: Math.round((first.elapsedMs + second.elapsedMs) * 10) / 10,
     complete: first.complete && second.complete,
   };
 }

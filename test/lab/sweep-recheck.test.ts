@@ -15,7 +15,9 @@ import { makeSelfSignedCert } from './tls-cert.js';
  * refusal and the silent ports are swept again with its deadline. The router drops 60000-60999 for
  * good and, for the check's first 3 s only (an nft set element with a timeout), the rest of the
  * range too, so every probe goes unanswered while the samples, after the sweep, reach that rest
- * (seven samples, each in the dropped 18 % of the range by chance only).
+ * (seven samples, each in the dropped 18 % of the range by chance only). Only traffic to the server
+ * is dropped: the client's own ephemeral ports (32768-60999 on Linux) overlap the range, and a
+ * direction-less rule would drop the server's answers to a control connection from one of them.
  */
 
 const DROPPED: [number, number] = [60000, 60999];
@@ -29,8 +31,8 @@ const rules = `table inet fdl_recheck {
   }
   chain forward {
     type filter hook forward priority 0; policy accept;
-    tcp dport ${DROPPED[0]}-${DROPPED[1]} drop
-    ip saddr @early tcp dport ${DROPPED[1] + 1}-65535 drop
+    ip daddr ${LAB_ADDRESSES.target} tcp dport ${DROPPED[0]}-${DROPPED[1]} drop
+    ip saddr @early ip daddr ${LAB_ADDRESSES.target} tcp dport ${DROPPED[1] + 1}-65535 drop
   }
 }
 `;

@@ -12,7 +12,7 @@ describe('a second pass over the silent ports', () => {
     retries: 12,
     errnos: { refused: ['ECONNREFUSED'] },
     passes: [{ ports: 10, timeoutMs: 100, elapsedMs: 120, answered: 4 }],
-    elapsedMs: 500,
+    elapsedMs: 500.1,
   });
 
   it('tests again exactly the runs read as no answer', () => {
@@ -32,7 +32,7 @@ describe('a second pass over the silent ports', () => {
       timing: { srttMs: 2, rttvarMs: 1, timeoutMs: 3000 },
       errnos: { refused: ['ECONNREFUSED'], 'no-answer': ['ETIMEDOUT'] },
       passes: [{ ports: 6, timeoutMs: 3000, elapsedMs: 3100, answered: 3 }],
-      elapsedMs: 3200,
+      elapsedMs: 3200.2,
     });
     const merged = mergeSecondPass(first, second);
     expect(merged.runs).toEqual([
@@ -45,7 +45,7 @@ describe('a second pass over the silent ports', () => {
     expect(merged.retries).toBe(15);
     expect(merged.passes?.map((p) => p.timeoutMs)).toEqual([100, 3000]);
     expect(merged.timing.timeoutMs).toBe(3000);
-    expect(merged.elapsedMs).toBe(3700);
+    expect(merged.elapsedMs).toBe(3700.3);
     expect(merged.errnos).toEqual({ refused: ['ECONNREFUSED', 'ECONNREFUSED'], 'no-answer': ['ETIMEDOUT'] });
     expect(merged.complete).toBe(true);
     expect(mergeSecondPass(first, { ...second, complete: false }).complete).toBe(false);
