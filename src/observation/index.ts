@@ -17,6 +17,7 @@ export * from './idle.js';
 export * from './log.js';
 export * from './parallel.js';
 export * from './passive-listeners.js';
+export * from './old-closed-state.js';
 export * from './server-software.js';
 export * from './settings.js';
 export * from './steps.js';
