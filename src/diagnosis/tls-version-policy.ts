@@ -1,0 +1,96 @@
+import type { ObservationLog, PassiveAttempt, ProbedTlsVersion, TlsVersionReuse } from '../observation/index.js';
+import { describeReply } from './connect-facts.js';
+import { reuseRefusal, type PassiveEntry } from './data-attempts.js';
+import type { Evidence } from './finding.js';
+
+/**
+ * What the tls-reuse probe showed under one TLS version (src/probe/tls-version-reuse.ts): whether the
+ * server offers it, whether it requires data connections to resume the control session (a fresh
+ * session refused, RFC 4217 §10.2), and how resumed data connections in a row fared.
+ */
+export interface VersionPolicy {
+  version: ProbedTlsVersion | undefined;
+  offered: boolean | undefined;
+  /** Why a session under this version could not be opened, when it failed for another reason than the version. */
+  error?: string;
+  required: boolean | undefined;
+  evidence: Evidence[];
+  /** Resumed data connections in a row: how many worked and resumed, of how many tried. */
+  series: { worked: number; tried: number };
+}
+
+/** One VersionPolicy per probed version; logs from before per-version probing have one, for the fresh connection only. */
+export function versionPolicies(log: ObservationLog): VersionPolicy[] {
+  const probe = log.tlsReuse;
+  if (!probe) return [];
+  const own = { ref: '/tlsReuse/fresh', attempt: probe.fresh };
+  if (!probe.versions?.length) {
+    const protocol = probe.fresh.connections.find((c) => c.tls)?.tls?.protocol ?? log.tls?.protocol;
+    const version = protocol === 'TLSv1.2' || protocol === 'TLSv1.3' ? protocol : undefined;
+    return [policyOf({ version, learntBy: 'check-session', offered: true }, '', own)];
+  }
+  return probe.versions.map((v, i) =>
+    policyOf(
+      v,
+      `/tlsReuse/versions/${i}`,
+      i === 0 ? own : v.fresh && { ref: `/tlsReuse/versions/${i}/fresh`, attempt: v.fresh },
+    ),
+  );
+}
+
+function policyOf(
+  v: Omit<TlsVersionReuse, 'version'> & { version: ProbedTlsVersion | undefined },
+  ref: string,
+  fresh: { ref: string; attempt: PassiveAttempt } | undefined,
+): VersionPolicy {
+  const evidence: Evidence[] = [];
+  const series = v.series ?? [];
+  const resumedOk = (a: PassiveAttempt): boolean => a.outcome === 'ok' && a.connections[0]?.tls?.sessionReused === true;
+  const broke = series.findIndex((a) => !resumedOk(a));
+  if (broke >= 0) {
+    const a = series[broke]!;
+    const reply = a.listReplies.find((r) => r.code >= 400);
+    evidence.push({
+      ref: `${ref}/series/${broke}`,
+      fact: `${v.version ?? 'TLS'}: resumed data connection ${broke + 1} in a row on one session ${a.outcome === 'ok' ? 'worked without resuming the session' : `failed (${reply ? describeReply(reply) : a.outcome})`}`,
+    });
+  }
+  const policy: VersionPolicy = {
+    version: v.version,
+    offered: v.offered,
+    required: fresh ? freshVerdict(fresh, v.version, evidence) : undefined,
+    evidence,
+    series: { worked: series.filter(resumedOk).length, tried: series.length },
+  };
+  if (v.error) policy.error = v.error.message.split('\n')[0]!;
+  return policy;
+}
+
+/** A fresh TLS session accepted (not resumed) → not required; refused for it → required; anything else says nothing. */
+function freshVerdict(
+  fresh: { ref: string; attempt: PassiveAttempt },
+  version: ProbedTlsVersion | undefined,
+  evidence: Evidence[],
+): boolean | undefined {
+  const entry: PassiveEntry = { kind: 'passive', ...fresh };
+  const tls = fresh.attempt.connections.find((c) => c.tls)?.tls;
+  if (fresh.attempt.outcome === 'ok' && tls?.sessionReused === false) {
+    evidence.push({
+      ref: entry.ref,
+      fact: `a protected data connection that started a fresh TLS session (${tls.protocol ?? version ?? 'TLS'}, not resumed) was accepted: the server does not require session reuse`,
+    });
+    return false;
+  }
+  const refusal = reuseRefusal(entry);
+  if (!refusal) return undefined;
+  evidence.push({
+    ref: refusal.ref,
+    fact: `a protected data connection that deliberately started a fresh TLS session${version ? ` (${version})` : ''} was refused: ${refusal.reply.text.split('\n')[0]}`,
+  });
+  return true;
+}
+
+/** "TLS 1.3" from "TLSv1.3". */
+export function versionName(version: ProbedTlsVersion | undefined): string {
+  return version ? version.replace('v', ' ') : 'the negotiated TLS version';
+}
