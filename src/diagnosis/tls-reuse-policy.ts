@@ -32,14 +32,16 @@ export function policyWords(policy: ReusePolicy): string {
   ];
   const lax = policy.required ? policy.versions.filter((v) => v.required === false) : [];
   if (lax.length) parts.push(`a fresh session was accepted${under(lax)}`);
+  const rows = new Map<string, string[]>();
   for (const v of policy.versions) {
-    if (v.series.tried > 0)
-      parts.push(
-        `${v.series.worked} of ${v.series.tried} resumed data connections in a row worked under ${versionName(v.version)}`,
-      );
-    else if (v.offered === false) parts.push(`the server does not offer ${versionName(v.version)}`);
+    if (v.series.tried > 0) {
+      const key = `${v.series.worked} of ${v.series.tried}`;
+      rows.set(key, [...(rows.get(key) ?? []), versionName(v.version)]);
+    } else if (v.offered === false) parts.push(`the server does not offer ${versionName(v.version)}`);
     else if (v.error) parts.push(`a ${versionName(v.version)} session failed (${v.error})`);
   }
+  for (const [count, names] of rows)
+    parts.push(`${count} resumed data connections in a row worked under ${names.join(' and ')}`);
   return parts.join('; ');
 }
 
@@ -58,7 +60,7 @@ export function versionAdvice(policy: ReusePolicy): string | undefined {
     ? ` Resumed data connections in a row stopped working under ${broken.join(' and ')}: a client that resumes only once fails after its first transfer there.`
     : '';
   if (v13.required && v12.offered === true)
-    return `Reuse is required under TLS 1.3 (probed): Java JSSE clients fail there after a few transfers, and curl with Schannel fails; capped at TLS 1.2, which this server offers, they can resume.${row}`;
+    return `Reuse is required under TLS 1.3 (probed): Java JSSE clients fail there even with the session-copying workaround, and so does curl with Schannel; capped at TLS 1.2, which this server offers, they can resume (the workaround; curl --tls-max 1.2).${row}`;
   if (v13.required)
     return `Reuse is required under TLS 1.3 (probed), and this server does not complete a TLS 1.2 session${v12.error ? ` (${v12.error})` : ''}: capping Java JSSE or curl with Schannel at TLS 1.2 does not help here.${row}`;
   if (v12.required && v13.offered === false)
