@@ -23,7 +23,7 @@ export interface ServerOptions {
   requireTlsData?: boolean;
   /** Reference server and pyftpdlib: anonymous login instead of the test account (vsftpd is always anonymous here). */
   anonymous?: boolean;
-  /** Reference server and vsftpd: also serve implicit FTPS (TLS from the first byte) on port 990. */
+  /** Reference server, vsftpd and proftpd: also serve implicit FTPS (TLS from the first byte) on port 990. */
   implicitFtps?: boolean;
   /** Reference server only: listen on the whole passive range and answer with its token (`--sweep-mode`). */
   sweepMode?: boolean;

@@ -294,7 +294,7 @@ export const scenarios: Scenario[] = [
     id: 'control-port-dropped-implicit-ftps',
     title: 'port 21 dropped on the router, implicit FTPS on 990 open',
     topology: 'routed',
-    servers: ['reference', 'vsftpd'],
+    servers: ['reference', 'vsftpd', 'proftpd'],
     server: () => ({ implicitFtps: true }),
     rules: (lab) => [{ role: 'router', ruleset: toServer(lab, 'drop', [[21, 21]]) }],
     expected: CONTROL_UNREACHABLE_EXPECTED,
