@@ -23,6 +23,11 @@ export interface ServerOptions {
   requireTlsData?: boolean;
   /** Reference server and pyftpdlib: anonymous login instead of the test account (vsftpd is always anonymous here). */
   anonymous?: boolean;
+  /**
+   * vsftpd: log in with a password, as a temporary system account (lab-users.ts, local_enable=YES)
+   * instead of anonymously. The other servers log in with a password already, unless `anonymous`.
+   */
+  localUser?: boolean;
   /** Reference server, vsftpd and proftpd: also serve implicit FTPS (TLS from the first byte) on port 990. */
   implicitFtps?: boolean;
   /** Reference server only: listen on the whole passive range and answer with its token (`--sweep-mode`). */

@@ -104,6 +104,12 @@ function expectBlockedRuns(run: CheckRun, ctx: ScenarioContext, blocked: Array<[
   expect(covered, `ports covered by sweep runs\n${describeRun(run)}`).toBe(PASSIVE_RANGE[1] - PASSIVE_RANGE[0] + 1);
 }
 
+/** The check logged in with the account's password (for vsftpd, its temporary system account), not anonymously. */
+function expectPasswordLogin(run: CheckRun): void {
+  const login = (reportOf(run)['observations'] as { login?: { anonymous?: boolean; ok?: boolean } }).login;
+  expect(login, `login\n${describeRun(run)}`).toMatchObject({ anonymous: false, ok: true });
+}
+
 /** No control connection: nothing after it could be tested. */
 const CONTROL_UNREACHABLE_EXPECTED: ScenarioExpectation = {
   channels: { control: 'blocked', passive: ['error', 'skipped'], active: ['error', 'skipped'] },
@@ -433,9 +439,17 @@ export const scenarios: Scenario[] = [
     id: 'client-nat-ftp-helper-password',
     title: 'a password login behind the ftp conntrack helper: no plain comparison without --compare-plain',
     topology: 'client-nat',
-    servers: ['reference', 'pyftpdlib'],
+    // vsftpd logs in with a password only as a system account: a temporary one (lab-users.ts).
+    servers: ['reference', 'pyftpdlib', 'vsftpd'],
+    server: () => ({ localUser: true }),
     rules: () => [{ role: 'router', ruleset: ftpHelperStatefulRuleset('to-client') }],
-    expected: { channels: { control: 'ok', passive: 'blocked' } },
+    // Measured alike on all three: under TLS the helper sees nothing, so every data connection fails;
+    // the server refuses a PORT naming the private address, which shows the NAT.
+    expected: {
+      channels: { control: 'ok', passive: 'blocked', active: 'blocked', tls: 'blocked' },
+      findings: ['PASSIVE_PORTS_BLOCKED', 'ACTIVE_NAT'],
+      verdict: 'blocked',
+    },
     verify(run) {
       const report = reportOf(run);
       expect(report.channels.passive.summary, describeRun(run)).toMatch(/run again with --compare-plain/);
@@ -445,19 +459,27 @@ export const scenarios: Scenario[] = [
         describeRun(run),
       ).toEqual([]);
       expectNoFinding(run, 'TLS_BREAKS_ALG');
+      expectPasswordLogin(run);
     },
   },
   {
     id: 'client-nat-ftp-helper-compare-plain',
     title: 'a password login behind the ftp conntrack helper with --compare-plain: plain works, TLS fails',
     topology: 'client-nat',
-    servers: ['reference', 'pyftpdlib'],
+    // vsftpd logs in with a password only as a system account: a temporary one (lab-users.ts).
+    servers: ['reference', 'pyftpdlib', 'vsftpd'],
+    server: () => ({ localUser: true }),
     rules: () => [{ role: 'router', ruleset: ftpHelperStatefulRuleset('to-client') }],
     args: ['--compare-plain'],
-    expected: { channels: { control: 'ok', tls: 'blocked' } },
+    expected: {
+      channels: { control: 'ok', passive: 'partial', active: 'partial', tls: 'blocked' },
+      findings: ['TLS_BREAKS_ALG', 'PASSIVE_PORTS_BLOCKED', 'ALG_REWRITE'],
+      verdict: 'problems',
+    },
     verify(run) {
       expectFinding(run, 'TLS_BREAKS_ALG', { channel: 'tls' });
       expect(reportOf(run).channels.passive.summary, describeRun(run)).not.toMatch(/--compare-plain/);
+      expectPasswordLogin(run);
     },
   },
   {
