@@ -62,7 +62,7 @@ function policyOf(
     evidence,
     series: { worked: series.filter(resumedOk).length, tried: series.length },
   };
-  if (v.error) policy.error = v.error.message.split('\n')[0]!;
+  if (v.error) policy.error = opensslReason(v.error.message);
   return policy;
 }
 
@@ -88,6 +88,14 @@ function freshVerdict(
     fact: `a protected data connection that deliberately started a fresh TLS session${version ? ` (${version})` : ''} was refused: ${refusal.reply.text.split('\n')[0]}`,
   });
   return true;
+}
+
+/**
+ * OpenSSL's reason from Node's error text ("…:error:0A000410:SSL routines:ssl3_read_bytes:ssl/tls alert
+ * handshake failure:…" → "ssl/tls alert handshake failure"), or its first line.
+ */
+function opensslReason(message: string): string {
+  return /SSL routines:[^:]*:([^:]+)/.exec(message)?.[1] ?? message.split('\n')[0]!;
 }
 
 /** "TLS 1.3" from "TLSv1.3". */

@@ -14,8 +14,11 @@ import { freePortBlock } from './free-ports.js';
 const VSFTPD = '/usr/sbin/vsftpd';
 const needs = missing({ linux: true, root: true, programs: [VSFTPD] });
 
-/** A real vsftpd on loopback with its Debian defaults that matter here: require_ssl_reuse=YES. */
-describeIf(needs)('probe against a real vsftpd on loopback', () => {
+/**
+ * A real vsftpd on loopback with its Debian defaults that matter here: require_ssl_reuse=YES, and
+ * `ssl_ciphers` as given (undefined: vsftpd's own default). Returns the control port's accessor.
+ */
+function useVsftpd(sslCiphers: string | undefined): () => number {
   let dir = '';
   let child: ChildProcess | undefined;
   let port = 0;
@@ -51,9 +54,7 @@ describeIf(needs)('probe against a real vsftpd on loopback', () => {
       'force_anon_data_ssl=NO',
       'force_anon_logins_ssl=NO',
       'require_ssl_reuse=YES',
-      // vsftpd's default, DES-CBC3-SHA (vsftpd.conf(5)), leaves TLS 1.2 no cipher with Node's OpenSSL 3:
-      // a 1.2-only handshake ends in "alert handshake failure" (measured); TLS 1.3 suites are not set by it.
-      'ssl_ciphers=HIGH',
+      ...(sslCiphers === undefined ? [] : [`ssl_ciphers=${sslCiphers}`]),
       `rsa_cert_file=${join(dir, 'cert.pem')}`,
       `rsa_private_key_file=${join(dir, 'key.pem')}`,
       `secure_chroot_dir=${join(dir, 'empty')}`,
@@ -73,12 +74,17 @@ describeIf(needs)('probe against a real vsftpd on loopback', () => {
     }
     if (dir) await rm(dir, { recursive: true, force: true });
   });
+  return () => port;
+}
+
+describeIf(needs)('probe against a real vsftpd on loopback', () => {
+  const vsftpdPort = useVsftpd('HIGH');
 
   it('finds every data path working, in plain text and under TLS with session reuse', async () => {
     const log = await runProbe(
       {
         ...defaultSettings('127.0.0.1'),
-        port,
+        port: vsftpdPort(),
         tls: 'auto',
         insecure: true,
         sweep: 'off',
@@ -119,6 +125,41 @@ describeIf(needs)('probe against a real vsftpd on loopback', () => {
     expect(reuse?.severity).toBe('warning');
     expect(reuse?.rule).toMatch(/\.NET SslStream/);
     expect(d.channels.tls.summary).toMatch(/requires data connections to resume the TLS session/);
+  });
+});
+
+/**
+ * vsftpd's default ssl_ciphers, DES-CBC3-SHA (vsftpd.conf(5)), is no cipher Node's OpenSSL 3 offers:
+ * a TLS 1.2 handshake ends in "alert handshake failure" (measured here), while TLS 1.3 suites are
+ * not set by ssl_ciphers and work. So capping a client at TLS 1.2 does not help against this server.
+ */
+describeIf(needs)('probe against a real vsftpd on loopback with its default ssl_ciphers', () => {
+  const vsftpdPort = useVsftpd(undefined);
+
+  it('finds TLS 1.3 requiring reuse and no TLS 1.2 session, and says capping at 1.2 does not help', async () => {
+    const log = await runProbe(
+      {
+        ...defaultSettings('127.0.0.1'),
+        port: vsftpdPort(),
+        tls: 'explicit',
+        insecure: true,
+        sweep: 'off',
+        pasvSamples: 1,
+        activePorts: [0, 0],
+        stepTimeoutMs: 3000,
+        timeoutMs: 30_000,
+      },
+      {},
+    );
+    expect(log.tls?.protocol).toBe('TLSv1.3');
+    const [, v12] = log.tlsReuse?.versions ?? [];
+    expect(v12).toMatchObject({ version: 'TLSv1.2', learntBy: 'pinned-session', error: { code: 'E_TLS' } });
+    expect(v12?.offered).toBeUndefined();
+    expect(v12?.error?.message).toMatch(/alert handshake failure/);
+    const d = diagnose(log, { require: ['passive'] });
+    expect(d.channels.tls.summary).toMatch(/a TLS 1\.2 session failed \(ssl\/tls alert handshake failure\)/);
+    const reuse = d.findings.find((f) => f.code === 'TLS_SESSION_REUSE_REQUIRED');
+    expect(reuse?.rule).toMatch(/does not complete a TLS 1\.2 session .*does not help here/);
   });
 });
 
