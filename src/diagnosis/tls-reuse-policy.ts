@@ -39,6 +39,7 @@ export function policyWords(policy: ReusePolicy): string {
       rows.set(key, [...(rows.get(key) ?? []), versionName(v.version)]);
     } else if (v.offered === false) parts.push(`the server does not offer ${versionName(v.version)}`);
     else if (v.error) parts.push(`a ${versionName(v.version)} session failed (${v.error})`);
+    else if (v.notProbed) parts.push(`${versionName(v.version)} not probed (${v.notProbed})`);
   }
   for (const [count, names] of rows)
     parts.push(`${count} resumed data connections in a row worked under ${names.join(' and ')}`);

@@ -13,6 +13,8 @@ export interface VersionPolicy {
   offered: boolean | undefined;
   /** Why a session under this version could not be opened, when it failed for another reason than the version. */
   error?: string;
+  /** Why the version was not probed at all. */
+  notProbed?: string;
   required: boolean | undefined;
   evidence: Evidence[];
   /** Resumed data connections in a row: how many worked and resumed, of how many tried. */
@@ -63,6 +65,7 @@ function policyOf(
     series: { worked: series.filter(resumedOk).length, tried: series.length },
   };
   if (v.error) policy.error = opensslReason(v.error.message);
+  if (v.notProbed) policy.notProbed = v.notProbed;
   return policy;
 }
 

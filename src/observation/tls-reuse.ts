@@ -27,6 +27,8 @@ export interface TlsVersionReuse {
   learntBy: 'check-session' | 'negotiated-lower' | 'pinned-session';
   /** Whether the server completed a handshake under this version; absent when the pinned session failed for another reason. */
   offered?: boolean;
+  /** Why this version was not probed at all (the check's own version took too long to probe again). */
+  notProbed?: string;
   /** Why the pinned session could not be opened (its TLS handshake's error, when that was the failure). */
   error?: { code: string; message: string };
   /**

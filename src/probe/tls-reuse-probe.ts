@@ -1,6 +1,12 @@
 import type { PassiveAttempt, TlsReuseProbe, TlsVersionReuse } from '../observation/index.js';
 import type { CheckContext } from './check-context.js';
-import { freshSessionAttempt, otherVersionReuse, probedVersion, resumedSeries } from './tls-version-reuse.js';
+import {
+  freshSessionAttempt,
+  otherVersion,
+  otherVersionReuse,
+  probedVersion,
+  resumedSeries,
+} from './tls-version-reuse.js';
 
 /**
  * Probes the server's TLS session-reuse policy (RFC 4217 §10.2): after the passive step, protected
@@ -27,6 +33,7 @@ export async function tlsReuseStep(ctx: CheckContext): Promise<void> {
     if (!(await sessions.prepareFor(mode)))
       return { status: 'skipped', summary: 'no TLS control session with PROT P to probe on' };
     const own = probedVersion(run.log.tls?.protocol);
+    const started = performance.now();
     const series = await resumedSeries(ctx, resumed.command);
     if (!(await sessions.prepareFor(mode)))
       return { status: 'skipped', summary: 'the control session was lost after the resumed data connections' };
@@ -35,7 +42,18 @@ export async function tlsReuseStep(ctx: CheckContext): Promise<void> {
     run.log.tlsReuse = probe;
     if (own) {
       probe.versions = [{ version: own, learntBy: 'check-session', offered: true, series }];
-      probe.versions.push(await otherVersionReuse(ctx, own, resumed.command));
+      // The other version costs a control session and as many data connections again: only where
+      // this version's took less than one step timeout, so a slow path does not double a slow step.
+      const tookMs = Math.round(performance.now() - started);
+      probe.versions.push(
+        tookMs < run.settings.stepTimeoutMs
+          ? await otherVersionReuse(ctx, own, resumed.command)
+          : {
+              version: otherVersion(own),
+              learntBy: 'pinned-session',
+              notProbed: `the resumed and fresh data connections under ${own} took ${tookMs} ms, more than one step timeout`,
+            },
+      );
     }
     const summary = [`${own ?? 'TLS'}: ${versionWords(series, fresh)}`];
     for (const v of probe.versions?.slice(1) ?? []) summary.push(`${v.version}: ${otherWords(v)}`);
@@ -52,6 +70,7 @@ function versionWords(series: PassiveAttempt[], fresh: PassiveAttempt | undefine
 }
 
 function otherWords(v: TlsVersionReuse): string {
+  if (v.notProbed) return `not probed (${v.notProbed})`;
   if (v.offered === false) return 'not offered by the server';
   if (!v.series) return `not probed (${v.error?.message ?? 'no session'})`;
   return versionWords(v.series, v.fresh);

@@ -62,7 +62,7 @@ export async function otherVersionReuse(
   command: 'PASV' | 'EPSV',
 ): Promise<TlsVersionReuse> {
   const { sessions } = ctx;
-  const version: ProbedTlsVersion = own === 'TLSv1.3' ? 'TLSv1.2' : 'TLSv1.3';
+  const version = otherVersion(own);
   if (version === 'TLSv1.3' && DEFAULT_MAX_VERSION === 'TLSv1.3')
     return { version, learntBy: 'negotiated-lower', offered: false };
   const why = `opening a TLS control session limited to ${version} for its session-reuse policy`;
@@ -76,6 +76,10 @@ export async function otherVersionReuse(
   const record: TlsVersionReuse = { version, learntBy: 'pinned-session', offered: true, series };
   if (sessions.usable) record.fresh = await freshSessionAttempt(ctx, command);
   return record;
+}
+
+export function otherVersion(own: ProbedTlsVersion): ProbedTlsVersion {
+  return own === 'TLSv1.3' ? 'TLSv1.2' : 'TLSv1.3';
 }
 
 /**

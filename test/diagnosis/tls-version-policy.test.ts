@@ -69,6 +69,21 @@ describe('the TLS session-reuse policy per version, in the TLS summary and TLS_S
     );
   });
 
+  it('the other version not probed on a slow path: said so, the own version still stated', () => {
+    const log = mutate(tlsLog(), (l) => {
+      l.tlsReuse = {
+        fresh: protectedAttempt('TLSv1.3', false),
+        versions: [
+          { version: 'TLSv1.3', learntBy: 'check-session', offered: true, series: [protectedAttempt('TLSv1.3', true)] },
+          { version: 'TLSv1.2', learntBy: 'pinned-session', notProbed: 'took 3200 ms' },
+        ],
+      };
+    });
+    expect(diagnose(log, { require: ['passive'] }).channels.tls.summary).toContain(
+      '(no reuse required) under TLS 1.3; TLS 1.2 not probed (took 3200 ms); 1 of 1 resumed',
+    );
+  });
+
   it('an old log without versions keeps its one-line policy', () => {
     const log = mutate(tlsLog(), (l) => {
       l.tlsReuse = { fresh: protectedAttempt('TLSv1.3', false) };
