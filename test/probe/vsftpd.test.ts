@@ -81,20 +81,7 @@ describeIf(needs)('probe against a real vsftpd on loopback', () => {
   const vsftpdPort = useVsftpd('HIGH');
 
   it('finds every data path working, in plain text and under TLS with session reuse', async () => {
-    const log = await runProbe(
-      {
-        ...defaultSettings('127.0.0.1'),
-        port: vsftpdPort(),
-        tls: 'auto',
-        insecure: true,
-        sweep: 'off',
-        pasvSamples: 1,
-        activePorts: [0, 0],
-        stepTimeoutMs: 3000,
-        timeoutMs: 30_000,
-      },
-      {},
-    );
+    const log = await probeVsftpd(vsftpdPort(), 'auto');
     expect(log.control.greeting?.reply?.text).toMatch(/vsFTPd/);
     expect(log.tls?.established).toBe(true);
     expect(log.serverView).toBeUndefined();
@@ -137,20 +124,7 @@ describeIf(needs)('probe against a real vsftpd on loopback with its default ssl_
   const vsftpdPort = useVsftpd(undefined);
 
   it('finds TLS 1.3 requiring reuse and no TLS 1.2 session, and says capping at 1.2 does not help', async () => {
-    const log = await runProbe(
-      {
-        ...defaultSettings('127.0.0.1'),
-        port: vsftpdPort(),
-        tls: 'explicit',
-        insecure: true,
-        sweep: 'off',
-        pasvSamples: 1,
-        activePorts: [0, 0],
-        stepTimeoutMs: 3000,
-        timeoutMs: 30_000,
-      },
-      {},
-    );
+    const log = await probeVsftpd(vsftpdPort(), 'explicit');
     expect(log.tls?.protocol).toBe('TLSv1.3');
     const [, v12] = log.tlsReuse?.versions ?? [];
     expect(v12).toMatchObject({ version: 'TLSv1.2', learntBy: 'pinned-session', error: { code: 'E_TLS' } });
@@ -162,6 +136,24 @@ describeIf(needs)('probe against a real vsftpd on loopback with its default ssl_
     expect(reuse?.rule).toMatch(/does not complete a TLS 1\.2 session .*does not help here/);
   });
 });
+
+/** A quick check of the loopback vsftpd: no sweep, one passive sample, short waits, its self-signed certificate accepted. */
+function probeVsftpd(port: number, tls: 'auto' | 'explicit'): ReturnType<typeof runProbe> {
+  return runProbe(
+    {
+      ...defaultSettings('127.0.0.1'),
+      port,
+      tls,
+      insecure: true,
+      sweep: 'off',
+      pasvSamples: 1,
+      activePorts: [0, 0],
+      stepTimeoutMs: 3000,
+      timeoutMs: 30_000,
+    },
+    {},
+  );
+}
 
 async function selfSignedPem(): Promise<{ cert: string; key: string }> {
   const pems = await generate([{ name: 'commonName', value: 'localhost' }], { keyType: 'ec', algorithm: 'sha256' });
