@@ -19,6 +19,8 @@ export interface ServerOptions {
   pasvAddress?: string;
   /** Refuse TLS data connections that do not resume the control session (RFC 4217 §10.2). */
   requireTlsReuse?: boolean;
+  /** proftpd only: offer TLS 1.2 alone (TLSProtocol TLSv1.2), as a server without TLS 1.3 does. */
+  tls12Only?: boolean;
   /** vsftpd and pyftpdlib only: refuse clear data connections (PROT C), as an FTPS-only server does. */
   requireTlsData?: boolean;
   /** Reference server and pyftpdlib: anonymous login instead of the test account (vsftpd is always anonymous here). */

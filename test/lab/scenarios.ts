@@ -537,6 +537,28 @@ export const scenarios: Scenario[] = [
     },
   },
   {
+    id: 'tls-session-reuse-required-tls12-only',
+    title: 'FTPS with TLS session reuse required, TLS 1.2 only (proftpd TLSProtocol TLSv1.2)',
+    topology: 'routed',
+    servers: ['proftpd'],
+    server: () => ({ requireTlsReuse: true, tls12Only: true }),
+    args: ['--require', 'passive,tls'],
+    expected: {
+      channels: { control: 'ok', passive: 'ok', tls: 'ok' },
+      findings: ['TLS_SESSION_REUSE_REQUIRED'],
+      verdict: 'ok',
+      exit: 0,
+    },
+    verify(run) {
+      // The check offered TLS 1.3 and proftpd chose 1.2: no session is opened to learn that 1.3 is not offered.
+      const f = expectFinding(run, 'TLS_SESSION_REUSE_REQUIRED', { channel: 'tls', severity: 'warning' });
+      expect(reportOf(run).channels.tls.summary, describeRun(run)).toMatch(
+        /resume the TLS session \(a fresh session was refused\) under TLS 1\.2; the server does not offer TLS 1\.3; 3 of 3 resumed data connections in a row worked under TLS 1\.2/,
+      );
+      expect(f.rule, describeRun(run)).toMatch(/offers only TLS 1\.2 and requires reuse there \(probed\)/);
+    },
+  },
+  {
     id: 'tls-session-reuse-not-required',
     title:
       'FTPS without the TLS session-reuse requirement (vsftpd require_ssl_reuse=NO, proftpd NoSessionReuseRequired)',

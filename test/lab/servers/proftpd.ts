@@ -61,7 +61,7 @@ ${options.maxSessionsPerAddress === undefined ? '' : `MaxClientsPerHost ${option
   TLSEngine on
   TLSRequired off
   TLSLog ${join(conf, `${instance}-tls.log`)}
-  TLSProtocol TLSv1.2 TLSv1.3
+  TLSProtocol ${options.tls12Only === true ? 'TLSv1.2' : 'TLSv1.2 TLSv1.3'}
   TLSRSACertificateFile ${options.tls.certFile}
   TLSRSACertificateKeyFile ${options.tls.keyFile}
   TLSVerifyClient off
