@@ -54,7 +54,11 @@ export class ControlSessions {
     if (run.signal.aborted) return false;
     if (this.usable && (this.current?.isTls !== tls || this.current?.tlsVersion)) {
       const kind = tls ? 'TLS' : 'plain-text';
-      if (!(await this.reopen(tls, `opening a ${kind} control session for the comparison`))) return false;
+      const pinned = this.current?.tlsVersion;
+      const why = pinned
+        ? `opening a ${kind} control session without the ${pinned} limit`
+        : `opening a ${kind} control session for the comparison`;
+      if (!(await this.reopen(tls, why))) return false;
     } else if (!this.usable) {
       if (this.reopens >= MAX_REOPENS) return false;
       this.reopens += 1;
