@@ -35,15 +35,21 @@ export function policyWords(policy: ReusePolicy): string {
   const rows = new Map<string, string[]>();
   for (const v of policy.versions) {
     if (v.series.tried > 0) {
-      const key = `${v.series.worked} of ${v.series.tried}`;
+      const key = seriesWords(v.series);
       rows.set(key, [...(rows.get(key) ?? []), versionName(v.version)]);
     } else if (v.offered === false) parts.push(`the server does not offer ${versionName(v.version)}`);
     else if (v.error) parts.push(`a ${versionName(v.version)} session failed (${v.error})`);
     else if (v.notProbed) parts.push(`${versionName(v.version)} not probed (${v.notProbed})`);
   }
-  for (const [count, names] of rows)
-    parts.push(`${count} resumed data connections in a row worked under ${names.join(' and ')}`);
+  for (const [words, names] of rows) parts.push(words.replace('{under}', `under ${names.join(' and ')}`));
   return parts.join('; ');
+}
+
+/** A row of data connections in words, `{under}` standing for the versions it was seen under. */
+function seriesWords({ tried, worked, resumed }: VersionPolicy['series']): string {
+  if (resumed === tried) return `${tried} of ${tried} resumed data connections in a row worked {under}`;
+  const resuming = resumed === 0 ? 'none resuming the session' : `${resumed} resuming the session`;
+  return `${worked} of ${tried} data connections in a row worked {under}, ${resuming}`;
 }
 
 /**

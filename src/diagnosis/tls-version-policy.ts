@@ -17,8 +17,8 @@ export interface VersionPolicy {
   notProbed?: string;
   required: boolean | undefined;
   evidence: Evidence[];
-  /** Resumed data connections in a row: how many worked and resumed, of how many tried. */
-  series: { worked: number; tried: number };
+  /** Data connections in a row offering the session: how many were tried, worked, and worked resumed. */
+  series: { tried: number; worked: number; resumed: number };
 }
 
 /** One VersionPolicy per probed version; logs from before per-version probing have one, for the fresh connection only. */
@@ -47,22 +47,26 @@ function policyOf(
 ): VersionPolicy {
   const evidence: Evidence[] = [];
   const series = v.series ?? [];
-  const resumedOk = (a: PassiveAttempt): boolean => a.outcome === 'ok' && a.connections[0]?.tls?.sessionReused === true;
-  const broke = series.findIndex((a) => !resumedOk(a));
-  if (broke >= 0) {
-    const a = series[broke]!;
+  const failedAt = series.findIndex((a) => a.outcome !== 'ok');
+  if (failedAt >= 0) {
+    const a = series[failedAt]!;
     const reply = a.listReplies.find((r) => r.code >= 400);
     evidence.push({
-      ref: `${ref}/series/${broke}`,
-      fact: `${v.version ?? 'TLS'}: resumed data connection ${broke + 1} in a row on one session ${a.outcome === 'ok' ? 'worked without resuming the session' : `failed (${reply ? describeReply(reply) : a.outcome})`}`,
+      ref: `${ref}/series/${failedAt}`,
+      fact: `${v.version ?? 'TLS'}: data connection ${failedAt + 1} in a row on one session, offering it for resumption, failed (${reply ? describeReply(reply) : a.outcome})`,
     });
   }
+  const worked = series.filter((a) => a.outcome === 'ok');
   const policy: VersionPolicy = {
     version: v.version,
     offered: v.offered,
     required: fresh ? freshVerdict(fresh, v.version, evidence) : undefined,
     evidence,
-    series: { worked: series.filter(resumedOk).length, tried: series.length },
+    series: {
+      tried: series.length,
+      worked: worked.length,
+      resumed: worked.filter((a) => a.connections[0]?.tls?.sessionReused === true).length,
+    },
   };
   if (v.error) policy.error = opensslReason(v.error.message);
   if (v.notProbed) policy.notProbed = v.notProbed;

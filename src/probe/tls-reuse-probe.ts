@@ -62,8 +62,9 @@ export async function tlsReuseStep(ctx: CheckContext): Promise<void> {
 }
 
 function versionWords(series: PassiveAttempt[], fresh: PassiveAttempt | undefined): string {
-  const resumedOk = series.filter((a) => a.outcome === 'ok' && a.connections[0]?.tls?.sessionReused).length;
-  const row = `${resumedOk} of ${series.length} resumed data connections in a row worked`;
+  const worked = series.filter((a) => a.outcome === 'ok');
+  const resumed = worked.filter((a) => a.connections[0]?.tls?.sessionReused).length;
+  const row = `${worked.length} of ${series.length} data connections in a row worked (${resumed} resumed)`;
   if (!fresh) return row;
   const refusal = fresh.listReplies.find((r) => r.code >= 400)?.text.split('\n')[0];
   return `${row}, a fresh TLS session was ${fresh.outcome === 'ok' ? 'accepted' : `refused (${refusal ?? fresh.outcome})`}`;
