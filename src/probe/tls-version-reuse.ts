@@ -4,10 +4,11 @@ import type { CheckContext } from './check-context.js';
 import { probePassive } from './passive-probe.js';
 
 /**
- * Resumed data connections in a row on one session. Three: Java JSSE clients under TLS 1.3 fail
- * "after a few transfers" against servers that require reuse (issue 12), and a server whose TLS 1.3
- * tickets are single-use (RFC 8446 §8.1, OpenSSL's stateful tickets) refuses the second resumption
- * with one ticket, so one resumption shows nothing about the next.
+ * Data connections in a row on one session, each offering it for resumption. Three: Java JSSE
+ * clients under TLS 1.3 fail "after a few transfers" against servers that require reuse (issue 12),
+ * and one resumption shows little about the next under TLS 1.3, where a server may accept each
+ * ticket once (RFC 8446 §8.1, single-use tickets) and OpenSSL issues two tickets after a full
+ * handshake (SSL_CTX_set_num_tickets(3): "the default number of tickets is 2").
  */
 export const SERIES_LENGTH = 3;
 
