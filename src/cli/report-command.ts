@@ -6,6 +6,7 @@ import {
   renderMarkdown,
   renderText,
   reportJson,
+  upgradeReport,
   writeFileAtomic,
 } from '../report/index.js';
 import { liveFrame } from './report-live-frame.js';
@@ -52,7 +53,7 @@ async function schemaValidator(): Promise<ValidateFunction> {
   return validator;
 }
 
-/** JSON text → a report of a version this ftpdoctor knows, valid against its schema. */
+/** JSON text → a report of a version this ftpdoctor knows, valid against its schema, upgraded to this version. */
 export async function parseSavedReport(text: string, file: string): Promise<Report> {
   let value: unknown;
   try {
@@ -83,7 +84,7 @@ export async function parseSavedReport(text: string, file: string): Promise<Repo
       `${file} does not match the report schema: ${first ? `${first.instancePath || '/'} ${first.message ?? ''}` : 'invalid'}`,
     );
   }
-  return value as Report;
+  return upgradeReport(value as Report);
 }
 
 export function renderReport(report: Report, format: ReportFormat, colour = false): string {

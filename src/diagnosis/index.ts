@@ -9,4 +9,4 @@ export { CHANNELS, bySeverity } from './order.js';
 export { describeConnect } from './connect-facts.js';
 export { clientCompatibility, type ClientCompatibility, type ClientOutcome } from './client-compatibility.js';
 export { isBlockingState } from './sweep-blocks.js';
-export { sweepAsDiagnosed } from './upgrade-log.js';
+export { sweepAsDiagnosed, upgradeLog } from './upgrade-log.js';

@@ -16,7 +16,7 @@ import type { Evidence, Finding } from './finding.js';
 import { allowRuleExamples } from './firewall-examples.js';
 import { isBlockingState, sweepEvidence, sweepStateAt } from './sweep-blocks.js';
 import { serverAdvice } from './server-advice.js';
-import { NON_RESUMING_CLIENTS, tlsReusePolicy } from './tls-reuse-policy.js';
+import { NON_RESUMING_CLIENTS, tlsReusePolicy, versionAdvice } from './tls-reuse-policy.js';
 
 /**
  * FTPS (RFC 4217): the AUTH TLS handshake and its certificate, protected data connections that the
@@ -172,6 +172,7 @@ function reuseFindings(log: ObservationLog, claims: ClaimRecorder): Finding[] {
   if (hits.length === 0 && !policy?.required) return [];
   for (const { entry } of hits) claims.claim(entry);
   const relax = serverAdvice(log.serverSoftware).relaxTlsReuse;
+  const advice = policy?.required ? versionAdvice(policy) : undefined;
   // Only the probe's deliberately fresh session was refused: the check's own resuming connections worked.
   const probedOnly = hits.length === 0;
   return [
@@ -187,10 +188,10 @@ function reuseFindings(log: ObservationLog, claims: ClaimRecorder): Finding[] {
           ref: refusal.ref,
           fact: `${entry.attempt.command} under TLS, data transfer refused: ${describeReply(refusal.reply)}`,
         })),
-        ...(policy?.required ? [policy.evidence] : []),
+        ...(policy?.required ? policy.evidence : []),
       ],
       rule: probedOnly
-        ? `Not a firewall: a server policy (RFC 4217 §10.2). The check's data connections resumed the control session and worked; one that started a fresh TLS session was refused. Clients that do not resume fail here: ${NON_RESUMING_CLIENTS.map((c) => c.family).join('; ')}. FileZilla, WinSCP, lftp ≥ 4.6.1 and curl with OpenSSL resume and work.`
+        ? `Not a firewall: a server policy (RFC 4217 §10.2). The check's data connections resumed the control session and worked; one that started a fresh TLS session was refused. Clients that do not resume fail here: ${NON_RESUMING_CLIENTS.map((c) => c.family).join('; ')}. FileZilla, WinSCP, lftp ≥ 4.6.1 and curl with OpenSSL resume and work.${advice ? ` ${advice}` : ''}`
         : 'Not a firewall: the data connection got through, then the server refused it because its TLS session was not a resumption of the control session (RFC 4217 §10.2).',
       where: 'server-side',
       actor: 'you',

@@ -1,7 +1,7 @@
 import {
   type ObservationLog,
-  type PortState,
   portsStillListening,
+  renameClosedState,
   type SweepObservation,
 } from '../observation/index.js';
 import { sweepEvidence } from './sweep-blocks.js';
@@ -21,7 +21,7 @@ import { sweepEvidence } from './sweep-blocks.js';
 export function upgradeLog(log: ObservationLog): ObservationLog {
   const sweep = log.sweep;
   if (!sweep) return log;
-  const renamed = renameClosed(sweep);
+  const renamed = renameClosedState(sweep);
   const advertised = new Set(log.passive.flatMap((a) => (a.advertised ? [a.advertised.port] : [])));
   const listening = new Set(portsStillListening(log.passive));
   const contradicted = (port: number): boolean => advertised.has(port) && !listening.has(port);
@@ -31,30 +31,6 @@ export function upgradeLog(log: ObservationLog): ObservationLog {
     r.state === 'blocked-reset' && r.from === r.to && contradicted(r.from) ? { ...r, state: 'refused' as const } : r,
   );
   return { ...log, sweep: { ...renamed, runs } };
-}
-
-/** The state earlier engines wrote for a reset from a port not known to listen. */
-const OLD_CLOSED = 'closed';
-
-function renameClosed(sweep: SweepObservation): SweepObservation {
-  const isOld = (state: string): boolean => state === OLD_CLOSED;
-  if (!sweep.runs.some((r) => isOld(r.state)) && !(OLD_CLOSED in sweep.counts)) return sweep;
-  const rename = <T>(record: Partial<Record<string, T>>, merge: (a: T, b: T) => T): Partial<Record<PortState, T>> => {
-    const out: Partial<Record<string, T>> = {};
-    for (const [state, value] of Object.entries(record)) {
-      if (value === undefined) continue;
-      const key = isOld(state) ? 'refused' : state;
-      const before = out[key];
-      out[key] = before === undefined ? value : merge(before, value);
-    }
-    return out;
-  };
-  return {
-    ...sweep,
-    runs: sweep.runs.map((r) => (isOld(r.state) ? { ...r, state: 'refused' as const } : r)),
-    counts: rename(sweep.counts, (a, b) => a + b),
-    errnos: rename(sweep.errnos, (a, b) => [...a, ...b]),
-  };
 }
 
 /** The sweep as the finders read it: upgraded, and none when the server went away mid-sweep. */

@@ -2,7 +2,7 @@ import { isNegative, isPreliminary, rangesText } from '../ftp/index.js';
 import type { ObservationLog, Reply, SweepObservation, TlsObservation } from '../observation/index.js';
 import { acrossAddresses } from './address-verdicts.js';
 import { describeConnect } from './connect-facts.js';
-import { tlsReusePolicy } from './tls-reuse-policy.js';
+import { policyWords, tlsReusePolicy } from './tls-reuse-policy.js';
 import { controlFallbackWords } from './control-fallback-findings.js';
 import {
   activeEntries,
@@ -84,10 +84,7 @@ function tlsVerdict(log: ObservationLog, control: ChannelVerdict): ChannelVerdic
   if (!tls.established) return verdict('blocked', `TLS handshake failed: ${tls.error?.message ?? 'unknown error'}`);
   let base = `${tls.protocol ?? 'TLS'} established${tls.insecureAccepted && tls.authorizationError ? ` (untrusted certificate accepted ${ACCEPTED_BY[tls.acceptedBy ?? 'insecure']}: ${tls.authorizationError})` : ''}`;
   const policy = tlsReusePolicy(log);
-  if (policy)
-    base += policy.required
-      ? '; the server requires data connections to resume the TLS session (a fresh session was refused)'
-      : '; the server accepts a fresh TLS session on data connections (no reuse required)';
+  if (policy) base += `; ${policyWords(policy)}`;
   const protectedData = countedAttempts(dataEntries(log).filter(overTls));
   if (protectedData.length === 0) return verdict('ok', `${base}; no data connection tested over it`);
   const good = protectedData.filter(worked).length;

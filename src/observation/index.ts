@@ -18,6 +18,7 @@ export * from './late-reply.js';
 export * from './log.js';
 export * from './parallel.js';
 export * from './passive-listeners.js';
+export * from './old-closed-state.js';
 export * from './server-software.js';
 export * from './settings.js';
 export * from './steps.js';

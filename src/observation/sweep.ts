@@ -5,7 +5,7 @@ export type PortState =
   | 'open' // connected (and, against the reference server, its token matched)
   // Reset from a port not known to be listening: closed, or rejected by a rule (`reject with tcp reset`).
   // It proves the host or a firewall answered, nothing about whether the path to a listening port is open.
-  // Logs of earlier versions call it 'closed' (upgraded at diagnosis, src/diagnosis/upgrade-log.ts).
+  // Logs and reports of earlier versions call it 'closed' (renamed on reading: old-closed-state.ts).
   | 'refused'
   | 'no-answer'
   | 'icmp-reject'

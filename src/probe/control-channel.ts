@@ -2,7 +2,7 @@ import { type ParsedItem, ReplyParser, type ReplyParserLimits, unmapIpv4 } from 
 import { ProbeError, errnoOf, tlsHandshake, waitFor } from '../net/index.js';
 import type { Reply } from '../observation/index.js';
 import type { Socket } from 'node:net';
-import type { ConnectionOptions, TLSSocket } from 'node:tls';
+import type { ConnectionOptions, SecureVersion, TLSSocket } from 'node:tls';
 import type { SessionTranscript, Transcript } from './transcript.js';
 
 /** How many raw bytes of what the server sent first we keep (greeting evidence). */
@@ -28,6 +28,8 @@ export class ControlChannel {
   firstBytesLength = 0;
   /** Latest TLS session of the control connection: data connections resume it (RFC 4217 §10.2). */
   tlsSession: Buffer | undefined;
+  /** The one TLS version this session was pinned to (tls-version-reuse.ts), on control and data connections alike. */
+  tlsVersion: SecureVersion | undefined;
   desynced = false;
 
   private readonly parser: ReplyParser;

@@ -8,7 +8,7 @@ import type {
   TlsObservation,
 } from '../observation/index.js';
 import { isIP } from 'node:net';
-import type { ConnectionOptions } from 'node:tls';
+import type { ConnectionOptions, SecureVersion } from 'node:tls';
 import { certificateFacts } from './certificate-facts.js';
 import { decideTrust } from './certificate-trust.js';
 import { ControlChannel } from './control-channel.js';
@@ -20,9 +20,15 @@ import { elapsedSince, type ProbeRun } from './probe-run.js';
  * returns the channel (or why it cannot go on); the engine wraps them in steps.
  */
 
-export function tlsOptions(host: string): Omit<ConnectionOptions, 'socket' | 'rejectUnauthorized'> {
+export function tlsOptions(
+  host: string,
+  version?: SecureVersion,
+): Omit<ConnectionOptions, 'socket' | 'rejectUnauthorized'> {
   // SNI carries names only (RFC 6066 §3), never an IP literal.
-  return isIP(host) === 0 ? { servername: host } : {};
+  return {
+    ...(isIP(host) === 0 ? { servername: host } : {}),
+    ...(version ? { minVersion: version, maxVersion: version } : {}),
+  };
 }
 
 export interface ControlOpen {
@@ -32,7 +38,8 @@ export interface ControlOpen {
   tls?: TlsObservation;
 }
 
-export async function openControl(run: ProbeRun, address: string): Promise<ControlOpen> {
+/** `version` pins the implicit-TLS handshake to one TLS version (tls-version-reuse.ts). */
+export async function openControl(run: ProbeRun, address: string, version?: SecureVersion): Promise<ControlOpen> {
   const { settings } = run;
   const { outcome, socket } = await connectTcp({
     address,
@@ -44,7 +51,7 @@ export async function openControl(run: ProbeRun, address: string): Promise<Contr
   if (settings.tls !== 'implicit') return { connect: outcome, channel: new ControlChannel(socket, run.transcript) };
   const started = performance.now();
   try {
-    const secure = await tlsHandshake(socket, tlsOptions(settings.host), settings.stepTimeoutMs, run.signal);
+    const secure = await tlsHandshake(socket, tlsOptions(settings.host, version), settings.stepTimeoutMs, run.signal);
     const tls = await describeTls(run, secure, 'implicit', started);
     const channel = new ControlChannel(secure, run.transcript);
     if (!tls.established) channel.close();
@@ -220,7 +227,11 @@ export async function negotiateExplicitTls(run: ProbeRun, channel: ControlChanne
     };
   }
   try {
-    const secure = await channel.upgradeTls(tlsOptions(run.settings.host), run.settings.stepTimeoutMs, run.signal);
+    const secure = await channel.upgradeTls(
+      tlsOptions(run.settings.host, channel.tlsVersion),
+      run.settings.stepTimeoutMs,
+      run.signal,
+    );
     const record = await describeTls(run, secure, requested, started);
     record.authReply = authReply;
     return record;

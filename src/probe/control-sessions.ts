@@ -1,5 +1,6 @@
 import { ProbeError, asProbeError } from '../net/index.js';
 import type { Protection } from '../observation/index.js';
+import type { SecureVersion } from 'node:tls';
 import { ControlChannel } from './control-channel.js';
 import { openControl, readGreeting, resumeSession } from './control-session.js';
 import { awaitsLateReply, stopAwaitingLateReplies } from './late-reply.js';
@@ -24,6 +25,8 @@ export class ControlSessions {
   private reopens = 0;
   /** The data protection in force on the current session (RFC 4217 §9: PROT C by default). */
   protection: Protection = 'clear';
+  /** Why the last reopen failed, when a connection or TLS handshake said so (a pinned TLS version refused). */
+  lastFailure: ProbeError | undefined;
 
   constructor(private readonly run: ProbeRun) {}
 
@@ -50,9 +53,13 @@ export class ControlSessions {
   async prepareFor({ tls, protection }: DataMode): Promise<boolean> {
     const { run } = this;
     if (run.signal.aborted) return false;
-    if (this.usable && this.current?.isTls !== tls) {
+    if (this.usable && (this.current?.isTls !== tls || this.current?.tlsVersion)) {
       const kind = tls ? 'TLS' : 'plain-text';
-      if (!(await this.reopen(tls, `opening a ${kind} control session for the comparison`))) return false;
+      const pinned = this.current?.tlsVersion;
+      const why = pinned
+        ? `opening a ${kind} control session without the ${pinned} limit`
+        : `opening a ${kind} control session for the comparison`;
+      if (!(await this.reopen(tls, why))) return false;
     } else if (!this.usable) {
       if (this.reopens >= MAX_REOPENS) return false;
       this.reopens += 1;
@@ -82,14 +89,18 @@ export class ControlSessions {
   }
 
   /** A new control connection up to its greeting (implicit TLS included), replacing the current one. */
-  async reconnect(why: string): Promise<boolean> {
+  async reconnect(why: string, version?: SecureVersion): Promise<boolean> {
     const { run } = this;
     this.retire();
+    this.lastFailure = undefined;
     if (run.signal.aborted) return false;
     run.transcript.note(why);
-    const open = await openControl(run, run.address);
+    const open = await openControl(run, run.address, version);
+    const tlsError = open.tls?.error;
+    if (tlsError) this.lastFailure = new ProbeError(tlsError.code, tlsError.message);
     if (!open.channel) return false;
     this.current = open.channel;
+    open.channel.tlsVersion = version;
     const { closedEarly } = await readGreeting(run, open.channel);
     return closedEarly === undefined;
   }
@@ -118,20 +129,24 @@ export class ControlSessions {
     this.current = undefined;
   }
 
-  /** A fresh session of the given kind, logged in, replacing the current one. */
-  async reopen(tls: boolean, why: string): Promise<boolean> {
-    if (await this.open(tls, why)) return true;
+  /** A fresh session of the given kind (under TLS, pinned to `version` if given), logged in, replacing the current one. */
+  async reopen(tls: boolean, why: string, version?: SecureVersion): Promise<boolean> {
+    if (await this.open(tls, why, version)) return true;
     // The sessions kept open for a late reply count against the server's limit: the check's own come first.
     return (
-      stopAwaitingLateReplies(this.run) && this.open(tls, `${why} (again, without the sessions kept for late replies)`)
+      stopAwaitingLateReplies(this.run) &&
+      this.open(tls, `${why} (again, without the sessions kept for late replies)`, version)
     );
   }
 
-  private async open(tls: boolean, why: string): Promise<boolean> {
+  private async open(tls: boolean, why: string, version: SecureVersion | undefined): Promise<boolean> {
     try {
-      if (!(await this.reconnect(why))) return false;
+      if (!(await this.reconnect(why, version))) return false;
       const protection = await resumeSession(this.run, this.session(), tls);
-      if (protection === undefined) return false;
+      if (protection === undefined) {
+        this.lastFailure ??= this.current?.closedReason;
+        return false;
+      }
       this.protection = protection;
       return true;
     } catch (err) {

@@ -76,7 +76,7 @@ export function protectDataSocket(
       (channel.isTls && 'getSession' in channel.socket ? channel.socket.getSession() : undefined));
   return secureDataConnection(socket, {
     session,
-    servername: tlsOptions(run.settings.host).servername,
+    options: tlsOptions(run.settings.host, channel.tlsVersion),
     timeoutMs: run.settings.stepTimeoutMs,
     signal: run.signal,
   });

@@ -1,7 +1,7 @@
 import { ProbeError, asProbeError, errnoOf, tlsHandshake, waitFor } from '../net/index.js';
 import type { DataTls, DataTransfer } from '../observation/index.js';
 import type { Socket } from 'node:net';
-import type { TLSSocket } from 'node:tls';
+import type { ConnectionOptions, TLSSocket } from 'node:tls';
 
 /**
  * Reads a data connection to its end, counting bytes without keeping them. "No data" (connected,
@@ -69,17 +69,20 @@ export function socketFailure(err: Error): [DataTransfer['result'], NonNullable<
  */
 export async function secureDataConnection(
   socket: Socket,
-  opts: { session: Buffer | undefined; servername: string | undefined; timeoutMs: number; signal: AbortSignal },
+  opts: {
+    session: Buffer | undefined;
+    /** The control session's SNI and TLS version pin (control-session.ts tlsOptions). */
+    options: Omit<ConnectionOptions, 'socket' | 'rejectUnauthorized'>;
+    timeoutMs: number;
+    signal: AbortSignal;
+  },
 ): Promise<{ record: DataTls; socket?: TLSSocket }> {
   const started = performance.now();
   const elapsed = (): number => Math.round(performance.now() - started);
   try {
     const secure = await tlsHandshake(
       socket,
-      {
-        ...(opts.session ? { session: opts.session } : {}),
-        ...(opts.servername ? { servername: opts.servername } : {}),
-      },
+      { ...opts.options, ...(opts.session ? { session: opts.session } : {}) },
       opts.timeoutMs,
       opts.signal,
     );

@@ -14,7 +14,8 @@ const STEP_LABELS: Record<StepId, string> = {
   features: 'Ask for features (FEAT, SYST, TYPE I)',
   'server-view': 'Ask the reference server what it sees',
   passive: 'Passive data connections (PASV, EPSV)',
-  'tls-reuse': 'Probe the TLS session-reuse policy (a fresh TLS session on a data connection)',
+  'tls-reuse':
+    'Probe the TLS session-reuse policy per TLS version (resumed and fresh TLS sessions on data connections)',
   active: 'Active data connections (PORT/EPRT)',
   'family-data': 'Passive data over IPv4 and IPv6',
   sweep: 'Sweep the passive port range',

@@ -11,4 +11,5 @@ export { buildReport, type Report } from './report.js';
 export { reportJson, writeReport } from './write-report.js';
 export { renderHtml } from './html/page.js';
 export { REPORT_SCHEMA_VERSION } from './report.js';
+export { upgradeReport } from './upgrade-report.js';
 export { writeFileAtomic } from './write-report.js';

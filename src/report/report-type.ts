@@ -18,7 +18,14 @@ import type {
  * schema/report.schema.json describes all of it and the tests validate every report against it.
  */
 
-export const REPORT_SCHEMA_VERSION = 1;
+/**
+ * 2: the sweep state 'refused' replaced 'closed' (issue 12), which a reader of 1 would reject or
+ * read as "path open". Bumped only on such a change; optional new fields come without a bump.
+ */
+export const REPORT_SCHEMA_VERSION = 2;
+
+/** Every version `ftpdoctor report` reads: earlier ones are upgraded on reading (upgrade-report.ts). */
+export type ReportSchemaVersion = 1 | typeof REPORT_SCHEMA_VERSION;
 
 export interface ReportSweep {
   performed: boolean;
@@ -38,7 +45,7 @@ export interface ReportSweep {
 }
 
 export interface Report {
-  schemaVersion: typeof REPORT_SCHEMA_VERSION;
+  schemaVersion: ReportSchemaVersion;
   tool: { name: 'ftpdoctor'; version: string };
   startedAt: string;
   endedAt: string;

@@ -1,4 +1,4 @@
-import { type Diagnosis, clientCompatibility } from '../diagnosis/index.js';
+import { type Diagnosis, clientCompatibility, upgradeLog } from '../diagnosis/index.js';
 import { type ObservationLog, SOFTWARE_LABEL, type TlsObservation } from '../observation/index.js';
 import { addressSection } from './address-section.js';
 import { redactArgv, redactCommandLine, scrubSecrets } from './redact.js';
@@ -42,8 +42,12 @@ function elapsed(log: ObservationLog): number {
   return Number.isFinite(ms) && ms >= 0 ? ms : 0;
 }
 
-/** Observation log + diagnosis → the report, with every secret gone. */
-export function buildReport(log: ObservationLog, diagnosis: Diagnosis, meta: ReportMeta): Report {
+/**
+ * Observation log + diagnosis → the report, with every secret gone. A log from an earlier engine
+ * is read as the diagnosis read it (upgradeLog), so the report never carries an old state name.
+ */
+export function buildReport(recorded: ObservationLog, diagnosis: Diagnosis, meta: ReportMeta): Report {
+  const log = upgradeLog(recorded);
   const { argv, secrets } = redactArgv(meta.argv);
   const transcript = log.transcript.map((l) => (l.dir === 'sent' ? { ...l, text: redactCommandLine(l.text) } : l));
   const observations: ObservationLog = { ...log, transcript };

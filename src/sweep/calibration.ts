@@ -68,7 +68,10 @@ export function deriveCalibration(
   const fastest = answers.length ? Math.min(...answers) : 0;
   const refusalMs = m.refusalSamplesMs.length ? Math.max(...m.refusalSamplesMs) : undefined;
   const retransmitted = answers.some((a) => a >= fastest + 0.8 * SYN_RETRANSMIT_MS);
-  const lossSeen = m.refusalLost > 0 || retransmitted;
+  // A refusal lost while others came is loss on the path. Every one missing is a drop rule on the
+  // closed port itself (an FTP helper let the transfer through as a related flow and drops the port
+  // again: measured in the lab, vsftpd and pyftpdlib behind nf_conntrack_ftp), not evidence of loss.
+  const lossSeen = (m.refusalLost > 0 && m.refusalSamplesMs.length > 0) || retransmitted;
   let deadlineMs = Math.max(
     DEFAULT_RTT_BOUNDS.minMs,
     Math.ceil(REFUSAL_MARGIN * (refusalMs ?? 0)),

@@ -6,9 +6,10 @@ export function calibrationWords(c: SweepCalibration): string {
     c.refusalMs !== undefined
       ? `a refusal from closed port ${c.closedPort} took ${c.refusalMs} ms`
       : c.closedPort !== undefined
-        ? `closed port ${c.closedPort} gave no refusal`
+        ? `closed port ${c.closedPort} gave no refusal (dropped there)`
         : 'no closed port to time a refusal on';
-  const lost = c.refusalLost > 0 ? ` (${c.refusalLost} of the refusal probes lost)` : '';
+  const lost =
+    c.refusalLost > 0 && c.refusalSamplesMs.length > 0 ? ` (${c.refusalLost} of the refusal probes lost)` : '';
   const loss = c.lossSeen ? '; packets went missing, so one SYN retransmission fits in' : '';
   return `${refusal}${lost}, answers up to ${c.answerMs} ms (${c.answerSamplesMs.length} samples)${loss} → per-port deadline at least ${c.deadlineMs} ms, retries up to ${c.maxDeadlineMs} ms`;
 }

@@ -104,6 +104,32 @@ describe('ftpdoctor report FILE', () => {
     expect(r.stdout).toContain('without the client table');
   });
 
+  it("reads a schemaVersion 1 report, whose 'closed' ports never proved the path open, as refused", async () => {
+    const v1 = JSON.parse(readFileSync(path('r.json'), 'utf8'));
+    const [from, to] = v1.sweep.range as [number, number];
+    const runs = [
+      { from, to: from, state: 'open' },
+      { from: from + 1, to, state: 'closed' },
+    ];
+    const counts = { open: 1, closed: to - from };
+    Object.assign(v1, { schemaVersion: 1 });
+    Object.assign(v1.sweep, { runs, counts });
+    Object.assign(v1.observations.sweep, { runs, counts, errnos: { closed: ['ECONNREFUSED'] } });
+    expect(schemaErrors(v1)).toBe('');
+    expect(schemaErrors({ ...v1, schemaVersion: 2 })).toContain('/sweep/runs/1/state');
+    writeFileSync(path('v1.json'), JSON.stringify(v1));
+    const text = await runCli(['report', path('v1.json')]);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain(`${to - from} refused`);
+    expect(text.stdout).not.toMatch(/\bclosed\b(?! port)/);
+    const json = await runCli(['report', path('v1.json'), '--format', 'json']);
+    const upgraded = JSON.parse(json.stdout);
+    expect(upgraded.schemaVersion).toBe(2);
+    expect(upgraded.sweep.runs[1].state).toBe('refused');
+    expect(upgraded.observations.sweep.errnos).toEqual({ refused: ['ECONNREFUSED'] });
+    expect(schemaErrors(upgraded)).toBe('');
+  });
+
   it.each([
     ['not JSON', 'nope', 'E_REPORT_JSON'],
     ['not a report', '{"hello": "world"}', 'E_NOT_A_REPORT'],

@@ -1,3 +1,4 @@
+import { removeLeftoverUsers } from './lab-users.js';
 import { labAvailability, labNamespaces, removeLeftovers } from './netns.js';
 
 /** Says once, in one line, why the lab is skipped; otherwise clears leftovers of crashed runs before and checks after. */
@@ -8,11 +9,13 @@ export async function setup(): Promise<void> {
     return;
   }
   await removeLeftovers();
+  await removeLeftoverUsers();
 }
 
 export async function teardown(): Promise<void> {
   if (!labAvailability().ok) return;
   await removeLeftovers();
+  await removeLeftoverUsers();
   const left = await labNamespaces();
   if (left.length > 0) console.log(`namespace lab: namespaces still present after the run: ${left.join(' ')}`);
 }

@@ -19,11 +19,18 @@ export interface ServerOptions {
   pasvAddress?: string;
   /** Refuse TLS data connections that do not resume the control session (RFC 4217 §10.2). */
   requireTlsReuse?: boolean;
+  /** proftpd only: offer TLS 1.2 alone (TLSProtocol TLSv1.2), as a server without TLS 1.3 does. */
+  tls12Only?: boolean;
   /** vsftpd and pyftpdlib only: refuse clear data connections (PROT C), as an FTPS-only server does. */
   requireTlsData?: boolean;
   /** Reference server and pyftpdlib: anonymous login instead of the test account (vsftpd is always anonymous here). */
   anonymous?: boolean;
-  /** Reference server and vsftpd: also serve implicit FTPS (TLS from the first byte) on port 990. */
+  /**
+   * vsftpd: log in with a password, as a temporary system account (lab-users.ts, local_enable=YES)
+   * instead of anonymously. The other servers log in with a password already, unless `anonymous`.
+   */
+  localUser?: boolean;
+  /** Reference server, vsftpd and proftpd: also serve implicit FTPS (TLS from the first byte) on port 990. */
   implicitFtps?: boolean;
   /** Reference server only: listen on the whole passive range and answer with its token (`--sweep-mode`). */
   sweepMode?: boolean;

@@ -104,6 +104,28 @@ function expectBlockedRuns(run: CheckRun, ctx: ScenarioContext, blocked: Array<[
   expect(covered, `ports covered by sweep runs\n${describeRun(run)}`).toBe(PASSIVE_RANGE[1] - PASSIVE_RANGE[0] + 1);
 }
 
+/** The check logged in with the account's password (for vsftpd, its temporary system account), not anonymously. */
+function expectPasswordLogin(run: CheckRun): void {
+  const login = (reportOf(run)['observations'] as { login?: { anonymous?: boolean; ok?: boolean } }).login;
+  expect(login, `login\n${describeRun(run)}`).toMatchObject({ anonymous: false, ok: true });
+}
+
+/** TLS data works (the engine resumes the session); only the probe's fresh session was refused. */
+const REUSE_REQUIRED_EXPECTED: ScenarioExpectation = {
+  channels: { control: 'ok', passive: 'ok', tls: 'ok' },
+  findings: ['TLS_SESSION_REUSE_REQUIRED'],
+  verdict: 'ok',
+  exit: 0,
+};
+
+/** TLS_SESSION_REUSE_REQUIRED as a warning naming the clients that fail, the policy per version in the TLS summary. */
+function expectReuseWarning(run: CheckRun, summary: RegExp, rule: RegExp): void {
+  const f = expectFinding(run, 'TLS_SESSION_REUSE_REQUIRED', { channel: 'tls', severity: 'warning' });
+  expect(f.rule, describeRun(run)).toMatch(/\.NET SslStream/);
+  expect(f.rule, describeRun(run)).toMatch(rule);
+  expect(reportOf(run).channels.tls.summary, describeRun(run)).toMatch(summary);
+}
+
 /** No control connection: nothing after it could be tested. */
 const CONTROL_UNREACHABLE_EXPECTED: ScenarioExpectation = {
   channels: { control: 'blocked', passive: ['error', 'skipped'], active: ['error', 'skipped'] },
@@ -294,7 +316,7 @@ export const scenarios: Scenario[] = [
     id: 'control-port-dropped-implicit-ftps',
     title: 'port 21 dropped on the router, implicit FTPS on 990 open',
     topology: 'routed',
-    servers: ['reference', 'vsftpd'],
+    servers: ['reference', 'vsftpd', 'proftpd'],
     server: () => ({ implicitFtps: true }),
     rules: (lab) => [{ role: 'router', ruleset: toServer(lab, 'drop', [[21, 21]]) }],
     expected: CONTROL_UNREACHABLE_EXPECTED,
@@ -433,9 +455,17 @@ export const scenarios: Scenario[] = [
     id: 'client-nat-ftp-helper-password',
     title: 'a password login behind the ftp conntrack helper: no plain comparison without --compare-plain',
     topology: 'client-nat',
-    servers: ['reference', 'pyftpdlib'],
+    // vsftpd logs in with a password only as a system account: a temporary one (lab-users.ts).
+    servers: ['reference', 'pyftpdlib', 'vsftpd'],
+    server: () => ({ localUser: true }),
     rules: () => [{ role: 'router', ruleset: ftpHelperStatefulRuleset('to-client') }],
-    expected: { channels: { control: 'ok', passive: 'blocked' } },
+    // Measured alike on all three: under TLS the helper sees nothing, so every data connection fails;
+    // the server refuses a PORT naming the private address, which shows the NAT.
+    expected: {
+      channels: { control: 'ok', passive: 'blocked', active: 'blocked', tls: 'blocked' },
+      findings: ['PASSIVE_PORTS_BLOCKED', 'ACTIVE_NAT'],
+      verdict: 'blocked',
+    },
     verify(run) {
       const report = reportOf(run);
       expect(report.channels.passive.summary, describeRun(run)).toMatch(/run again with --compare-plain/);
@@ -445,19 +475,27 @@ export const scenarios: Scenario[] = [
         describeRun(run),
       ).toEqual([]);
       expectNoFinding(run, 'TLS_BREAKS_ALG');
+      expectPasswordLogin(run);
     },
   },
   {
     id: 'client-nat-ftp-helper-compare-plain',
     title: 'a password login behind the ftp conntrack helper with --compare-plain: plain works, TLS fails',
     topology: 'client-nat',
-    servers: ['reference', 'pyftpdlib'],
+    // vsftpd logs in with a password only as a system account: a temporary one (lab-users.ts).
+    servers: ['reference', 'pyftpdlib', 'vsftpd'],
+    server: () => ({ localUser: true }),
     rules: () => [{ role: 'router', ruleset: ftpHelperStatefulRuleset('to-client') }],
     args: ['--compare-plain'],
-    expected: { channels: { control: 'ok', tls: 'blocked' } },
+    expected: {
+      channels: { control: 'ok', passive: 'partial', active: 'partial', tls: 'blocked' },
+      findings: ['TLS_BREAKS_ALG', 'PASSIVE_PORTS_BLOCKED', 'ALG_REWRITE'],
+      verdict: 'problems',
+    },
     verify(run) {
       expectFinding(run, 'TLS_BREAKS_ALG', { channel: 'tls' });
       expect(reportOf(run).channels.passive.summary, describeRun(run)).not.toMatch(/--compare-plain/);
+      expectPasswordLogin(run);
     },
   },
   {
@@ -495,27 +533,51 @@ export const scenarios: Scenario[] = [
     args: ['--require', 'passive,tls'],
     // The engine resumes the control session on data connections, so TLS data works; its one data
     // connection with a fresh TLS session is refused, which shows the policy (issue 12).
-    expected: {
-      channels: { control: 'ok', passive: 'ok', tls: 'ok' },
-      findings: ['TLS_SESSION_REUSE_REQUIRED'],
-      verdict: 'ok',
-      exit: 0,
-    },
-    verify(run) {
-      const f = expectFinding(run, 'TLS_SESSION_REUSE_REQUIRED', { channel: 'tls', severity: 'warning' });
-      expect(f.rule, describeRun(run)).toMatch(/\.NET SslStream/);
-      expect(reportOf(run).channels.tls.summary, describeRun(run)).toMatch(/requires data connections to resume/);
-    },
+    expected: REUSE_REQUIRED_EXPECTED,
+    // Measured per version (issue 12): every TLS_REUSE_SERVERS server offers TLS 1.2 and 1.3, refuses a
+    // fresh session under both and resumes three data connections in a row under both.
+    verify: (run) =>
+      expectReuseWarning(
+        run,
+        /requires data connections to resume.* under TLS 1\.3 and TLS 1\.2; 3 of 3 resumed data connections in a row worked under TLS 1\.3 and TLS 1\.2/,
+        /required under TLS 1\.3 \(probed\).*which this server offers/,
+      ),
+  },
+  {
+    id: 'tls-session-reuse-required-tls12-only',
+    title: 'FTPS with TLS session reuse required, TLS 1.2 only (proftpd TLSProtocol TLSv1.2)',
+    topology: 'routed',
+    servers: ['proftpd'],
+    server: () => ({ requireTlsReuse: true, tls12Only: true }),
+    args: ['--require', 'passive,tls'],
+    expected: REUSE_REQUIRED_EXPECTED,
+    // The check offered TLS 1.3 and proftpd chose 1.2: no session is opened to learn that 1.3 is not offered.
+    verify: (run) =>
+      expectReuseWarning(
+        run,
+        /resume the TLS session \(a fresh session was refused\) under TLS 1\.2; the server does not offer TLS 1\.3; 3 of 3 resumed data connections in a row worked under TLS 1\.2/,
+        /offers only TLS 1\.2 and requires reuse there \(probed\)/,
+      ),
   },
   {
     id: 'tls-session-reuse-not-required',
     title:
-      'FTPS without the TLS session-reuse requirement (vsftpd require_ssl_reuse=NO, proftpd NoSessionReuseRequired)',
+      'FTPS without the TLS session-reuse requirement (vsftpd require_ssl_reuse=NO, proftpd NoSessionReuseRequired, pure-ftpd)',
     topology: 'routed',
-    servers: TLS_REUSE_SERVERS,
+    servers: [...TLS_REUSE_SERVERS, 'pure-ftpd'],
     args: ['--require', 'passive,tls'],
     expected: { channels: { control: 'ok', passive: 'ok', tls: 'ok' }, findings: [], verdict: 'ok', exit: 0 },
-    verify: (run) => expect(reportOf(run).channels.tls.summary, describeRun(run)).toMatch(/no reuse required/),
+    verify(run, ctx) {
+      const summary = reportOf(run).channels.tls.summary;
+      expect(summary, describeRun(run)).toMatch(/no reuse required\) under TLS 1\.3 and TLS 1\.2;/);
+      // Measured: pure-ftpd 1.0.50 resumes no session under TLS 1.3 (its data connections work with fresh
+      // ones) and resumes under TLS 1.2; the others resume under both.
+      expect(summary, describeRun(run)).toMatch(
+        ctx.kind === 'pure-ftpd'
+          ? /3 of 3 data connections in a row worked under TLS 1\.3, none resuming the session; 3 of 3 resumed data connections in a row worked under TLS 1\.2/
+          : /3 of 3 resumed data connections in a row worked under TLS 1\.3 and TLS 1\.2/,
+      );
+    },
   },
   {
     id: 'tls-data-required',

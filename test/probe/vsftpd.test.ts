@@ -14,8 +14,11 @@ import { freePortBlock } from './free-ports.js';
 const VSFTPD = '/usr/sbin/vsftpd';
 const needs = missing({ linux: true, root: true, programs: [VSFTPD] });
 
-/** A real vsftpd on loopback with its Debian defaults that matter here: require_ssl_reuse=YES. */
-describeIf(needs)('probe against a real vsftpd on loopback', () => {
+/**
+ * A real vsftpd on loopback with its Debian defaults that matter here: require_ssl_reuse=YES, and
+ * `ssl_ciphers` as given (undefined: vsftpd's own default). Returns the control port's accessor.
+ */
+function useVsftpd(sslCiphers: string | undefined): () => number {
   let dir = '';
   let child: ChildProcess | undefined;
   let port = 0;
@@ -51,6 +54,7 @@ describeIf(needs)('probe against a real vsftpd on loopback', () => {
       'force_anon_data_ssl=NO',
       'force_anon_logins_ssl=NO',
       'require_ssl_reuse=YES',
+      ...(sslCiphers === undefined ? [] : [`ssl_ciphers=${sslCiphers}`]),
       `rsa_cert_file=${join(dir, 'cert.pem')}`,
       `rsa_private_key_file=${join(dir, 'key.pem')}`,
       `secure_chroot_dir=${join(dir, 'empty')}`,
@@ -70,22 +74,14 @@ describeIf(needs)('probe against a real vsftpd on loopback', () => {
     }
     if (dir) await rm(dir, { recursive: true, force: true });
   });
+  return () => port;
+}
+
+describeIf(needs)('probe against a real vsftpd on loopback', () => {
+  const vsftpdPort = useVsftpd('HIGH');
 
   it('finds every data path working, in plain text and under TLS with session reuse', async () => {
-    const log = await runProbe(
-      {
-        ...defaultSettings('127.0.0.1'),
-        port,
-        tls: 'auto',
-        insecure: true,
-        sweep: 'off',
-        pasvSamples: 1,
-        activePorts: [0, 0],
-        stepTimeoutMs: 3000,
-        timeoutMs: 30_000,
-      },
-      {},
-    );
+    const log = await probeVsftpd(vsftpdPort(), 'auto');
     expect(log.control.greeting?.reply?.text).toMatch(/vsFTPd/);
     expect(log.tls?.established).toBe(true);
     expect(log.serverView).toBeUndefined();
@@ -97,6 +93,20 @@ describeIf(needs)('probe against a real vsftpd on loopback', () => {
     // The policy itself, probed: a data connection with a fresh TLS session is refused.
     expect(log.tlsReuse?.fresh.connections[0]?.tls?.sessionReused).toBe(false);
     expect(log.tlsReuse?.fresh.listReplies.at(-1)?.text).toMatch(/^522 SSL connection failed: session reuse required/);
+    // Per version (measured, vsftpd 3.0.3 with OpenSSL 3): three resumed data connections in a row work
+    // under TLS 1.3 and 1.2 alike, and a fresh session is refused under both.
+    const versions = log.tlsReuse?.versions ?? [];
+    expect(versions.map((v) => `${v.version}/${v.learntBy}/${v.offered}`)).toEqual([
+      'TLSv1.3/check-session/true',
+      'TLSv1.2/pinned-session/true',
+    ]);
+    for (const v of versions)
+      expect(v.series?.map((a) => `${a.outcome}:${a.connections[0]?.tls?.sessionReused}`)).toEqual([
+        'ok:true',
+        'ok:true',
+        'ok:true',
+      ]);
+    expect(versions[1]?.fresh?.listReplies.at(-1)?.text).toMatch(/^522 SSL connection failed: session reuse required/);
     const d = diagnose(log, { require: ['passive'] });
     const reuse = d.findings.find((f) => f.code === 'TLS_SESSION_REUSE_REQUIRED');
     expect(reuse?.severity).toBe('warning');
@@ -104,6 +114,46 @@ describeIf(needs)('probe against a real vsftpd on loopback', () => {
     expect(d.channels.tls.summary).toMatch(/requires data connections to resume the TLS session/);
   });
 });
+
+/**
+ * vsftpd's default ssl_ciphers, DES-CBC3-SHA (vsftpd.conf(5)), is no cipher Node's OpenSSL 3 offers:
+ * a TLS 1.2 handshake ends in "alert handshake failure" (measured here), while TLS 1.3 suites are
+ * not set by ssl_ciphers and work. So capping a client at TLS 1.2 does not help against this server.
+ */
+describeIf(needs)('probe against a real vsftpd on loopback with its default ssl_ciphers', () => {
+  const vsftpdPort = useVsftpd(undefined);
+
+  it('finds TLS 1.3 requiring reuse and no TLS 1.2 session, and says capping at 1.2 does not help', async () => {
+    const log = await probeVsftpd(vsftpdPort(), 'explicit');
+    expect(log.tls?.protocol).toBe('TLSv1.3');
+    const [, v12] = log.tlsReuse?.versions ?? [];
+    expect(v12).toMatchObject({ version: 'TLSv1.2', learntBy: 'pinned-session', error: { code: 'E_TLS' } });
+    expect(v12?.offered).toBeUndefined();
+    expect(v12?.error?.message).toMatch(/alert handshake failure/);
+    const d = diagnose(log, { require: ['passive'] });
+    expect(d.channels.tls.summary).toMatch(/a TLS 1\.2 session failed \(ssl\/tls alert handshake failure\)/);
+    const reuse = d.findings.find((f) => f.code === 'TLS_SESSION_REUSE_REQUIRED');
+    expect(reuse?.rule).toMatch(/does not complete a TLS 1\.2 session .*does not help here/);
+  });
+});
+
+/** A quick check of the loopback vsftpd: no sweep, one passive sample, short waits, its self-signed certificate accepted. */
+function probeVsftpd(port: number, tls: 'auto' | 'explicit'): ReturnType<typeof runProbe> {
+  return runProbe(
+    {
+      ...defaultSettings('127.0.0.1'),
+      port,
+      tls,
+      insecure: true,
+      sweep: 'off',
+      pasvSamples: 1,
+      activePorts: [0, 0],
+      stepTimeoutMs: 3000,
+      timeoutMs: 30_000,
+    },
+    {},
+  );
+}
 
 async function selfSignedPem(): Promise<{ cert: string; key: string }> {
   const pems = await generate([{ name: 'commonName', value: 'localhost' }], { keyType: 'ec', algorithm: 'sha256' });

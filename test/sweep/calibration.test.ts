@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { calibratedBounds, deriveCalibration } from '../../src/sweep/index.js';
+import { calibrationWords } from '../../src/views/index.js';
 
 /** The per-port deadline from what the calibration timed (src/sweep/calibration.ts). */
 describe('sweep calibration', () => {
@@ -30,14 +31,26 @@ describe('sweep calibration', () => {
   it('leaves room for one SYN retransmission when a probe was lost or an answer took one', () => {
     const lost = deriveCalibration({
       ...base,
-      refusalLost: 3,
+      refusalLost: 1,
       closedPort: 64000,
-      refusalSamplesMs: [],
+      refusalSamplesMs: [610, 620],
       answerSamplesMs: [668, 640],
     });
     expect(lost.lossSeen).toBe(true);
     expect(lost.deadlineMs).toBe(2 * 668 + 1000 + 668);
     const retransmitted = deriveCalibration({ ...base, refusalSamplesMs: [600], answerSamplesMs: [600, 1650] });
     expect(retransmitted.lossSeen).toBe(true);
+  });
+
+  it('reads a closed port that refused none of the probes as dropped there, not as loss on the path', () => {
+    const dropped = deriveCalibration({
+      ...base,
+      refusalLost: 3,
+      closedPort: 60508,
+      refusalSamplesMs: [],
+      answerSamplesMs: [2, 0, 0],
+    });
+    expect([dropped.lossSeen, dropped.deadlineMs, dropped.maxDeadlineMs]).toEqual([false, 100, 1250]);
+    expect(calibrationWords(dropped)).toContain('closed port 60508 gave no refusal (dropped there)');
   });
 });

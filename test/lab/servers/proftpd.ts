@@ -1,8 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { run } from '../lab-process.js';
+import { run, type LabProcess } from '../lab-process.js';
 import {
   CONTROL_PORT,
+  IMPLICIT_FTPS_PORT,
   PASSIVE_RANGE,
   SERVED_FILE,
   labAccount,
@@ -21,20 +22,28 @@ const NOBODY = 65534;
  * mod_tls from proftpd-mod-crypto. mod_tls requires TLS session reuse on data connections unless
  * NoSessionReuseRequired is set.
  */
-export function proftpdConfig(options: ServerOptions & { conf: string; userFile: string; groupFile: string }): string {
+export function proftpdConfig(
+  options: ServerOptions & { conf: string; userFile: string; groupFile: string; implicitInstance?: boolean },
+): string {
   const { conf } = options;
+  // Implicit FTPS runs as an instance of its own on 990 (mod_tls TLSOptions UseImplicitSSL), as vsftpd's does.
+  const instance = options.implicitInstance === true ? 'proftpd-implicit' : 'proftpd';
+  const tlsOptions = [
+    ...(options.implicitInstance === true ? ['UseImplicitSSL'] : []),
+    ...(options.requireTlsReuse === true ? [] : ['NoSessionReuseRequired']),
+  ];
   return `ServerType standalone
 ServerName "ftpdoctor lab proftpd"
 ServerIdent on "ftpdoctor lab proftpd"
 DefaultServer on
-Port ${CONTROL_PORT}
+Port ${options.implicitInstance === true ? IMPLICIT_FTPS_PORT : CONTROL_PORT}
 UseIPv6 ${options.dualStack === true ? 'on' : 'off'}
 User nobody
 Group nogroup
-PidFile ${join(conf, 'proftpd.pid')}
-ScoreboardFile ${join(conf, 'proftpd.scoreboard')}
-DelayTable ${join(conf, 'proftpd.delay')}
-SystemLog ${join(conf, 'proftpd.log')}
+PidFile ${join(conf, `${instance}.pid`)}
+ScoreboardFile ${join(conf, `${instance}.scoreboard`)}
+DelayTable ${join(conf, `${instance}.delay`)}
+SystemLog ${join(conf, `${instance}.log`)}
 TransferLog none
 WtmpLog off
 UseReverseDNS off
@@ -51,12 +60,12 @@ ${options.maxSessionsPerAddress === undefined ? '' : `MaxClientsPerHost ${option
 <IfModule mod_tls.c>
   TLSEngine on
   TLSRequired off
-  TLSLog ${join(conf, 'tls.log')}
-  TLSProtocol TLSv1.2 TLSv1.3
+  TLSLog ${join(conf, `${instance}-tls.log`)}
+  TLSProtocol ${options.tls12Only === true ? 'TLSv1.2' : 'TLSv1.2 TLSv1.3'}
   TLSRSACertificateFile ${options.tls.certFile}
   TLSRSACertificateKeyFile ${options.tls.keyFile}
   TLSVerifyClient off
-  ${options.requireTlsReuse === true ? '' : 'TLSOptions NoSessionReuseRequired'}
+  ${tlsOptions.length ? `TLSOptions ${tlsOptions.join(' ')}` : ''}
 </IfModule>
 `;
 }
@@ -70,14 +79,27 @@ export const startProftpd: ServerLauncher = async (lab, options) => {
   const groupFile = join(conf, 'ftpd.group');
   writeFileSync(userFile, `${account.user}:${hash}:${NOBODY}:${NOBODY}::${home}:/bin/false\n`, { mode: 0o600 });
   writeFileSync(groupFile, `nogroup:x:${NOBODY}:\n`, { mode: 0o644 });
-  const confFile = join(conf, 'proftpd.conf');
-  writeFileSync(confFile, proftpdConfig({ ...options, conf, userFile, groupFile }), { mode: 0o644 });
-  const proc = lab.start(
-    'server',
-    'proftpd',
-    [unpackedPath(PROFTPD_BINARY), '--nodaemon', '--config', confFile],
-    unpackedEnv,
-  );
+  const start = (implicitInstance: boolean): LabProcess => {
+    const confFile = join(conf, implicitInstance ? 'proftpd-implicit.conf' : 'proftpd.conf');
+    writeFileSync(confFile, proftpdConfig({ ...options, conf, userFile, groupFile, implicitInstance }), {
+      mode: 0o644,
+    });
+    const name = implicitInstance ? 'proftpd implicit' : 'proftpd';
+    return lab.start('server', name, [unpackedPath(PROFTPD_BINARY), '--nodaemon', '--config', confFile], unpackedEnv);
+  };
+  const proc = start(false);
   await lab.waitListening('server', CONTROL_PORT, 5_000, proc);
-  return { kind: 'proftpd', process: proc, account, file: SERVED_FILE, stop: () => proc.stop() };
+  if (options.implicitFtps !== true)
+    return { kind: 'proftpd', process: proc, account, file: SERVED_FILE, stop: () => proc.stop() };
+  const implicit = start(true);
+  const stop = async (): Promise<void> => {
+    await Promise.all([proc.stop(), implicit.stop()]);
+  };
+  try {
+    await lab.waitListening('server', IMPLICIT_FTPS_PORT, 5_000, implicit);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { kind: 'proftpd', process: proc, account, file: SERVED_FILE, stop };
 };

@@ -8,15 +8,20 @@ import {
   SERVED_FILE,
   makeConfigDir,
   makeContentDir,
+  type LabAccount,
+  type LabServer,
   type ServerLauncher,
   type ServerOptions,
 } from '../lab-server.js';
+import { createLabUser, deleteLabUser } from '../lab-users.js';
+import type { Lab } from '../netns.js';
 
 export const VSFTPD_BINARY = '/usr/sbin/vsftpd';
 
 /**
  * vsftpd from Debian's package. It authenticates local accounts only through PAM and the system's
- * users, which the lab does not touch, so its test account is anonymous (with FTPS allowed for it).
+ * users, so its test account is anonymous (with FTPS allowed for it), or with `localUser` a
+ * temporary system account the lab creates and deletes (lab-users.ts).
  */
 export function vsftpdConfig(options: ServerOptions & { anonRoot: string; implicitInstance?: boolean }): string {
   const lines = [
@@ -27,10 +32,10 @@ export function vsftpdConfig(options: ServerOptions & { anonRoot: string; implic
     // vsftpd serves implicit FTPS only in an instance of its own (implicit_ssl, vsftpd.conf(5)).
     ...(options.implicitInstance === true ? ['implicit_ssl=YES'] : []),
     'background=NO',
-    'anonymous_enable=YES',
+    `anonymous_enable=${options.localUser === true ? 'NO' : 'YES'}`,
     'no_anon_password=YES',
     `anon_root=${options.anonRoot}`,
-    'local_enable=NO',
+    `local_enable=${options.localUser === true ? 'YES' : 'NO'}`,
     // Uploads need write_enable and anon_upload_enable; DELE by anonymous needs anon_other_write_enable (vsftpd.conf(5)).
     ...(options.writable === true
       ? ['write_enable=YES', 'anon_upload_enable=YES', 'anon_other_write_enable=YES', 'anon_umask=022']
@@ -63,8 +68,35 @@ export function vsftpdConfig(options: ServerOptions & { anonRoot: string; implic
 }
 
 export const startVsftpd: ServerLauncher = async (lab, options) => {
-  const conf = makeConfigDir(lab, 'vsftpd');
   const anonRoot = makeContentDir(lab, 'vsftpd');
+  if (options.localUser !== true) return startInstances(lab, options, anonRoot, { user: 'anonymous' });
+  // The account's home is the served folder: a password login lands where an anonymous one does.
+  const user = await createLabUser(anonRoot);
+  try {
+    const server = await startInstances(lab, options, anonRoot, { user: user.name, password: user.password });
+    return {
+      ...server,
+      stop: async () => {
+        try {
+          await server.stop();
+        } finally {
+          await deleteLabUser(user.name);
+        }
+      },
+    };
+  } catch (err) {
+    await deleteLabUser(user.name);
+    throw err;
+  }
+};
+
+async function startInstances(
+  lab: Lab,
+  options: ServerOptions,
+  anonRoot: string,
+  account: LabAccount,
+): Promise<LabServer> {
+  const conf = makeConfigDir(lab, 'vsftpd');
   const confFile = join(conf, 'vsftpd.conf');
   // vsftpd refuses an anonymous root the ftp user can write to; uploads go to a folder below it that it owns.
   if (options.writable === true) writableFolder(join(anonRoot, 'pub', 'upload'), 'ftp');
@@ -75,7 +107,7 @@ export const startVsftpd: ServerLauncher = async (lab, options) => {
     return {
       kind: 'vsftpd',
       process: proc,
-      account: { user: 'anonymous' },
+      account,
       file: SERVED_FILE,
       stop: () => proc.stop(),
     };
@@ -91,13 +123,13 @@ export const startVsftpd: ServerLauncher = async (lab, options) => {
   return {
     kind: 'vsftpd',
     process: proc,
-    account: { user: 'anonymous' },
+    account,
     file: SERVED_FILE,
     stop: async () => {
       await Promise.all([proc.stop(), implicit.stop()]);
     },
   };
-};
+}
 
 function writableFolder(path: string, user: string): void {
   mkdirSync(path, { recursive: true });
