@@ -18,19 +18,22 @@ export function calibrationFor(ctx: CheckContext, cooperative: boolean): Promise
   for (const a of log.passive)
     for (const c of a.connections)
       if (c.connect.state === 'open' && c.connect.address === address) answers.push(c.connect.elapsedMs);
-  const listening = new Set(portsStillListening(log.passive));
-  const closedPort = cooperative
-    ? undefined
-    : log.passive
-        .filter((a) => a.outcome === 'ok' && a.advertised && !listening.has(a.advertised.port))
-        .map((a) => a.advertised!.port)
-        .at(-1);
+  const closedPort = cooperative ? undefined : closedPortFor(log);
   return calibrateSweep({
     address,
     ...(closedPort === undefined ? {} : { closedPort }),
     answerSamplesMs: answers,
     signal: ctx.run.signal,
   });
+}
+
+/** The latest port a passive transfer used and the server closed after it, if any. */
+export function closedPortFor(log: ObservationLog): number | undefined {
+  const listening = new Set(portsStillListening(log.passive));
+  return log.passive
+    .filter((a) => a.outcome === 'ok' && a.advertised && !listening.has(a.advertised.port))
+    .map((a) => a.advertised!.port)
+    .at(-1);
 }
 
 /**

@@ -1,16 +1,18 @@
 import type { SweepCalibration } from '../observation/index.js';
 import { mergeSecondPass, runSweep, silentRanges, type SweepOptions } from '../sweep/index.js';
 import type { CheckContext } from './check-context.js';
-import { calibrationFor } from './sweep-calibration.js';
+import { calibrationFor, closedPortFor } from './sweep-calibration.js';
 
 /**
- * The sweep that ran before any passive transfer was done has no timed refusal: its deadline came
- * from round trips alone, and a reset the path delays past it (a client OS that retries the SYN
- * after a reset, a slow middlebox: src/sweep/calibration.ts) reads as no answer, a false drop. Once a
- * sample's transfer gives the closed port the calibration needs, the ports read as silent are
- * connected to again with the calibrated deadline — each one tested, none inferred — and their new
- * results replace the old. Nothing is done when the first pass already waited that long on them.
- * Returns what it did for the step summary, or undefined.
+ * The sweep that ran between the passive probes and the samples may have no timed refusal: no probe's
+ * transfer had closed a port yet, or none of the refusals timed on the one it had came back (a helper's
+ * related flow, or a port not closed yet). Its deadline then came from round trips alone, and a reset
+ * the path delays past it (a client OS that retries the SYN after a reset, a slow middlebox:
+ * src/sweep/calibration.ts) reads as no answer, a false drop. Once a sample's transfer gives another
+ * closed port, the calibration is timed again and the ports read as silent are connected to again
+ * with its deadline — each one tested, none inferred — and their new results replace the old. Nothing
+ * is done when the first pass already waited that long on them. Returns what it did for the step
+ * summary, or undefined.
  */
 export async function recheckSilentPorts(
   ctx: CheckContext,
@@ -18,17 +20,17 @@ export async function recheckSilentPorts(
 ): Promise<string | undefined> {
   const { log, transcript } = ctx.run;
   const first = log.sweep;
-  if (!first || first.cooperative || first.calibration?.closedPort !== undefined) return undefined;
+  if (!first || first.cooperative || first.calibration?.refusalMs !== undefined) return undefined;
   const ranges = silentRanges(first);
-  if (ranges.length === 0) return undefined;
+  const closedPort = closedPortFor(log);
+  if (ranges.length === 0 || closedPort === undefined || closedPort === first.calibration?.closedPort) return undefined;
   const calibration = await calibrationFor(ctx, false);
-  if (calibration.closedPort === undefined) return undefined;
   const waited = Math.max(first.timing.timeoutMs, ...(first.passes ?? []).map((p) => p.timeoutMs));
   if (calibration.deadlineMs <= waited) return undefined;
   const silent = first.counts['no-answer'] ?? 0;
   transcript.note(
-    `the sweep ran before any passive transfer, without a timed refusal; port ${calibration.closedPort} ` +
-      `now gives one: its ${silent} silent ports are swept again with a ${calibration.deadlineMs} ms deadline`,
+    `the sweep's first pass had no timed refusal; port ${closedPort}, closed after a sample's transfer, ` +
+      `gives a ${calibration.deadlineMs} ms deadline: its ${silent} silent ports are swept again with it`,
   );
   const second = await runSweep({ ...options(calibration), ranges, mode: 'full' });
   log.sweep = { ...mergeSecondPass(first, second), calibration };
