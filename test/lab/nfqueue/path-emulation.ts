@@ -7,7 +7,7 @@ import type { Lab } from '../netns.ts';
  * an iptables-nft NFQUEUE rule in the router's FORWARD chain selects the packets and nfq-delay.py
  * gives them their verdict late, or drops some. The rule lives in the router namespace (gone with
  * it); the program is stopped by its PID. Shared by the slow-path lab and `npm run bench:sweep`
- * (imported with its .ts extension so the bench runs it under node without a bundler).
+ * (imported with its .ts extension: the bench runs it under node's type stripping, no bundler).
  */
 
 const SCRIPT = fileURLToPath(new URL('./nfq-delay.py', import.meta.url));
