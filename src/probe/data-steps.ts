@@ -114,6 +114,7 @@ export async function sweepStep(ctx: CheckContext): Promise<void> {
     await releasePassiveSetups(ctx);
     const connect = log.control.connect;
     const calibration = await calibrationFor(ctx, sweep !== undefined);
+    ctx.emit({ type: 'sweep-calibrated', calibration });
     log.sweep = await runSweep({
       rttBounds: calibratedBounds(calibration),
       address: run.address,
