@@ -7,35 +7,11 @@
  * with the given closed-loop loads, and leaves a V8 CPU profile of the server process in DIR.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import {
-  chmodSync,
-  existsSync,
-  mkdtempSync,
-  mkdirSync,
-  readFileSync,
-  readdirSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
-import { registerHooks } from 'node:module';
+import { chmodSync, mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-
-// The sources import "./x.js"; under --experimental-strip-types only the .ts file exists.
-registerHooks({
-  resolve(specifier, context, next) {
-    try {
-      return next(specifier, context);
-    } catch (err) {
-      if (!specifier.endsWith('.js') || !context.parentURL?.startsWith('file:')) throw err;
-      const ts = new URL(specifier.replace(/\.js$/, '.ts'), context.parentURL);
-      if (!existsSync(fileURLToPath(ts))) throw err;
-      return next(ts.href, context);
-    }
-  },
-});
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const SESSION_TIMEOUT_MS = 15_000;
@@ -154,7 +130,9 @@ class BenchControl {
   private buffer = '';
   private waiting: Array<(line: string) => void> = [];
   private queued: string[] = [];
-  private constructor(readonly socket: Socket) {
+  readonly socket: Socket;
+  private constructor(socket: Socket) {
+    this.socket = socket;
     socket.setEncoding('latin1');
     socket.on('error', () => {});
     socket.on('data', (chunk: string) => {
@@ -424,7 +402,7 @@ async function startOurs(sweep: boolean) {
     process.execPath,
     [
       ...profile,
-      '--experimental-transform-types',
+      '--experimental-strip-types',
       '--no-warnings',
       fileURLToPath(import.meta.url),
       '--serve',
@@ -593,8 +571,9 @@ async function main(): Promise<void> {
 
 // ---------- child mode: the ftpdoctor server in its own process, so its RSS is its own ----------
 async function serveChild(): Promise<void> {
+  // The built server (npm run build): the sources use TypeScript that type stripping cannot run.
   const { startServer } = (await import(
-    pathToFileURL(join(HERE, '../src/server/index.ts')).href
+    pathToFileURL(join(HERE, '../dist/server/index.js')).href
   )) as typeof import('../src/server/index.js');
   const sweep = process.argv[3] === '--sweep';
   const t0 = performance.now();

@@ -1,7 +1,9 @@
 // Runs inside the benchmark's client namespace: one sweep, seeded with a measured control-connect RTT,
-// printed as one JSON line (with this process's peak RSS).
+// printed as one JSON line (with this process's peak RSS). With calibrateOn (a closed port), the sweep
+// is first calibrated as the probe engine does it: a timed refusal there and the control connects' times.
 import { connect } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { calibratedBounds, calibrateSweep } from '../dist/sweep/calibration.js';
 import { runSweep } from '../dist/sweep/port-sweep.js';
 
 const args = JSON.parse(process.argv[2] ?? '{}');
@@ -25,7 +27,22 @@ function controlRtt(host: string, port: number): Promise<number> {
 const rtt = await controlRtt(args.address, args.controlPort);
 const cpuBefore = process.cpuUsage();
 const started = performance.now();
+// The engine has the control connect and its passive data connects as answers; here, three control connects.
+const calibration =
+  args.calibrateOn === undefined
+    ? undefined
+    : await calibrateSweep({
+        address: args.address,
+        closedPort: args.calibrateOn,
+        answerSamplesMs: [
+          rtt,
+          await controlRtt(args.address, args.controlPort),
+          await controlRtt(args.address, args.controlPort),
+        ],
+        signal: AbortSignal.timeout(60_000),
+      });
 const sweep = await runSweep({
+  ...(calibration ? { rttBounds: calibratedBounds(calibration) } : {}),
   address: args.address,
   ranges: [args.range],
   mode: 'full',
@@ -38,5 +55,5 @@ const sweepMs = performance.now() - started;
 const cpu = process.cpuUsage(cpuBefore);
 const sweepCpuMs = { user: cpu.user / 1000, system: cpu.system / 1000 };
 process.stdout.write(
-  `${JSON.stringify({ sweepMs, sweepCpuMs, controlRttMs: rtt, maxRssKb: process.resourceUsage().maxRSS, sweep })}\n`,
+  `${JSON.stringify({ sweepMs, sweepCpuMs, controlRttMs: rtt, maxRssKb: process.resourceUsage().maxRSS, sweep, calibration })}\n`,
 );

@@ -1,5 +1,6 @@
 // npm run bench:sweep — the passive-range sweep against nmap -sT -T4 through a namespace router
-// with nftables rules, 60000-65535 (5,536 ports). Needs root, ip netns, nft, nmap and a built dist/.
+// with nftables rules, 60000-65535 (5,536 ports), and through slow and lossy paths (NFQUEUE at the
+// router, test/lab/nfqueue). Needs root, ip netns, nft, iptables-nft, python3, nmap and a built dist/.
 import { spawn, spawnSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
@@ -12,24 +13,30 @@ import {
   setRouterRules,
   type Topology,
 } from './sweep-topology.ts';
+import { emulatePath, routerNamespace } from '../test/lab/nfqueue/path-emulation.ts';
+import { DELAYED_RESETS, DROPPED_PART, LOSSY_PATH } from '../test/lab/nfqueue/slow-path-profiles.ts';
+import {
+  agreementText,
+  nmapAgreement,
+  RANGE,
+  sweepAgreement,
+  worstOf,
+  type PortRun,
+  type Scenario,
+} from './sweep-agreement.ts';
 
-const RANGE: [number, number] = [60000, 65535];
 const NMAP_CAP_S = 60;
+/** nmap -T4 on a slow path backs off and retries for minutes: one run, bounded all the same. */
+const NMAP_SLOW_CAP_S = 600;
 const CLIENT_CAP_MS = 120_000;
 /** Runs per scenario and tool; the median is reported (the machine is shared, single runs are noisy). */
 const REPEATS = Number(process.env.SWEEP_BENCH_REPEATS ?? 3);
 /** SWEEP_BENCH_ONLY=<regex> runs only the matching scenarios. */
 const ONLY = new RegExp(process.env.SWEEP_BENCH_ONLY ?? '');
 const benchDir = fileURLToPath(new URL('.', import.meta.url));
+/** The closed server's own passive range, outside the swept one. */
+const CLOSED_SERVER_PASV = '50000-50099';
 const nodeArgs = ['--no-warnings', '--experimental-strip-types'];
-
-type Action = 'drop' | 'reject';
-interface Scenario {
-  name: string;
-  rules: string[];
-  blocked: Array<[number, number]>;
-  action?: Action;
-}
 
 // Rules match the client-to-server direction, as an egress policy is written; one scenario writes the
 // rule without a direction, so it also drops replies to client source ports inside the range (Linux's
@@ -73,56 +80,29 @@ const scenarios: Scenario[] = [
     blocked: [[60000, 65535]],
     action: 'reject',
   },
+  {
+    name: 'resets delayed 2 s, 60000-62999 dropped, rest closed',
+    rules: [`${toServer} tcp dport ${DROPPED_PART[0]}-${DROPPED_PART[1]} drop`],
+    blocked: [DROPPED_PART],
+    action: 'drop',
+    closed: true,
+    path: DELAYED_RESETS,
+  },
+  {
+    name: '300 ms ±50 ms each way, 2 % loss, 60000-62999 dropped, rest closed',
+    rules: [`${toServer} tcp dport ${DROPPED_PART[0]}-${DROPPED_PART[1]} drop`],
+    blocked: [DROPPED_PART],
+    action: 'drop',
+    closed: true,
+    path: LOSSY_PATH,
+  },
 ];
 
-interface PortRun {
-  from: number;
-  to: number;
-  state: string;
-}
-
-/** States our sweep must report for a port under the scenario's rules (Linux ICMP rate limiting mixes rejects with silence). */
-function expectedStates(s: Scenario, port: number): string[] {
-  const blocked = s.blocked.some(([f, t]) => port >= f && port <= t);
-  if (!blocked) return ['open'];
-  return s.action === 'reject' ? ['icmp-reject', 'no-answer'] : ['no-answer'];
-}
-
-function sweepAgreement(s: Scenario, runs: PortRun[]): { agree: number; wrong: string[] } {
-  const got = new Map<number, string>();
-  for (const r of runs) for (let p = r.from; p <= r.to; p++) got.set(p, r.state);
-  let agree = 0;
-  const wrong: string[] = [];
-  for (let p = RANGE[0]; p <= RANGE[1]; p++) {
-    const state = got.get(p) ?? 'untested';
-    if (expectedStates(s, p).includes(state)) agree++;
-    else if (wrong.length < 5) wrong.push(`${p}:${state}`);
-  }
-  return { agree, wrong };
-}
-
-/** nmap reports unblocked ports open, blocked ones filtered (drop and admin-prohibited alike). */
-function nmapAgreement(s: Scenario, xml: string): { agree: number; wrong: string[] } | undefined {
-  if (
-    !/<runstats>[\s\S]*hosts up="1"/.test(xml) ||
-    /host timeout|skipped/i.test(xml.match(/<finished[^>]*>/)?.[0] ?? '')
-  )
-    return undefined;
-  const open = new Set<number>();
-  for (const m of xml.matchAll(/<port protocol="tcp" portid="(\d+)"><state state="(\w+)"/g))
-    if (m[2] === 'open') open.add(Number(m[1]));
-  if (!/<ports>/.test(xml)) return undefined;
-  let agree = 0;
-  const wrong: string[] = [];
-  for (let p = RANGE[0]; p <= RANGE[1]; p++) {
-    const shouldBeOpen = expectedStates(s, p)[0] === 'open';
-    if (open.has(p) === shouldBeOpen) agree++;
-    else if (wrong.length < 5) wrong.push(`${p}:${open.has(p) ? 'open' : 'not-open'}`);
-  }
-  return { agree, wrong };
-}
-
-async function startReferenceServer(topo: Topology): Promise<{ pid: number; serverId: string; stop(): Promise<void> }> {
+/** The reference server in sweep mode (every port of the range answers with its token), or closed: listening on none of it. */
+async function startReferenceServer(
+  topo: Topology,
+  closed: boolean,
+): Promise<{ pid: number; serverId: string; closed: boolean; stop(): Promise<void> }> {
   const child = spawn(
     'ip',
     [
@@ -133,7 +113,7 @@ async function startReferenceServer(topo: Topology): Promise<{ pid: number; serv
       ...nodeArgs,
       `${benchDir}sweep-bench-server.ts`,
       SERVER_ADDRESS,
-      `${RANGE[0]}-${RANGE[1]}`,
+      ...(closed ? [CLOSED_SERVER_PASV, 'closed'] : [`${RANGE[0]}-${RANGE[1]}`]),
     ],
     {
       stdio: ['pipe', 'pipe', 'inherit'],
@@ -157,9 +137,9 @@ async function startReferenceServer(topo: Topology): Promise<{ pid: number; serv
     throw err;
   });
   const info = JSON.parse(line) as { serverId: string; sweepPorts: number };
-  if (info.sweepPorts !== RANGE[1] - RANGE[0] + 1)
-    throw new Error(`reference server listens on ${info.sweepPorts} sweep ports only`);
-  return { pid: child.pid!, serverId: info.serverId, stop };
+  if (info.sweepPorts !== (closed ? 0 : RANGE[1] - RANGE[0] + 1))
+    throw new Error(`reference server listens on ${info.sweepPorts} sweep ports`);
+  return { pid: child.pid!, serverId: info.serverId, closed, stop };
 }
 
 interface OurRun {
@@ -172,14 +152,22 @@ interface OurRun {
   counts: Record<string, number>;
   passes: Array<{ ports: number; timeoutMs: number; elapsedMs: number }>;
   mismatches?: Array<{ port: number; reason: string }>;
+  /** What the calibration timed and the per-port deadline it set (src/sweep/calibration.ts). */
+  calibration?: { refusalMs?: number; answerMs: number; deadlineMs: number; elapsedMs: number };
   error?: string;
 }
 
-function runOurs(topo: Topology, serverId: string | undefined): OurRun {
+/** How our sweep runs: against the reference server's tokens, and/or calibrated on a closed port first (as the probe engine does). */
+interface Variant {
+  serverId?: string;
+  calibrateOn?: number;
+}
+
+function runOurs(topo: Topology, variant: Variant): OurRun {
   const maxConcurrency = process.env.SWEEP_BENCH_MAX_CONCURRENCY
     ? Number(process.env.SWEEP_BENCH_MAX_CONCURRENCY)
     : undefined;
-  const args = JSON.stringify({ address: SERVER_ADDRESS, controlPort: 2121, range: RANGE, serverId, maxConcurrency });
+  const args = JSON.stringify({ address: SERVER_ADDRESS, controlPort: 2121, range: RANGE, ...variant, maxConcurrency });
   const started = performance.now();
   const r = spawnSync(
     'ip',
@@ -212,10 +200,11 @@ function runOurs(topo: Topology, serverId: string | undefined): OurRun {
     counts: out.sweep.counts,
     passes: out.sweep.passes,
     mismatches: out.sweep.tokenMismatches,
+    calibration: out.calibration,
   };
 }
 
-function runNmap(topo: Topology): { wallMs: number; xml: string; capped: boolean } {
+function runNmap(topo: Topology, capS: number): { wallMs: number; xml: string; capped: boolean } {
   const started = performance.now();
   const r = spawnSync(
     'ip',
@@ -231,15 +220,15 @@ function runNmap(topo: Topology): { wallMs: number; xml: string; capped: boolean
       '-p',
       `${RANGE[0]}-${RANGE[1]}`,
       '--host-timeout',
-      `${NMAP_CAP_S}s`,
+      `${capS}s`,
       '-oX',
       '-',
       SERVER_ADDRESS,
     ],
-    { encoding: 'utf8', timeout: (NMAP_CAP_S + 15) * 1000, maxBuffer: 64 * 1024 * 1024 },
+    { encoding: 'utf8', timeout: (capS + 15) * 1000, maxBuffer: 64 * 1024 * 1024 },
   );
   const wallMs = performance.now() - started;
-  const capped = wallMs >= NMAP_CAP_S * 1000 || r.signal !== null || /timed out/i.test(r.stdout ?? '');
+  const capped = wallMs >= capS * 1000 || r.signal !== null || /timed out/i.test(r.stdout ?? '');
   return { wallMs, xml: r.stdout ?? '', capped };
 }
 
@@ -248,13 +237,15 @@ const fmtS = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 /** What the bench needs from this machine, checked before touching anything. */
 function preflight(): string | undefined {
   if (process.getuid?.() !== 0) return 'the sweep bench needs root (network namespaces and nftables)';
-  for (const [tool, args] of [
-    ['ip', ['-V']],
-    ['nft', ['--version']],
-    ['nmap', ['--version']],
+  for (const [tool, args, pkg] of [
+    ['ip', ['-V'], 'iproute2'],
+    ['nft', ['--version'], 'nftables'],
+    ['nmap', ['--version'], 'nmap'],
+    ['iptables-nft', ['--version'], 'iptables'],
+    ['python3', ['--version'], 'python3'],
   ] as const) {
     if (spawnSync(tool, args, { stdio: 'ignore' }).status !== 0)
-      return `the sweep bench needs ${tool} (apt-get install ${tool === 'ip' ? 'iproute2' : tool === 'nft' ? 'nftables' : 'nmap'})`;
+      return `the sweep bench needs ${tool} (apt-get install ${pkg})`;
   }
   const dist = fileURLToPath(new URL('../dist/sweep/port-sweep.js', import.meta.url));
   if (spawnSync('test', ['-f', dist]).status !== 0) return 'dist/ is not built: run npm run build first';
@@ -274,12 +265,9 @@ async function main(): Promise<void> {
   let server: Awaited<ReturnType<typeof startReferenceServer>> | undefined;
   let failures = 0;
   try {
-    server = await startReferenceServer(topo);
+    console.log(`sweep bench: ${CLIENT_ADDRESS} -> router -> ${SERVER_ADDRESS}, ports ${RANGE[0]}-${RANGE[1]}`);
     console.log(
-      `sweep bench: ${CLIENT_ADDRESS} -> router -> ${SERVER_ADDRESS}, ports ${RANGE[0]}-${RANGE[1]}, reference server ${server.serverId} in sweep mode`,
-    );
-    console.log(
-      `node ${process.version}; nmap -sT -Pn -T4 capped at ${NMAP_CAP_S} s; median of ${REPEATS} runs each\n`,
+      `node ${process.version}; nmap -sT -Pn -T4 capped at ${NMAP_CAP_S} s (${NMAP_SLOW_CAP_S} s and one run on slow paths); median of ${REPEATS} runs each\n`,
     );
     const rows: string[][] = [
       [
@@ -300,59 +288,21 @@ async function main(): Promise<void> {
     ];
     const total = RANGE[1] - RANGE[0] + 1;
     for (const s of scenarios.filter((x) => ONLY.test(x.name))) {
-      setRouterRules(topo, s.rules);
-      const nmaps: Array<ReturnType<typeof runNmap>> = [];
-      for (let i = 0; i < REPEATS; i++) {
-        nmaps.push(runNmap(topo));
-        if (nmaps.at(-1)!.capped) break;
-      }
-      const nmap = median(nmaps, (n) => n.wallMs);
-      const nmapAgree = nmaps.map((n) => (n.capped ? undefined : nmapAgreement(s, n.xml)));
-      const nmapWorst = nmapAgree.reduce<(typeof nmapAgree)[number]>(
-        (w, a) => (a && (!w || a.agree < w.agree) ? a : w),
-        undefined,
-      );
-      const nmapText = nmap.capped ? `>${NMAP_CAP_S} s` : fmtS(nmap.wallMs);
-      for (const [variant, id] of [
-        ['token', server.serverId],
-        ['connect', undefined],
-      ] as const) {
-        const runs = Array.from({ length: REPEATS }, () => runOurs(topo, id));
-        const ours = median(runs, (r) => r.sweepMs);
-        // Agreement must hold in every run, not just the median one.
-        const agreements = runs.map((r) =>
-          r.error
-            ? { agree: 0, wrong: [r.error] }
-            : { ...sweepAgreement(s, r.runs), ...(r.mismatches ? { mismatches: r.mismatches } : {}) },
+      const closed = s.closed === true;
+      if (server?.closed !== closed) {
+        await server?.stop();
+        server = undefined;
+        server = await startReferenceServer(topo, closed);
+        console.log(
+          `reference server ${server.serverId} ${closed ? 'listening on none of the range' : 'in sweep mode'}`,
         );
-        const worst = agreements.reduce((w, a) => (a.agree < w.agree ? a : w));
-        if (worst.agree !== total) failures++;
-        const ratio = (ms: number) =>
-          nmap.capped ? `<${(ms / (NMAP_CAP_S * 1000)).toFixed(3)}` : (ms / nmap.wallMs).toFixed(2);
-        rows.push([
-          s.name,
-          variant,
-          fmtS(ours.sweepMs),
-          fmtS(median(runs, (r) => r.cpuMs).cpuMs),
-          fmtS(ours.wallMs),
-          nmapText,
-          ratio(ours.sweepMs),
-          ratio(ours.wallMs),
-          `${(Math.max(...runs.map((r) => r.maxRssKb)) / 1024).toFixed(0)} MB`,
-          worst.agree === total
-            ? '100%'
-            : `${((100 * worst.agree) / total).toFixed(2)}% (${worst.wrong.join(' ')}${'mismatches' in worst ? ` ${JSON.stringify(worst.mismatches?.slice(0, 2))}` : ''})`,
-          nmap.capped
-            ? 'n/a (capped)'
-            : nmapWorst?.agree === total
-              ? '100%'
-              : `${((100 * (nmapWorst?.agree ?? 0)) / total).toFixed(2)}% (${nmapWorst?.wrong.join(' ')})`,
-          Object.entries(ours.counts)
-            .map(([k, n]) => `${k}=${n}`)
-            .join(' '),
-          ours.passes.map((p) => `${p.ports}@${p.timeoutMs}ms/${fmtS(p.elapsedMs)}`).join(' + '),
-        ]);
-        console.log(rows.at(-1)!.join(' | '));
+      }
+      setRouterRules(topo, s.rules);
+      const path = s.path ? await emulatePath(routerNamespace(topo.router), s.path) : undefined;
+      try {
+        failures += measureScenario(topo, s, server, rows, total);
+      } finally {
+        await path?.stop();
       }
     }
     console.log('\n' + table(rows));
@@ -364,6 +314,76 @@ async function main(): Promise<void> {
     console.log(`\n${failures} run(s) disagreed with the applied rules`);
     process.exitCode = 1;
   }
+}
+
+/**
+ * nmap and our sweep on one scenario, a row per variant of ours; returns how many variants disagreed
+ * with the rules. On a closed range the "rtt only" variant (no calibration) is there for contrast:
+ * it shows what a late refusal does to a deadline taken from round trips alone, and is not counted.
+ */
+function measureScenario(
+  topo: Topology,
+  s: Scenario,
+  server: { serverId: string; closed: boolean },
+  rows: string[][],
+  total: number,
+): number {
+  const capS = s.path ? NMAP_SLOW_CAP_S : NMAP_CAP_S;
+  const nmaps: Array<ReturnType<typeof runNmap>> = [];
+  for (let i = 0; i < (s.path ? 1 : REPEATS); i++) {
+    nmaps.push(runNmap(topo, capS));
+    if (nmaps.at(-1)!.capped) break;
+  }
+  const nmap = median(nmaps, (n) => n.wallMs);
+  const nmapWorst = worstOf(nmaps.map((n) => (n.capped ? undefined : nmapAgreement(s, n.xml))));
+  const nmapText = nmap.capped ? `>${capS} s` : fmtS(nmap.wallMs);
+  const variants: Array<[string, Variant]> = server.closed
+    ? [
+        // The engine calibrates on a passive port the server closed after its transfer: reachable and closed, like the range's last port here.
+        ['calibrated', { calibrateOn: RANGE[1] }],
+        ['rtt only', {}],
+      ]
+    : [
+        ['token', { serverId: server.serverId }],
+        ['connect', {}],
+      ];
+  let failures = 0;
+  for (const [variant, options] of variants) {
+    const runs = Array.from({ length: REPEATS }, () => runOurs(topo, options));
+    const ours = median(runs, (r) => r.sweepMs);
+    // Agreement must hold in every run, not just the median one.
+    const worst = worstOf(
+      runs.map((r) =>
+        r.error
+          ? { agree: 0, wrong: [r.error], falseDrops: Number.NaN }
+          : { ...sweepAgreement(s, r.runs), ...(r.mismatches ? { mismatches: r.mismatches } : {}) },
+      ),
+    )!;
+    if (variant !== 'rtt only' && (worst.agree !== total || worst.exactRuns === false)) failures++;
+    const ratio = (ms: number) => (nmap.capped ? `<${(ms / (capS * 1000)).toFixed(3)}` : (ms / nmap.wallMs).toFixed(2));
+    const c = ours.calibration;
+    rows.push([
+      s.name,
+      variant,
+      fmtS(ours.sweepMs),
+      fmtS(median(runs, (r) => r.cpuMs).cpuMs),
+      fmtS(ours.wallMs),
+      nmapText,
+      ratio(ours.sweepMs),
+      ratio(ours.wallMs),
+      `${(Math.max(...runs.map((r) => r.maxRssKb)) / 1024).toFixed(0)} MB`,
+      agreementText(worst, total),
+      nmap.capped ? 'n/a (capped)' : agreementText(nmapWorst, total),
+      Object.entries(ours.counts)
+        .map(([k, n]) => `${k}=${n}`)
+        .join(' '),
+      (c
+        ? `calibration ${fmtS(c.elapsedMs)}: refusal ${c.refusalMs ?? '-'} ms, answers ${Math.round(c.answerMs)} ms → ${c.deadlineMs} ms; `
+        : '') + ours.passes.map((p) => `${p.ports}@${p.timeoutMs}ms/${fmtS(p.elapsedMs)}`).join(' + '),
+    ]);
+    console.log(rows.at(-1)!.join(' | '));
+  }
+  return failures;
 }
 
 function median<T>(items: T[], key: (t: T) => number): T {

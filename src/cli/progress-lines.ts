@@ -1,5 +1,6 @@
 import { endpoint } from '../ftp/index.js';
 import type { PortState, ProbeEvent, StepStatus } from '../observation/index.js';
+import { calibrationWords } from '../views/index.js';
 
 /**
  * The plain progress view for pipes, CI and `--json`/`--format`: one line per finished step and a
@@ -33,6 +34,8 @@ export function progressLines(event: ProbeEvent, state: ProgressState): { lines:
         state: { sweepQuarters: quarters },
       };
     }
+    case 'sweep-calibrated':
+      return { lines: [`[....] sweep calibrated: ${calibrationWords(event.calibration)}`], state };
     case 'step-start':
     case 'transcript':
     case 'run-end':

@@ -11,7 +11,11 @@ import type { Evidence, Finding } from './finding.js';
  * the texts below were recorded in the lab (test/lab/data-source-suite.ts) with an SNAT pool that
  * translates only the data connections. proftpd 1.3.8 (default config) accepted such a connection;
  * pure-ftpd 1.0.50 closed it and never answered the transfer command, which looks like any other
- * failed transfer and is not claimed here.
+ * failed transfer and is not claimed here. IIS (FTP 7 and later) refuses such a connection by default
+ * too: its dataChannelSecurity matchClientAddressForPasv and matchClientAddressForPort default to
+ * true (learn.microsoft.com/iis/configuration/system.applicationhost/sites/sitedefaults/ftpserver/
+ * security/datachannelsecurity), but Microsoft documents no reply text for it (KB 969061 lists 425
+ * with the RFC 959 wording only), so no IIS text is matched here.
  */
 
 interface Refusal {

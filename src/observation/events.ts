@@ -1,3 +1,4 @@
+import type { SweepCalibration } from './calibration.js';
 import type { ObservationLog } from './log.js';
 import type { StepId, StepRecord } from './steps.js';
 import type { PortRun, PortState } from './sweep.js';
@@ -21,6 +22,8 @@ export type ProbeEvent =
       /** Ports classified since the previous progress event, compressed. */
       runs: PortRun[];
     }
+  /** The sweep's calibration, taken before its first port (src/sweep/calibration.ts). */
+  | { type: 'sweep-calibrated'; calibration: SweepCalibration }
   | { type: 'run-end'; log: ObservationLog };
 
 export type ProbeEventListener = (event: ProbeEvent) => void;

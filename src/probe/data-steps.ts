@@ -122,6 +122,7 @@ export async function sweepStep(ctx: CheckContext, between?: () => Promise<void>
     const sweep = log.serverView?.sweep;
     await releasePassiveSetups(ctx);
     const calibration = await calibrationFor(ctx, sweep !== undefined);
+    ctx.emit({ type: 'sweep-calibrated', calibration });
     log.sweep = await runSweep({
       ...sweepOptions(ctx, calibration),
       ranges: settings.ranges,

@@ -69,7 +69,12 @@ export function LiveApp({
         ) : null}
         {state.map ? (
           <Box marginTop={1}>
-            <RangeMapView map={state.map} done={state.sweep?.done ?? 0} counts={state.sweep?.counts ?? {}} />
+            <RangeMapView
+              map={state.map}
+              done={state.sweep?.done ?? 0}
+              counts={state.sweep?.counts ?? {}}
+              {...(state.calibration ? { calibration: state.calibration } : {})}
+            />
           </Box>
         ) : null}
         {state.transfers ? (

@@ -1,6 +1,14 @@
 import { formatRanges } from '../ftp/index.js';
-import type { PortState } from '../observation/index.js';
-import { CELLS_PER_ROW, CELL_LOOK, type CellState, type RangeMap, cellState, formatCount } from '../views/index.js';
+import type { PortState, SweepCalibration } from '../observation/index.js';
+import {
+  CELLS_PER_ROW,
+  CELL_LOOK,
+  calibrationWords,
+  type CellState,
+  type RangeMap,
+  cellState,
+  formatCount,
+} from '../views/index.js';
 import { Box, Text } from 'ink';
 import { Tinted } from './Tinted.js';
 
@@ -9,6 +17,8 @@ export interface RangeMapViewProps {
   /** Ports classified so far. */
   done: number;
   counts: Partial<Record<PortState, number>>;
+  /** Known once the sweep has timed its refusal and answers, before its first port. */
+  calibration?: SweepCalibration;
 }
 
 const LEGEND: readonly CellState[] = [
@@ -22,8 +32,11 @@ const LEGEND: readonly CellState[] = [
   'untested',
 ];
 
-/** The passive range as rows of cells, filled in as the sweep runs, with a legend that counts ports per state. */
-export function RangeMapView({ map, done, counts }: RangeMapViewProps) {
+/**
+ * The passive range as rows of cells, filled in as the sweep runs, with a legend that counts ports per
+ * state, under what the sweep's calibration measured and the per-port deadline it set.
+ */
+export function RangeMapView({ map, done, counts, calibration }: RangeMapViewProps) {
   const rows: Array<RangeMap['cells']> = [];
   for (let i = 0; i < map.cells.length; i += CELLS_PER_ROW) rows.push(map.cells.slice(i, i + CELLS_PER_ROW));
   const ranges = formatRanges(map.ranges);
@@ -38,6 +51,7 @@ export function RangeMapView({ map, done, counts }: RangeMapViewProps) {
           {formatCount(map.ports)} tested
         </Text>
       </Text>
+      {calibration ? <Text dimColor>Calibrated: {calibrationWords(calibration)}</Text> : null}
       {rows.map((row) => (
         <Box key={row[0]!.from}>
           <Box width={6} flexShrink={0}>

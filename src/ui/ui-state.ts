@@ -12,6 +12,7 @@ import type {
   ObservationLog,
   ParallelObservation,
   PortState,
+  SweepCalibration,
   ProbeEvent,
   ProbeSettings,
   StepId,
@@ -55,6 +56,8 @@ export interface UiState {
   /** Absent when the sweep is off. */
   map?: RangeMap;
   sweep?: { done: number; counts: Partial<Record<PortState, number>> };
+  /** What the sweep timed before its first port and the per-port deadline it took from that. */
+  calibration?: SweepCalibration;
   transcript: TranscriptLine[];
   showTranscript: boolean;
   /** Most severe first; filled from the final diagnosis. */
@@ -160,6 +163,8 @@ export function reduceUi(state: UiState, action: UiAction): UiState {
     }
     case 'transcript':
       return { ...state, transcript: [...state.transcript.slice(-(TRANSCRIPT_KEEP - 1)), action.line] };
+    case 'sweep-calibrated':
+      return { ...state, calibration: action.calibration };
     case 'sweep-progress': {
       const next: UiState = { ...state, sweep: { done: action.done, counts: action.counts } };
       if (state.map) next.map = addRuns(state.map, action.runs);
@@ -213,6 +218,7 @@ function withFinalSweep(state: UiState, log: ObservationLog): UiState {
     ...state,
     map: rangeMapFromRuns(state.map.ranges, sweep.runs),
     sweep: { done: sweep.portsTested, counts: sweep.counts },
+    ...(sweep.calibration ? { calibration: sweep.calibration } : {}),
   };
 }
 

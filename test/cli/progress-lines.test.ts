@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { INITIAL_PROGRESS, progressLines, type ProgressState } from '../../src/cli/progress-lines.js';
 import type { ProbeEvent } from '../../src/observation/index.js';
+import { lateRefusals } from '../ui/late-refusal-calibration.js';
 import { events, finalLog } from '../ui/recorded-run.js';
 
 function play(list: ProbeEvent[]): string[] {
@@ -41,6 +42,12 @@ describe('plain progress lines', () => {
       '[....] sweep 250/1000 ports: open 250',
       '[....] sweep 500/1000 ports: open 500',
       '[....] sweep 760/1000 ports: open 760',
+    ]);
+  });
+
+  it("print the sweep's calibration once it is taken", () => {
+    expect(play([{ type: 'sweep-calibrated', calibration: lateRefusals }])).toEqual([
+      '[....] sweep calibrated: a refusal from closed port 23301 took 2004 ms, answers up to 2 ms (2 samples) → per-port deadline at least 3006 ms, retries up to 6012 ms',
     ]);
   });
 

@@ -20,7 +20,7 @@ const POOL_NAME = 'ftp.pool.example';
 const DUAL_NAME = 'ftp.dual.example';
 const POOL = [A.target, ...LAB_POOL];
 const DROPPED = LAB_POOL[0];
-const SERVERS: ServerKind[] = ['vsftpd', 'reference', 'proftpd'];
+const SERVERS: ServerKind[] = ['vsftpd', 'reference', 'proftpd', 'pure-ftpd', 'pyftpdlib'];
 const NO_SWEEP = ['--sweep', 'off'];
 
 interface AddressReport {

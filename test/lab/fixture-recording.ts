@@ -14,7 +14,10 @@ import { expectedFindings, type Scenario, type ScenarioContext } from './scenari
 export const RECORD = process.env.FTPDOCTOR_LAB_RECORD === '1';
 const FIXTURES = join(REPO_ROOT, 'fixtures');
 
-export function recordFixture(server: string, scenario: Scenario, run: CheckRun): void {
+/** What a finding must say besides its code (fixtures/README.md "details"), from the scenario's own rules. */
+export type FixtureDetails = Record<string, { how?: string; ports?: Array<[number, number]> }>;
+
+export function recordFixture(server: string, scenario: Scenario, run: CheckRun, details?: FixtureDetails): void {
   const { expected } = scenario;
   const findings = expectedFindings(expected, server as ScenarioContext['kind']);
   const log = run.report?.observations;
@@ -31,6 +34,7 @@ export function recordFixture(server: string, scenario: Scenario, run: CheckRun)
     channels,
     ...(expected.verdict === undefined ? {} : { verdict: expected.verdict }),
     ...(expected.allClear === undefined ? {} : { allClear: expected.allClear }),
+    ...(details === undefined ? {} : { details }),
   };
   const base = join(FIXTURES, `lab-${server}-${scenario.id}`);
   writeFileSync(`${base}.observation.json`, `${JSON.stringify(log, null, 2)}\n`);

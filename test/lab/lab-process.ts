@@ -17,11 +17,13 @@ export interface RunResult {
 
 export class LabCommandError extends Error {
   readonly code = 'E_LAB_COMMAND';
-  constructor(readonly result: RunResult) {
+  readonly result: RunResult;
+  constructor(result: RunResult) {
     super(
       `lab command failed (exit ${result.code ?? result.signal}${result.timedOut ? ', timed out' : ''} after ` +
         `${result.elapsedMs} ms): ${result.argv.join(' ')}\n${result.stderr.trim() || result.stdout.trim()}`,
     );
+    this.result = result;
   }
 }
 
@@ -67,18 +69,21 @@ export function run(argv: string[], opts: RunOptions = {}): Promise<RunResult> {
   });
 }
 
-/** A daemon started by the lab; its output is kept (capped) for failure messages. */
+/**
+ * A daemon started by the lab; its output is kept (capped) for failure messages. Plain fields, no
+ * parameter properties: the sweep bench runs this file under node's type stripping.
+ */
 export class LabProcess {
+  readonly name: string;
+  readonly argv: string[];
   readonly pid: number;
   private output = '';
   private exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   private exitInfo: { code: number | null; signal: NodeJS.Signals | null } | undefined;
 
-  constructor(
-    readonly name: string,
-    readonly argv: string[],
-    env?: NodeJS.ProcessEnv,
-  ) {
+  constructor(name: string, argv: string[], env?: NodeJS.ProcessEnv) {
+    this.name = name;
+    this.argv = argv;
     const [file, ...args] = argv;
     if (file === undefined) throw new Error('LabProcess: empty argv');
     const child: ChildProcess = spawn(file, args, { env: env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -34,7 +34,7 @@ export interface ServerOptions {
   implicitFtps?: boolean;
   /** Reference server only: listen on the whole passive range and answer with its token (`--sweep-mode`). */
   sweepMode?: boolean;
-  /** Listen on IPv6 as well as IPv4 (reference, vsftpd, proftpd). */
+  /** Listen on IPv6 as well as IPv4. */
   dualStack?: boolean;
   /** Accept uploads and deletions (reference --writable; vsftpd anonymous upload into pub/upload, owned by ftp). */
   writable?: boolean;

@@ -3,7 +3,8 @@ import { blockedRanges, describeRun, runCheck, type CheckRun } from './check-run
 import { recordFixture, RECORD } from './fixture-recording.js';
 import { describeForServer, useLab } from './lab-suite.js';
 import type { LabServer, ServerKind } from './lab-server.js';
-import { emulatePath, type PathEmulation } from './nfqueue/path-emulation.js';
+import { emulatePath, labRouter, type PathEmulation } from './nfqueue/path-emulation.js';
+import { DELAYED_RESETS, DROPPED_PART, LOSSY_PATH } from './nfqueue/slow-path-profiles.js';
 import { reportOf } from './report-expect.js';
 import { verifyExpectation, type Scenario } from './scenarios.js';
 import { launchers } from './servers/launchers.js';
@@ -17,13 +18,12 @@ import { makeSelfSignedCert } from './tls-cert.js';
  * its per-port deadline from a timed refusal and timed answers first.
  */
 
-const DROPPED: [number, number] = [60000, 62999];
 const SERVERS: ServerKind[] = ['vsftpd', 'proftpd'];
 
 const dropPart = `table inet fdl_slow {
   chain forward {
     type filter hook forward priority 0; policy accept;
-    tcp dport ${DROPPED[0]}-${DROPPED[1]} drop
+    tcp dport ${DROPPED_PART[0]}-${DROPPED_PART[1]} drop
   }
 }
 `;
@@ -32,7 +32,10 @@ interface SlowScenario extends Scenario {
   path: PathEmulation;
 }
 
-const expected: Scenario['expected'] = { channels: { control: 'ok', passive: ['partial', 'blocked'] } };
+const expected: Scenario['expected'] = {
+  channels: { control: 'ok', passive: ['partial', 'blocked'] },
+  findings: ['PASSIVE_PORTS_BLOCKED'],
+};
 
 export const SLOW_SCENARIOS: SlowScenario[] = [
   {
@@ -42,7 +45,7 @@ export const SLOW_SCENARIOS: SlowScenario[] = [
     servers: SERVERS,
     args: ['--timeout', '120s'],
     expected,
-    path: { match: ['-p', 'tcp', '--tcp-flags', 'RST', 'RST'], delayMs: 2000 },
+    path: DELAYED_RESETS,
   },
   {
     id: 'lossy-path',
@@ -51,7 +54,7 @@ export const SLOW_SCENARIOS: SlowScenario[] = [
     servers: SERVERS,
     args: ['--timeout', '150s', '--step-timeout', '3s', '--pasv-samples', '1'],
     expected,
-    path: { match: ['-p', 'tcp'], delayMs: 300, jitterMs: 50, loss: 0.02, seed: 14 },
+    path: LOSSY_PATH,
   },
 ];
 
@@ -73,7 +76,7 @@ export function slowPathSuite(): void {
           scenario.title,
           async () => {
             await lab().loadRules('router', dropPart);
-            const path = await emulatePath(lab(), scenario.path);
+            const path = await emulatePath(labRouter(lab()), scenario.path);
             let run: CheckRun;
             try {
               run = await runCheck(lab(), server, scenario.args);
@@ -84,7 +87,7 @@ export function slowPathSuite(): void {
             verifyExpectation(run, scenario.expected, kind);
             const report = reportOf(run);
             expect(report.sweep?.['complete'], describeRun(run)).toBe(true);
-            expect(blockedRanges(report.sweep?.runs ?? []), describeRun(run)).toEqual([DROPPED]);
+            expect(blockedRanges(report.sweep?.runs ?? []), describeRun(run)).toEqual([DROPPED_PART]);
             const calibration = (
               report.sweep as
                 { calibration?: { refusalMs?: number; refusalLost: number; deadlineMs: number } } | undefined
@@ -93,7 +96,8 @@ export function slowPathSuite(): void {
             // The deadline covers the slowest refusal the calibration saw (2 s when resets are delayed).
             if (scenario.path.match.includes('RST')) expect(calibration?.refusalMs).toBeGreaterThanOrEqual(1900);
             expect(calibration!.deadlineMs).toBeGreaterThan(calibration?.refusalMs ?? 0);
-            if (RECORD) recordFixture(kind, scenario, run);
+            if (RECORD)
+              recordFixture(kind, scenario, run, { PASSIVE_PORTS_BLOCKED: { how: 'drop', ports: [DROPPED_PART] } });
           },
           240_000,
         );

@@ -239,10 +239,19 @@ describe('sweep wiring against the reference server in sweep mode', () => {
 
   it('hands the token, the connect RTT and the advertised ports to the sweep and records its runs', async () => {
     const progress: number[] = [];
+    const calibrated: Array<{ afterProgress: number; calibration: unknown }> = [];
     const log = await runProbe(
       { ...settingsFor(server, '127.0.0.1'), sweep: 'full', ranges: [server.config.pasvRange], pasvSamples: 3 },
-      { onEvent: (e) => e.type === 'sweep-progress' && progress.push(e.done) },
+      {
+        onEvent: (e) => {
+          if (e.type === 'sweep-progress') progress.push(e.done);
+          if (e.type === 'sweep-calibrated')
+            calibrated.push({ afterProgress: progress.length, calibration: e.calibration });
+        },
+      },
     );
+    // The views get the calibration before the sweep's first port, and it is the one the log keeps.
+    expect(calibrated).toEqual([{ afterProgress: 0, calibration: log.sweep?.calibration }]);
     const [from, to] = server.config.pasvRange;
     // The server lists what it could bind; a port another suite grabbed meanwhile is left out.
     const listening = log.serverView?.sweep?.ranges ?? [];

@@ -6,6 +6,7 @@ import { clientCompatibility } from '../../src/diagnosis/client-compatibility.js
 import { diagnose } from '../../src/diagnosis/diagnose.js';
 import type { ObservationLog, StepId } from '../../src/observation/index.js';
 import { defaultSettings } from '../../src/probe/index.js';
+import { calibrated } from './late-refusal-calibration.js';
 import { actions, finalLog, settings, startedSweep, wholeRun } from './recorded-run.js';
 
 // Colour support is decided when chalk loads, so force it before Ink is imported.
@@ -77,6 +78,23 @@ describe('the live view at each stage of a recorded check', () => {
     expect(text).toContain('1/64 tested');
     expect(text).toContain('■ open 1');
     expect(text).toContain('· not tested 63');
+  });
+
+  it('mid-sweep and at the end: what the calibration measured and the per-port deadline', () => {
+    const sweeping = actions((e) => e.type === 'sweep-progress');
+    expect(view(play(sweeping)).frame()).not.toContain('Calibrated');
+    for (const state of [
+      play([...sweeping, calibrated]),
+      play([...sweeping, calibrated, ...wholeRun().slice(sweeping.length)]),
+    ]) {
+      const { frame } = view(state);
+      const text = frame().replace(/\s+/g, ' ');
+      expect(text).toContain(
+        'Calibrated: a refusal from closed port 23301 took 2004 ms, answers up to 2 ms (2 samples)',
+      );
+      expect(text).toContain('per-port deadline at least 3006 ms');
+      for (const line of frame().split('\n')) expect([...line].length).toBeLessThanOrEqual(80);
+    }
   });
 
   it('at the end: verdict, channels, the full map and the findings with rule and fix', () => {

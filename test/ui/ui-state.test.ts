@@ -3,6 +3,7 @@ import { defaultSettings } from '../../src/probe/index.js';
 import type { ObservationLog } from '../../src/observation/index.js';
 import { cellState } from '../../src/views/range-map.js';
 import { initialUiState, reduceUi, type UiAction, type UiState } from '../../src/ui/ui-state.js';
+import { calibrated, lateRefusals } from './late-refusal-calibration.js';
 import { actions, finalDiagnosis, finalLog, settings, startedSweep, wholeRun } from './recorded-run.js';
 
 const play = (list: UiAction[], from: UiState = initialUiState(settings)) => list.reduce(reduceUi, from);
@@ -48,6 +49,14 @@ describe('the UI reducer over a recorded run', () => {
     expect(play(firstProgress).sweep).toBeUndefined();
     expect(s.sweep?.done).toBeGreaterThan(0);
     expect(s.map!.cells.map(cellState).filter((c) => c !== 'untested').length).toBe(s.sweep?.done);
+  });
+
+  it("keeps the sweep's calibration from the event, and from the log at the end", () => {
+    const sweeping = actions((e) => e.type === 'sweep-progress');
+    expect(play(sweeping).calibration).toBeUndefined();
+    expect(play([...sweeping, calibrated]).calibration).toEqual(lateRefusals);
+    const logged: ObservationLog = { ...finalLog, sweep: { ...finalLog.sweep!, calibration: lateRefusals } };
+    expect(play([...sweeping, { type: 'run-end', log: logged }]).calibration).toEqual(lateRefusals);
   });
 
   it('replaces progress with the final runs of the log at the end', () => {

@@ -23,9 +23,10 @@ const NOBODY = '65534';
  */
 export function pureFtpdArgs(options: ServerOptions & { puredb: string }): string[] {
   return [
-    '--bind',
-    `0.0.0.0,${CONTROL_PORT}`,
-    '--ipv4only',
+    // An empty host binds every address of both families; --ipv4only keeps it to IPv4.
+    ...(options.dualStack === true
+      ? ['--bind', `,${CONTROL_PORT}`]
+      : ['--bind', `0.0.0.0,${CONTROL_PORT}`, '--ipv4only']),
     '--noanonymous',
     '--login',
     `puredb:${options.puredb}`,

@@ -36,7 +36,8 @@ export const startPyftpdlib: ServerLauncher = async (lab, options) => {
       DEBIAN_PYTHON,
       PYFTPDLIB_LAUNCHER,
       '--address',
-      '0.0.0.0',
+      // '::' is one socket for both families (Linux: net.ipv6.bindv6only=0; pyftpdlib leaves IPV6_V6ONLY unset).
+      options.dualStack === true ? '::' : '0.0.0.0',
       '--port',
       String(CONTROL_PORT),
       '--root',
