@@ -32,6 +32,7 @@ export async function recheckSilentPorts(
     `the sweep's first pass had no timed refusal; port ${closedPort}, closed after a sample's transfer, ` +
       `gives a ${calibration.deadlineMs} ms deadline: its ${silent} silent ports are swept again with it`,
   );
+  ctx.emit({ type: 'sweep-calibrated', calibration });
   const second = await runSweep({ ...options(calibration), ranges, mode: 'full' });
   log.sweep = { ...mergeSecondPass(first, second), calibration };
   const still = log.sweep.counts['no-answer'] ?? 0;

@@ -3,7 +3,8 @@ import { blockedRanges, describeRun, runCheck, type CheckRun } from './check-run
 import { describeForServer, useLab } from './lab-suite.js';
 import type { LabServer } from './lab-server.js';
 import { LAB_ADDRESSES } from './netns.js';
-import { emulatePath } from './nfqueue/path-emulation.js';
+import { emulatePath, labRouter } from './nfqueue/path-emulation.js';
+import { DELAYED_RESETS } from './nfqueue/slow-path-profiles.js';
 import { reportOf } from './report-expect.js';
 import { startVsftpd } from './servers/vsftpd.js';
 import { makeSelfSignedCert } from './tls-cert.js';
@@ -49,7 +50,7 @@ describeForServer('vsftpd')('vsftpd: a second sweep pass once a sample gives the
   });
 
   it('resets delayed by 2 s and every probe unanswered: the closed ports end up refused, the dropped run exact', async () => {
-    const path = await emulatePath(lab(), { match: ['-p', 'tcp', '--tcp-flags', 'RST', 'RST'], delayMs: 2000 });
+    const path = await emulatePath(labRouter(lab()), DELAYED_RESETS);
     let run: CheckRun;
     try {
       await lab().loadRules('router', rules);
