@@ -3,6 +3,7 @@ import { asProbeError } from '../net/index.js';
 import type { ActiveAttempt, ActiveOutcome, Protection, Reply } from '../observation/index.js';
 import { isIP } from 'node:net';
 import { listenInRange, watchInbound, type InboundWatch } from './active-listener.js';
+import type { ActivePortReserve } from './active-port-reserve.js';
 import type { ControlChannel } from './control-channel.js';
 import { dataConnectDeadline } from './data-deadline.js';
 import { completeTransfer, transferEnding, protectDataSocket, sendListing } from './data-listing.js';
@@ -21,7 +22,7 @@ export async function probeActive(
   run: ProbeRun,
   channel: ControlChannel,
   protection: Protection,
-  opts: { extensions: boolean },
+  opts: { extensions: boolean; reserve?: ActivePortReserve },
 ): Promise<ActiveAttempt> {
   const started = performance.now();
   const t = run.settings.stepTimeoutMs;
@@ -40,7 +41,7 @@ export async function probeActive(
   };
   const done = attemptEnder<ActiveOutcome, ActiveAttempt>(attempt, started);
 
-  const listening = await listenInRange(localAddress, run.settings.activePorts);
+  const listening = opts.reserve?.take(localAddress) ?? (await listenInRange(localAddress, run.settings.activePorts));
   if ('error' in listening) {
     attempt.listen = { error: { code: 'E_LOCAL_RESOURCE', ...listening.error } };
     return done('listen-failed');

@@ -1,13 +1,21 @@
 import { portsStillListening, type PassiveAttempt, type SweepCalibration } from '../observation/index.js';
-import { calibratedBounds, runSweep, type SweepOptions, type SweepProgress } from '../sweep/index.js';
+import {
+  answersOnlyCalibration,
+  calibratedBounds,
+  runSweep,
+  type SweepOptions,
+  type SweepProgress,
+} from '../sweep/index.js';
+import { unmapIpv4 } from '../ftp/index.js';
 import { probeActive } from './active-probe.js';
+import { reserveActivePorts, type ActivePortReserve } from './active-port-reserve.js';
 import type { CheckContext } from './check-context.js';
 import type { ControlChannel } from './control-channel.js';
 import { dataModes } from './data-plan.js';
 import { probePassive } from './passive-probe.js';
 import { serverGoneReason } from './server-liveness.js';
-import { calibrationFor, refusedAdvertisedPorts } from './sweep-calibration.js';
-import { recheckSilentPorts } from './sweep-recheck.js';
+import { calibrationAnswers, calibrationFor, refusedAdvertisedPorts } from './sweep-calibration.js';
+import { recheckSilentPorts, sweepSilentAgain } from './sweep-recheck.js';
 import { attemptsSummary, sweepCounts } from './step-summaries.js';
 
 /** The data steps: passive and active data connections, and the sweep of the passive range. */
@@ -81,12 +89,16 @@ function sweepFirst(attempts: readonly PassiveAttempt[]): boolean {
   );
 }
 
-export async function activeStep(ctx: CheckContext): Promise<void> {
+export async function activeStep(ctx: CheckContext, reserve?: ActivePortReserve): Promise<void> {
   const { run, lanes } = ctx;
   await ctx.steps.step('active', async () => {
     const probes = dataModes(run, ctx.sessionTls).map((mode) => ({
       mode,
-      probe: (channel: ControlChannel) => probeActive(run, channel, mode.protection, { extensions: ctx.extensions }),
+      probe: (channel: ControlChannel) =>
+        probeActive(run, channel, mode.protection, {
+          extensions: ctx.extensions,
+          ...(reserve ? { reserve } : {}),
+        }),
     }));
     // Each active probe listens on a port of its own in the user's range: no more at once than it holds.
     const [from, to] = run.settings.activePorts;
@@ -103,12 +115,26 @@ export async function activeStep(ctx: CheckContext): Promise<void> {
  * probes time (a loaded server's 150 late past the data-connect deadline); there they run in turn.
  */
 export async function activeAndSweep(ctx: CheckContext, withActive: boolean, withSweep: boolean): Promise<void> {
-  const active = async (): Promise<void> => (withActive ? activeStep(ctx) : undefined);
   const sweep = async (): Promise<void> => (withSweep ? sweepStep(ctx) : undefined);
-  if (ctx.run.log.serverView?.sweep) {
-    await active();
+  if (ctx.run.log.serverView?.sweep || !withActive || !withSweep) {
+    if (withActive) await activeStep(ctx);
     await sweep();
-  } else await Promise.all([active(), sweep()]);
+    return;
+  }
+  const reserve = await reserveForSweep(ctx);
+  try {
+    await Promise.all([activeStep(ctx, reserve), sweep()]);
+  } finally {
+    reserve?.release();
+  }
+}
+
+/** The user's active ports, bound before the sweep's connections can take them (active-port-reserve.ts). */
+async function reserveForSweep(ctx: CheckContext): Promise<ActivePortReserve | undefined> {
+  const { settings, log } = ctx.run;
+  const local = log.control.connect?.localAddress;
+  if (settings.activePorts[0] === 0 || local === undefined) return undefined;
+  return reserveActivePorts(unmapIpv4(local), settings.activePorts, dataModes(ctx.run, ctx.sessionTls).length);
 }
 
 /**
@@ -121,19 +147,26 @@ export async function sweepStep(ctx: CheckContext, between?: () => Promise<void>
   await ctx.steps.step('sweep', async () => {
     const sweep = log.serverView?.sweep;
     await releasePassiveSetups(ctx);
-    const calibration = await calibrationFor(ctx, sweep !== undefined);
-    ctx.emit({ type: 'sweep-calibrated', calibration });
+    // The refusals are timed beside the first pass, which starts from the answers alone; a refusal
+    // slower than its deadline sends the ports it read as silent through a second pass.
+    const calibrating = calibrationFor(ctx, sweep !== undefined);
+    const start = sweep ? await calibrating : answersOnlyCalibration(calibrationAnswers(ctx));
+    ctx.emit({ type: 'sweep-calibrated', calibration: start });
     log.sweep = await runSweep({
-      ...sweepOptions(ctx, calibration),
+      ...sweepOptions(ctx, start),
       ranges: settings.ranges,
       mode: settings.sweep === 'sample' ? 'sample' : 'full',
       ...(sweep ? { token: { serverId: sweep.serverId, listening: sweep.ranges } } : {}),
     });
-    log.sweep.calibration = calibration;
-    let again: string | undefined;
+    log.sweep.calibration = start;
+    let again = sweep
+      ? undefined
+      : await calibrating.then((c) =>
+          sweepSilentAgain(ctx, c, (o) => sweepOptions(ctx, o), `the refusal timed beside it`),
+        );
     if (between) {
       await between();
-      again = await recheckSilentPorts(ctx, (c) => sweepOptions(ctx, c));
+      again = (await recheckSilentPorts(ctx, (c) => sweepOptions(ctx, c))) ?? again;
     }
     const counts = sweepCounts(log.sweep);
     const gone = await checkServerGone(ctx);

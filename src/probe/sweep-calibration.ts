@@ -9,8 +9,18 @@ import type { CheckContext } from './check-context.js';
  * Against the reference server in sweep mode every port listens, so only the answers count.
  */
 export function calibrationFor(ctx: CheckContext, cooperative: boolean): Promise<SweepCalibration> {
-  const { log } = ctx.run;
-  const address = ctx.run.address;
+  const closedPort = cooperative ? undefined : closedPortFor(ctx.run.log);
+  return calibrateSweep({
+    address: ctx.run.address,
+    ...(closedPort === undefined ? {} : { closedPort }),
+    answerSamplesMs: calibrationAnswers(ctx),
+    signal: ctx.run.signal,
+  });
+}
+
+/** The connect times to the swept address this run already has, answered. */
+export function calibrationAnswers(ctx: CheckContext): number[] {
+  const { log, address } = ctx.run;
   const answers: number[] = [];
   if (log.control.connect?.state === 'open') answers.push(log.control.connect.elapsedMs);
   for (const c of log.addresses?.checks ?? [])
@@ -18,13 +28,7 @@ export function calibrationFor(ctx: CheckContext, cooperative: boolean): Promise
   for (const a of log.passive)
     for (const c of a.connections)
       if (c.connect.state === 'open' && c.connect.address === address) answers.push(c.connect.elapsedMs);
-  const closedPort = cooperative ? undefined : closedPortFor(log);
-  return calibrateSweep({
-    address,
-    ...(closedPort === undefined ? {} : { closedPort }),
-    answerSamplesMs: answers,
-    signal: ctx.run.signal,
-  });
+  return answers;
 }
 
 /** The latest port a passive transfer used and the server closed after it, if any. */

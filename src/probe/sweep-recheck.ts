@@ -18,23 +18,47 @@ export async function recheckSilentPorts(
   ctx: CheckContext,
   options: (calibration: SweepCalibration) => Omit<SweepOptions, 'ranges' | 'mode'>,
 ): Promise<string | undefined> {
+  const first = ctx.run.log.sweep;
+  if (!first || first.cooperative || first.calibration?.refusalMs !== undefined) return undefined;
+  const closedPort = closedPortFor(ctx.run.log);
+  if (silentRanges(first).length === 0 || closedPort === undefined || closedPort === first.calibration?.closedPort)
+    return undefined;
+  return sweepSilentAgain(
+    ctx,
+    await calibrationFor(ctx, false),
+    options,
+    `port ${closedPort}, closed after a sample's transfer,`,
+  );
+}
+
+/**
+ * The ports the sweep so far read as silent, connected to again with a calibration's deadline when it
+ * is longer than any the sweep waited with; their new results replace the old (mergeSecondPass).
+ * `source` names where the calibration's refusal came from, for the transcript.
+ */
+export async function sweepSilentAgain(
+  ctx: CheckContext,
+  calibration: SweepCalibration,
+  options: (calibration: SweepCalibration) => Omit<SweepOptions, 'ranges' | 'mode'>,
+  source: string,
+): Promise<string | undefined> {
   const { log, transcript } = ctx.run;
   const first = log.sweep;
-  if (!first || first.cooperative || first.calibration?.refusalMs !== undefined) return undefined;
+  if (!first) return undefined;
   const ranges = silentRanges(first);
-  const closedPort = closedPortFor(log);
-  if (ranges.length === 0 || closedPort === undefined || closedPort === first.calibration?.closedPort) return undefined;
-  const calibration = await calibrationFor(ctx, false);
   const waited = Math.max(first.timing.timeoutMs, ...(first.passes ?? []).map((p) => p.timeoutMs));
-  if (calibration.deadlineMs <= waited) return undefined;
+  if (ranges.length === 0 || calibration.deadlineMs <= waited) {
+    log.sweep = { ...first, calibration };
+    return undefined;
+  }
   const silent = first.counts['no-answer'] ?? 0;
   transcript.note(
-    `the sweep's first pass had no timed refusal; port ${closedPort}, closed after a sample's transfer, ` +
-      `gives a ${calibration.deadlineMs} ms deadline: its ${silent} silent ports are swept again with it`,
+    `the sweep's first pass had no timed refusal; ${source} gives a ${calibration.deadlineMs} ms deadline: ` +
+      `its ${silent} silent ports are swept again with it`,
   );
   ctx.emit({ type: 'sweep-calibrated', calibration });
   const second = await runSweep({ ...options(calibration), ranges, mode: 'full' });
   log.sweep = { ...mergeSecondPass(first, second), calibration };
   const still = log.sweep.counts['no-answer'] ?? 0;
-  return `${silent} silent ports swept again with the deadline calibrated after a sample's transfer (${calibration.deadlineMs} ms): ${silent - still} answered`;
+  return `${silent} silent ports swept again with the calibrated deadline (${calibration.deadlineMs} ms): ${silent - still} answered`;
 }

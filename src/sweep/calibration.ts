@@ -14,8 +14,13 @@ import { DEFAULT_RTT_BOUNDS, type RttBounds } from './rtt-estimator.js';
  */
 
 const SAMPLES = 3;
-/** Longer than any refusal worth waiting for (Windows: ~2 s); a slower one is a drop. */
-const REFUSAL_WAIT_MS = 5000;
+/**
+ * How long a refusal is waited for: Windows' retried SYNs (~2 s, above) with a margin, plus two of
+ * the path's own round trips; a slower one is a drop. The calibration runs beside the sweep's first
+ * pass (src/probe/data-steps.ts), so on a closed port a rule drops (an FTP helper's related flow
+ * gone) this wait is not added to the check.
+ */
+const REFUSAL_WAIT_FLOOR_MS = 3000;
 const REFUSAL_MARGIN = 1.5;
 const ANSWER_MARGIN = 2;
 /** The kernel's first SYN retransmission (RFC 6298 §2.1, Linux TCP_TIMEOUT_INIT). */
@@ -40,7 +45,7 @@ export async function calibrateSweep(input: CalibrationInput): Promise<SweepCali
             connectTcp({
               address: input.address,
               port: input.closedPort!,
-              timeoutMs: REFUSAL_WAIT_MS,
+              timeoutMs: REFUSAL_WAIT_FLOOR_MS + 2 * Math.max(0, ...input.answerSamplesMs),
               signal: input.signal,
             }).then((r) => {
               r.socket?.destroy();
@@ -86,6 +91,17 @@ export function deriveCalibration(
     deadlineMs,
     maxDeadlineMs: Math.max(DEFAULT_RTT_BOUNDS.maxMs, 2 * deadlineMs),
   };
+}
+
+/** What the answers alone give, before any refusal is timed: the deadline a first pass can start with. */
+export function answersOnlyCalibration(answerSamplesMs: number[], closedPort?: number): SweepCalibration {
+  return deriveCalibration({
+    ...(closedPort === undefined ? {} : { closedPort }),
+    refusalSamplesMs: [],
+    refusalLost: 0,
+    answerSamplesMs,
+    elapsedMs: 0,
+  });
 }
 
 /** The estimator's bounds under a calibration: never below the calibrated deadline. */

@@ -3,5 +3,5 @@
  */
 export { measureFdBudget } from './open-file-limit.js';
 export { runSweep, type SweepOptions, type SweepProgress } from './port-sweep.js';
-export { calibrateSweep, calibratedBounds, deriveCalibration } from './calibration.js';
+export { answersOnlyCalibration, calibrateSweep, calibratedBounds, deriveCalibration } from './calibration.js';
 export { mergeSecondPass, silentRanges } from './second-pass.js';

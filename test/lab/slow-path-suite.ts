@@ -2,6 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { blockedRanges, describeRun, runCheck, type CheckRun } from './check-run.js';
 import { recordFixture, RECORD } from './fixture-recording.js';
 import { describeForServer, useLab } from './lab-suite.js';
+import { LAB_ADDRESSES } from './netns.js';
 import type { LabServer, ServerKind } from './lab-server.js';
 import { emulatePath, labRouter, type PathEmulation } from './nfqueue/path-emulation.js';
 import { DELAYED_RESETS, DROPPED_PART, LOSSY_PATH } from './nfqueue/slow-path-profiles.js';
@@ -20,10 +21,12 @@ import { makeSelfSignedCert } from './tls-cert.js';
 
 const SERVERS: ServerKind[] = ['vsftpd', 'proftpd'];
 
+// Only traffic to the server: the client's own ephemeral ports (Linux 32768-60999) overlap the range,
+// and a rule on both directions would drop the answers to a client port there.
 const dropPart = `table inet fdl_slow {
   chain forward {
     type filter hook forward priority 0; policy accept;
-    tcp dport ${DROPPED_PART[0]}-${DROPPED_PART[1]} drop
+    ip daddr ${LAB_ADDRESSES.target} tcp dport ${DROPPED_PART[0]}-${DROPPED_PART[1]} drop
   }
 }
 `;
@@ -52,7 +55,9 @@ export const SLOW_SCENARIOS: SlowScenario[] = [
     title: '300 ms ±50 ms each way, 2 % loss: the dropped run is exact',
     topology: 'routed',
     servers: SERVERS,
-    args: ['--timeout', '150s', '--step-timeout', '3s', '--pasv-samples', '1'],
+    // A listing's idle limit is the step timeout: 6 s is 10 round trips here, room for two
+    // retransmission back-offs of one segment (2 % loss) without calling the transfer stalled.
+    args: ['--timeout', '150s', '--step-timeout', '6s', '--pasv-samples', '1'],
     expected,
     path: LOSSY_PATH,
   },
