@@ -1,6 +1,7 @@
 import type { ObservationLog } from '../observation/index.js';
 import { passiveHang, type PassiveHang } from './passive-hang.js';
 import { SOURCES } from './client-sources.js';
+import { JAVA_TLS12_WORKAROUND, reuseByVersion, schannelNote, type ReuseByVersion } from './client-tls-versions.js';
 import type { ChannelStatus, Diagnosis, FindingCode } from './finding.js';
 
 /**
@@ -58,6 +59,7 @@ interface Facts {
   epsvOnly: boolean;
   /** A protected data connection that did not resume the session worked: the server does not demand reuse. */
   reuseNotRequired: boolean;
+  versions: ReuseByVersion;
   hang?: PassiveHang;
 }
 
@@ -92,6 +94,7 @@ function factsOf(log: ObservationLog, d: Diagnosis): Facts {
         (c) => c.tls?.ok === true && c.tls.sessionReused === false && c.transfer?.result === 'complete',
       ),
     ),
+    versions: reuseByVersion(log),
     ...(passiveStatus === 'partial' ? withHang(passiveHang(log)) : {}),
   };
 }
@@ -263,7 +266,9 @@ function winscp(f: Facts): Rule {
 }
 
 function curl(f: Facts): Rule {
-  return tlsRule(f, true) ?? reuseNote(f, true, passiveFor(f, PROFILES.curl));
+  const rule = tlsRule(f, true) ?? reuseNote(f, true, passiveFor(f, PROFILES.curl));
+  const schannel = rule.outcome === 'will-not-work' ? undefined : schannelNote(f.versions);
+  return schannel ? { ...rule, why: `${rule.why}; ${schannel}` } : rule;
 }
 
 function lftp(f: Facts): Rule {
@@ -304,7 +309,7 @@ function dotnet(f: Facts): Rule {
 }
 
 function java(f: Facts): Rule {
-  const tls = tlsRule(f, false);
+  const tls = tlsRule(f, false, f.versions.tls12Offered ? JAVA_TLS12_WORKAROUND : undefined);
   if (tls) return tls;
   if (f.active === 'ok')
     return reuseNote(
@@ -346,7 +351,12 @@ const CLIENTS: Array<{ client: ClientId; name: string; rule: (f: Facts) => Rule;
     rule: winscp,
     sources: [SOURCES.winscpMode, SOURCES.winscpPasv, SOURCES.winscpReuse],
   },
-  { client: 'curl', name: 'curl', rule: curl, sources: [SOURCES.curlMode, SOURCES.curlSkip, SOURCES.curlReuse] },
+  {
+    client: 'curl',
+    name: 'curl',
+    rule: curl,
+    sources: [SOURCES.curlMode, SOURCES.curlSkip, SOURCES.curlReuse, SOURCES.curlSchannel],
+  },
   { client: 'lftp', name: 'lftp', rule: lftp, sources: [SOURCES.lftpFix, SOURCES.lftpReuse] },
   { client: 'windows-ftp', name: 'Windows ftp.exe', rule: windowsFtp, sources: [SOURCES.winftp, SOURCES.winStateful] },
   {

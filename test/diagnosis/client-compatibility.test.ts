@@ -87,6 +87,32 @@ describe('client compatibility', () => {
     expect(outcomes['windows-ftp']).toBe('works');
   });
 
+  it('reuse required under TLS 1.3 with 1.2 offered: Java capped at 1.2 with its workaround, curl.exe with --tls-max 1.2', () => {
+    const { outcomes, result } = table('lab-vsftpd-tls-session-reuse-required');
+    expect(outcomes.java).toBe('works-with-setting');
+    expect(result.clients.find((c) => c.client === 'java')!.setting).toContain('-Djdk.tls.client.protocols=TLSv1.2');
+    expect(outcomes.curl).toBe('works');
+    const curl = result.clients.find((c) => c.client === 'curl')!;
+    expect(curl.why).toContain('Schannel (the one Windows ships) does not resume under TLS 1.3: add --tls-max 1.2');
+    expect(curl.sources.some((s) => s.includes('#22225'))).toBe(true);
+  });
+
+  it('reuse required and TLS 1.3 only: Java cannot, and Windows curl.exe is told it fails', () => {
+    const log = JSON.parse(
+      readFileSync(`${DIR}lab-vsftpd-tls-session-reuse-required.observation.json`, 'utf8'),
+    ) as ObservationLog;
+    log.tlsReuse!.versions = log.tlsReuse!.versions!.filter((v) => v.version === 'TLSv1.3');
+    const result = clientCompatibility(log, diagnose(log, { require: ['passive'] }));
+    expect(result.clients.find((c) => c.client === 'java')!.outcome).toBe('will-not-work');
+    expect(result.clients.find((c) => c.client === 'curl')!.why).toContain('use a curl built with OpenSSL');
+  });
+
+  it('reuse required by a TLS 1.2-only server: Java with its workaround, no Schannel note for curl', () => {
+    const { outcomes, result } = table('lab-proftpd-tls-session-reuse-required-tls12-only');
+    expect(outcomes.java).toBe('works-with-setting');
+    expect(result.clients.find((c) => c.client === 'curl')!.why).not.toContain('Schannel');
+  });
+
   it('private PASV address: clients that use the control address or replace a private one work', () => {
     const { outcomes } = table('lab-reference-server-nat-private-pasv');
     expect(outcomes.curl).toBe('works');
