@@ -1,4 +1,10 @@
-import type { ObservationLog, PassiveAttempt, ProbedTlsVersion, TlsVersionReuse } from '../observation/index.js';
+import {
+  probedVersion,
+  type ObservationLog,
+  type PassiveAttempt,
+  type ProbedTlsVersion,
+  type TlsVersionReuse,
+} from '../observation/index.js';
 import { describeReply } from './connect-facts.js';
 import { reuseRefusal, type PassiveEntry } from './data-attempts.js';
 import type { Evidence } from './finding.js';
@@ -28,8 +34,7 @@ export function versionPolicies(log: ObservationLog): VersionPolicy[] {
   const own = { ref: '/tlsReuse/fresh', attempt: probe.fresh };
   if (!probe.versions?.length) {
     const protocol = probe.fresh.connections.find((c) => c.tls)?.tls?.protocol ?? log.tls?.protocol;
-    const version = protocol === 'TLSv1.2' || protocol === 'TLSv1.3' ? protocol : undefined;
-    return [policyOf({ version, learntBy: 'check-session', offered: true }, '', own)];
+    return [policyOf({ version: probedVersion(protocol), learntBy: 'check-session', offered: true }, '', own)];
   }
   return probe.versions.map((v, i) =>
     policyOf(

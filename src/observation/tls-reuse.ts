@@ -16,6 +16,11 @@ export interface TlsReuseProbe {
 /** The TLS versions whose reuse policy is probed: Node's default range (tls.DEFAULT_MIN_VERSION … DEFAULT_MAX_VERSION). */
 export type ProbedTlsVersion = 'TLSv1.2' | 'TLSv1.3';
 
+/** A negotiated protocol as one of the probed versions, or undefined for any other. */
+export function probedVersion(protocol: string | undefined): ProbedTlsVersion | undefined {
+  return protocol === 'TLSv1.2' || protocol === 'TLSv1.3' ? protocol : undefined;
+}
+
 /** What one TLS version showed: whether the server offers it, its reuse policy, and resumed data connections in a row. */
 export interface TlsVersionReuse {
   version: ProbedTlsVersion;

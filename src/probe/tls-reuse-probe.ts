@@ -1,12 +1,6 @@
-import type { PassiveAttempt, TlsReuseProbe, TlsVersionReuse } from '../observation/index.js';
+import { probedVersion, type PassiveAttempt, type TlsReuseProbe, type TlsVersionReuse } from '../observation/index.js';
 import type { CheckContext } from './check-context.js';
-import {
-  freshSessionAttempt,
-  otherVersion,
-  otherVersionReuse,
-  probedVersion,
-  resumedSeries,
-} from './tls-version-reuse.js';
+import { freshSessionAttempt, otherVersion, otherVersionReuse, resumedSeries } from './tls-version-reuse.js';
 
 /**
  * Probes the server's TLS session-reuse policy (RFC 4217 §10.2): after the passive step, protected

@@ -12,11 +12,6 @@ import { probePassive } from './passive-probe.js';
  */
 export const SERIES_LENGTH = 3;
 
-/** The versions of Node's default client range (tls.DEFAULT_MIN_VERSION TLSv1.2 … DEFAULT_MAX_VERSION TLSv1.3). */
-export function probedVersion(protocol: string | undefined): ProbedTlsVersion | undefined {
-  return protocol === 'TLSv1.2' || protocol === 'TLSv1.3' ? protocol : undefined;
-}
-
 /** Protected passive data connections on the current session, each resuming it; stops at the first that fails. */
 export async function resumedSeries(ctx: CheckContext, command: 'PASV' | 'EPSV'): Promise<PassiveAttempt[]> {
   const { run, sessions } = ctx;

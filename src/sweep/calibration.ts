@@ -94,9 +94,8 @@ export function deriveCalibration(
 }
 
 /** What the answers alone give, before any refusal is timed: the deadline a first pass can start with. */
-export function answersOnlyCalibration(answerSamplesMs: number[], closedPort?: number): SweepCalibration {
+export function answersOnlyCalibration(answerSamplesMs: number[]): SweepCalibration {
   return deriveCalibration({
-    ...(closedPort === undefined ? {} : { closedPort }),
     refusalSamplesMs: [],
     refusalLost: 0,
     answerSamplesMs,
