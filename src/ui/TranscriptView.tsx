@@ -1,5 +1,5 @@
 import type { TranscriptLine } from '../observation/index.js';
-import { sessionLabel, severalSessions } from '../views/index.js';
+import { sessionLabel, sessionLabelWidth } from '../views/index.js';
 import { Box, Text } from 'ink';
 
 const SHOWN = 12;
@@ -8,8 +8,7 @@ const ARROW: Record<TranscriptLine['dir'], string> = { sent: 'â†’', received: 'â
 /** The last lines of the control connection (passwords are already "***" in the log). */
 export function TranscriptView({ lines }: { lines: TranscriptLine[] }) {
   const shown = lines.slice(-SHOWN);
-  // Parallel sessions interleave their lines: each then shows its session's number.
-  const width = severalSessions(lines) ? Math.max(...shown.map((l) => `[${l.session ?? ''}]`.length)) : 0;
+  const width = sessionLabelWidth(lines, shown);
   return (
     <Box flexDirection="column" borderStyle="single" borderDimColor paddingX={1}>
       <Text bold>Control transcript (v hides)</Text>
