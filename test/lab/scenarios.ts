@@ -134,6 +134,15 @@ const CONTROL_UNREACHABLE_EXPECTED: ScenarioExpectation = {
   exit: 1,
 };
 
+/** A password login from behind the client NAT whose router runs the ftp conntrack helper (related-only policy). */
+const PASSWORD_BEHIND_HELPER: Pick<Scenario, 'topology' | 'servers' | 'server' | 'rules'> = {
+  topology: 'client-nat',
+  // vsftpd logs in with a password only as a system account: a temporary one (lab-users.ts).
+  servers: ['reference', 'pyftpdlib', 'vsftpd'],
+  server: () => ({ localUser: true }),
+  rules: () => [{ role: 'router', ruleset: ftpHelperStatefulRuleset('to-client') }],
+};
+
 export const scenarios: Scenario[] = [
   {
     id: 'open-path',
@@ -454,11 +463,7 @@ export const scenarios: Scenario[] = [
   {
     id: 'client-nat-ftp-helper-password',
     title: 'a password login behind the ftp conntrack helper: no plain comparison without --compare-plain',
-    topology: 'client-nat',
-    // vsftpd logs in with a password only as a system account: a temporary one (lab-users.ts).
-    servers: ['reference', 'pyftpdlib', 'vsftpd'],
-    server: () => ({ localUser: true }),
-    rules: () => [{ role: 'router', ruleset: ftpHelperStatefulRuleset('to-client') }],
+    ...PASSWORD_BEHIND_HELPER,
     // Measured alike on all three: under TLS the helper sees nothing, so every data connection fails;
     // the server refuses a PORT naming the private address, which shows the NAT.
     expected: {
@@ -481,11 +486,7 @@ export const scenarios: Scenario[] = [
   {
     id: 'client-nat-ftp-helper-compare-plain',
     title: 'a password login behind the ftp conntrack helper with --compare-plain: plain works, TLS fails',
-    topology: 'client-nat',
-    // vsftpd logs in with a password only as a system account: a temporary one (lab-users.ts).
-    servers: ['reference', 'pyftpdlib', 'vsftpd'],
-    server: () => ({ localUser: true }),
-    rules: () => [{ role: 'router', ruleset: ftpHelperStatefulRuleset('to-client') }],
+    ...PASSWORD_BEHIND_HELPER,
     args: ['--compare-plain'],
     expected: {
       channels: { control: 'ok', passive: 'partial', active: 'partial', tls: 'blocked' },
