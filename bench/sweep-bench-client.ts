@@ -1,6 +1,8 @@
 // Runs inside the benchmark's client namespace: one sweep, seeded with a measured control-connect RTT,
 // printed as one JSON line (with this process's peak RSS). With calibrateOn (a closed port), the sweep
-// is first calibrated as the probe engine does it: a timed refusal there and the control connects' times.
+// is first calibrated from a timed refusal there and the control connects' times. The probe engine
+// takes the same deadline but times the refusal beside an answers-only first pass, then sweeps the
+// ports that pass read as silent again (src/probe/data-steps.ts): one pass more than measured here.
 import { connect } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { calibratedBounds, calibrateSweep } from '../dist/sweep/calibration.js';
